@@ -1,0 +1,105 @@
+# wcfb top-level Makefile.
+#
+#   make run     boot the demo guest (installs what it needs on first use)
+#   make test    build everything and run the whole test suite
+#
+# Everything downloaded or generated lives under .cache/ (git-ignored);
+# test results go to out/ (see README.md).  The module builds natively too:
+#   make -C drm KDIR=/lib/modules/$(uname -r)/build
+CACHE   ?= $(CURDIR)/.cache
+OUT     ?= $(CURDIR)/out
+Q       ?= @
+
+CROSS   := aarch64-linux-gnu-
+KMAKE_ARCH := ARCH=arm64 CROSS_COMPILE=$(CROSS) CC=$(CROSS)gcc-12
+
+# deps.sh installs host packages, fetches the Debian arm64 kernel and
+# libraries and writes env.mk (KREL, KIMAGE, KDIR_ARM64, ARM64_ROOT...).
+ifeq ($(filter clean distclean help,$(MAKECMDGOALS)),)
+include $(CACHE)/env.mk
+endif
+$(CACHE)/env.mk: hw/qemu/deps.sh
+	$(Q)hw/qemu/deps.sh $(CACHE)
+
+KDIR ?= $(KDIR_ARM64)
+KROOT := $(patsubst %/usr/src/linux-headers-$(KREL),%,$(KDIR_ARM64))
+
+# ---------------------------------------------------------------- module
+MODULE := drm/wcfb.ko
+module: $(MODULE)
+$(MODULE): $(wildcard drm/*.c drm/*.h drm/Kbuild include/uapi/drm/*.h)
+	@echo "[module] building wcfb.ko against $(KREL)"
+	$(Q)$(MAKE) -s -C $(KDIR) M=$(CURDIR)/drm $(KMAKE_ARCH) W=1 modules
+
+# ----------------------------------------------------- arm64 userspace
+UBUILD := userspace/build
+ACC    := $(CROSS)gcc
+ACFLAGS := -O2 -g -Wall -Wextra -Werror -Iinclude/uapi \
+	-I$(ARM64_ROOT)/usr/include -I$(ARM64_ROOT)/usr/include/libdrm
+ALDFLAGS := -L$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
+	-L$(ARM64_ROOT)/lib/aarch64-linux-gnu \
+	-Wl,-rpath-link,$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
+	-Wl,-rpath-link,$(ARM64_ROOT)/lib/aarch64-linux-gnu
+CLIENTS := $(UBUILD)/wcfb-kmstest
+CLIENT_COMMON := userspace/wcfb_client.c
+userspace: $(CLIENTS)
+$(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+
+# ---------------------------------------------------------- host tools
+HBUILD := tests/tools/build
+IMGCHECK := $(HBUILD)/wcfb-imgcheck
+host-tools: $(IMGCHECK)
+$(IMGCHECK): tests/tools/wcfb-imgcheck.c userspace/wcfb_pattern.h
+	@mkdir -p $(HBUILD)
+	$(Q)gcc -O2 -Wall -Wextra -Werror -o $@ $< -lpng
+
+# ------------------------------------------------------- device trees
+QEMU_MACHINE = $(shell python3 -c 'import sys; sys.path.insert(0, "hw/qemu"); \
+	import wcfb_qemu; print(" ".join(wcfb_qemu.machine_args()))')
+DTBS := $(CACHE)/dtb/wcfb-cma.dtb $(CACHE)/dtb/wcfb-nomap.dtb
+dtb: $(DTBS)
+$(CACHE)/dtb/wcfb-%.dtb: dts/wcfb-pool-%.dtsi $(wildcard dts/*.dtsi) hw/qemu/mkdtb.sh hw/qemu/wcfb_qemu.py
+	$(Q)hw/qemu/mkdtb.sh $@ $* $(CACHE)/dtb -- $(QEMU_MACHINE)
+
+# ---------------------------------------------------------- initramfs
+INITRAMFS := $(CACHE)/initramfs.cpio.gz
+initramfs: $(INITRAMFS)
+$(INITRAMFS): $(MODULE) $(CLIENTS) $(wildcard tests/guest/*) hw/qemu/mkinitramfs.sh
+	$(Q)hw/qemu/mkinitramfs.sh $@ $(KROOT) $(KREL) $(ARM64_ROOT) $(MODULE) tests/guest $(CLIENTS)
+
+# ------------------------------------------------------------- tests
+UNIT_CMD := $(MAKE) -s -C tests/unit check
+LANES := --lane cma:$(CACHE)/dtb/wcfb-cma.dtb --lane nomap:$(CACHE)/dtb/wcfb-nomap.dtb
+TESTS ?=
+test: $(INITRAMFS) $(DTBS) $(IMGCHECK)
+	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
+		--imgcheck $(IMGCHECK) --out $(OUT) --unit "$(UNIT_CMD)" \
+		$(LANES) $(if $(TESTS),--tests $(TESTS))
+
+unit:
+	$(Q)$(UNIT_CMD)
+
+# -------------------------------------------------------------- demo
+LAYOUT ?= cma
+run: $(INITRAMFS) $(DTBS) $(IMGCHECK)
+	$(Q)python3 hw/qemu/demo.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
+		--dtb $(CACHE)/dtb/wcfb-$(LAYOUT).dtb --out $(OUT)/demo
+
+checkpatch:
+	$(Q)perl /usr/src/linux-source-6.1/scripts/checkpatch.pl --no-tree --strict \
+		--terse -f drm/*.[ch]
+
+clean:
+	$(Q)rm -rf $(UBUILD) $(HBUILD) tests/unit/build $(OUT)
+	$(Q)rm -f drm/*.o drm/*.ko drm/*.mod drm/*.mod.c drm/.*.cmd drm/modules.order drm/Module.symvers
+	$(Q)rm -f $(INITRAMFS) $(DTBS)
+
+distclean: clean
+	$(Q)rm -rf $(CACHE)
+
+help:
+	@sed -n '1,12p' Makefile
+
+.PHONY: module userspace host-tools dtb initramfs test unit run checkpatch clean distclean help

@@ -1,0 +1,163 @@
+"""Starts and drives one wcfb guest under QEMU.
+
+This is the only place that knows QEMU's command line.  The harness
+(tests/harness/) and the demo (hw/qemu/demo.py) both use it.
+
+The guest's serial line is QEMU's stdio: its output is the kernel console
+plus the "@@WCFB ..." protocol lines of the guest test runner, and what we
+write to QEMU's stdin arrives on the guest's ttyAMA0.  QMP listens on a
+unix socket in a private temporary directory that is always removed.
+"""
+import json
+import os
+import select
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+
+# Everything that shapes the device tree QEMU generates.  mkdtb.sh dumps
+# the DTB with exactly these flags, so keep the two in step through here.
+MACHINE_ARGS = [
+    "-machine", "virt,gic-version=2",
+    "-cpu", "max,pauth-impdef=on",  # plain "max" emulates PAuth: ~4x slower
+    "-smp", "2",
+    "-m", "1024",
+]
+
+
+def machine_args():
+    return list(MACHINE_ARGS)
+
+
+class GuestDied(Exception):
+    pass
+
+
+class Guest:
+    """One QEMU process.  Use as a context manager: it always cleans up."""
+
+    def __init__(self, kernel, initrd, dtb, append, display="none",
+                 extra=None, log_path=None):
+        self.tmp = tempfile.mkdtemp(prefix="wcfb-qemu-")
+        self.qmp_path = os.path.join(self.tmp, "qmp.sock")
+        argv = ["qemu-system-aarch64"] + machine_args() + [
+            "-nodefaults", "-no-reboot",
+            "-kernel", kernel, "-initrd", initrd, "-dtb", dtb,
+            "-append", append,
+            "-device", "ramfb",
+            "-display", display,
+            "-serial", "stdio",
+            "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
+        ] + (extra or [])
+        self.argv = argv
+        self.log = open(log_path, "wb") if log_path else None
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT,
+                                     start_new_session=True)
+        self.buf = b""
+        self.lines = []          # every serial line so far (decoded)
+        self.qmp = None
+        self.qmp_file = None
+        self.started = time.monotonic()
+
+    # --- serial ------------------------------------------------------------
+    def readline(self, timeout):
+        """Next serial line, or None at timeout.  Raises GuestDied at EOF."""
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self.buf:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.proc.stdout], [], [], left)
+            if not r:
+                return None
+            chunk = os.read(self.proc.stdout.fileno(), 65536)
+            if not chunk:
+                if self.buf:
+                    line, self.buf = self.buf, b""
+                    return self._keep(line)
+                raise GuestDied("QEMU exited (status %s)" % self.proc.poll())
+            if self.log:
+                self.log.write(chunk)
+                self.log.flush()
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        return self._keep(line)
+
+    def _keep(self, raw):
+        line = raw.decode("utf-8", "replace").rstrip("\r")
+        self.lines.append(line)
+        return line
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def tail(self, n=30):
+        return "\n".join(self.lines[-n:])
+
+    # --- QMP ---------------------------------------------------------------
+    def _qmp_connect(self):
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                s.connect(self.qmp_path)
+                break
+            except OSError:
+                s.close()
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        self.qmp = s
+        self.qmp_file = s.makefile("rwb")
+        json.loads(self.qmp_file.readline())        # greeting
+        self.qmp_cmd("qmp_capabilities")
+
+    def qmp_cmd(self, name, **args):
+        if self.qmp is None and name != "qmp_capabilities":
+            self._qmp_connect()
+        msg = {"execute": name}
+        if args:
+            msg["arguments"] = args
+        self.qmp_file.write(json.dumps(msg).encode() + b"\n")
+        self.qmp_file.flush()
+        while True:
+            reply = json.loads(self.qmp_file.readline())
+            if "return" in reply:
+                return reply["return"]
+            if "error" in reply:
+                raise RuntimeError("QMP %s: %s" % (name, reply["error"]))
+            # asynchronous events are skipped
+
+    def screendump(self, path):
+        """What a monitor on the ramfb output would show, as PNG."""
+        self.qmp_cmd("screendump", filename=os.path.abspath(path),
+                     format="png")
+
+    # --- lifetime ----------------------------------------------------------
+    def close(self):
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self.proc.wait()
+        for f in (self.qmp_file, self.qmp, self.log):
+            try:
+                if f:
+                    f.close()
+            except OSError:
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False

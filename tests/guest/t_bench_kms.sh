@@ -1,0 +1,3 @@
+# timeout: 120
+# Benchmarks (figures only): 1000 page flips at 60 Hz, pool efficiency.
+wcfb-kmstest bench-flips 1000 && wcfb-kmstest bench-pool

@@ -1,0 +1,14 @@
+# The Debian kernel booted, the module probed on the display node, and the
+# device tree's pool is the one this lane asked for.
+[ -d /sys/module/wcfb ] || { echo "wcfb module not loaded"; exit 1; }
+[ -e /dev/dri/card0 ] || { echo "no /dev/dri/card0"; exit 1; }
+grep -q wcfb $DRI_DEBUG/name || { echo "dri/0 is not wcfb"; exit 1; }
+echo "probed: $(cat $DRI_DEBUG/name)"
+layout=$(sed -n 's/^layout //p' $DRI_DEBUG/pool)
+echo "pool layout: $layout (lane ${wcfb_lane:-?})"
+[ -z "${wcfb_lane:-}" ] || [ "$layout" = "$wcfb_lane" ] ||
+	{ echo "pool layout $layout, lane wants $wcfb_lane"; exit 1; }
+if dmesg | grep -E "wcfb|WARNING" | grep -iE "warn|error|fail"; then
+	echo "warnings in dmesg"; exit 1
+fi
+[ -e /dev/fb0 ] || { echo "no fbdev emulation (/dev/fb0)"; exit 1; }

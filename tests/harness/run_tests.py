@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""wcfb test harness: host unit tests plus guest lanes, one summary.
+
+A lane is one guest configuration (device tree, kernel command line).  For
+each lane the harness boots the Debian arm64 kernel under QEMU with the
+initramfs, lets the guest runner (tests/guest/run.sh) run the tests, answers
+its screenshot requests with QMP screendumps checked by wcfb-imgcheck, and
+enforces a timeout per boot and per test.  A guest that panics, oopses or
+hangs fails the test it was in, with its last log lines; the remaining tests
+of the lane run in a fresh boot.
+
+Output (--out): <lane>.tap per lane, bench.json (one object per benchmark,
+each figure with its unit), serial logs, and for every failed screenshot
+check the capture, the expected image and a diff image side by side.
+The last line printed is "N passed, N failed".
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "hw", "qemu"))
+import wcfb_qemu  # noqa: E402
+
+GUEST_DIR = os.path.join(HERE, "..", "guest")
+PROTO = "@@WCFB "
+# What a kernel prints when something went wrong that must fail a test.
+KERNEL_TROUBLE = re.compile(
+    r"(Internal error: |Unable to handle kernel|WARNING: CPU: |BUG: |"
+    r"Kernel panic|kernel BUG at|Call trace:|UBSAN:|KASAN:|kmemleak:)")
+
+
+class Result:
+    def __init__(self, lane, name):
+        self.lane, self.name = lane, name
+        self.status, self.detail = "FAIL", ""
+        self.seconds = 0.0
+
+
+class Harness:
+    def __init__(self, args):
+        self.args = args
+        self.results = []
+        self.bench = []
+        os.makedirs(args.out, exist_ok=True)
+
+    # ---------------------------------------------------------------- output
+    def report(self, r):
+        self.results.append(r)
+        line = "%-4s %s/%s (%.1fs)" % (r.status, r.lane, r.name, r.seconds)
+        if r.status != "PASS" and r.detail:
+            line += "\n" + "\n".join("     | " + ln for ln in
+                                      r.detail.rstrip().splitlines()[-40:])
+        print(line, flush=True)
+
+    def add_bench(self, obj):
+        self.bench.append(obj)
+        figs = ", ".join("%s=%s%s" % (k, v.get("value"), v.get("unit", ""))
+                         for k, v in obj.get("figures", {}).items())
+        print("BENCH %s: %s" % (obj.get("name"), figs), flush=True)
+
+    # ------------------------------------------------------------ unit tests
+    def run_unit(self, cmd):
+        t0 = time.monotonic()
+        p = subprocess.run(cmd, shell=True, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        dt = time.monotonic() - t0
+        seen = 0
+        # cmocka: "[       OK ] name" / "[  FAILED  ] name" per test
+        for ln in p.stdout.splitlines():
+            m = re.match(r"\[\s+(OK|FAILED)\s+\] (\S+)$", ln)
+            if m:
+                seen += 1
+                r = Result("unit", m.group(2))
+                r.status = "PASS" if m.group(1) == "OK" else "FAIL"
+                r.detail = p.stdout if r.status == "FAIL" else ""
+                self.report(r)
+        if p.returncode != 0 and not any(
+                r.lane == "unit" and r.status == "FAIL" for r in self.results):
+            r = Result("unit", "build-or-run")
+            r.detail = p.stdout
+            self.report(r)
+        elif seen == 0:
+            r = Result("unit", "none-found")
+            r.detail = "no cmocka results in:\n" + p.stdout
+            self.report(r)
+        print("unit tests: %.1fs" % dt, flush=True)
+
+    # ---------------------------------------------------------------- guests
+    def test_timeout(self, name):
+        try:
+            with open(os.path.join(GUEST_DIR, "t_%s.sh" % name)) as f:
+                for ln in f:
+                    m = re.match(r"#\s*timeout:\s*(\d+)", ln)
+                    if m:
+                        return int(m.group(1))
+        except OSError:
+            pass
+        return self.args.test_timeout
+
+    def run_lane(self, lane, dtb, append_extra, tests):
+        todo = list(tests)
+        boot = 0
+        lane_out = os.path.join(self.args.out, lane)
+        os.makedirs(lane_out, exist_ok=True)
+        while todo:
+            boot += 1
+            todo = self.boot_once(lane, lane_out, boot, dtb, append_extra, todo)
+
+    def boot_once(self, lane, lane_out, boot, dtb, append_extra, todo):
+        """Boots once, runs what it can of todo; returns what is left."""
+        append = ("console=ttyAMA0 quiet loglevel=4 oops=panic panic=-1 "
+                  "fbcon=font:VGA8x16 vt.global_cursor_default=0 "
+                  "wcfb_mode=test wcfb_lane=%s wcfb_tests=%s %s" %
+                  (lane, ",".join(todo), append_extra)).strip()
+        log = os.path.join(lane_out, "serial-boot%d.log" % boot)
+        print("boot %s #%d: %d test(s)" % (lane, boot, len(todo)), flush=True)
+        t_start = time.monotonic()
+        current, cur_start, cur_log, cur_fail = None, 0.0, [], []
+        shot_fail = []
+        left = list(todo)
+        with wcfb_qemu.Guest(self.args.kernel, self.args.initrd, dtb, append,
+                             log_path=log) as g:
+            deadline = t_start + self.args.boot_timeout
+            try:
+                while True:
+                    line = g.readline(max(0.1, deadline - time.monotonic()))
+                    if line is None:
+                        if current is None:
+                            raise wcfb_qemu.GuestDied(
+                                "no progress for %ds (boot or runner hang)"
+                                % self.args.boot_timeout)
+                        raise wcfb_qemu.GuestDied(
+                            "test %s timed out after %ds" %
+                            (current, self.test_timeout(current)))
+                    if current is not None:
+                        cur_log.append(line)
+                        if KERNEL_TROUBLE.search(line):
+                            cur_fail.append(line)
+                    i = line.find(PROTO)
+                    if i < 0:
+                        continue
+                    words = line[i + len(PROTO):].split(" ")
+                    kind = words[0]
+                    if kind == "RUNNER":
+                        boot_s = time.monotonic() - t_start
+                        self.add_bench({"name": "boot_to_runner", "lane": lane,
+                                        "figures": {"seconds": {
+                                            "value": round(boot_s, 2),
+                                            "unit": "s"}}})
+                    elif kind == "BEGIN":
+                        current, cur_start = words[1], time.monotonic()
+                        cur_log, cur_fail, shot_fail = [], [], []
+                        deadline = cur_start + self.test_timeout(current)
+                    elif kind == "SHOT":
+                        ok, msg = self.shot(g, lane_out, current, words[1],
+                                            words[2:])
+                        if not ok:
+                            shot_fail.append("%s: %s" % (words[1], msg))
+                        g.send(("ok %s\n" % words[1]) if ok else
+                               ("fail %s %s\n" % (words[1], msg)))
+                    elif kind == "BENCH":
+                        obj = json.loads(" ".join(words[1:]))
+                        obj.setdefault("lane", lane)
+                        self.add_bench(obj)
+                    elif kind == "RESULT":
+                        name, status = words[1], words[2]
+                        r = Result(lane, name)
+                        r.seconds = time.monotonic() - cur_start
+                        r.status = status
+                        r.detail = " ".join(words[3:])
+                        if status == "PASS" and (cur_fail or shot_fail):
+                            r.status = "FAIL"
+                        if r.status != "PASS":
+                            out = [ln[ln.find(PROTO) + len(PROTO) + 4:]
+                                   for ln in cur_log if PROTO + "OUT " in ln]
+                            r.detail = "\n".join(
+                                [r.detail] + shot_fail + cur_fail[:20] + out)
+                        self.report(r)
+                        if name in left:
+                            left.remove(name)
+                        current = None
+                        deadline = time.monotonic() + self.args.boot_timeout
+                    elif kind == "DONE":
+                        return []
+            except wcfb_qemu.GuestDied as e:
+                if current is None:
+                    current = left[0] if left else "boot"
+                r = Result(lane, current)
+                r.seconds = time.monotonic() - (cur_start or t_start)
+                r.detail = "%s\nlast guest lines:\n%s" % (e, g.tail(30))
+                self.report(r)
+                if current in left:
+                    left.remove(current)
+                return left
+        return left
+
+    def shot(self, g, lane_out, test, name, check):
+        d = os.path.join(lane_out, test or "notest")
+        os.makedirs(d, exist_ok=True)
+        cap = os.path.join(d, name + ".png")
+        try:
+            g.screendump(cap)
+        except Exception as e:  # QMP error
+            return False, "screendump failed: %s" % e
+        # QEMU writes the file before answering; wait for it to be whole.
+        if not check:
+            return True, "captured"
+        p = subprocess.run([self.args.imgcheck] + check +
+                           ["--capture", cap, "--outdir", d, "--name", name],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True)
+        msg = p.stdout.strip().replace("\n", "; ")[:300]
+        return p.returncode == 0, msg or ("exit %d" % p.returncode)
+
+    # --------------------------------------------------------------- summary
+    def finish(self, t0):
+        by_lane = {}
+        for r in self.results:
+            by_lane.setdefault(r.lane, []).append(r)
+        for lane, rs in by_lane.items():
+            with open(os.path.join(self.args.out, lane + ".tap"), "w") as f:
+                f.write("TAP version 13\n1..%d\n" % len(rs))
+                for i, r in enumerate(rs, 1):
+                    ok = "ok" if r.status in ("PASS", "SKIP") else "not ok"
+                    skip = " # SKIP %s" % r.detail if r.status == "SKIP" else ""
+                    f.write("%s %d - %s%s\n" % (ok, i, r.name, skip))
+                    if r.status == "FAIL" and r.detail:
+                        f.write("  ---\n  message: |\n")
+                        for ln in r.detail.splitlines()[-40:]:
+                            f.write("    %s\n" % ln)
+                        f.write("  ...\n")
+        total = time.monotonic() - t0
+        passed = sum(r.status == "PASS" for r in self.results)
+        failed = sum(r.status == "FAIL" for r in self.results)
+        skipped = sum(r.status == "SKIP" for r in self.results)
+        self.bench.append({"name": "test_run", "figures": {
+            "total": {"value": round(total, 1), "unit": "s"},
+            "tests": {"value": len(self.results), "unit": "tests"}}})
+        with open(os.path.join(self.args.out, "bench.json"), "w") as f:
+            json.dump(self.bench, f, indent=1)
+        boots = [b["figures"]["seconds"]["value"] for b in self.bench
+                 if b["name"] == "boot_to_runner"]
+        print("report: boot-to-runner %s s (mean of %d boots), total %.1f s, "
+              "%d tests run; results in %s" %
+              ("%.2f" % (sum(boots) / len(boots)) if boots else "n/a",
+               len(boots), total, len(self.results), self.args.out))
+        tail = ", %d skipped" % skipped if skipped else ""
+        print("%d passed, %d failed%s" % (passed, failed, tail), flush=True)
+        return 0 if failed == 0 and passed > 0 else 1
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--initrd", required=True)
+    ap.add_argument("--imgcheck", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--unit", help="command that runs the cmocka tests")
+    ap.add_argument("--lane", action="append", default=[],
+                    metavar="NAME:DTB:APPEND",
+                    help="a guest lane (APPEND: extra kernel words)")
+    ap.add_argument("--tests", default="",
+                    help="comma-separated guest tests (default: all)")
+    ap.add_argument("--boot-timeout", type=int, default=90)
+    ap.add_argument("--test-timeout", type=int, default=120)
+    args = ap.parse_args()
+    t0 = time.monotonic()
+    h = Harness(args)
+    if args.unit:
+        h.run_unit(args.unit)
+    tests = [t for t in args.tests.split(",") if t] or sorted(
+        f[2:-3] for f in os.listdir(GUEST_DIR)
+        if f.startswith("t_") and f.endswith(".sh"))
+    for spec in args.lane:
+        name, dtb, append = (spec.split(":", 2) + [""])[:3]
+        h.run_lane(name, dtb, append, tests)
+    sys.exit(h.finish(t0))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: MIT
+/* Guest-side harness protocol and KMS helpers for wcfb's test clients. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <drm_fourcc.h>
+
+#include "wcfb_client.h"
+#include "wcfb_pattern.h"
+
+#define CTL_TTY "/dev/ttyAMA0"
+
+int wcfb_failures;
+
+/* Where the page-flip event of the latest commit is collected. */
+static struct flip_wait {
+	int done;
+	uint64_t ts_ns;
+	uint32_t seq;
+} last_flip;
+
+void wcfb_ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s - ", cond ? "ok" : "not ok");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	fflush(stdout);
+	if (!cond)
+		wcfb_failures++;
+}
+
+static int ctl_open(void)
+{
+	struct termios t;
+	int fd = open(CTL_TTY, O_RDWR | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	/* Line mode without echo: the host's answer must not come back to it. */
+	if (tcgetattr(fd, &t) == 0) {
+		t.c_lflag &= ~(ECHO | ECHONL);
+		t.c_lflag |= ICANON;
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	return fd;
+}
+
+int wcfb_shot(const char *name, const char *check_fmt, ...)
+{
+	char req[512], check[384], reply[512];
+	size_t n = 0;
+	va_list ap;
+	int fd, len;
+
+	va_start(ap, check_fmt);
+	vsnprintf(check, sizeof(check), check_fmt, ap);
+	va_end(ap);
+	fd = ctl_open();
+	if (fd < 0) {
+		fprintf(stderr, "shot: %s: %s\n", CTL_TTY, strerror(-fd));
+		return -1;
+	}
+	len = snprintf(req, sizeof(req), "\n@@WCFB SHOT %s %s\n", name, check);
+	if (write(fd, req, len) != len) {
+		close(fd);
+		return -1;
+	}
+	while (n < sizeof(reply) - 1) {
+		char c;
+
+		if (read(fd, &c, 1) != 1)
+			break;
+		if (c == '\n') {
+			if (n == 0)
+				continue;
+			break;
+		}
+		reply[n++] = c;
+	}
+	reply[n] = 0;
+	close(fd);
+	if (strncmp(reply, "ok ", 3) == 0)
+		return 0;
+	printf("# shot %s: %s\n", name, reply);
+	return 1;
+}
+
+void wcfb_bench(const char *json)
+{
+	int fd = ctl_open();
+
+	printf("# bench %s\n", json);
+	if (fd >= 0) {
+		dprintf(fd, "\n@@WCFB BENCH %s\n", json);
+		close(fd);
+	}
+}
+
+uint64_t wcfb_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+static uint32_t prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
+{
+	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj, type);
+	uint32_t id = 0, i;
+
+	for (i = 0; props && i < props->count_props; i++) {
+		drmModePropertyRes *pr = drmModeGetProperty(fd, props->props[i]);
+
+		if (pr && !strcmp(pr->name, name))
+			id = pr->prop_id;
+		drmModeFreeProperty(pr);
+	}
+	drmModeFreeObjectProperties(props);
+	if (!id)
+		fprintf(stderr, "property %s not found on %u\n", name, obj);
+	return id;
+}
+
+int wcfb_open_pipe(struct wcfb_pipe *p)
+{
+	drmModeRes *res;
+	drmModePlaneRes *pres;
+	uint32_t i;
+
+	memset(p, 0, sizeof(*p));
+	p->fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+	if (p->fd < 0)
+		return -errno;
+	if (drmSetClientCap(p->fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) ||
+	    drmSetClientCap(p->fd, DRM_CLIENT_CAP_ATOMIC, 1))
+		return -errno;
+	res = drmModeGetResources(p->fd);
+	if (!res || res->count_connectors < 1 || res->count_crtcs < 1)
+		return -ENODEV;
+	p->conn_id = res->connectors[0];
+	p->crtc_id = res->crtcs[0];
+	p->conn = drmModeGetConnector(p->fd, p->conn_id);
+	drmModeFreeResources(res);
+	if (!p->conn)
+		return -ENODEV;
+	pres = drmModeGetPlaneResources(p->fd);
+	for (i = 0; pres && i < pres->count_planes; i++) {
+		drmModePlane *pl = drmModeGetPlane(p->fd, pres->planes[i]);
+
+		if (pl && (pl->possible_crtcs & 1) && !p->plane_id)
+			p->plane_id = pl->plane_id;
+		drmModeFreePlane(pl);
+	}
+	drmModeFreePlaneResources(pres);
+	if (!p->plane_id)
+		return -ENODEV;
+	p->conn_crtc_id = prop_id(p->fd, p->conn_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
+	p->crtc_mode_id = prop_id(p->fd, p->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID");
+	p->crtc_active = prop_id(p->fd, p->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE");
+#define PLANE_PROP(field, name) \
+	p->field = prop_id(p->fd, p->plane_id, DRM_MODE_OBJECT_PLANE, name)
+	PLANE_PROP(plane_fb_id, "FB_ID");
+	PLANE_PROP(plane_crtc_id, "CRTC_ID");
+	PLANE_PROP(plane_src_x, "SRC_X");
+	PLANE_PROP(plane_src_y, "SRC_Y");
+	PLANE_PROP(plane_src_w, "SRC_W");
+	PLANE_PROP(plane_src_h, "SRC_H");
+	PLANE_PROP(plane_crtc_x, "CRTC_X");
+	PLANE_PROP(plane_crtc_y, "CRTC_Y");
+	PLANE_PROP(plane_crtc_w, "CRTC_W");
+	PLANE_PROP(plane_crtc_h, "CRTC_H");
+#undef PLANE_PROP
+	return 0;
+}
+
+void wcfb_close_pipe(struct wcfb_pipe *p)
+{
+	drmModeFreeConnector(p->conn);
+	if (p->fd >= 0)
+		close(p->fd);
+	p->fd = -1;
+}
+
+const drmModeModeInfo *wcfb_find_mode(struct wcfb_pipe *p, uint32_t w, uint32_t h)
+{
+	int i;
+
+	for (i = 0; i < p->conn->count_modes; i++)
+		if (p->conn->modes[i].hdisplay == w && p->conn->modes[i].vdisplay == h)
+			return &p->conn->modes[i];
+	return NULL;
+}
+
+uint32_t wcfb_format_cpp(uint32_t fourcc)
+{
+	switch (fourcc) {
+	case DRM_FORMAT_XRGB8888:
+	case DRM_FORMAT_ARGB8888:
+	case DRM_FORMAT_XBGR8888:
+	case DRM_FORMAT_ABGR8888:
+		return 4;
+	case DRM_FORMAT_RGB888:
+	case DRM_FORMAT_BGR888:
+		return 3;
+	case DRM_FORMAT_RGB565:
+		return 2;
+	}
+	return 0;
+}
+
+uint32_t wcfb_parse_format(const char *s)
+{
+	if (strlen(s) != 4)
+		return 0;
+	return fourcc_code(s[0], s[1], s[2], s[3]);
+}
+
+int wcfb_buf_create(struct wcfb_pipe *p, struct wcfb_buf *b, uint32_t w,
+		    uint32_t h, uint32_t fourcc)
+{
+	struct drm_mode_create_dumb cr = { .width = w, .height = h };
+	struct drm_mode_map_dumb mp = { 0 };
+	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	cr.bpp = wcfb_format_cpp(fourcc) * 8;
+	if (drmIoctl(p->fd, DRM_IOCTL_MODE_CREATE_DUMB, &cr))
+		return -errno;
+	b->handle = cr.handle;
+	b->pitch = cr.pitch;
+	b->size = cr.size;
+	b->width = w;
+	b->height = h;
+	b->fourcc = fourcc;
+	mp.handle = cr.handle;
+	if (drmIoctl(p->fd, DRM_IOCTL_MODE_MAP_DUMB, &mp)) {
+		ret = -errno;
+		goto err;
+	}
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, p->fd,
+		      mp.offset);
+	if (b->map == MAP_FAILED) {
+		ret = -errno;
+		b->map = NULL;
+		goto err;
+	}
+	handles[0] = b->handle;
+	pitches[0] = b->pitch;
+	if (drmModeAddFB2(p->fd, w, h, fourcc, handles, pitches, offsets,
+			  &b->fb_id, 0)) {
+		ret = -errno;
+		goto err;
+	}
+	return 0;
+err:
+	wcfb_buf_destroy(p, b);
+	return ret;
+}
+
+void wcfb_buf_destroy(struct wcfb_pipe *p, struct wcfb_buf *b)
+{
+	if (b->fb_id)
+		drmModeRmFB(p->fd, b->fb_id);
+	if (b->map)
+		munmap(b->map, b->size);
+	if (b->handle) {
+		struct drm_mode_destroy_dumb d = { .handle = b->handle };
+
+		drmIoctl(p->fd, DRM_IOCTL_MODE_DESTROY_DUMB, &d);
+	}
+	memset(b, 0, sizeof(*b));
+}
+
+void wcfb_buf_fill_pattern(struct wcfb_buf *b, uint32_t seed)
+{
+	uint32_t cpp = wcfb_format_cpp(b->fourcc), x, y;
+
+	for (y = 0; y < b->height; y++) {
+		uint8_t *row = b->map + (size_t)y * b->pitch;
+
+		for (x = 0; x < b->width; x++) {
+			uint32_t rgb = wcfb_pattern_rgb(seed, x, y);
+			uint8_t *px = row + (size_t)x * cpp;
+
+			/* Little-endian packing, as the DRM fourccs define it. */
+			px[0] = rgb;
+			px[1] = rgb >> 8;
+			px[2] = rgb >> 16;
+			if (cpp == 4)
+				px[3] = b->fourcc == DRM_FORMAT_ARGB8888 ?
+					wcfb_pattern_alpha(x, y) : 0x5a;
+		}
+	}
+}
+
+int wcfb_commit(struct wcfb_pipe *p, const drmModeModeInfo *mode,
+		uint32_t fb_id, uint32_t w, uint32_t h, uint32_t flags)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	uint32_t blob = 0;
+	int ret;
+
+	if (!req)
+		return -ENOMEM;
+	if (mode) {
+		if (drmModeCreatePropertyBlob(p->fd, mode, sizeof(*mode), &blob)) {
+			drmModeAtomicFree(req);
+			return -errno;
+		}
+		drmModeAtomicAddProperty(req, p->conn_id, p->conn_crtc_id, p->crtc_id);
+		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_mode_id, blob);
+		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, 1);
+		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
+	}
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_fb_id, fb_id);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_id, p->crtc_id);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_x, 0);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_y, 0);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_w, (uint64_t)w << 16);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_h, (uint64_t)h << 16);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_x, 0);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_y, 0);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_w, w);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_h, h);
+	/* Every commit's event (if asked for) lands in last_flip. */
+	ret = drmModeAtomicCommit(p->fd, req, flags, &last_flip) ? -errno : 0;
+	drmModeAtomicFree(req);
+	if (blob)
+		drmModeDestroyPropertyBlob(p->fd, blob);
+	return ret;
+}
+
+int wcfb_disable(struct wcfb_pipe *p)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	int ret;
+
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_fb_id, 0);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_id, 0);
+	drmModeAtomicAddProperty(req, p->conn_id, p->conn_crtc_id, 0);
+	drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_mode_id, 0);
+	drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, 0);
+	ret = drmModeAtomicCommit(p->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL) ?
+	      -errno : 0;
+	drmModeAtomicFree(req);
+	return ret;
+}
+
+
+static void on_flip(int fd, unsigned int seq, unsigned int sec,
+		    unsigned int usec, unsigned int crtc, void *data)
+{
+	struct flip_wait *w = data;
+
+	(void)fd;
+	(void)crtc;
+	w->done = 1;
+	w->seq = seq;
+	w->ts_ns = (uint64_t)sec * 1000000000ull + (uint64_t)usec * 1000;
+}
+
+int wcfb_wait_flip(struct wcfb_pipe *p, int timeout_ms, uint64_t *ts_ns,
+		   uint32_t *seq)
+{
+	drmEventContext ev = { .version = 3, .page_flip_handler2 = on_flip };
+	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+	uint64_t deadline = wcfb_now_ns() + (uint64_t)timeout_ms * 1000000;
+
+	last_flip.done = 0;
+	while (!last_flip.done) {
+		int64_t left = (int64_t)(deadline - wcfb_now_ns()) / 1000000;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return -ETIMEDOUT;
+		if (drmHandleEvent(p->fd, &ev))
+			return -EIO;
+	}
+	if (ts_ns)
+		*ts_ns = last_flip.ts_ns;
+	if (seq)
+		*seq = last_flip.seq;
+	return 0;
+}
