@@ -89,7 +89,7 @@ run: $(INITRAMFS) $(DTBS) $(IMGCHECK)
 
 checkpatch:
 	$(Q)perl /usr/src/linux-source-6.1/scripts/checkpatch.pl --no-tree --strict \
-		--terse -f drm/*.[ch]
+		--terse -f drm/wcfb_*.[ch]
 
 clean:
 	$(Q)rm -rf $(UBUILD) $(HBUILD) tests/unit/build $(OUT)

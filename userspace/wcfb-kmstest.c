@@ -107,10 +107,13 @@ static void flip_one(struct wcfb_pipe *p, const drmModeModeInfo *m,
 {
 	uint32_t w = m->hdisplay, h = m->vdisplay;
 	struct wcfb_buf a, b;
-	char tag[64];
+	char tag[48], tag_a[64], tag_b[64], tag_a2[64];
 	int ret;
 
 	snprintf(tag, sizeof(tag), "%ux%u_%.4s", w, h, (char *)&fourcc);
+	snprintf(tag_a, sizeof(tag_a), "%s_a", tag);
+	snprintf(tag_b, sizeof(tag_b), "%s_b", tag);
+	snprintf(tag_a2, sizeof(tag_a2), "%s_a2", tag);
 	ret = wcfb_buf_create(p, &a, w, h, fourcc);
 	wcfb_ok(ret == 0, "%s: buffer A (%s)", tag, strerror(-ret));
 	if (ret)
@@ -126,21 +129,21 @@ static void flip_one(struct wcfb_pipe *p, const drmModeModeInfo *m,
 	wcfb_ok(ret == 0, "%s: modeset (%s)", tag, strerror(-ret));
 	if (ret)
 		goto out_b;
-	wcfb_ok(!wcfb_shot(tag, "pattern %u %u %u", seed, w, h), "%s: A on screen", tag);
+	wcfb_ok(!wcfb_shot(tag_a, "pattern %u %u %u", seed, w, h), "%s: A on screen", tag);
 
 	ret = wcfb_commit(p, NULL, b.fb_id, w, h,
 			  DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
 	if (!ret)
 		ret = wcfb_wait_flip(p, 1000, NULL, NULL);
 	wcfb_ok(ret == 0, "%s: flip to B (%s)", tag, strerror(-ret));
-	wcfb_ok(!wcfb_shot(tag, "pattern %u %u %u", seed + 1, w, h), "%s: B on screen", tag);
+	wcfb_ok(!wcfb_shot(tag_b, "pattern %u %u %u", seed + 1, w, h), "%s: B on screen", tag);
 
 	ret = wcfb_commit(p, NULL, a.fb_id, w, h,
 			  DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
 	if (!ret)
 		ret = wcfb_wait_flip(p, 1000, NULL, NULL);
 	wcfb_ok(ret == 0, "%s: flip back to A (%s)", tag, strerror(-ret));
-	wcfb_ok(!wcfb_shot(tag, "pattern %u %u %u", seed, w, h), "%s: A again", tag);
+	wcfb_ok(!wcfb_shot(tag_a2, "pattern %u %u %u", seed, w, h), "%s: A again", tag);
 out_b:
 	wcfb_buf_destroy(p, &b);
 out_a:

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wcfb debugfs: /sys/kernel/debug/dri/<minor>/{pool,scanout}.
+ *
+ * One "key value" pair per line, values in decimal except addresses
+ * (0x-prefixed hex), so that a shell test can grep them.
+ *
+ * pool:
+ *	layout cma|nomap
+ *	base 0x70000000
+ *	size 67108864
+ *	objects 2		live pool-backed GEM objects
+ *	requested 6291456	sum of their sizes
+ *	consumed 6291456	pool bytes they take (see wcfb_pool_consumed())
+ *	peak 9437184		highest "consumed" so far
+ *	internal 8192		pool bytes held by the engine itself
+ *	obj 0x70100000 3145728	one line per live object: DMA address and
+ *				size in bytes, oldest first
+ *
+ * scanout:
+ *	addr 0x70100000
+ *	format XR24
+ *	width 1024
+ *	height 768
+ *	stride 4096
+ *	parked 0|1
+ *	flips 12
+ *	writes 15
+ *	errors 0
+ */
+
+#include <linux/seq_file.h>
+
+#include <drm/drm_debugfs.h>
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+
+#include "wcfb_drv.h"
+#include "wcfb_scanout.h"
+
+static int wcfb_debugfs_pool_show(struct seq_file *m, void *unused)
+{
+	struct drm_info_node *node = m->private;
+	struct wcfb_device *wcfb = to_wcfb_device(node->minor->dev);
+	struct wcfb_pool *pool = &wcfb->pool;
+	struct wcfb_bo *bo;
+
+	seq_printf(m, "layout %s\n", pool->nomap ? "nomap" : "cma");
+	seq_printf(m, "base 0x%llx\n", (u64)pool->base);
+	seq_printf(m, "size %llu\n", pool->size);
+
+	mutex_lock(&pool->lock);
+	seq_printf(m, "objects %u\n", pool->live_objects);
+	seq_printf(m, "requested %llu\n", pool->bytes_requested);
+	seq_printf(m, "consumed %llu\n", pool->bytes_consumed);
+	seq_printf(m, "peak %llu\n", pool->peak_consumed);
+	seq_printf(m, "internal %llu\n",
+		   wcfb_scanout_pool_bytes(wcfb->scanout));
+	list_for_each_entry(bo, &pool->objects, pool_node)
+		seq_printf(m, "obj 0x%llx %zu\n", (u64)bo->base.dma_addr,
+			   bo->base.base.size);
+	mutex_unlock(&pool->lock);
+
+	return 0;
+}
+
+static int wcfb_debugfs_scanout_show(struct seq_file *m, void *unused)
+{
+	struct drm_info_node *node = m->private;
+	struct wcfb_device *wcfb = to_wcfb_device(node->minor->dev);
+	struct wcfb_scanout_state st;
+	u32 f;
+
+	wcfb_scanout_get_state(wcfb->scanout, &st);
+	f = st.cfg.fourcc;
+
+	seq_printf(m, "addr 0x%llx\n", (u64)st.cfg.addr);
+	seq_printf(m, "format %c%c%c%c\n", f & 0xff, (f >> 8) & 0xff,
+		   (f >> 16) & 0xff, (f >> 24) & 0xff);
+	seq_printf(m, "width %u\n", st.cfg.width);
+	seq_printf(m, "height %u\n", st.cfg.height);
+	seq_printf(m, "stride %u\n", st.cfg.stride);
+	seq_printf(m, "parked %d\n", st.parked);
+	seq_printf(m, "flips %lld\n",
+		   (long long)atomic64_read(&wcfb->output.flips));
+	seq_printf(m, "writes %llu\n", st.writes);
+	seq_printf(m, "errors %llu\n", st.errors);
+
+	return 0;
+}
+
+static const struct drm_info_list wcfb_debugfs_list[] = {
+	{ "pool", wcfb_debugfs_pool_show, 0, NULL },
+	{ "scanout", wcfb_debugfs_scanout_show, 0, NULL },
+};
+
+/**
+ * wcfb_debugfs_init - &drm_driver.debugfs_init
+ * @minor: the DRM minor whose debugfs directory gets the files
+ */
+void wcfb_debugfs_init(struct drm_minor *minor)
+{
+	drm_debugfs_create_files(wcfb_debugfs_list,
+				 ARRAY_SIZE(wcfb_debugfs_list),
+				 minor->debugfs_root, minor);
+}

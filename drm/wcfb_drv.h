@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * wcfb: KMS on write-combined reserved memory, scanned out by QEMU's ramfb.
+ *
+ * Shared driver state.  The scanout engine is opaque here: only
+ * wcfb_scanout.c knows what it is (see wcfb_scanout.h).
+ */
+#ifndef WCFB_DRV_H
+#define WCFB_DRV_H
+
+#include <linux/atomic.h>
+#include <linux/hrtimer.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include <drm/drm_connector.h>
+#include <drm/drm_crtc.h>
+#include <drm/drm_device.h>
+#include <drm/drm_encoder.h>
+#include <drm/drm_gem_dma_helper.h>
+#include <drm/drm_plane.h>
+
+#define DRIVER_NAME	"wcfb"
+#define DRIVER_DESC	"KMS on write-combined reserved memory, scanned out by ramfb"
+#define DRIVER_DATE	"20261121"
+#define DRIVER_MAJOR	1
+#define DRIVER_MINOR	0
+
+struct drm_minor;
+struct wcfb_scanout;
+
+/**
+ * struct wcfb_pool - the reserved-memory pool scanout buffers come from
+ * @base: physical (= DMA) address of the pool
+ * @size: size of the pool in bytes
+ * @nomap: true for a no-map carveout, false for a reusable CMA area
+ * @lock: protects everything below
+ * @objects: live pool-backed GEM objects (struct wcfb_bo.pool_node)
+ * @live_objects: number of entries on @objects
+ * @bytes_requested: sum of the objects' sizes
+ * @bytes_consumed: pool bytes the objects really take
+ * @peak_consumed: highest @bytes_consumed seen
+ */
+struct wcfb_pool {
+	phys_addr_t base;
+	u64 size;
+	bool nomap;
+
+	struct mutex lock; /* protects the accounting below */
+	struct list_head objects;
+	unsigned int live_objects;
+	u64 bytes_requested;
+	u64 bytes_consumed;
+	u64 peak_consumed;
+};
+
+/**
+ * struct wcfb_bo - a GEM DMA object with pool accounting
+ * @base: the DMA helper object
+ * @pool_node: entry on &wcfb_pool.objects while accounted
+ * @consumed: pool bytes this object takes (0 if not accounted)
+ * @accounted: true once the object was checked to be in the pool and
+ *             added to the accounting; imported objects never are
+ */
+struct wcfb_bo {
+	struct drm_gem_dma_object base;
+	struct list_head pool_node;
+	u64 consumed;
+	bool accounted;
+};
+
+static inline struct wcfb_bo *to_wcfb_bo(struct drm_gem_object *obj)
+{
+	return container_of(to_drm_gem_dma_obj(obj), struct wcfb_bo, base);
+}
+
+/**
+ * struct wcfb_output - the display pipeline
+ * @primary: the primary (and only) plane
+ * @crtc: the CRTC
+ * @encoder: a virtual encoder
+ * @connector: a virtual, always connected connector
+ * @vblank_timer: simulated vblank, fires once per frame while vblank is on
+ * @vblank_period: frame duration of the current mode
+ * @flips: engine programmings that changed the scanout address
+ */
+struct wcfb_output {
+	struct drm_plane *primary;
+	struct drm_crtc crtc;
+	struct drm_encoder encoder;
+	struct drm_connector connector;
+
+	struct hrtimer vblank_timer;
+	ktime_t vblank_period;
+	atomic64_t flips;
+};
+
+static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)
+{
+	return container_of(crtc, struct wcfb_output, crtc);
+}
+
+/**
+ * struct wcfb_device - driver instance
+ * @drm: the DRM device
+ * @pool: the reserved-memory pool and its accounting
+ * @scanout: the scanout engine
+ * @output: the display pipeline
+ * @preferred_width: width of the preferred mode
+ * @preferred_height: height of the preferred mode
+ */
+struct wcfb_device {
+	struct drm_device drm;
+	struct wcfb_pool pool;
+	struct wcfb_scanout *scanout;
+	struct wcfb_output output;
+	u32 preferred_width;
+	u32 preferred_height;
+};
+
+static inline struct wcfb_device *to_wcfb_device(struct drm_device *drm)
+{
+	return container_of(drm, struct wcfb_device, drm);
+}
+
+/* wcfb_gem.c */
+int wcfb_pool_init(struct wcfb_device *wcfb);
+bool wcfb_pool_contains(const struct wcfb_device *wcfb, dma_addr_t addr,
+			u64 len);
+u64 wcfb_pool_available(const struct wcfb_device *wcfb);
+bool wcfb_pool_fits_mode(const struct wcfb_device *wcfb, u32 width,
+			 u32 height);
+struct drm_gem_object *wcfb_gem_create_object(struct drm_device *drm,
+					      size_t size);
+int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
+			 struct drm_mode_create_dumb *args);
+
+/* wcfb_kms.c */
+int wcfb_kms_init(struct wcfb_device *wcfb);
+void wcfb_kms_fini(struct wcfb_device *wcfb);
+
+/* wcfb_debugfs.c */
+void wcfb_debugfs_init(struct drm_minor *minor);
+
+#endif /* WCFB_DRV_H */

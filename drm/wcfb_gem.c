@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wcfb buffers: GEM DMA objects carved from the display's reserved pool.
+ *
+ * The GEM DMA helpers allocate with dma_alloc_wc() on the display device,
+ * which is a non-coherent DMA master: the CPU gets a write-combined mapping,
+ * userspace mmap goes through dma_mmap_wc(), PRIME export through the
+ * generic helpers.  The device's memory-region makes the DMA core serve
+ * those allocations from the pool: from its CMA area (reusable pool) or
+ * from its declared coherent memory (no-map pool).
+ *
+ * The trap: with a CMA area, dma-direct falls back to the ordinary page
+ * allocator when the area cannot satisfy a request
+ * (__dma_direct_alloc_pages() in kernel/dma/direct.c), so an exhausted
+ * pool does not fail, it quietly returns memory from anywhere.  Every
+ * allocation is therefore checked to lie inside the pool, and freed with
+ * -ENOMEM if it does not.  A no-map pool cannot fall back
+ * (dma_alloc_from_dev_coherent() claims every request), the check is made
+ * anyway.
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/slab.h>
+#include <linux/stddef.h>
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_gem_dma_helper.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+
+#include "wcfb_drv.h"
+#include "wcfb_logic.h"
+#include "wcfb_scanout.h"
+
+/* drm_gem_dma_free() kfree()s the drm_gem_dma_object: it must come first. */
+static_assert(offsetof(struct wcfb_bo, base) == 0);
+
+/**
+ * wcfb_pool_init - set up the (empty) pool accounting
+ * @wcfb: the device, with @wcfb->pool base, size and layout already set
+ *
+ * Return: 0 or a negative error code.
+ */
+int wcfb_pool_init(struct wcfb_device *wcfb)
+{
+	INIT_LIST_HEAD(&wcfb->pool.objects);
+	return drmm_mutex_init(&wcfb->drm, &wcfb->pool.lock);
+}
+
+/**
+ * wcfb_pool_contains - is [@addr, @addr + @len) inside the pool?
+ * @wcfb: the device
+ * @addr: DMA address
+ * @len: bytes
+ *
+ * Return: true if the whole range is inside.
+ */
+bool wcfb_pool_contains(const struct wcfb_device *wcfb, dma_addr_t addr,
+			u64 len)
+{
+	const struct wcfb_window pool = {
+		.base = wcfb->pool.base,
+		.size = wcfb->pool.size,
+	};
+
+	return wcfb_window_contains(&pool, addr, len);
+}
+
+/**
+ * wcfb_pool_available - pool bytes usable for scanout buffers
+ * @wcfb: the device
+ *
+ * Return: the pool size minus what the scanout engine holds itself.
+ */
+u64 wcfb_pool_available(const struct wcfb_device *wcfb)
+{
+	u64 internal = wcfb->scanout ? wcfb_scanout_pool_bytes(wcfb->scanout) : 0;
+
+	return wcfb->pool.size > internal ? wcfb->pool.size - internal : 0;
+}
+
+/**
+ * wcfb_pool_fits_mode - can the pool hold two XRGB8888 buffers of a mode?
+ * @wcfb: the device
+ * @width: pixels
+ * @height: lines
+ *
+ * Return: true if so.
+ */
+bool wcfb_pool_fits_mode(const struct wcfb_device *wcfb, u32 width,
+			 u32 height)
+{
+	return wcfb_mode_fits_pool(width, height, wcfb_pool_available(wcfb),
+				   wcfb->pool.nomap, PAGE_SHIFT);
+}
+
+static void wcfb_pool_account(struct wcfb_pool *pool, struct wcfb_bo *bo)
+{
+	bo->consumed = wcfb_pool_consumed(bo->base.base.size, pool->nomap,
+					  PAGE_SHIFT);
+
+	mutex_lock(&pool->lock);
+	list_add_tail(&bo->pool_node, &pool->objects);
+	pool->live_objects++;
+	pool->bytes_requested += bo->base.base.size;
+	pool->bytes_consumed += bo->consumed;
+	pool->peak_consumed = max(pool->peak_consumed, pool->bytes_consumed);
+	bo->accounted = true;
+	mutex_unlock(&pool->lock);
+}
+
+static void wcfb_pool_unaccount(struct wcfb_pool *pool, struct wcfb_bo *bo)
+{
+	mutex_lock(&pool->lock);
+	list_del_init(&bo->pool_node);
+	pool->live_objects--;
+	pool->bytes_requested -= bo->base.base.size;
+	pool->bytes_consumed -= bo->consumed;
+	bo->accounted = false;
+	mutex_unlock(&pool->lock);
+}
+
+static void wcfb_bo_free(struct drm_gem_object *obj)
+{
+	struct wcfb_bo *bo = to_wcfb_bo(obj);
+
+	if (bo->accounted)
+		wcfb_pool_unaccount(&to_wcfb_device(obj->dev)->pool, bo);
+	drm_gem_dma_free(&bo->base);
+}
+
+static const struct drm_gem_object_funcs wcfb_gem_funcs = {
+	.free = wcfb_bo_free,
+	.print_info = drm_gem_dma_object_print_info,
+	.get_sg_table = drm_gem_dma_object_get_sg_table,
+	.vmap = drm_gem_dma_object_vmap,
+	.mmap = drm_gem_dma_object_mmap,
+	.vm_ops = &drm_gem_dma_vm_ops,
+};
+
+/**
+ * wcfb_gem_create_object - &drm_driver.gem_create_object hook
+ * @drm: the device
+ * @size: object size (unused: memory is allocated by the caller)
+ *
+ * Called by the DMA helpers for every object, allocated or imported, before
+ * any memory is attached.  Accounting happens later, in wcfb_gem_create(),
+ * once the memory is known to be in the pool.
+ *
+ * Return: the new object or an ERR_PTR().
+ */
+struct drm_gem_object *wcfb_gem_create_object(struct drm_device *drm,
+					      size_t size)
+{
+	struct wcfb_bo *bo;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&bo->pool_node);
+	bo->base.base.funcs = &wcfb_gem_funcs;
+	return &bo->base.base;
+}
+
+static struct wcfb_bo *wcfb_gem_create(struct wcfb_device *wcfb, size_t size)
+{
+	struct drm_device *drm = &wcfb->drm;
+	struct drm_gem_dma_object *dma_obj;
+
+	dma_obj = drm_gem_dma_create(drm, size);
+	if (IS_ERR(dma_obj)) {
+		drm_dbg(drm, "no pool memory for %zu bytes: %ld\n", size,
+			PTR_ERR(dma_obj));
+		return ERR_CAST(dma_obj);
+	}
+
+	/* The CMA fallback trap, see the top of this file. */
+	if (!wcfb_pool_contains(wcfb, dma_obj->dma_addr, dma_obj->base.size)) {
+		dev_warn_ratelimited(drm->dev,
+				     "%zu-byte buffer came from outside the pool (%pad): pool exhausted, refusing it\n",
+				     dma_obj->base.size, &dma_obj->dma_addr);
+		drm_gem_object_put(&dma_obj->base);
+		return ERR_PTR(-ENOMEM);
+	}
+
+	wcfb_pool_account(&wcfb->pool, to_wcfb_bo(&dma_obj->base));
+	return to_wcfb_bo(&dma_obj->base);
+}
+
+/**
+ * wcfb_gem_dumb_create - &drm_driver.dumb_create
+ * @file: DRM file
+ * @drm: the device
+ * @args: the ioctl arguments
+ *
+ * Only 24 and 32 bpp (the engine's formats) and sizes the engine could
+ * show; the pitch is rounded up to 64 bytes (see wcfb_dumb_layout()).
+ *
+ * Return: 0 or a negative error code.
+ */
+int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
+			 struct drm_mode_create_dumb *args)
+{
+	struct wcfb_device *wcfb = to_wcfb_device(drm);
+	struct wcfb_bo *bo;
+	size_t obj_size;
+	u32 pitch;
+	u64 size;
+	int ret;
+
+	ret = wcfb_dumb_layout(args->width, args->height, args->bpp,
+			       WCFB_ENGINE_MAX_DIM, &pitch, &size);
+	if (ret) {
+		drm_dbg(drm, "dumb buffer %ux%u at %u bpp refused: bpp must be 24 or 32, sizes 1..%u\n",
+			args->width, args->height, args->bpp,
+			WCFB_ENGINE_MAX_DIM);
+		return ret;
+	}
+	if (wcfb_pool_consumed(size, wcfb->pool.nomap, PAGE_SHIFT) >
+	    wcfb_pool_available(wcfb)) {
+		drm_dbg(drm, "dumb buffer of %llu bytes can never fit in the pool\n",
+			size);
+		return -ENOMEM;
+	}
+
+	bo = wcfb_gem_create(wcfb, size);
+	if (IS_ERR(bo))
+		return PTR_ERR(bo);
+
+	/* Once the handle exists, userspace may close it at any time. */
+	obj_size = bo->base.base.size;
+	ret = drm_gem_handle_create(file, &bo->base.base, &args->handle);
+	/* The handle holds the reference now, or the object goes away. */
+	drm_gem_object_put(&bo->base.base);
+	if (ret) {
+		drm_dbg(drm, "no handle for the dumb buffer: %d\n", ret);
+		return ret;
+	}
+
+	args->pitch = pitch;
+	args->size = obj_size;
+	return 0;
+}

@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wcfb modesetting: one primary plane -> one CRTC -> one virtual encoder ->
+ * one virtual, always connected connector, on the plain atomic helpers.
+ *
+ * Timing model.  The engine has no vblank of its own, so an hrtimer running
+ * at the mode's refresh rate stands in for it (as in vkms), from CRTC enable
+ * to CRTC disable.  A commit programs the new scanout address into the
+ * engine in the plane's atomic_update -- that is the latch -- and only then,
+ * in the CRTC's atomic_flush, arms the page-flip event, which the vblank
+ * core delivers at the first simulated vblank after the latch.  Events are
+ * therefore never early.
+ */
+
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_edid.h>
+#include <drm/drm_fb_dma_helper.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_mode_config.h>
+#include <drm/drm_modes.h>
+#include <drm/drm_modeset_helper_vtables.h>
+#include <drm/drm_print.h>
+#include <drm/drm_probe_helper.h>
+#include <drm/drm_vblank.h>
+
+#include "wcfb_drv.h"
+#include "wcfb_logic.h"
+#include "wcfb_scanout.h"
+
+/* The logic's fourccs must be DRM's. */
+static_assert(WCFB_FMT_XRGB8888 == DRM_FORMAT_XRGB8888);
+static_assert(WCFB_FMT_ARGB8888 == DRM_FORMAT_ARGB8888);
+static_assert(WCFB_FMT_RGB888 == DRM_FORMAT_RGB888);
+
+#define WCFB_REFRESH		60
+/* Refresh rates the simulated vblank accepts for user-supplied modes. */
+#define WCFB_MIN_REFRESH	10
+#define WCFB_MAX_REFRESH	240
+
+/* The modes offered to userspace (all at 60 Hz, none above 1920x1080). */
+static const struct {
+	u16 width;
+	u16 height;
+} wcfb_mode_list[] = {
+	{  640,  480 }, {  800,  600 }, { 1024,  768 }, { 1280,  720 },
+	{ 1280,  800 }, { 1280, 1024 }, { 1440,  900 }, { 1600,  900 },
+	{ 1680, 1050 }, { 1920, 1080 },
+};
+
+/* Linear only: the engine reads plain rows of pixels. */
+static const u64 wcfb_modifiers[] = {
+	DRM_FORMAT_MOD_LINEAR,
+	DRM_FORMAT_MOD_INVALID,
+};
+
+struct wcfb_plane {
+	struct drm_plane base;
+};
+
+/* ---- modes ---- */
+
+static enum drm_mode_status wcfb_mode_valid(struct wcfb_device *wcfb,
+					    const struct drm_display_mode *mode)
+{
+	int refresh;
+
+	if (mode->flags & DRM_MODE_FLAG_INTERLACE)
+		return MODE_NO_INTERLACE;
+	if (mode->flags & DRM_MODE_FLAG_DBLSCAN)
+		return MODE_NO_DBLESCAN;
+
+	switch (wcfb_check_dims(mode->hdisplay, mode->vdisplay)) {
+	case WCFB_OK:
+		break;
+	case WCFB_ERR_WIDTH:
+		return MODE_BAD_HVALUE;
+	default:
+		return MODE_BAD_VVALUE;
+	}
+
+	refresh = drm_mode_vrefresh(mode);
+	if (refresh < WCFB_MIN_REFRESH)
+		return MODE_CLOCK_LOW;
+	if (refresh > WCFB_MAX_REFRESH)
+		return MODE_CLOCK_HIGH;
+
+	if (!wcfb_pool_fits_mode(wcfb, mode->hdisplay, mode->vdisplay))
+		return MODE_MEM;
+
+	return MODE_OK;
+}
+
+static struct drm_display_mode *wcfb_create_mode(struct drm_device *drm,
+						 u32 width, u32 height)
+{
+	struct drm_display_mode *mode;
+	int delta;
+
+	mode = drm_mode_find_dmt(drm, width, height, WCFB_REFRESH, false);
+	if (!mode)
+		mode = drm_mode_find_dmt(drm, width, height, WCFB_REFRESH, true);
+	if (mode)
+		return mode;
+
+	mode = drm_cvt_mode(drm, width, height, WCFB_REFRESH, false, false,
+			    false);
+	if (!mode)
+		return NULL;
+	/*
+	 * CVT rounds the width down to a multiple of 8 (1366 -> 1360): give
+	 * the active area its pixels back and shift the blanking after it.
+	 */
+	delta = (int)width - mode->hdisplay;
+	if (delta > 0) {
+		mode->hdisplay += delta;
+		mode->hsync_start += delta;
+		mode->hsync_end += delta;
+		mode->htotal += delta;
+		drm_mode_set_name(mode);
+	}
+	mode->type |= DRM_MODE_TYPE_DRIVER;
+	return mode;
+}
+
+static int wcfb_connector_get_modes(struct drm_connector *connector)
+{
+	struct drm_device *drm = connector->dev;
+	struct wcfb_device *wcfb = to_wcfb_device(drm);
+	u32 pw = wcfb->preferred_width, ph = wcfb->preferred_height;
+	struct drm_display_mode *mode;
+	bool listed = false;
+	unsigned int i;
+	int count = 0;
+
+	for (i = 0; i < ARRAY_SIZE(wcfb_mode_list); i++) {
+		mode = wcfb_create_mode(drm, wcfb_mode_list[i].width,
+					wcfb_mode_list[i].height);
+		if (!mode)
+			continue;
+		drm_mode_probed_add(connector, mode);
+		count++;
+		if (wcfb_mode_list[i].width == pw &&
+		    wcfb_mode_list[i].height == ph)
+			listed = true;
+	}
+
+	if (!listed) {
+		mode = wcfb_create_mode(drm, pw, ph);
+		if (mode) {
+			drm_mode_probed_add(connector, mode);
+			count++;
+		}
+	}
+
+	/* A preferred mode the pool cannot hold would be pruned: fall back. */
+	if (!wcfb_pool_fits_mode(wcfb, pw, ph)) {
+		drm_warn_once(drm, "preferred mode %ux%u does not fit the pool twice, preferring 1024x768\n",
+			      pw, ph);
+		pw = 1024;
+		ph = 768;
+	}
+	drm_set_preferred_mode(connector, pw, ph);
+
+	return count;
+}
+
+static enum drm_mode_status
+wcfb_connector_mode_valid(struct drm_connector *connector,
+			  struct drm_display_mode *mode)
+{
+	return wcfb_mode_valid(to_wcfb_device(connector->dev), mode);
+}
+
+static const struct drm_connector_helper_funcs wcfb_connector_helper_funcs = {
+	.get_modes = wcfb_connector_get_modes,
+	.mode_valid = wcfb_connector_mode_valid,
+};
+
+/* No .detect: the probe helper then treats the connector as connected. */
+static const struct drm_connector_funcs wcfb_connector_funcs = {
+	.reset = drm_atomic_helper_connector_reset,
+	.fill_modes = drm_helper_probe_single_connector_modes,
+	.atomic_duplicate_state = drm_atomic_helper_connector_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_connector_destroy_state,
+};
+
+/* ---- framebuffers ---- */
+
+static const struct drm_framebuffer_funcs wcfb_fb_funcs = {
+	.destroy = drm_gem_fb_destroy,
+	.create_handle = drm_gem_fb_create_handle,
+};
+
+static struct drm_framebuffer *
+wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
+	       const struct drm_mode_fb_cmd2 *cmd)
+{
+	const struct drm_format_info *info;
+	struct drm_framebuffer *fb;
+	enum wcfb_verdict v;
+
+	/*
+	 * Modifiers.  drm_internal_framebuffer_create() checks only that a
+	 * modifier comes with DRM_MODE_FB_MODIFIERS and is the same for all
+	 * planes, not that the driver supports it; the plane would refuse
+	 * it only when the framebuffer is put on screen.  Refuse it here.
+	 * Without the flag, the core has made sure the modifier is 0, i.e.
+	 * linear.
+	 */
+	if (cmd->flags & DRM_MODE_FB_MODIFIERS) {
+		if (cmd->modifier[0] == DRM_FORMAT_MOD_INVALID) {
+			drm_dbg_kms(drm, "AddFB2: DRM_FORMAT_MOD_INVALID is not a modifier\n");
+			return ERR_PTR(-EINVAL);
+		}
+		if (cmd->modifier[0] != DRM_FORMAT_MOD_LINEAR) {
+			drm_dbg_kms(drm, "AddFB2: modifier 0x%llx not supported, only LINEAR\n",
+				    cmd->modifier[0]);
+			return ERR_PTR(-EINVAL);
+		}
+	}
+	if (cmd->flags & DRM_MODE_FB_INTERLACED) {
+		drm_dbg_kms(drm, "AddFB2: interlaced framebuffers not supported\n");
+		return ERR_PTR(-EINVAL);
+	}
+	if (!wcfb_format_lookup(cmd->pixel_format)) {
+		drm_dbg_kms(drm, "AddFB2: format %p4cc not supported\n",
+			    &cmd->pixel_format);
+		return ERR_PTR(-EINVAL);
+	}
+	info = drm_get_format_info(drm, cmd);
+	if (!info || info->num_planes != 1) {
+		drm_dbg_kms(drm, "AddFB2: only single-plane formats\n");
+		return ERR_PTR(-EINVAL);
+	}
+	v = wcfb_check_pitch(cmd->pixel_format, cmd->width, cmd->pitches[0]);
+	if (v != WCFB_OK) {
+		drm_dbg_kms(drm, "AddFB2: pitch %u for %u pixels of %p4cc refused: %s\n",
+			    cmd->pitches[0], cmd->width, &cmd->pixel_format,
+			    wcfb_verdict_str(v));
+		return ERR_PTR(-EINVAL);
+	}
+
+	/*
+	 * Handle lookup and size: drm_gem_fb_init_with_funcs() requires
+	 * offsets[0] + (height - 1) * pitch + width * cpp <= object size,
+	 * which is exactly the span the engine scans (wcfb_scan_span()), so
+	 * the offset is inside the object and so is every scanned byte.
+	 */
+	fb = drm_gem_fb_create_with_funcs(drm, file, cmd, &wcfb_fb_funcs);
+	if (IS_ERR(fb))
+		drm_dbg_kms(drm, "AddFB2: %ld (bad handle or object too small)\n",
+			    PTR_ERR(fb));
+	return fb;
+}
+
+static const struct drm_mode_config_funcs wcfb_mode_config_funcs = {
+	.fb_create = wcfb_fb_create,
+	.atomic_check = drm_atomic_helper_check,
+	.atomic_commit = drm_atomic_helper_commit,
+};
+
+/* ---- plane ---- */
+
+static void wcfb_plane_scanout_config(struct drm_plane_state *st,
+				      struct wcfb_scanout_config *cfg)
+{
+	struct drm_framebuffer *fb = st->fb;
+
+	/* Object address + offsets[0] + src_y * pitch + src_x * cpp. */
+	cfg->addr = drm_fb_dma_get_gem_addr(fb, st, 0);
+	cfg->fourcc = fb->format->format;
+	cfg->width = drm_rect_width(&st->dst);
+	cfg->height = drm_rect_height(&st->dst);
+	cfg->stride = fb->pitches[0];
+}
+
+static int wcfb_plane_atomic_check(struct drm_plane *plane,
+				   struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state,
+								     plane);
+	struct wcfb_device *wcfb = to_wcfb_device(plane->dev);
+	struct drm_crtc_state *crtc_state = NULL;
+	struct wcfb_scanout_config cfg;
+	const struct wcfb_format *fmt;
+	const char *why;
+	u64 span;
+	int ret;
+
+	if (new->crtc)
+		crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
+
+	/*
+	 * The engine neither scales nor positions: the framebuffer region
+	 * must be exactly the mode, whole pixels.  Said explicitly so that a
+	 * framebuffer smaller than the mode always gets -EINVAL (the helper
+	 * below would report an attempt to scale it up as -ERANGE).
+	 */
+	if (new->fb && crtc_state && crtc_state->enable) {
+		if (new->src_w != (u64)new->crtc_w << 16 ||
+		    new->src_h != (u64)new->crtc_h << 16) {
+			drm_dbg_kms(plane->dev, "[PLANE:%d] no scaling: src %ux%u, crtc %ux%u\n",
+				    plane->base.id, new->src_w >> 16,
+				    new->src_h >> 16, new->crtc_w, new->crtc_h);
+			return -EINVAL;
+		}
+		if ((new->src_x | new->src_y) & 0xffff) {
+			drm_dbg_kms(plane->dev, "[PLANE:%d] fractional source position\n",
+				    plane->base.id);
+			return -EINVAL;
+		}
+	}
+
+	ret = drm_atomic_helper_check_plane_state(new, crtc_state,
+						  DRM_PLANE_NO_SCALING,
+						  DRM_PLANE_NO_SCALING,
+						  false, false);
+	if (ret)
+		return ret;
+	if (!new->fb || !crtc_state || !crtc_state->enable)
+		return 0;
+	if (!new->visible) {
+		drm_dbg_kms(plane->dev, "[PLANE:%d] must cover the CRTC\n",
+			    plane->base.id);
+		return -EINVAL;
+	}
+
+	/* Ask the engine: nothing it would silently drop gets committed. */
+	wcfb_plane_scanout_config(new, &cfg);
+	fmt = wcfb_format_lookup(cfg.fourcc);
+	if (!fmt) {
+		drm_dbg_kms(plane->dev, "[PLANE:%d] format %p4cc unknown\n",
+			    plane->base.id, &cfg.fourcc);
+		return -EINVAL;
+	}
+	span = wcfb_scan_span(cfg.width, cfg.height, cfg.stride, fmt->cpp);
+	if (!wcfb_pool_contains(wcfb, cfg.addr, span)) {
+		drm_dbg_kms(plane->dev, "[FB:%d] at %pad+%llu is not in the display pool\n",
+			    new->fb->base.id, &cfg.addr, span);
+		return -EINVAL;
+	}
+	if (wcfb_scanout_check(wcfb->scanout, &cfg, &why)) {
+		drm_dbg_kms(plane->dev, "[FB:%d] %ux%u stride %u: engine would drop it: %s\n",
+			    new->fb->base.id, cfg.width, cfg.height,
+			    cfg.stride, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Also called when the plane is disabled (there is no atomic_disable):
+ * that only happens together with disabling the CRTC, which parks the
+ * engine.  A plane on an inactive CRTC is not scanned.
+ */
+static void wcfb_plane_atomic_update(struct drm_plane *plane,
+				     struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state,
+								     plane);
+	struct wcfb_device *wcfb = to_wcfb_device(plane->dev);
+	struct drm_crtc_state *crtc_state = NULL;
+	struct wcfb_scanout_config cfg;
+	bool changed = false;
+
+	if (new->crtc)
+		crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
+	if (!new->visible || !crtc_state || !crtc_state->active)
+		return;
+
+	/* The latch: from here on the engine scans the new buffer. */
+	wcfb_plane_scanout_config(new, &cfg);
+	if (!wcfb_scanout_program(wcfb->scanout, &cfg, &changed) && changed)
+		atomic64_inc(&wcfb->output.flips);
+}
+
+static bool wcfb_plane_format_mod_supported(struct drm_plane *plane,
+					    u32 format, u64 modifier)
+{
+	return modifier == DRM_FORMAT_MOD_LINEAR && wcfb_format_lookup(format);
+}
+
+static const struct drm_plane_helper_funcs wcfb_plane_helper_funcs = {
+	.atomic_check = wcfb_plane_atomic_check,
+	.atomic_update = wcfb_plane_atomic_update,
+};
+
+static const struct drm_plane_funcs wcfb_plane_funcs = {
+	.update_plane = drm_atomic_helper_update_plane,
+	.disable_plane = drm_atomic_helper_disable_plane,
+	.reset = drm_atomic_helper_plane_reset,
+	.atomic_duplicate_state = drm_atomic_helper_plane_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_plane_destroy_state,
+	.format_mod_supported = wcfb_plane_format_mod_supported,
+};
+
+/* ---- CRTC and simulated vblank ---- */
+
+static enum hrtimer_restart wcfb_vblank_timer_fn(struct hrtimer *timer)
+{
+	struct wcfb_output *out = container_of(timer, struct wcfb_output,
+					       vblank_timer);
+	u64 overruns;
+
+	/*
+	 * Move the expiry to the next vblank before handling this one, the
+	 * way hardware updates its registers before raising the interrupt:
+	 * get_vblank_timestamp() relies on it.
+	 */
+	overruns = hrtimer_forward_now(timer, out->vblank_period);
+	if (overruns > 1)
+		drm_dbg_vbl(out->crtc.dev, "vblank timer missed %llu frames\n",
+			    overruns - 1);
+
+	/* Returns false, harmlessly, while vblank reporting is off. */
+	drm_crtc_handle_vblank(&out->crtc);
+	return HRTIMER_RESTART;
+}
+
+static bool wcfb_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
+					   int *max_error, ktime_t *vblank_time,
+					   bool in_vblank_irq)
+{
+	struct drm_vblank_crtc *vblank = &crtc->dev->vblank[drm_crtc_index(crtc)];
+	struct wcfb_output *out = to_wcfb_output(crtc);
+
+	if (!READ_ONCE(vblank->enabled)) {
+		*vblank_time = ktime_get();
+		return true;
+	}
+	/* The expiry is the next vblank (see wcfb_vblank_timer_fn()). */
+	*vblank_time = ktime_sub(READ_ONCE(out->vblank_timer.node.expires),
+				 out->vblank_period);
+	return true;
+}
+
+/*
+ * The timer runs from CRTC enable to CRTC disable, whatever the vblank
+ * reference count: starting and stopping it here, under the vblank core's
+ * spinlocks that the timer callback takes too, could only be done with
+ * hrtimer_try_to_cancel() and would race with a running callback.
+ */
+static int wcfb_crtc_enable_vblank(struct drm_crtc *crtc)
+{
+	return 0;
+}
+
+static void wcfb_crtc_disable_vblank(struct drm_crtc *crtc)
+{
+}
+
+static enum drm_mode_status
+wcfb_crtc_mode_valid(struct drm_crtc *crtc, const struct drm_display_mode *mode)
+{
+	return wcfb_mode_valid(to_wcfb_device(crtc->dev), mode);
+}
+
+static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
+				  struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state,
+									  crtc);
+
+	/* The engine cannot show "nothing": no CRTC without its plane. */
+	return drm_atomic_helper_check_crtc_state(crtc_state, false);
+}
+
+static void wcfb_crtc_atomic_enable(struct drm_crtc *crtc,
+				    struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state,
+									  crtc);
+	struct drm_vblank_crtc *vblank = &crtc->dev->vblank[drm_crtc_index(crtc)];
+	struct wcfb_output *out = to_wcfb_output(crtc);
+	u64 period_ns;
+
+	drm_calc_timestamping_constants(crtc, &crtc_state->adjusted_mode);
+	period_ns = vblank->framedur_ns;
+	if (!period_ns)		/* mode_valid() makes this impossible */
+		period_ns = NSEC_PER_SEC / WCFB_REFRESH;
+	out->vblank_period = ns_to_ktime(period_ns);
+	hrtimer_start(&out->vblank_timer, out->vblank_period,
+		      HRTIMER_MODE_REL);
+
+	drm_crtc_vblank_on(crtc);
+	/* The engine is programmed by the plane update that follows. */
+}
+
+static void wcfb_crtc_atomic_disable(struct drm_crtc *crtc,
+				     struct drm_atomic_state *state)
+{
+	struct wcfb_device *wcfb = to_wcfb_device(crtc->dev);
+	struct wcfb_output *out = to_wcfb_output(crtc);
+
+	/*
+	 * Park first: the framebuffer on screen may be freed as soon as this
+	 * commit is done, and the engine would go on scanning it.
+	 */
+	wcfb_scanout_park(wcfb->scanout);
+
+	/* Sends out any event still waiting for a vblank. */
+	drm_crtc_vblank_off(crtc);
+	hrtimer_cancel(&out->vblank_timer);
+}
+
+static void wcfb_crtc_atomic_flush(struct drm_crtc *crtc,
+				   struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state,
+									  crtc);
+	struct drm_pending_vblank_event *event = crtc_state->event;
+	unsigned long flags;
+
+	if (!event)
+		return;
+	crtc_state->event = NULL;
+
+	/*
+	 * The plane updates, and so the latch, ran before this.  Arming now
+	 * makes the event complete at the first vblank after the latch.  On
+	 * an inactive CRTC there is no vblank to wait for: send it now.
+	 */
+	spin_lock_irqsave(&crtc->dev->event_lock, flags);
+	if (crtc_state->active && drm_crtc_vblank_get(crtc) == 0)
+		drm_crtc_arm_vblank_event(crtc, event);
+	else
+		drm_crtc_send_vblank_event(crtc, event);
+	spin_unlock_irqrestore(&crtc->dev->event_lock, flags);
+}
+
+static const struct drm_crtc_helper_funcs wcfb_crtc_helper_funcs = {
+	.mode_valid = wcfb_crtc_mode_valid,
+	.atomic_check = wcfb_crtc_atomic_check,
+	.atomic_flush = wcfb_crtc_atomic_flush,
+	.atomic_enable = wcfb_crtc_atomic_enable,
+	.atomic_disable = wcfb_crtc_atomic_disable,
+};
+
+static const struct drm_crtc_funcs wcfb_crtc_funcs = {
+	.reset = drm_atomic_helper_crtc_reset,
+	.set_config = drm_atomic_helper_set_config,
+	.page_flip = drm_atomic_helper_page_flip,
+	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
+	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.enable_vblank = wcfb_crtc_enable_vblank,
+	.disable_vblank = wcfb_crtc_disable_vblank,
+	.get_vblank_timestamp = wcfb_crtc_get_vblank_timestamp,
+};
+
+/**
+ * wcfb_kms_init - create the display pipeline
+ * @wcfb: the device, with pool and scanout set up
+ *
+ * Everything is drm-managed.
+ *
+ * Return: 0 or a negative error code.
+ */
+int wcfb_kms_init(struct wcfb_device *wcfb)
+{
+	struct drm_device *drm = &wcfb->drm;
+	struct wcfb_output *out = &wcfb->output;
+	u32 formats[WCFB_NUM_FORMATS];
+	struct wcfb_plane *plane;
+	unsigned int i;
+	int ret;
+
+	ret = drmm_mode_config_init(drm);
+	if (ret)
+		return ret;
+	drm->mode_config.min_width = WCFB_ENGINE_MIN_DIM;
+	drm->mode_config.min_height = WCFB_ENGINE_MIN_DIM;
+	drm->mode_config.max_width = WCFB_ENGINE_MAX_DIM;
+	drm->mode_config.max_height = WCFB_ENGINE_MAX_DIM;
+	drm->mode_config.preferred_depth = 24;
+	drm->mode_config.funcs = &wcfb_mode_config_funcs;
+
+	for (i = 0; i < WCFB_NUM_FORMATS; i++)
+		formats[i] = wcfb_formats[i].fourcc;
+
+	plane = drmm_universal_plane_alloc(drm, struct wcfb_plane, base, 1,
+					   &wcfb_plane_funcs, formats,
+					   ARRAY_SIZE(formats), wcfb_modifiers,
+					   DRM_PLANE_TYPE_PRIMARY, NULL);
+	if (IS_ERR(plane))
+		return PTR_ERR(plane);
+	drm_plane_helper_add(&plane->base, &wcfb_plane_helper_funcs);
+	out->primary = &plane->base;
+
+	ret = drmm_crtc_init_with_planes(drm, &out->crtc, out->primary, NULL,
+					 &wcfb_crtc_funcs, NULL);
+	if (ret)
+		return ret;
+	drm_crtc_helper_add(&out->crtc, &wcfb_crtc_helper_funcs);
+
+	ret = drmm_encoder_init(drm, &out->encoder, NULL,
+				DRM_MODE_ENCODER_VIRTUAL, NULL);
+	if (ret)
+		return ret;
+	out->encoder.possible_crtcs = drm_crtc_mask(&out->crtc);
+
+	ret = drmm_connector_init(drm, &out->connector, &wcfb_connector_funcs,
+				  DRM_MODE_CONNECTOR_VIRTUAL, NULL);
+	if (ret)
+		return ret;
+	drm_connector_helper_add(&out->connector, &wcfb_connector_helper_funcs);
+	ret = drm_connector_attach_encoder(&out->connector, &out->encoder);
+	if (ret)
+		return ret;
+
+	ret = drm_vblank_init(drm, 1);
+	if (ret)
+		return ret;
+	hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	out->vblank_timer.function = wcfb_vblank_timer_fn;
+	out->vblank_period = ns_to_ktime(NSEC_PER_SEC / WCFB_REFRESH);
+	atomic64_set(&out->flips, 0);
+
+	drm_mode_config_reset(drm);
+	return 0;
+}
+
+/**
+ * wcfb_kms_fini - make sure the vblank timer is stopped
+ * @wcfb: the device
+ *
+ * Disabling the CRTC stops it; this covers the module going away anyway.
+ */
+void wcfb_kms_fini(struct wcfb_device *wcfb)
+{
+	hrtimer_cancel(&wcfb->output.vblank_timer);
+}

@@ -1,0 +1,739 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wcfb scanout engine: QEMU's ramfb, programmed through fw_cfg DMA.
+ *
+ * This is the only file that knows what the engine is.  ramfb scans a
+ * linear buffer of guest RAM described by a 28-byte big-endian record that
+ * the guest writes into the fw_cfg item "etc/ramfb".  The write has to be a
+ * single fw_cfg DMA transfer: QEMU re-reads the record after every DMA
+ * write to the item, and a partial record would be applied as is.
+ *
+ * Engine properties the rest of the driver must respect:
+ *  - it cannot be switched off, and it keeps scanning the last address it
+ *    was given forever, so it is "parked" on harmless memory instead;
+ *  - it drops configurations it dislikes without any error: wrong fourcc,
+ *    less than 16x16, a range not entirely inside guest RAM (see
+ *    wcfb_ramfb_cfg_check()); wcfb_scanout_check() predicts that so that
+ *    nothing it would drop is ever committed;
+ *  - it takes guest-physical addresses.
+ *
+ * fw_cfg on arm "virt" is a small MMIO block: data port at +0, 16-bit
+ * big-endian selector at +8, 64-bit big-endian DMA address at +16 (writing
+ * its low half starts the transfer, reading it returns "QEMU CFG").
+ */
+
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
+#include <linux/io.h>
+#include <linux/ioport.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/string.h>
+
+#include "wcfb_logic.h"
+#include "wcfb_scanout.h"
+
+#define WCFB_MAX_RAM_WINDOWS	16
+/*
+ * QEMU completes an MMIO-triggered fw_cfg DMA transfer synchronously,
+ * inside the trapped register write, so the first poll already sees it
+ * done.  The bound only keeps a broken device from hanging the CPU.
+ */
+#define WCFB_FWCFG_POLL_LOOPS	1000
+#define WCFB_FWCFG_POLL_US	1
+
+/* The parking buffer: the engine's minimum size, XRGB8888. */
+#define WCFB_PARK_DIM		WCFB_ENGINE_MIN_DIM
+#define WCFB_PARK_STRIDE	(WCFB_PARK_DIM * 4)
+#define WCFB_PARK_BYTES		(WCFB_PARK_STRIDE * WCFB_PARK_DIM)
+
+/* fw_cfg DMA access block, as the device reads it. */
+struct wcfb_fwcfg_dma_access {
+	__be32 control;
+	__be32 length;
+	__be64 address;
+};
+
+/*
+ * Everything fw_cfg DMA touches lives in one coherent DMA allocation: the
+ * access block and the data it points at.  The device is non-coherent, so
+ * this memory is mapped non-cacheable and needs no cache maintenance, only
+ * ordering (see wcfb_fwcfg_dma_locked()).
+ */
+struct wcfb_fwcfg_dma_area {
+	struct wcfb_fwcfg_dma_access access;
+	u8 ramfb_cfg[WCFB_RAMFB_CFG_SIZE];
+	u8 pad[4];
+	u8 data[WCFB_FWCFG_FILE_SIZE];
+};
+
+static_assert(sizeof(struct wcfb_fwcfg_dma_access) == WCFB_FWCFG_DMA_ACCESS_SIZE);
+
+/**
+ * struct wcfb_scanout - the engine
+ * @dev: the display device (owner of all DMA allocations)
+ * @regs: fw_cfg registers
+ * @ramfb_select: fw_cfg selector key of "etc/ramfb"
+ * @ram: guest RAM windows the engine can scan
+ * @nr_ram: number of entries in @ram
+ * @lock: serializes fw_cfg accesses and protects everything below
+ * @area: fw_cfg DMA area (coherent)
+ * @area_dma: its DMA address
+ * @park_vaddr: black parking buffer (write-combined)
+ * @park_dma: its DMA address
+ * @cur: configuration last written to the engine
+ * @programmed: the engine was given a configuration by this driver
+ * @parked: @cur is the parking buffer
+ * @retired: the engine was handed the zero page; no more programming
+ * @writes: configurations written
+ * @errors: configurations refused or failed
+ */
+struct wcfb_scanout {
+	struct device *dev;
+	void __iomem *regs;
+	u16 ramfb_select;
+	struct wcfb_window ram[WCFB_MAX_RAM_WINDOWS];
+	unsigned int nr_ram;
+
+	spinlock_t lock; /* fw_cfg accesses and the state below */
+	struct wcfb_fwcfg_dma_area *area;
+	dma_addr_t area_dma;
+	void *park_vaddr;
+	dma_addr_t park_dma;
+	struct wcfb_scanout_config cur;
+	bool programmed;
+	bool parked;
+	bool retired;
+	u64 writes;
+	u64 errors;
+};
+
+/* ---- fw_cfg transport ---- */
+
+static void wcfb_fwcfg_pio_read(struct wcfb_scanout *so, u16 key, u8 *buf,
+				size_t len)
+{
+	lockdep_assert_held(&so->lock);
+	iowrite16be(key, so->regs + WCFB_FWCFG_REG_SELECT);
+	ioread8_rep(so->regs + WCFB_FWCFG_REG_DATA, buf, len);
+}
+
+static u32 wcfb_fwcfg_read_control(struct wcfb_scanout *so)
+{
+	return be32_to_cpu(READ_ONCE(so->area->access.control));
+}
+
+/*
+ * One fw_cfg DMA transfer of @length bytes between the item selected by
+ * @control and the DMA address @data.  Called with the lock held: the
+ * selector and the item offset are device state shared by every transfer.
+ */
+static int wcfb_fwcfg_dma_locked(struct wcfb_scanout *so, u32 control,
+				 u32 length, dma_addr_t data)
+{
+	unsigned int i;
+	u32 ctrl = 0;
+
+	lockdep_assert_held(&so->lock);
+
+	wcfb_fwcfg_dma_access_encode((u8 *)&so->area->access, control, length,
+				     data);
+
+	/*
+	 * The access block and the data behind it were just written through
+	 * a non-cacheable mapping; such writes can still sit in the CPU's
+	 * write buffer.  The device reads them as soon as it sees the
+	 * register write below, so they must be visible to it first.
+	 * iowrite32be() on arm64 happens to start with the same barrier, but
+	 * the protocol needs the ordering whatever the accessor does.
+	 */
+	dma_wmb();
+	/*
+	 * High half first: the low half is the doorbell.  Our addresses
+	 * come from a device limited by its DMA mask, the high half is
+	 * written anyway so that no stale value left by another fw_cfg user
+	 * (qemu_fw_cfg) can be combined with ours.
+	 */
+	iowrite32be(upper_32_bits(so->area_dma),
+		    so->regs + WCFB_FWCFG_REG_DMA);
+	iowrite32be(lower_32_bits(so->area_dma),
+		    so->regs + WCFB_FWCFG_REG_DMA + 4);
+
+	for (i = 0; i < WCFB_FWCFG_POLL_LOOPS; i++) {
+		ctrl = wcfb_fwcfg_read_control(so);
+		if (wcfb_fwcfg_dma_done(ctrl))
+			break;
+		udelay(WCFB_FWCFG_POLL_US);
+	}
+	if (!wcfb_fwcfg_dma_done(ctrl))
+		return -ETIMEDOUT;
+
+	/*
+	 * The device writes the data before it clears the control word: do
+	 * not let the CPU read the data ahead of the control word.
+	 */
+	dma_rmb();
+
+	return wcfb_fwcfg_dma_failed(ctrl) ? -EIO : 0;
+}
+
+static int wcfb_fwcfg_identify(struct wcfb_scanout *so)
+{
+	unsigned long flags;
+	u8 sig[4], id[4];
+	u64 dma_sig;
+	u32 features;
+
+	spin_lock_irqsave(&so->lock, flags);
+	wcfb_fwcfg_pio_read(so, WCFB_FWCFG_KEY_SIGNATURE, sig, sizeof(sig));
+	wcfb_fwcfg_pio_read(so, WCFB_FWCFG_KEY_ID, id, sizeof(id));
+	dma_sig = (u64)ioread32be(so->regs + WCFB_FWCFG_REG_DMA) << 32;
+	dma_sig |= ioread32be(so->regs + WCFB_FWCFG_REG_DMA + 4);
+	spin_unlock_irqrestore(&so->lock, flags);
+
+	if (memcmp(sig, "QEMU", sizeof(sig))) {
+		dev_err(so->dev, "fw_cfg signature mismatch: not a QEMU fw_cfg device\n");
+		return -ENODEV;
+	}
+	/* FW_CFG_ID is stored little-endian. */
+	features = id[0] | id[1] << 8 | id[2] << 16 | (u32)id[3] << 24;
+	if (!(features & WCFB_FWCFG_ID_DMA) ||
+	    dma_sig != WCFB_FWCFG_DMA_SIGNATURE) {
+		dev_err(so->dev, "fw_cfg has no DMA interface (features %#x, signature %#llx)\n",
+			features, dma_sig);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+/* Walk the fw_cfg file directory for @name. */
+static int wcfb_fwcfg_find_file(struct wcfb_scanout *so, const char *name,
+				struct wcfb_fwcfg_file *found)
+{
+	dma_addr_t data = so->area_dma +
+			  offsetof(struct wcfb_fwcfg_dma_area, data);
+	struct wcfb_fwcfg_file file;
+	unsigned long flags;
+	u32 count, i;
+	int ret;
+
+	spin_lock_irqsave(&so->lock, flags);
+	ret = wcfb_fwcfg_dma_locked(so,
+				    wcfb_fwcfg_dma_control(WCFB_FWCFG_KEY_FILE_DIR,
+							   WCFB_FWCFG_DMA_SELECT |
+							   WCFB_FWCFG_DMA_READ),
+				    sizeof(__be32), data);
+	if (ret)
+		goto out;
+	count = wcfb_get_be32(so->area->data);
+	if (count > WCFB_FWCFG_MAX_FILES) {
+		ret = -EIO;
+		goto out;
+	}
+	/* Each further READ continues where the previous one stopped. */
+	ret = -ENOENT;
+	for (i = 0; i < count; i++) {
+		int err = wcfb_fwcfg_dma_locked(so,
+						wcfb_fwcfg_dma_control(0, WCFB_FWCFG_DMA_READ),
+						WCFB_FWCFG_FILE_SIZE, data);
+
+		if (err) {
+			ret = err;
+			break;
+		}
+		if (wcfb_fwcfg_file_parse(so->area->data, &file))
+			continue;
+		if (!strcmp(file.name, name)) {
+			*found = file;
+			ret = 0;
+			break;
+		}
+	}
+out:
+	spin_unlock_irqrestore(&so->lock, flags);
+	return ret;
+}
+
+/* ---- engine ---- */
+
+static bool wcfb_scanout_config_equal(const struct wcfb_scanout_config *a,
+				      const struct wcfb_scanout_config *b)
+{
+	return a->addr == b->addr && a->fourcc == b->fourcc &&
+	       a->width == b->width && a->height == b->height &&
+	       a->stride == b->stride;
+}
+
+static void wcfb_scanout_to_ramfb(const struct wcfb_scanout_config *cfg,
+				  struct wcfb_ramfb_cfg *r)
+{
+	/*
+	 * ramfb wants a guest-physical address; the DMA address is one,
+	 * because wcfb_scanout_init() refused IOMMUs and DMA offsets.
+	 */
+	r->addr = cfg->addr;
+	r->fourcc = cfg->fourcc;
+	r->flags = 0;
+	r->width = cfg->width;
+	r->height = cfg->height;
+	r->stride = cfg->stride;
+}
+
+/**
+ * wcfb_scanout_check - would the engine accept and show @cfg?
+ * @so: the engine
+ * @cfg: the configuration
+ * @why: on refusal, set to a human-readable reason
+ *
+ * Return: 0 or -EINVAL.
+ */
+int wcfb_scanout_check(const struct wcfb_scanout *so,
+		       const struct wcfb_scanout_config *cfg,
+		       const char **why)
+{
+	struct wcfb_ramfb_cfg r;
+	enum wcfb_verdict v;
+
+	wcfb_scanout_to_ramfb(cfg, &r);
+	v = wcfb_ramfb_cfg_check(&r, so->ram, so->nr_ram);
+	if (v == WCFB_OK)
+		return 0;
+	*why = wcfb_verdict_str(v);
+	return -EINVAL;
+}
+
+static int wcfb_scanout_write_locked(struct wcfb_scanout *so,
+				     const struct wcfb_scanout_config *cfg,
+				     bool parked, bool *addr_changed)
+{
+	struct wcfb_ramfb_cfg r;
+	int ret;
+
+	lockdep_assert_held(&so->lock);
+
+	if (addr_changed)
+		*addr_changed = false;
+	if (so->retired)
+		return -ENODEV;
+	if (so->programmed && wcfb_scanout_config_equal(&so->cur, cfg))
+		return 0;
+
+	wcfb_scanout_to_ramfb(cfg, &r);
+	wcfb_ramfb_cfg_encode(so->area->ramfb_cfg, &r);
+	/* The whole record in one transfer, see the top of this file. */
+	ret = wcfb_fwcfg_dma_locked(so,
+				    wcfb_fwcfg_dma_control(so->ramfb_select,
+							   WCFB_FWCFG_DMA_SELECT |
+							   WCFB_FWCFG_DMA_WRITE),
+				    WCFB_RAMFB_CFG_SIZE,
+				    so->area_dma +
+				    offsetof(struct wcfb_fwcfg_dma_area, ramfb_cfg));
+	if (ret) {
+		so->errors++;
+		return ret;
+	}
+
+	if (addr_changed)
+		*addr_changed = !so->programmed || so->cur.addr != cfg->addr;
+	so->cur = *cfg;
+	so->programmed = true;
+	so->parked = parked;
+	so->writes++;
+	return 0;
+}
+
+static int wcfb_scanout_write(struct wcfb_scanout *so,
+			      const struct wcfb_scanout_config *cfg,
+			      bool parked, bool *addr_changed)
+{
+	unsigned long flags;
+	int ret;
+
+	spin_lock_irqsave(&so->lock, flags);
+	ret = wcfb_scanout_write_locked(so, cfg, parked, addr_changed);
+	spin_unlock_irqrestore(&so->lock, flags);
+	if (ret && ret != -ENODEV)
+		dev_err_ratelimited(so->dev, "programming the engine failed: %d\n",
+				    ret);
+	return ret;
+}
+
+/**
+ * wcfb_scanout_program - point the engine at a new buffer
+ * @so: the engine
+ * @cfg: the configuration, already accepted by wcfb_scanout_check()
+ * @addr_changed: set to whether the scanout address changed (may be NULL)
+ *
+ * This is the "latch": once it returns, the engine scans the new buffer.
+ * May be called from atomic context.  An identical configuration is not
+ * written again.
+ *
+ * Return: 0, -EINVAL if @cfg would be dropped by the engine (a driver bug:
+ * atomic_check must have refused it), -ENODEV after retirement, or a
+ * transport error.
+ */
+int wcfb_scanout_program(struct wcfb_scanout *so,
+			 const struct wcfb_scanout_config *cfg,
+			 bool *addr_changed)
+{
+	unsigned long flags;
+	const char *why = NULL;
+
+	if (WARN_ON_ONCE(wcfb_scanout_check(so, cfg, &why))) {
+		dev_err_ratelimited(so->dev, "refusing to program %ux%u %p4cc at %pad: %s\n",
+				    cfg->width, cfg->height, &cfg->fourcc,
+				    &cfg->addr, why);
+		spin_lock_irqsave(&so->lock, flags);
+		so->errors++;
+		spin_unlock_irqrestore(&so->lock, flags);
+		return -EINVAL;
+	}
+	return wcfb_scanout_write(so, cfg, false, addr_changed);
+}
+
+/**
+ * wcfb_scanout_park - point the engine at the black parking buffer
+ * @so: the engine
+ *
+ * Used when the CRTC is disabled: the engine cannot be switched off, and
+ * whatever buffer it scanned may be freed once the disabling commit is
+ * done.
+ *
+ * Return: 0 or a negative error code.
+ */
+int wcfb_scanout_park(struct wcfb_scanout *so)
+{
+	const struct wcfb_scanout_config park = {
+		.addr = so->park_dma,
+		.fourcc = WCFB_FMT_XRGB8888,
+		.width = WCFB_PARK_DIM,
+		.height = WCFB_PARK_DIM,
+		.stride = WCFB_PARK_STRIDE,
+	};
+	const char *why;
+
+	if (wcfb_scanout_check(so, &park, &why)) {
+		dev_err(so->dev, "parking buffer at %pad unusable: %s\n",
+			&park.addr, why);
+		return -EINVAL;
+	}
+	return wcfb_scanout_write(so, &park, true, NULL);
+}
+
+/**
+ * wcfb_scanout_retire - hand the engine the zero page and let go of it
+ * @so: the engine
+ *
+ * The engine outlives the driver: it keeps scanning the last address it
+ * was given after the module is gone, and nothing can switch it off.  So
+ * before our memory goes back to the allocator it is pointed at the
+ * kernel's zero page: 16x16 XRGB8888, stride 64 (1 KiB, inside the page),
+ * always black and never freed, owned by nobody who could write it.
+ * Only then is the parking buffer freed.  If that last write fails the
+ * parking buffer is leaked rather than left on screen after being freed.
+ *
+ * Idempotent; after it, programming fails with -ENODEV.
+ */
+void wcfb_scanout_retire(struct wcfb_scanout *so)
+{
+	const struct wcfb_scanout_config zero = {
+		.addr = (dma_addr_t)page_to_phys(ZERO_PAGE(0)),
+		.fourcc = WCFB_FMT_XRGB8888,
+		.width = WCFB_PARK_DIM,
+		.height = WCFB_PARK_DIM,
+		.stride = WCFB_PARK_STRIDE,
+	};
+	bool leak_park = false;
+	unsigned long flags;
+	const char *why;
+	int ret = 0;
+
+	spin_lock_irqsave(&so->lock, flags);
+	if (so->retired) {
+		spin_unlock_irqrestore(&so->lock, flags);
+		return;
+	}
+	if (so->programmed) {
+		if (wcfb_scanout_check(so, &zero, &why))
+			ret = -EINVAL;
+		else
+			ret = wcfb_scanout_write_locked(so, &zero, true, NULL);
+		leak_park = ret != 0;
+	}
+	so->retired = true;
+	spin_unlock_irqrestore(&so->lock, flags);
+
+	if (ret)
+		dev_err(so->dev, "could not park the engine on the zero page (%d): leaking the parking buffer\n",
+			ret);
+
+	if (so->park_vaddr && !leak_park)
+		dma_free_wc(so->dev, WCFB_PARK_BYTES, so->park_vaddr,
+			    so->park_dma);
+	so->park_vaddr = NULL;
+	if (so->area)
+		dma_free_coherent(so->dev, sizeof(*so->area), so->area,
+				  so->area_dma);
+	so->area = NULL;
+	if (so->regs)
+		iounmap(so->regs);
+	so->regs = NULL;
+}
+
+/**
+ * wcfb_scanout_destroy - retire the engine if needed and free @so
+ * @so: the engine, may be NULL
+ */
+void wcfb_scanout_destroy(struct wcfb_scanout *so)
+{
+	if (!so)
+		return;
+	wcfb_scanout_retire(so);
+	kfree(so);
+}
+
+/**
+ * wcfb_scanout_get_state - snapshot of the engine state
+ * @so: the engine
+ * @state: result
+ */
+void wcfb_scanout_get_state(struct wcfb_scanout *so,
+			    struct wcfb_scanout_state *state)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&so->lock, flags);
+	state->cfg = so->cur;
+	state->parked = so->parked;
+	state->retired = so->retired;
+	state->writes = so->writes;
+	state->errors = so->errors;
+	spin_unlock_irqrestore(&so->lock, flags);
+	state->pool_bytes = wcfb_scanout_pool_bytes(so);
+}
+
+/**
+ * wcfb_scanout_pool_bytes - DMA memory held by the engine itself
+ * @so: the engine
+ *
+ * Both allocations are a single page, which both a CMA area and a no-map
+ * carveout hand out as exactly one page.
+ *
+ * Return: bytes.
+ */
+u64 wcfb_scanout_pool_bytes(const struct wcfb_scanout *so)
+{
+	u64 bytes = 0;
+
+	if (so->area)
+		bytes += PAGE_ALIGN(sizeof(*so->area));
+	if (so->park_vaddr)
+		bytes += PAGE_ALIGN(WCFB_PARK_BYTES);
+	return bytes;
+}
+
+/* ---- setup ---- */
+
+static void wcfb_scanout_add_ram(struct wcfb_scanout *so, u64 base, u64 size)
+{
+	unsigned int i;
+
+	if (!size)
+		return;
+	for (i = 0; i < so->nr_ram; i++)
+		if (wcfb_window_contains(&so->ram[i], base, size))
+			return;
+	if (so->nr_ram == WCFB_MAX_RAM_WINDOWS) {
+		dev_warn(so->dev, "too many memory banks, ignoring %#llx+%#llx\n",
+			 base, size);
+		return;
+	}
+	so->ram[so->nr_ram].base = base;
+	so->ram[so->nr_ram].size = size;
+	so->nr_ram++;
+}
+
+static int wcfb_scanout_add_ram_res(struct resource *res, void *arg)
+{
+	wcfb_scanout_add_ram(arg, res->start, resource_size(res));
+	return 0;
+}
+
+/*
+ * ramfb only shows memory QEMU can map as one piece of guest RAM.  The
+ * device tree's memory nodes say where guest RAM is; each bank is one
+ * window (on "virt" there is a single bank).  After an EFI boot the stub
+ * has deleted those nodes: then System RAM as the kernel registered it is
+ * used instead.  @known_ram is a window the caller knows to be RAM (the
+ * reserved pool: reserved-memory is carved out of RAM, and a no-map
+ * carveout is not registered as System RAM).
+ */
+static int wcfb_scanout_find_ram(struct wcfb_scanout *so,
+				 const struct wcfb_window *known_ram)
+{
+	struct device_node *np;
+	struct resource res;
+	int i;
+
+	for_each_node_by_type(np, "memory") {
+		if (!of_device_is_available(np))
+			continue;
+		for (i = 0; !of_address_to_resource(np, i, &res); i++)
+			wcfb_scanout_add_ram(so, res.start, resource_size(&res));
+	}
+	if (!so->nr_ram)
+		walk_iomem_res_desc(IORES_DESC_NONE,
+				    IORESOURCE_SYSTEM_RAM | IORESOURCE_BUSY,
+				    0, U64_MAX, so, wcfb_scanout_add_ram_res);
+	if (known_ram)
+		wcfb_scanout_add_ram(so, known_ram->base, known_ram->size);
+	if (!so->nr_ram) {
+		dev_err(so->dev, "cannot tell where guest RAM is, so which addresses the engine can scan\n");
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static int wcfb_scanout_map_fwcfg(struct wcfb_scanout *so,
+				  struct device_node *engine_np)
+{
+	struct resource res;
+	int ret;
+
+	if (!of_device_is_compatible(engine_np, "qemu,fw-cfg-mmio")) {
+		dev_err(so->dev, "%pOF is not a qemu,fw-cfg-mmio node\n",
+			engine_np);
+		return -ENODEV;
+	}
+	ret = of_address_to_resource(engine_np, 0, &res);
+	if (ret) {
+		dev_err(so->dev, "%pOF has no registers: %d\n", engine_np, ret);
+		return ret;
+	}
+	if (resource_size(&res) < WCFB_FWCFG_REG_SPAN) {
+		dev_err(so->dev, "fw_cfg registers %pR too small for the DMA interface\n",
+			&res);
+		return -ENODEV;
+	}
+	/*
+	 * Map without request_mem_region(): the fw_cfg node belongs to no
+	 * driver in our guest, but qemu_fw_cfg (CONFIG_FW_CFG_SYSFS) may bind
+	 * it and does request the region, so claiming it here would make
+	 * whichever of the two comes second fail.  Sharing is safe for our
+	 * part: apart from two 4-byte identification reads at probe, every
+	 * access we make is a DMA transfer that selects its item itself and
+	 * completes within one register write.  (A directory walk continues
+	 * from one transfer to the next; it too only runs at probe.)
+	 */
+	so->regs = ioremap(res.start, resource_size(&res));
+	if (!so->regs)
+		return -ENOMEM;
+	return 0;
+}
+
+/**
+ * wcfb_scanout_init - find, check and park the engine
+ * @dev: the display device; all DMA memory is allocated on it
+ * @engine_np: the fw_cfg node (the display node's "wcfb,fw-cfg")
+ * @known_ram: a window the caller knows to be guest RAM, or NULL
+ * @out: the engine, to be freed with wcfb_scanout_destroy()
+ *
+ * Return: 0 or a negative error code.
+ */
+int wcfb_scanout_init(struct device *dev, struct device_node *engine_np,
+		      const struct wcfb_window *known_ram,
+		      struct wcfb_scanout **out)
+{
+	struct wcfb_fwcfg_file ramfb;
+	struct wcfb_scanout *so;
+	int ret;
+
+	so = kzalloc(sizeof(*so), GFP_KERNEL);
+	if (!so)
+		return -ENOMEM;
+	so->dev = dev;
+	spin_lock_init(&so->lock);
+
+	/*
+	 * ramfb is handed guest-physical addresses while DMA allocations
+	 * return DMA addresses.  They are the same only without an IOMMU
+	 * and without a dma-ranges offset.
+	 */
+	if (device_iommu_mapped(dev) || dev->dma_range_map) {
+		dev_err(dev, "DMA addresses are not guest-physical (IOMMU or dma-ranges): ramfb cannot use them\n");
+		ret = -EINVAL;
+		goto err;
+	}
+
+	ret = wcfb_scanout_find_ram(so, known_ram);
+	if (ret)
+		goto err;
+	ret = wcfb_scanout_map_fwcfg(so, engine_np);
+	if (ret)
+		goto err;
+	ret = wcfb_fwcfg_identify(so);
+	if (ret)
+		goto err;
+
+	/*
+	 * Coherent memory: on this non-coherent device it is mapped
+	 * non-cacheable, so what the CPU writes is what fw_cfg DMA reads,
+	 * and the reverse, without cache maintenance.
+	 */
+	so->area = dma_alloc_coherent(dev, sizeof(*so->area), &so->area_dma,
+				      GFP_KERNEL);
+	if (!so->area) {
+		ret = -ENOMEM;
+		goto err;
+	}
+
+	ret = wcfb_fwcfg_find_file(so, "etc/ramfb", &ramfb);
+	if (ret == -ENOENT) {
+		dev_err(dev, "ramfb device missing: no etc/ramfb in fw_cfg (start QEMU with -device ramfb)\n");
+		ret = -ENODEV;
+		goto err;
+	} else if (ret) {
+		dev_err(dev, "reading the fw_cfg directory failed: %d\n", ret);
+		goto err;
+	}
+	if (ramfb.size != WCFB_RAMFB_CFG_SIZE ||
+	    ramfb.select < WCFB_FWCFG_KEY_FILE_FIRST) {
+		dev_err(dev, "etc/ramfb is not a ramfb (size %u, key %#x)\n",
+			ramfb.size, ramfb.select);
+		ret = -ENODEV;
+		goto err;
+	}
+	so->ramfb_select = ramfb.select;
+
+	/*
+	 * The parking buffer, from the device's pool like any scanout
+	 * buffer.  dma_alloc_wc() returns zeroed memory whichever allocator
+	 * serves it, and all-zero XRGB8888 is black.  Parking right away
+	 * replaces whatever firmware left on screen.
+	 */
+	so->park_vaddr = dma_alloc_wc(dev, WCFB_PARK_BYTES, &so->park_dma,
+				      GFP_KERNEL);
+	if (!so->park_vaddr) {
+		ret = -ENOMEM;
+		goto err;
+	}
+	ret = wcfb_scanout_park(so);
+	if (ret) {
+		dev_err(dev, "parking the engine failed: %d\n", ret);
+		goto err;
+	}
+
+	dev_info(dev, "ramfb at fw_cfg key %#x, parked at %pad\n",
+		 so->ramfb_select, &so->park_dma);
+	*out = so;
+	return 0;
+
+err:
+	wcfb_scanout_destroy(so);
+	return ret;
+}
