@@ -59,9 +59,13 @@ $(IMGCHECK): tests/tools/wcfb-imgcheck.c userspace/wcfb_pattern.h
 QEMU_MACHINE = $(shell python3 -c 'import sys; sys.path.insert(0, "hw/qemu"); \
 	import wcfb_qemu; print(" ".join(wcfb_qemu.machine_args()))')
 DTBS := $(CACHE)/dtb/wcfb-cma.dtb $(CACHE)/dtb/wcfb-nomap.dtb
+TEST_DTBS := $(CACHE)/dtb/wcfb-baddt.dtb
 dtb: $(DTBS)
 $(CACHE)/dtb/wcfb-%.dtb: dts/wcfb-pool-%.dtsi $(wildcard dts/*.dtsi) hw/qemu/mkdtb.sh hw/qemu/wcfb_qemu.py
 	$(Q)hw/qemu/mkdtb.sh $@ $* $(CACHE)/dtb -- $(QEMU_MACHINE)
+# Broken display nodes for the device-tree error lane.
+$(CACHE)/dtb/wcfb-baddt.dtb: tests/dts/wcfb-bad-nodes.dtsi $(wildcard dts/*.dtsi) hw/qemu/mkdtb.sh hw/qemu/wcfb_qemu.py
+	$(Q)hw/qemu/mkdtb.sh $@ cma $(CACHE)/dtb tests/dts/wcfb-bad-nodes.dtsi -- $(QEMU_MACHINE)
 
 # ---------------------------------------------------------- initramfs
 INITRAMFS := $(CACHE)/initramfs.cpio.gz
@@ -71,9 +75,10 @@ $(INITRAMFS): $(MODULE) $(CLIENTS) $(wildcard tests/guest/*) hw/qemu/mkinitramfs
 
 # ------------------------------------------------------------- tests
 UNIT_CMD := $(MAKE) -s -C tests/unit check
-LANES := --lane cma:$(CACHE)/dtb/wcfb-cma.dtb --lane nomap:$(CACHE)/dtb/wcfb-nomap.dtb
+LANES := --lane cma:$(CACHE)/dtb/wcfb-cma.dtb --lane nomap:$(CACHE)/dtb/wcfb-nomap.dtb \
+	--lane baddt:$(CACHE)/dtb/wcfb-baddt.dtb
 TESTS ?=
-test: $(INITRAMFS) $(DTBS) $(IMGCHECK)
+test: $(INITRAMFS) $(DTBS) $(TEST_DTBS) $(IMGCHECK)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--imgcheck $(IMGCHECK) --out $(OUT) --unit "$(UNIT_CMD)" \
 		$(LANES) $(if $(TESTS),--tests $(TESTS))

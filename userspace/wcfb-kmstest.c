@@ -2,12 +2,14 @@
 /*
  * wcfb-kmstest: the libdrm client behind wcfb's KMS tests and benchmarks.
  *
+ *   wcfb-kmstest modes                     print the connector's mode list
  *   wcfb-kmstest flip MODES FORMATS SEED   patterns + page flips, captured
  *   wcfb-kmstest modeseq WxH,WxH,...       mode changes, captured
  *   wcfb-kmstest badinput                  bad ioctl arguments -> -EINVAL
  *   wcfb-kmstest exhaust                   pool exhaustion -> -ENOMEM
  *   wcfb-kmstest poolcheck                 every live buffer inside the pool
  *   wcfb-kmstest cycle                     one client session (for reloads)
+ *   wcfb-kmstest capacity                  how many 64 KiB buffers fit now
  *   wcfb-kmstest bench-flips N             N flips at the mode's refresh
  *   wcfb-kmstest bench-pool                pool efficiency figure
  *   wcfb-kmstest show SECONDS              demo: animated patterns
@@ -96,11 +98,27 @@ static int read_scanout(struct scanout_state *ss)
 	return 0;
 }
 
+/* --- modes: "mode WxH@Hz [preferred]" per listed mode --------------------- */
+static int cmd_modes(struct wcfb_pipe *p)
+{
+	int i;
+
+	for (i = 0; i < p->conn->count_modes; i++) {
+		const drmModeModeInfo *m = &p->conn->modes[i];
+
+		printf("mode %ux%u@%u%s\n", m->hdisplay, m->vdisplay, m->vrefresh,
+		       m->type & DRM_MODE_TYPE_PREFERRED ? " preferred" : "");
+	}
+	return 0;
+}
+
 /* --- flip: patterns on every mode and format, captured by the host ------- */
 static int parse_wh(const char *s, uint32_t *w, uint32_t *h)
 {
 	return sscanf(s, "%ux%u", w, h) == 2 ? 0 : -EINVAL;
 }
+
+static int negative_control = 1;
 
 static void flip_one(struct wcfb_pipe *p, const drmModeModeInfo *m,
 		     uint32_t fourcc, uint32_t seed)
@@ -130,6 +148,13 @@ static void flip_one(struct wcfb_pipe *p, const drmModeModeInfo *m,
 	if (ret)
 		goto out_b;
 	wcfb_ok(!wcfb_shot(tag_a, "pattern %u %u %u", seed, w, h), "%s: A on screen", tag);
+	if (negative_control) {
+		/* The checker must be able to say no: B's pattern is not on
+		 * screen yet, so this check has to fail. */
+		wcfb_ok(!wcfb_shot("negative_control", "!pattern %u %u %u", seed + 1, w, h),
+			"%s: the host rejects a pattern that is not shown", tag);
+		negative_control = 0;
+	}
 
 	ret = wcfb_commit(p, NULL, b.fb_id, w, h,
 			  DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
@@ -437,6 +462,28 @@ static int cmd_exhaust(struct wcfb_pipe *p)
 	return 0;
 }
 
+/* --- capacity: a leak of even one pool page shows as one buffer less ----- */
+static int cmd_capacity(struct wcfb_pipe *p)
+{
+	static uint32_t handles[2048];
+	int n = 0, ret = 0, i;
+
+	/* 128x128 XRGB8888 = 64 KiB: fine-grained enough that a leaked
+	 * page anywhere costs a slot, coarse enough to stay fast. */
+	while (n < 2048) {
+		ret = dumb(p, 128, 128, 32, &handles[n]);
+		if (ret)
+			break;
+		n++;
+	}
+	for (i = 0; i < n; i++)
+		undumb(p, handles[i]);
+	wcfb_ok(ret == -ENOMEM && n > 0, "capacity: %d 64 KiB buffers, then %s",
+		n, strerror(-ret));
+	printf("capacity %d\n", n);
+	return 0;
+}
+
 /* --- cycle: what a client does between two module reloads ---------------- */
 static int cmd_cycle(struct wcfb_pipe *p, uint32_t seed)
 {
@@ -602,7 +649,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "cannot open the wcfb pipe: %s\n", strerror(-ret));
 		return 1;
 	}
-	if (!strcmp(argv[1], "flip") && argc == 5)
+	if (!strcmp(argv[1], "modes"))
+		cmd_modes(&p);
+	else if (!strcmp(argv[1], "flip") && argc == 5)
 		cmd_flip(&p, argv[2], argv[3], strtoul(argv[4], NULL, 0));
 	else if (!strcmp(argv[1], "modeseq") && argc == 3)
 		cmd_modeseq(&p, argv[2], 11);
@@ -612,6 +661,8 @@ int main(int argc, char **argv)
 		cmd_exhaust(&p);
 	else if (!strcmp(argv[1], "poolcheck"))
 		check_pool_addresses("poolcheck");
+	else if (!strcmp(argv[1], "capacity"))
+		cmd_capacity(&p);
 	else if (!strcmp(argv[1], "cycle"))
 		cmd_cycle(&p, argc > 2 ? strtoul(argv[2], NULL, 0) : 5);
 	else if (!strcmp(argv[1], "bench-flips") && argc == 3)

@@ -2,7 +2,8 @@
 # Builds the guest device tree: QEMU's own `virt` DTB, dumped with exactly
 # the machine flags the harness boots with, plus wcfb's nodes from dts/.
 #
-# Usage: mkdtb.sh OUT.dtb LAYOUT(cma|nomap) DUMP_CACHE_DIR -- QEMU MACHINE ARGS...
+# Usage: mkdtb.sh OUT.dtb LAYOUT(cma|nomap) DUMP_CACHE_DIR [EXTRA.dtsi] -- QEMU MACHINE ARGS...
+# EXTRA.dtsi (tests only) is merged last, e.g. to add broken nodes.
 #
 # The dump is cached by a hash of the QEMU version and the flags, so it is
 # regenerated whenever either changes.  QEMU pads its dump to 1 MiB and
@@ -10,6 +11,8 @@
 # so the merged tree is always recompiled with dtc.
 set -euo pipefail
 out=$1 layout=$2 cachedir=$3; shift 3
+extra=
+if [ "$1" != -- ]; then extra=$(cd "$(dirname "$1")" && pwd)/$(basename "$1"); shift; fi
 [ "$1" = -- ] && shift
 here=$(cd "$(dirname "$0")/../.." && pwd)
 dts="$here/dts"
@@ -37,6 +40,7 @@ merged="${out%.dtb}.dts"
 	echo "/include/ \"wcfb-pool-$layout.dtsi\""
 	echo "/include/ \"wcfb-display.dtsi\""
 	[ -f "$dts/wcfb-engine.dtsi" ] && echo "/include/ \"wcfb-engine.dtsi\""
+	[ -n "$extra" ] && echo "/include/ \"$extra\""
 } > "$merged"
 dtc -q -I dts -O dtb -i "$dts" -o "$out" "$merged"
 echo "[dtb] $out ($layout pool)" >&2

@@ -91,16 +91,37 @@ class Harness:
         print("unit tests: %.1fs" % dt, flush=True)
 
     # ---------------------------------------------------------------- guests
-    def test_timeout(self, name):
+    @staticmethod
+    def test_header(name, key):
+        """Value of a '# key: value' line in tests/guest/t_NAME.sh."""
         try:
             with open(os.path.join(GUEST_DIR, "t_%s.sh" % name)) as f:
                 for ln in f:
-                    m = re.match(r"#\s*timeout:\s*(\d+)", ln)
+                    m = re.match(r"#\s*%s:\s*(.*\S)" % key, ln)
                     if m:
-                        return int(m.group(1))
+                        return m.group(1)
         except OSError:
             pass
-        return self.args.test_timeout
+        return None
+
+    def test_timeout(self, name):
+        return int(self.test_header(name, "timeout") or self.args.test_timeout)
+
+    def lane_tests(self, lane, wanted):
+        """The tests a lane runs: a test with a '# lanes: a b' header runs
+        only in those lanes, any other test in every lane but those that
+        a '# lanes:' test claims for itself alone."""
+        special = set()
+        chosen = []
+        for t in wanted:
+            lanes = self.test_header(t, "lanes")
+            if lanes:
+                special.update(lanes.split())
+                if lane in lanes.split():
+                    chosen.append(t)
+        if lane in special:
+            return chosen
+        return [t for t in wanted if not self.test_header(t, "lanes")]
 
     def run_lane(self, lane, dtb, append_extra, tests):
         todo = list(tests)
@@ -210,11 +231,18 @@ class Harness:
         # QEMU writes the file before answering; wait for it to be whole.
         if not check:
             return True, "captured"
+        # "!check" is a negative control: the check must find a mismatch.
+        negate = check[0].startswith("!")
+        check = [check[0].lstrip("!")] + check[1:]
         p = subprocess.run([self.args.imgcheck] + check +
                            ["--capture", cap, "--outdir", d, "--name", name],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True)
         msg = p.stdout.strip().replace("\n", "; ")[:300]
+        if negate and p.returncode in (0, 1):
+            return p.returncode == 1, ("mismatch found, as it must: " + msg
+                                       if p.returncode else
+                                       "negative control matched: " + msg)
         return p.returncode == 0, msg or ("exit %d" % p.returncode)
 
     # --------------------------------------------------------------- summary
@@ -278,7 +306,9 @@ def main():
         if f.startswith("t_") and f.endswith(".sh"))
     for spec in args.lane:
         name, dtb, append = (spec.split(":", 2) + [""])[:3]
-        h.run_lane(name, dtb, append, tests)
+        lane_tests = h.lane_tests(name, tests)
+        if lane_tests:
+            h.run_lane(name, dtb, append, lane_tests)
     sys.exit(h.finish(t0))
 
 

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * wcfb 2D blitter engine: the guest <-> engine protocol.
+ *
+ * This one header is shared by the host device model (hw/engine/) and the
+ * Linux driver (drm/), so it compiles both in the kernel (__KERNEL__) and in
+ * user space, includes nothing but the fixed-width type header of each
+ * world, and describes every structure with fixed-width little-endian
+ * fields, explicit padding and compile-time size/offset checks.  The prose
+ * specification is Documentation/engine-protocol.md; keep the two in step.
+ *
+ * Transport: QEMU "ivshmem-doorbell" PCI function (1af4:1110).
+ *   BAR0  ivshmem registers (QEMU's): DOORBELL at +0x0C.
+ *   BAR2  this register block (WCFB_ENG_BAR_SIZE bytes of shared memory).
+ *   MSI-X vector WCFB_ENG_REG_IRQ_VECTOR: engine -> driver interrupt.
+ * The driver kicks the engine by writing
+ *   (DOORBELL_PEER << 16) | DOORBELL_VECTOR   to BAR0 + 0x0C.
+ *
+ * Register table (BAR2 offsets; all registers little-endian; RO registers
+ * are plain shared memory, so a driver write to them is undefined and is
+ * overwritten by the engine at the next doorbell):
+ *
+ *  off    name             acc  meaning
+ *  0x000  MAGIC            RO   WCFB_ENG_MAGIC ('W','C','B','L' in memory)
+ *  0x004  VERSION          RO   (major << 16) | minor
+ *  0x008  CAPS             RO   bit (1 << opcode) per supported opcode
+ *  0x00C  FORMATS          RO   WCFB_ENG_FMTCAP_* bits
+ *  0x010  DMA_BITS         RO   width of the engine's DMA addresses
+ *  0x014  MAX_RING         RO   largest RING_SIZE accepted (power of two)
+ *  0x018  MAX_SG           RO   largest sg_count accepted per surface
+ *  0x01C  MAX_DIM          RO   largest width/height accepted
+ *  0x020  DESC_SIZE        RO   sizeof(struct wcfb_eng_desc) = 128
+ *  0x024  DOORBELL_PEER    RO   ivshmem peer id of the engine
+ *  0x028  DOORBELL_VECTOR  RO   ivshmem vector to ring on that peer
+ *  0x02C  IRQ_VECTOR       RO   MSI-X vector the engine raises
+ *  0x040  RING_BASE        RW   u64 DMA address of the descriptor ring
+ *  0x048  RING_SIZE        RW   ring entries (power of two, <= MAX_RING)
+ *  0x04C  CTRL             RW   WCFB_ENG_CTRL_* bits
+ *  0x050  HEAD             RW   producer index (driver, free-running u32)
+ *  0x054  TAIL             RO   consumer index (engine, free-running u32)
+ *  0x058  COMPLETION_ADDR  RW   u64 DMA address of the completion page
+ *  0x060  STATUS           RO   WCFB_ENG_STATUS_*
+ *  0x064  ERROR            RO   last configuration error (WCFB_ENG_ERR_*)
+ *  0x070  STAT_DESCS       RO   u64 descriptors completed (incl. faulted)
+ *  0x078  STAT_FAULTS      RO   u64 descriptors faulted
+ *  0x080  STAT_BYTES       RO   u64 bytes written to guest memory by ops
+ *  0x088  STAT_IRQS        RO   u64 interrupts raised
+ *  0x090  STAT_DOORBELLS   RO   u64 doorbell wake-ups handled
+ *
+ * RING_BASE, RING_SIZE and COMPLETION_ADDR are sampled once, when the
+ * engine first sees CTRL.ENABLE set (at a doorbell); later writes are
+ * ignored until a RESET.  64-bit registers may be written as two 32-bit
+ * halves (low at the lower address).  Indices are free-running: slot =
+ * index & (RING_SIZE - 1); HEAD - TAIL (mod 2^32) <= RING_SIZE.
+ */
+#ifndef WCFB_ENGINE_PROTO_H
+#define WCFB_ENGINE_PROTO_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+typedef __le32 wcfb_le32;
+typedef __le64 wcfb_le64;
+#else
+#include <stdint.h>
+/* Values are little-endian in memory; user space converts with le32toh(). */
+typedef uint32_t wcfb_le32;
+typedef uint64_t wcfb_le64;
+#endif
+
+/* offsetof without <stddef.h> (the header may include nothing else). */
+#define WCFB_ENG_OFFSETOF(t, m) __builtin_offsetof(t, m)
+#define WCFB_ENG_ASSERT(cond, msg) _Static_assert(cond, msg)
+
+/* ------------------------------------------------------------------ */
+/* Identification                                                      */
+/* ------------------------------------------------------------------ */
+
+#define WCFB_ENG_MAGIC          0x4C424357u     /* "WCBL" little-endian */
+#define WCFB_ENG_VERSION_MAJOR  1u
+#define WCFB_ENG_VERSION_MINOR  0u
+#define WCFB_ENG_VERSION \
+	((WCFB_ENG_VERSION_MAJOR << 16) | WCFB_ENG_VERSION_MINOR)
+
+/* BAR2 size: QEMU requires a power of two for a PCI BAR. */
+#define WCFB_ENG_BAR_SIZE       4096u
+
+/* Limits advertised by the reference engine. */
+#define WCFB_ENG_MAX_RING       4096u
+#define WCFB_ENG_MAX_SG         4096u
+#define WCFB_ENG_MAX_DIM        16384u
+
+/* ------------------------------------------------------------------ */
+/* Register offsets (BAR2)                                             */
+/* ------------------------------------------------------------------ */
+
+#define WCFB_ENG_REG_MAGIC              0x000
+#define WCFB_ENG_REG_VERSION            0x004
+#define WCFB_ENG_REG_CAPS               0x008
+#define WCFB_ENG_REG_FORMATS            0x00C
+#define WCFB_ENG_REG_DMA_BITS           0x010
+#define WCFB_ENG_REG_MAX_RING           0x014
+#define WCFB_ENG_REG_MAX_SG             0x018
+#define WCFB_ENG_REG_MAX_DIM            0x01C
+#define WCFB_ENG_REG_DESC_SIZE          0x020
+#define WCFB_ENG_REG_DOORBELL_PEER      0x024
+#define WCFB_ENG_REG_DOORBELL_VECTOR    0x028
+#define WCFB_ENG_REG_IRQ_VECTOR         0x02C
+#define WCFB_ENG_REG_RING_BASE          0x040   /* u64 */
+#define WCFB_ENG_REG_RING_SIZE          0x048
+#define WCFB_ENG_REG_CTRL               0x04C
+#define WCFB_ENG_REG_HEAD               0x050
+#define WCFB_ENG_REG_TAIL               0x054
+#define WCFB_ENG_REG_COMPLETION_ADDR    0x058   /* u64 */
+#define WCFB_ENG_REG_STATUS             0x060
+#define WCFB_ENG_REG_ERROR              0x064
+#define WCFB_ENG_REG_STAT_DESCS         0x070   /* u64 */
+#define WCFB_ENG_REG_STAT_FAULTS        0x078   /* u64 */
+#define WCFB_ENG_REG_STAT_BYTES         0x080   /* u64 */
+#define WCFB_ENG_REG_STAT_IRQS          0x088   /* u64 */
+#define WCFB_ENG_REG_STAT_DOORBELLS     0x090   /* u64 */
+
+/* ivshmem BAR0 doorbell register (QEMU's, not ours). */
+#define WCFB_ENG_IVSHMEM_DOORBELL       0x0C
+
+/* CTRL bits */
+#define WCFB_ENG_CTRL_ENABLE    (1u << 0)       /* process the ring */
+#define WCFB_ENG_CTRL_RESET     (1u << 1)       /* self-clearing */
+
+/* STATUS values */
+#define WCFB_ENG_STATUS_DISABLED   0u   /* power-on / ENABLE clear */
+#define WCFB_ENG_STATUS_IDLE       1u   /* enabled, ring drained */
+#define WCFB_ENG_STATUS_BUSY       2u   /* enabled, work outstanding */
+#define WCFB_ENG_STATUS_HALTED     3u   /* config error, see ERROR; RESET */
+#define WCFB_ENG_STATUS_RESET_DONE 4u   /* reset completed, ENABLE clear */
+
+/* Register block as a struct (the model's view; the driver may use the
+ * WCFB_ENG_REG_* offsets with readl/writel instead). */
+struct wcfb_eng_regs {
+	wcfb_le32 magic;
+	wcfb_le32 version;
+	wcfb_le32 caps;
+	wcfb_le32 formats;
+	wcfb_le32 dma_bits;
+	wcfb_le32 max_ring;
+	wcfb_le32 max_sg;
+	wcfb_le32 max_dim;
+	wcfb_le32 desc_size;
+	wcfb_le32 doorbell_peer;
+	wcfb_le32 doorbell_vector;
+	wcfb_le32 irq_vector;
+	wcfb_le32 _rsvd0[4];
+	wcfb_le64 ring_base;
+	wcfb_le32 ring_size;
+	wcfb_le32 ctrl;
+	wcfb_le32 head;
+	wcfb_le32 tail;
+	wcfb_le64 completion_addr;
+	wcfb_le32 status;
+	wcfb_le32 error;
+	wcfb_le32 _rsvd1[2];
+	wcfb_le64 stat_descs;
+	wcfb_le64 stat_faults;
+	wcfb_le64 stat_bytes;
+	wcfb_le64 stat_irqs;
+	wcfb_le64 stat_doorbells;
+};
+
+#define WCFB_ENG_REG_CHECK(m, off) \
+	WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_regs, m) == (off), \
+			"wcfb_eng_regs." #m " offset")
+WCFB_ENG_REG_CHECK(magic, WCFB_ENG_REG_MAGIC);
+WCFB_ENG_REG_CHECK(dma_bits, WCFB_ENG_REG_DMA_BITS);
+WCFB_ENG_REG_CHECK(irq_vector, WCFB_ENG_REG_IRQ_VECTOR);
+WCFB_ENG_REG_CHECK(ring_base, WCFB_ENG_REG_RING_BASE);
+WCFB_ENG_REG_CHECK(ring_size, WCFB_ENG_REG_RING_SIZE);
+WCFB_ENG_REG_CHECK(ctrl, WCFB_ENG_REG_CTRL);
+WCFB_ENG_REG_CHECK(head, WCFB_ENG_REG_HEAD);
+WCFB_ENG_REG_CHECK(tail, WCFB_ENG_REG_TAIL);
+WCFB_ENG_REG_CHECK(completion_addr, WCFB_ENG_REG_COMPLETION_ADDR);
+WCFB_ENG_REG_CHECK(status, WCFB_ENG_REG_STATUS);
+WCFB_ENG_REG_CHECK(error, WCFB_ENG_REG_ERROR);
+WCFB_ENG_REG_CHECK(stat_descs, WCFB_ENG_REG_STAT_DESCS);
+WCFB_ENG_REG_CHECK(stat_doorbells, WCFB_ENG_REG_STAT_DOORBELLS);
+WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_regs) == 0x98, "regs size");
+WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_regs) <= WCFB_ENG_BAR_SIZE,
+		"regs fit in BAR2");
+WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
+		"BAR2 size is a power of two");
+
+/* ------------------------------------------------------------------ */
+/* Opcodes, formats                                                    */
+/* ------------------------------------------------------------------ */
+
+#define WCFB_ENG_OP_NOP         1u   /* completes its seqno, touches nothing */
+#define WCFB_ENG_OP_FILL        2u   /* dst rect = fill (dst format)       */
+#define WCFB_ENG_OP_COPY        3u   /* dst rect = src rect, same format   */
+#define WCFB_ENG_OP_BLEND       4u   /* dst = src(ARGB8888) over dst       */
+#define WCFB_ENG_OP_CONVERT     5u   /* dst rect = src rect, format change */
+#define WCFB_ENG_OP_MAX         5u   /* opcode 0 is invalid on purpose     */
+
+/* DRM fourcc codes (identical to drm_fourcc.h, repeated to avoid the
+ * include). */
+#define WCFB_ENG_FMT_XRGB8888   0x34325258u  /* 'XR24' [31:0] x:R:G:B */
+#define WCFB_ENG_FMT_ARGB8888   0x34325241u  /* 'AR24' [31:0] A:R:G:B */
+#define WCFB_ENG_FMT_RGB565     0x36314752u  /* 'RG16' [15:0] R5:G6:B5 */
+#define WCFB_ENG_FMT_RGB888     0x34324752u  /* 'RG24' [23:0] R:G:B   */
+
+/* FORMATS register bits */
+#define WCFB_ENG_FMTCAP_XRGB8888 (1u << 0)
+#define WCFB_ENG_FMTCAP_ARGB8888 (1u << 1)
+#define WCFB_ENG_FMTCAP_RGB565   (1u << 2)
+#define WCFB_ENG_FMTCAP_RGB888   (1u << 3)
+
+/* ------------------------------------------------------------------ */
+/* Status / error codes (descriptor status, completion page, ERROR)    */
+/* ------------------------------------------------------------------ */
+
+#define WCFB_ENG_ST_OK           0u
+#define WCFB_ENG_ERR_OPCODE      1u  /* unknown opcode                       */
+#define WCFB_ENG_ERR_DESC        2u  /* non-zero flags / reserved field      */
+#define WCFB_ENG_ERR_FORMAT      3u  /* unknown fourcc / not valid for op    */
+#define WCFB_ENG_ERR_RECT        4u  /* w/h > MAX_DIM, row > pitch, overflow */
+#define WCFB_ENG_ERR_SG          5u  /* bad sg count/alignment/entry length  */
+#define WCFB_ENG_ERR_EXTENT      6u  /* rect beyond the surface's extent     */
+#define WCFB_ENG_ERR_NOT_RAM     7u  /* address outside guest RAM            */
+#define WCFB_ENG_ERR_DMA_RANGE   8u  /* address beyond DMA_BITS              */
+#define WCFB_ENG_ERR_INJECTED    9u  /* fault injection (test)               */
+#define WCFB_ENG_ERR_NOMEM      10u  /* engine-internal resource exhausted   */
+/* configuration errors (ERROR register, STATUS = HALTED) */
+#define WCFB_ENG_ERR_RING_CONFIG 16u /* RING_SIZE / RING_BASE alignment      */
+#define WCFB_ENG_ERR_CMPL_CONFIG 17u /* COMPLETION_ADDR alignment            */
+#define WCFB_ENG_ERR_HEAD        18u /* HEAD - TAIL > RING_SIZE              */
+/* value the driver puts in desc.status before submitting (never written
+ * by the engine, so "still PENDING" means "not executed") */
+#define WCFB_ENG_ST_PENDING      0xFFFFFFFFu
+
+/* ------------------------------------------------------------------ */
+/* Scatter-gather table entry (guest memory, 8-byte aligned array)     */
+/* ------------------------------------------------------------------ */
+
+struct wcfb_eng_sg {
+	wcfb_le64 addr;         /* DMA address of the segment */
+	wcfb_le64 len;          /* bytes, > 0 */
+};
+WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_sg) == 16, "sg entry size");
+
+/* ------------------------------------------------------------------ */
+/* Surface: a buffer (SG table) + format + pitch + rect origin         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The surface's extent is the sum of its segment lengths; pixel (x, y) is
+ * at byte offset y * pitch + x * cpp of the segments laid end to end.
+ */
+struct wcfb_eng_surface {
+	wcfb_le64 sg_addr;      /* DMA address of wcfb_eng_sg[sg_count] */
+	wcfb_le32 sg_count;     /* 1 .. MAX_SG */
+	wcfb_le32 pitch;        /* bytes per row */
+	wcfb_le32 format;       /* WCFB_ENG_FMT_* */
+	wcfb_le32 x;            /* rect origin in pixels */
+	wcfb_le32 y;
+	wcfb_le32 _rsvd;        /* must be 0 */
+};
+WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_surface) == 32, "surface size");
+
+/* ------------------------------------------------------------------ */
+/* Descriptor (ring entry), 128 bytes, ring slot i at RING_BASE+i*128  */
+/* ------------------------------------------------------------------ */
+
+struct wcfb_eng_desc {
+	wcfb_le32 opcode;       /* 0x00 WCFB_ENG_OP_* */
+	wcfb_le32 flags;        /* 0x04 must be 0 in v1 */
+	wcfb_le64 seqno;        /* 0x08 written to completion page when done */
+	wcfb_le32 status;       /* 0x10 engine writes WCFB_ENG_ST_OK/ERR_* */
+	wcfb_le32 fill;         /* 0x14 FILL: pixel value in dst format */
+	wcfb_le32 width;        /* 0x18 rect size in pixels (shared by */
+	wcfb_le32 height;       /* 0x1C  src and dst); 0 = no pixels */
+	struct wcfb_eng_surface dst;    /* 0x20 */
+	struct wcfb_eng_surface src;    /* 0x40 ignored by NOP/FILL */
+	wcfb_le32 _rsvd[8];     /* 0x60 must be 0 */
+};
+#define WCFB_ENG_DESC_SIZE 128u
+WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_desc) == WCFB_ENG_DESC_SIZE,
+		"descriptor size");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_desc, seqno) == 0x08,
+		"desc.seqno");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_desc, status) == 0x10,
+		"desc.status");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_desc, dst) == 0x20,
+		"desc.dst");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_desc, src) == 0x40,
+		"desc.src");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_desc, _rsvd) == 0x60,
+		"desc._rsvd");
+#define WCFB_ENG_DESC_STATUS_OFF 0x10u
+
+/* ------------------------------------------------------------------ */
+/* Completion page (guest memory, 64-byte aligned, 64 bytes)           */
+/* ------------------------------------------------------------------ */
+
+struct wcfb_eng_completion {
+	wcfb_le64 seqno;        /* 0x00 seqno of the last completed desc;
+				 *      written last, after everything else */
+	wcfb_le64 faults;       /* 0x08 faulted descriptors since reset */
+	wcfb_le32 last_error;   /* 0x10 status code of the last fault */
+	wcfb_le32 tail;         /* 0x14 mirror of TAIL after this desc */
+	wcfb_le64 fault_seqno;  /* 0x18 seqno of the last faulted desc */
+	wcfb_le64 fault_addr;   /* 0x20 offending DMA address (0 if none) */
+	wcfb_le32 _rsvd[6];     /* 0x28 engine leaves these alone */
+};
+#define WCFB_ENG_COMPLETION_SIZE  64u
+#define WCFB_ENG_COMPLETION_ALIGN 64u
+WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_completion) ==
+		WCFB_ENG_COMPLETION_SIZE, "completion page size");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_completion, fault_addr) ==
+		0x20, "completion.fault_addr");
+
+#endif /* WCFB_ENGINE_PROTO_H */

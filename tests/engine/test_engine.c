@@ -1,0 +1,1848 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * Host-only tests of hw/engine/wcfb-engine, with this program playing QEMU:
+ * it creates a RAM file, starts the engine, connects to its ivshmem socket
+ * exactly as QEMU's ivshmem-doorbell does, maps BAR2 and "guest RAM", and
+ * drives the ring like the Linux driver will.
+ *
+ * Every operation is checked against a CPU reference written from
+ * Documentation/engine-protocol.md, over the WHOLE of guest RAM: the
+ * expected RAM image is computed before the descriptor runs and compared
+ * after it (ring and completion page excepted), so a byte written outside
+ * the destination rect anywhere in RAM is caught.
+ *
+ * Environment: ENGINE (path of wcfb-engine), ENGINE_WRAPPER (e.g.
+ * "valgrind --error-exitcode=99 --leak-check=full"), SEED, TIMEOUT_SCALE.
+ * Prints one line per test and a closing "N passed, N failed".
+ */
+#include <dirent.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wcfb_engine_proto.h"
+
+#define RAM_BASE   0x40000000ull
+#define RAM_SIZE   (16ull << 20)
+#define RING_SIZE  64u
+
+/* ------------------------------------------------------------------ */
+/* Tiny test framework                                                 */
+/* ------------------------------------------------------------------ */
+
+static int g_failed_checks;
+static char g_fail_msg[512];
+
+#define CHECK(cond, ...)                                                   \
+	do {                                                               \
+		if (!(cond)) {                                             \
+			if (!g_failed_checks++)                            \
+				snprintf(g_fail_msg, sizeof(g_fail_msg),   \
+					 "%s:%d: %s", __FILE__, __LINE__, #cond); \
+			fprintf(stderr, "  check failed %s:%d: %s: ",      \
+				__FILE__, __LINE__, #cond);                \
+			fprintf(stderr, __VA_ARGS__);                      \
+			fprintf(stderr, "\n");                             \
+			return;                                            \
+		}                                                          \
+	} while (0)
+
+static uint64_t g_rng = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(void)
+{
+	/* xorshift64*: reproducible from SEED */
+	g_rng ^= g_rng >> 12;
+	g_rng ^= g_rng << 25;
+	g_rng ^= g_rng >> 27;
+	return g_rng * 0x2545F4914F6CDD1Dull;
+}
+
+static uint32_t rndn(uint32_t n)       /* [0, n) */
+{
+	return n ? (uint32_t)(rnd() % n) : 0;
+}
+
+static double g_tscale = 1.0;
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* ------------------------------------------------------------------ */
+/* The fake QEMU peer                                                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct Peer {
+	pid_t pid;
+	char dir[64], sock[128], ram_path[128], ctl[128], out[128], err[128];
+	char pidfile[128];
+	int sock_fd, db_fd, irq_fd;
+	int64_t my_id;
+	uint8_t *bar;
+	size_t bar_size;
+	uint8_t *ram;
+	uint64_t ram_size, ram_base;
+	uint64_t brk;                   /* bump allocator (RAM offset) */
+	uint64_t ring_gpa, cmpl_gpa;
+	uint32_t ring_size, head;
+	uint64_t seq;
+	uint8_t *expect;                /* expected RAM image */
+} Peer;
+
+static const char *g_engine;
+static char **g_wrapper;
+
+static uint32_t rd32(Peer *p, uint32_t off)
+{
+	return le32toh(__atomic_load_n((uint32_t *)(void *)(p->bar + off),
+				       __ATOMIC_ACQUIRE));
+}
+
+static void wr32(Peer *p, uint32_t off, uint32_t v)
+{
+	__atomic_store_n((uint32_t *)(void *)(p->bar + off), htole32(v),
+			 __ATOMIC_RELEASE);
+}
+
+static void wr64(Peer *p, uint32_t off, uint64_t v)
+{
+	/* as a 32-bit-only driver would: two halves, low first */
+	wr32(p, off, (uint32_t)v);
+	wr32(p, off + 4, (uint32_t)(v >> 32));
+}
+
+static void *gpa2host(Peer *p, uint64_t gpa)
+{
+	return p->ram + (gpa - p->ram_base);
+}
+
+static uint64_t galloc(Peer *p, uint64_t size, uint64_t align)
+{
+	uint64_t off = (p->brk + align - 1) & ~(align - 1);
+
+	if (off + size > p->ram_size) {
+		fprintf(stderr, "test RAM exhausted\n");
+		abort();
+	}
+	p->brk = off + size;
+	return p->ram_base + off;
+}
+
+static int recv_msg(int sock, int64_t *val, int *fd)
+{
+	uint64_t le;
+	struct iovec iov = { .iov_base = &le, .iov_len = sizeof(le) };
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = u.buf, .msg_controllen = sizeof(u.buf),
+	};
+	struct cmsghdr *c;
+	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+
+	if (n != (ssize_t)sizeof(le))
+		return -1;
+	*val = (int64_t)le64toh(le);
+	*fd = -1;
+	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			memcpy(fd, CMSG_DATA(c), sizeof(int));
+	return 0;
+}
+
+static bool file_contains(const char *path, const char *needle)
+{
+	char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return strstr(buf, needle) != NULL;
+}
+
+/* Start the engine with extra arguments (NULL-terminated) and connect. */
+static int peer_start(Peer *p, uint64_t ram_base, ...)
+{
+	const char *argv[64];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { 10, 0 };
+	struct stat st;
+	double t0;
+	va_list ap;
+	int n = 0, fd, i;
+	int64_t v;
+	int mfd;
+
+	memset(p, 0, sizeof(*p));
+	p->sock_fd = p->db_fd = p->irq_fd = -1;
+	p->ram_base = ram_base;
+	p->ram_size = RAM_SIZE;
+	strcpy(p->dir, "/tmp/wcfb-engine-test-XXXXXX");
+	if (!mkdtemp(p->dir))
+		return -1;
+	snprintf(p->sock, sizeof(p->sock), "%s/engine.sock", p->dir);
+	snprintf(p->ram_path, sizeof(p->ram_path), "%s/ram", p->dir);
+	snprintf(p->ctl, sizeof(p->ctl), "%s/control.sock", p->dir);
+	snprintf(p->out, sizeof(p->out), "%s/stdout", p->dir);
+	snprintf(p->err, sizeof(p->err), "%s/stderr", p->dir);
+	snprintf(p->pidfile, sizeof(p->pidfile), "%s/engine.pid", p->dir);
+
+	/* the harness's job: the RAM file, sized like -m */
+	fd = open(p->ram_path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (fd < 0 || ftruncate(fd, (off_t)p->ram_size) < 0)
+		return -1;
+	p->ram = mmap(NULL, p->ram_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      fd, 0);
+	close(fd);
+	if (p->ram == MAP_FAILED)
+		return -1;
+	/* random "guest" contents, so stray writes of any value show */
+	for (i = 0; i < (int)(p->ram_size / 8); i++)
+		((uint64_t *)(void *)p->ram)[i] = rnd();
+	p->expect = malloc(p->ram_size);
+	p->brk = 1 << 20;
+
+	for (i = 0; g_wrapper && g_wrapper[i]; i++)
+		argv[n++] = g_wrapper[i];
+	argv[n++] = g_engine;
+	argv[n++] = "--socket";
+	argv[n++] = p->sock;
+	argv[n++] = "--ram";
+	argv[n++] = p->ram_path;
+	argv[n++] = "--control";
+	argv[n++] = p->ctl;
+	argv[n++] = "--pidfile";
+	argv[n++] = p->pidfile;
+	argv[n++] = "--ram-base";
+	{
+		static char base[8][32];
+		static int bi;
+		char *b = base[bi++ % 8];
+
+		snprintf(b, 32, "0x%llx", (unsigned long long)ram_base);
+		argv[n++] = b;
+	}
+	va_start(ap, ram_base);
+	for (;;) {
+		const char *a = va_arg(ap, const char *);
+
+		if (!a)
+			break;
+		argv[n++] = a;
+	}
+	va_end(ap);
+	argv[n] = NULL;
+
+	fflush(NULL);
+	p->pid = fork();
+	if (p->pid < 0)
+		return -1;
+	if (p->pid == 0) {
+		int o = open(p->out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		int e = open(p->err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+		dup2(o, 1);
+		dup2(e, 2);
+		execvp(argv[0], (char **)argv);
+		_exit(127);
+	}
+	/* the harness waits for "ready" before starting QEMU */
+	t0 = now_ms();
+	while (!file_contains(p->out, "ready\n")) {
+		if (waitpid(p->pid, NULL, WNOHANG) == p->pid) {
+			p->pid = 0;
+			fprintf(stderr, "engine died before ready\n");
+			return -1;
+		}
+		if (now_ms() - t0 > 20000 * g_tscale)
+			return -1;
+		usleep(5000);
+	}
+
+	p->sock_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	strcpy(sa.sun_path, p->sock);
+	if (connect(p->sock_fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return -1;
+	setsockopt(p->sock_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+
+	/* QEMU's ivshmem_recv_setup(), then process_msg() */
+	if (recv_msg(p->sock_fd, &v, &fd) || v != 0 || fd != -1)
+		return -10;
+	if (recv_msg(p->sock_fd, &p->my_id, &fd) || fd != -1 ||
+	    p->my_id < 0 || p->my_id > 65535)
+		return -11;
+	if (recv_msg(p->sock_fd, &v, &mfd) || v != -1 || mfd < 0)
+		return -12;
+	if (fstat(mfd, &st) < 0 || st.st_size < 4096 ||
+	    (st.st_size & (st.st_size - 1)))
+		return -13;             /* QEMU: PCI BAR must be 2^n */
+	p->bar_size = (size_t)st.st_size;
+	p->bar = mmap(NULL, p->bar_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		      mfd, 0);
+	close(mfd);
+	if (p->bar == MAP_FAILED)
+		return -14;
+	/* other peer (the engine) vector 0, then our own vector 0 */
+	if (recv_msg(p->sock_fd, &v, &p->db_fd) || p->db_fd < 0 ||
+	    v == p->my_id)
+		return -15;
+	if (v != rd32(p, WCFB_ENG_REG_DOORBELL_PEER))
+		return -16;
+	if (recv_msg(p->sock_fd, &v, &p->irq_fd) || p->irq_fd < 0 ||
+	    v != p->my_id)
+		return -17;
+	fcntl(p->irq_fd, F_SETFL, O_NONBLOCK);
+	return 0;
+}
+
+static void kick(Peer *p)
+{
+	uint64_t one = 1;
+
+	/* what QEMU does for DOORBELL = (peer << 16) | vector */
+	if (write(p->db_fd, &one, 8) != 8)
+		perror("kick");
+}
+
+static bool wait_irq(Peer *p, int timeout_ms)
+{
+	struct pollfd pf = { .fd = p->irq_fd, .events = POLLIN };
+	uint64_t cnt;
+
+	if (poll(&pf, 1, (int)(timeout_ms * g_tscale)) <= 0)
+		return false;
+	return read(p->irq_fd, &cnt, 8) == 8;
+}
+
+/* Forget interrupts already delivered (MSI-X is an edge: a stale one
+ * must not be mistaken for the answer to the next request). */
+static void drain_irq(Peer *p)
+{
+	uint64_t cnt;
+
+	while (read(p->irq_fd, &cnt, 8) == 8)
+		;
+}
+
+static bool no_irq_for(Peer *p, int ms)
+{
+	struct pollfd pf = { .fd = p->irq_fd, .events = POLLIN };
+
+	return poll(&pf, 1, ms) == 0;
+}
+
+static int peer_ctl(Peer *p, const char *cmd, char *reply, size_t rlen)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t got = 0;
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct timeval tv = { 10, 0 };
+
+	strcpy(sa.sun_path, p->ctl);
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		close(fd);
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (write(fd, cmd, strlen(cmd)) < 0 || write(fd, "\n", 1) < 0) {
+		close(fd);
+		return -1;
+	}
+	reply[0] = '\0';
+	/* read until a line starting with "ok" or "err" */
+	while (got < rlen - 1) {
+		ssize_t n = read(fd, reply + got, rlen - 1 - got);
+		char *last;
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		reply[got] = '\0';
+		if (got && reply[got - 1] == '\n') {
+			reply[got - 1] = '\0';
+			last = strrchr(reply, '\n');
+			last = last ? last + 1 : reply;
+			reply[got - 1] = '\n';
+			if (!strncmp(last, "ok", 2) || !strncmp(last, "err", 3))
+				break;
+		}
+	}
+	close(fd);
+	return strstr(reply, "ok") ? 0 : -1;
+}
+
+/* Close our end like QEMU exiting; returns the engine's exit status. */
+static int peer_stop(Peer *p, bool kill_it)
+{
+	int status = -1, i;
+
+	if (kill_it && p->pid > 0)
+		kill(p->pid, SIGTERM);
+	if (p->sock_fd >= 0)
+		close(p->sock_fd);
+	p->sock_fd = -1;
+	if (p->pid > 0) {
+		for (i = 0; i < (int)(2000 * g_tscale); i++) {
+			if (waitpid(p->pid, &status, WNOHANG) == p->pid)
+				break;
+			usleep(10000);
+		}
+		if (i == (int)(2000 * g_tscale)) {
+			kill(p->pid, SIGKILL);
+			waitpid(p->pid, &status, 0);
+			status = -1;
+		}
+		p->pid = 0;
+	}
+	if (p->db_fd >= 0)
+		close(p->db_fd);
+	if (p->irq_fd >= 0)
+		close(p->irq_fd);
+	p->db_fd = p->irq_fd = -1;
+	if (p->bar && p->bar != MAP_FAILED)
+		munmap(p->bar, p->bar_size);
+	if (p->ram && p->ram != MAP_FAILED)
+		munmap(p->ram, p->ram_size);
+	p->bar = p->ram = NULL;
+	free(p->expect);
+	p->expect = NULL;
+	return status;
+}
+
+static void peer_rmdir(Peer *p)
+{
+	DIR *d = opendir(p->dir);
+	struct dirent *de;
+	char path[512];
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", p->dir, de->d_name);
+		unlink(path);
+	}
+	closedir(d);
+	rmdir(p->dir);
+}
+
+/* ------------------------------------------------------------------ */
+/* Ring handling, like the driver                                      */
+/* ------------------------------------------------------------------ */
+
+static struct wcfb_eng_completion *cmpl(Peer *p)
+{
+	return gpa2host(p, p->cmpl_gpa);
+}
+
+static struct wcfb_eng_desc *slot(Peer *p, uint32_t idx)
+{
+	return gpa2host(p, p->ring_gpa +
+			(uint64_t)(idx & (p->ring_size - 1)) *
+			WCFB_ENG_DESC_SIZE);
+}
+
+/* Program and enable the ring; returns the STATUS seen afterwards. */
+static uint32_t ring_enable(Peer *p, uint64_t ring_gpa, uint32_t size,
+			    uint64_t cmpl_gpa)
+{
+	p->ring_gpa = ring_gpa;
+	p->ring_size = size;
+	p->cmpl_gpa = cmpl_gpa;
+	p->head = 0;
+	wr64(p, WCFB_ENG_REG_RING_BASE, ring_gpa);
+	wr32(p, WCFB_ENG_REG_RING_SIZE, size);
+	wr64(p, WCFB_ENG_REG_COMPLETION_ADDR, cmpl_gpa);
+	wr32(p, WCFB_ENG_REG_HEAD, 0);
+	wr32(p, WCFB_ENG_REG_CTRL, WCFB_ENG_CTRL_ENABLE);
+	drain_irq(p);
+	kick(p);
+	if (!wait_irq(p, 5000))
+		return 0xdead;
+	return rd32(p, WCFB_ENG_REG_STATUS);
+}
+
+static uint32_t ring_setup(Peer *p)
+{
+	uint64_t ring = galloc(p, RING_SIZE * WCFB_ENG_DESC_SIZE, 4096);
+	uint64_t c = galloc(p, 4096, 4096);
+
+	memset(gpa2host(p, c), 0, 64);
+	return ring_enable(p, ring, RING_SIZE, c);
+}
+
+static bool engine_reset(Peer *p)
+{
+	wr32(p, WCFB_ENG_REG_CTRL, WCFB_ENG_CTRL_RESET);
+	drain_irq(p);
+	kick(p);
+	return wait_irq(p, 5000) &&
+	       rd32(p, WCFB_ENG_REG_STATUS) == WCFB_ENG_STATUS_RESET_DONE &&
+	       rd32(p, WCFB_ENG_REG_CTRL) == 0 &&
+	       rd32(p, WCFB_ENG_REG_TAIL) == 0 &&
+	       rd32(p, WCFB_ENG_REG_HEAD) == 0;
+}
+
+/* Queue without ringing; sets seqno and status = PENDING. */
+static uint32_t queue(Peer *p, const struct wcfb_eng_desc *d)
+{
+	struct wcfb_eng_desc *s = slot(p, p->head);
+
+	memcpy(s, d, sizeof(*s));
+	s->seqno = htole64(++p->seq);
+	s->status = htole32(WCFB_ENG_ST_PENDING);
+	return p->head++;
+}
+
+static void publish_head(Peer *p)
+{
+	/* descriptors before HEAD (release), HEAD before the doorbell */
+	wr32(p, WCFB_ENG_REG_HEAD, p->head);
+}
+
+static bool wait_tail(Peer *p, uint32_t want, int timeout_ms)
+{
+	double t0 = now_ms();
+
+	while (rd32(p, WCFB_ENG_REG_TAIL) != want) {
+		if (now_ms() - t0 > timeout_ms * g_tscale)
+			return false;
+		wait_irq(p, 100);
+	}
+	return true;
+}
+
+/* Submit one descriptor and wait; returns its status (or 0xdead). */
+static uint32_t submit1(Peer *p, const struct wcfb_eng_desc *d)
+{
+	uint32_t idx = queue(p, d);
+
+	publish_head(p);
+	kick(p);
+	if (!wait_tail(p, p->head, 10000))
+		return 0xdead;
+	if (le64toh(__atomic_load_n(&cmpl(p)->seqno, __ATOMIC_ACQUIRE)) !=
+	    p->seq)
+		return 0xbad;
+	return le32toh(slot(p, idx)->status);
+}
+
+/* ------------------------------------------------------------------ */
+/* Test surfaces: non-contiguous SG buffers in guest RAM               */
+/* ------------------------------------------------------------------ */
+
+#define MAX_SEGS 64
+
+typedef struct TBuf {
+	uint64_t sg_gpa;
+	uint32_t nseg;
+	uint64_t gpa[MAX_SEGS], len[MAX_SEGS];
+	uint64_t extent;
+} TBuf;
+
+/* @extent bytes in up to @maxseg pieces, scattered with gaps, listed in
+ * random order (so addresses are not monotonic along the buffer). */
+static void tbuf_alloc(Peer *p, TBuf *b, uint64_t extent, uint32_t maxseg)
+{
+	struct wcfb_eng_sg *sg;
+	uint64_t left = extent;
+	uint32_t i, n = 1 + rndn(maxseg);
+	uint64_t tmpg[MAX_SEGS], tmpl[MAX_SEGS];
+	uint32_t perm[MAX_SEGS];
+
+	memset(b, 0, sizeof(*b));
+	if (n > extent)
+		n = (uint32_t)extent;
+	for (i = 0; i < n; i++) {
+		uint64_t l = i == n - 1 ? left :
+			1 + rndn((uint32_t)(left - (n - 1 - i)) / (n - i) * 2);
+
+		if (l > left - (n - 1 - i))
+			l = left - (n - 1 - i);
+		tmpl[i] = l;
+		left -= l;
+		perm[i] = i;
+	}
+	/* physical placement in shuffled order, logical order kept */
+	for (i = n - 1; i > 0; i--) {
+		uint32_t j = rndn(i + 1), t = perm[i];
+
+		perm[i] = perm[j];
+		perm[j] = t;
+	}
+	for (i = 0; i < n; i++) {
+		/* odd gaps and lengths: rows straddle segments anywhere */
+		galloc(p, 1 + rndn(256), 1);
+		tmpg[perm[i]] = galloc(p, tmpl[perm[i]], 1);
+	}
+	for (i = 0; i < n; i++) {
+		b->gpa[i] = tmpg[i];
+		b->len[i] = tmpl[i];
+	}
+	b->nseg = n;
+	b->extent = extent;
+	b->sg_gpa = galloc(p, n * sizeof(*sg), 16);
+	sg = gpa2host(p, b->sg_gpa);
+	for (i = 0; i < n; i++) {
+		sg[i].addr = htole64(b->gpa[i]);
+		sg[i].len = htole64(b->len[i]);
+	}
+}
+
+/* Same pages, a second SG table (aliasing without equal sg_addr). */
+static void tbuf_alias(Peer *p, const TBuf *src, TBuf *b)
+{
+	struct wcfb_eng_sg *sg;
+	uint32_t i;
+
+	*b = *src;
+	b->sg_gpa = galloc(p, b->nseg * sizeof(*sg), 16);
+	sg = gpa2host(p, b->sg_gpa);
+	for (i = 0; i < b->nseg; i++) {
+		sg[i].addr = htole64(b->gpa[i]);
+		sg[i].len = htole64(b->len[i]);
+	}
+}
+
+/* Byte access through the SG list on an arbitrary RAM image. */
+static uint8_t *tb_at(Peer *p, uint8_t *img, const TBuf *b, uint64_t off)
+{
+	uint32_t i;
+
+	for (i = 0; i < b->nseg; i++) {
+		if (off < b->len[i])
+			return img + (b->gpa[i] - p->ram_base) + off;
+		off -= b->len[i];
+	}
+	abort();
+}
+
+static void tb_read(Peer *p, uint8_t *img, const TBuf *b, uint64_t off,
+		    uint8_t *dst, uint64_t len)
+{
+	while (len--)
+		*dst++ = *tb_at(p, img, b, off++);
+}
+
+static void tb_write(Peer *p, uint8_t *img, const TBuf *b, uint64_t off,
+		     const uint8_t *src, uint64_t len)
+{
+	while (len--)
+		*tb_at(p, img, b, off++) = *src++;
+}
+
+/* ------------------------------------------------------------------ */
+/* CPU reference (from Documentation/engine-protocol.md)               */
+/* ------------------------------------------------------------------ */
+
+static const uint32_t g_fmts[] = {
+	WCFB_ENG_FMT_XRGB8888, WCFB_ENG_FMT_ARGB8888,
+	WCFB_ENG_FMT_RGB565, WCFB_ENG_FMT_RGB888,
+};
+
+static uint32_t cpp_of(uint32_t f)
+{
+	return f == WCFB_ENG_FMT_RGB565 ? 2 : f == WCFB_ENG_FMT_RGB888 ? 3 : 4;
+}
+
+/* pixel bytes -> a, r, g, b */
+static void ref_unpack(uint32_t f, const uint8_t *px, uint32_t c[4])
+{
+	uint32_t v;
+
+	switch (f) {
+	case WCFB_ENG_FMT_RGB565:
+		v = px[0] | px[1] << 8;
+		c[0] = 255;
+		c[1] = ((v >> 11) << 3) | ((v >> 11) >> 2);
+		c[2] = (((v >> 5) & 63) << 2) | (((v >> 5) & 63) >> 4);
+		c[3] = ((v & 31) << 3) | ((v & 31) >> 2);
+		break;
+	case WCFB_ENG_FMT_RGB888:
+		c[0] = 255;
+		c[1] = px[2];
+		c[2] = px[1];
+		c[3] = px[0];
+		break;
+	default:
+		c[0] = f == WCFB_ENG_FMT_ARGB8888 ? px[3] : 255;
+		c[1] = px[2];
+		c[2] = px[1];
+		c[3] = px[0];
+	}
+}
+
+static void ref_pack(uint32_t f, const uint32_t c[4], uint8_t *px)
+{
+	uint32_t v;
+
+	switch (f) {
+	case WCFB_ENG_FMT_RGB565:
+		v = (c[1] >> 3) << 11 | (c[2] >> 2) << 5 | (c[3] >> 3);
+		px[0] = v & 255;
+		px[1] = v >> 8;
+		break;
+	case WCFB_ENG_FMT_RGB888:
+		px[0] = c[3];
+		px[1] = c[2];
+		px[2] = c[1];
+		break;
+	default:
+		px[0] = c[3];
+		px[1] = c[2];
+		px[2] = c[1];
+		px[3] = f == WCFB_ENG_FMT_ARGB8888 ? c[0] : 255;
+	}
+}
+
+typedef struct Op {
+	uint32_t opcode, fill, w, h;
+	const TBuf *dst, *src;
+	uint32_t dfmt, dpitch, dx, dy;
+	uint32_t sfmt, spitch, sx, sy;
+} Op;
+
+static void op_to_desc(const Op *o, struct wcfb_eng_desc *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->opcode = htole32(o->opcode);
+	d->fill = htole32(o->fill);
+	d->width = htole32(o->w);
+	d->height = htole32(o->h);
+	if (o->dst) {
+		d->dst.sg_addr = htole64(o->dst->sg_gpa);
+		d->dst.sg_count = htole32(o->dst->nseg);
+	}
+	d->dst.pitch = htole32(o->dpitch);
+	d->dst.format = htole32(o->dfmt);
+	d->dst.x = htole32(o->dx);
+	d->dst.y = htole32(o->dy);
+	if (o->src) {
+		d->src.sg_addr = htole64(o->src->sg_gpa);
+		d->src.sg_count = htole32(o->src->nseg);
+	}
+	d->src.pitch = htole32(o->spitch);
+	d->src.format = htole32(o->sfmt);
+	d->src.x = htole32(o->sx);
+	d->src.y = htole32(o->sy);
+}
+
+/* Apply @o to the RAM image @img. */
+static void ref_apply(Peer *p, uint8_t *img, const Op *o)
+{
+	/* FILL ignores its src surface, whatever it holds */
+	const TBuf *src = o->opcode == WCFB_ENG_OP_FILL ? NULL : o->src;
+	uint32_t dc = cpp_of(o->dfmt), sc = src ? cpp_of(o->sfmt) : 0;
+	uint64_t srow = (uint64_t)o->w * sc;
+	uint8_t *srect = malloc(srow * o->h + 1), px[4], *sp;
+	uint32_t x, y, s[4], d[4], a;
+	int i;
+
+	/* the whole source rect is read before anything is written */
+	for (y = 0; src && y < o->h; y++)
+		tb_read(p, img, src, (uint64_t)(o->sy + y) * o->spitch +
+			(uint64_t)o->sx * sc, srect + y * srow, srow);
+	for (y = 0; y < o->h; y++) {
+		for (x = 0; x < o->w; x++) {
+			uint64_t doff = (uint64_t)(o->dy + y) * o->dpitch +
+					(uint64_t)(o->dx + x) * dc;
+
+			sp = srect + y * srow + (uint64_t)x * sc;
+			switch (o->opcode) {
+			case WCFB_ENG_OP_FILL:
+				for (i = 0; i < (int)dc; i++)
+					px[i] = (o->fill >> (8 * i)) & 255;
+				break;
+			case WCFB_ENG_OP_COPY:
+				memcpy(px, sp, dc);
+				break;
+			case WCFB_ENG_OP_CONVERT:
+				ref_unpack(o->sfmt, sp, s);
+				ref_pack(o->dfmt, s, px);
+				break;
+			case WCFB_ENG_OP_BLEND:
+				tb_read(p, img, o->dst, doff, px, dc);
+				ref_unpack(WCFB_ENG_FMT_ARGB8888, sp, s);
+				ref_unpack(o->dfmt, px, d);
+				a = s[0];
+				d[0] = a + (d[0] * (255 - a) + 127) / 255;
+				for (i = 1; i < 4; i++)
+					d[i] = (s[i] * a + d[i] * (255 - a) +
+						127) / 255;
+				ref_pack(o->dfmt, d, px);
+				break;
+			}
+			tb_write(p, img, o->dst, doff, px, dc);
+		}
+	}
+	free(srect);
+}
+
+/* Whole-RAM comparison, ring and completion page excepted. */
+static bool ram_matches(Peer *p, uint64_t *bad_gpa)
+{
+	uint64_t ring_off = p->ring_gpa - p->ram_base;
+	uint64_t ring_end = ring_off + (uint64_t)p->ring_size *
+			    WCFB_ENG_DESC_SIZE;
+	uint64_t c_off = p->cmpl_gpa - p->ram_base, o;
+
+	/* the engine legitimately writes these two; compare the rest */
+	memcpy(p->expect + ring_off, p->ram + ring_off, ring_end - ring_off);
+	memcpy(p->expect + c_off, p->ram + c_off, 64);
+	if (!memcmp(p->ram, p->expect, p->ram_size))
+		return true;
+	for (o = 0; o < p->ram_size; o++) {
+		if ((o >= ring_off && o < ring_end) ||
+		    (o >= c_off && o < c_off + 64))
+			continue;
+		if (p->ram[o] != p->expect[o]) {
+			*bad_gpa = p->ram_base + o;
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Run @o through the engine, expect @want_status; on success the RAM must
+ * equal the reference, on a fault RAM must be untouched. */
+static int run_op(Peer *p, const Op *o, uint32_t want_status)
+{
+	struct wcfb_eng_desc d;
+	uint64_t bad = 0;
+	uint32_t st;
+
+	memcpy(p->expect, p->ram, p->ram_size);
+	if (want_status == WCFB_ENG_ST_OK)
+		ref_apply(p, p->expect, o);
+	op_to_desc(o, &d);
+	st = submit1(p, &d);
+	if (st != want_status) {
+		fprintf(stderr, "  op %u %ux%u dst(%u,%u p%u f%08x) "
+			"src(%u,%u p%u f%08x): status %u, want %u\n",
+			o->opcode, o->w, o->h, o->dx, o->dy, o->dpitch, o->dfmt,
+			o->sx, o->sy, o->spitch, o->sfmt, st, want_status);
+		return -1;
+	}
+	if (!ram_matches(p, &bad)) {
+		fprintf(stderr, "  op %u %ux%u dst(%u,%u p%u) src(%u,%u p%u):"
+			" RAM differs from reference at 0x%llx\n", o->opcode,
+			o->w, o->h, o->dx, o->dy, o->dpitch, o->sx, o->sy,
+			o->spitch, (unsigned long long)bad);
+		return -1;
+	}
+	return 0;
+}
+
+/* A surface of W x H pixels with a padded pitch. */
+typedef struct Surf {
+	TBuf b;
+	uint32_t fmt, W, H, pitch;
+} Surf;
+
+static void surf_alloc(Peer *p, Surf *s, uint32_t fmt, uint32_t W,
+		       uint32_t H, uint32_t maxseg)
+{
+	s->fmt = fmt;
+	s->W = W;
+	s->H = H;
+	s->pitch = W * cpp_of(fmt) + rndn(3) * 7;
+	tbuf_alloc(p, &s->b, (uint64_t)s->pitch * (H - 1) + W * cpp_of(fmt),
+		   maxseg);
+}
+
+/* Random rect inside W x H, with extra weight on the edge cases. */
+static void rand_rect(uint32_t W, uint32_t H, uint32_t *x, uint32_t *y,
+		      uint32_t *w, uint32_t *h)
+{
+	switch (rndn(6)) {
+	case 0:         /* full frame */
+		*x = *y = 0;
+		*w = W;
+		*h = H;
+		return;
+	case 1:         /* single pixel, often in a corner */
+		*w = *h = 1;
+		*x = rndn(2) ? W - 1 : rndn(W);
+		*y = rndn(2) ? H - 1 : rndn(H);
+		return;
+	case 2:         /* touching the right/bottom edges */
+		*w = 1 + rndn(W);
+		*h = 1 + rndn(H);
+		*x = W - *w;
+		*y = H - *h;
+		return;
+	default:
+		*w = 1 + rndn(W);
+		*h = 1 + rndn(H);
+		*x = rndn(W - *w + 1);
+		*y = rndn(H - *h + 1);
+	}
+}
+
+static Peer g_peer;     /* main instance shared by most tests */
+
+static void set_dst(Op *o, const Surf *s)
+{
+	o->dst = &s->b;
+	o->dfmt = s->fmt;
+	o->dpitch = s->pitch;
+}
+
+static void set_src(Op *o, const Surf *s)
+{
+	o->src = &s->b;
+	o->sfmt = s->fmt;
+	o->spitch = s->pitch;
+}
+
+/* ------------------------------------------------------------------ */
+/* Tests                                                               */
+/* ------------------------------------------------------------------ */
+
+static void t_identification(void)
+{
+	Peer *p = &g_peer;
+
+	CHECK(rd32(p, WCFB_ENG_REG_MAGIC) == WCFB_ENG_MAGIC, "magic %08x",
+	      rd32(p, WCFB_ENG_REG_MAGIC));
+	CHECK(!memcmp(p->bar, "WCBL", 4), "magic bytes");
+	CHECK(rd32(p, WCFB_ENG_REG_VERSION) == WCFB_ENG_VERSION, "version");
+	CHECK(rd32(p, WCFB_ENG_REG_CAPS) == 0x3e, "caps %x",
+	      rd32(p, WCFB_ENG_REG_CAPS));
+	CHECK(rd32(p, WCFB_ENG_REG_DMA_BITS) == 32, "dma bits");
+	CHECK(rd32(p, WCFB_ENG_REG_DESC_SIZE) == 128, "desc size");
+	CHECK(rd32(p, WCFB_ENG_REG_DOORBELL_PEER) == 0, "peer");
+	CHECK(p->my_id == 1, "qemu id %lld", (long long)p->my_id);
+	CHECK(rd32(p, WCFB_ENG_REG_STATUS) == WCFB_ENG_STATUS_DISABLED,
+	      "status %u", rd32(p, WCFB_ENG_REG_STATUS));
+	CHECK(p->bar_size == WCFB_ENG_BAR_SIZE, "bar size %zu", p->bar_size);
+}
+
+static void t_enable_nop(void)
+{
+	Peer *p = &g_peer;
+	struct wcfb_eng_desc d;
+	uint32_t st = ring_setup(p);
+
+	CHECK(st == WCFB_ENG_STATUS_IDLE, "status after enable %x", st);
+	memset(&d, 0, sizeof(d));
+	d.opcode = htole32(WCFB_ENG_OP_NOP);
+	st = submit1(p, &d);
+	CHECK(st == WCFB_ENG_ST_OK, "nop status %x", st);
+	CHECK(le32toh(cmpl(p)->tail) == p->head, "completion tail");
+}
+
+static void t_fill(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, i;
+
+	for (f = 0; f < 4; f++) {
+		Surf s;
+
+		surf_alloc(p, &s, g_fmts[f], 97, 61, 16);
+		for (i = 0; i < 25; i++) {
+			Op o = { .opcode = WCFB_ENG_OP_FILL,
+				 .fill = (uint32_t)rnd() };
+
+			set_dst(&o, &s);
+			rand_rect(s.W, s.H, &o.dx, &o.dy, &o.w, &o.h);
+			CHECK(!run_op(p, &o, 0), "fill fmt %08x", s.fmt);
+		}
+	}
+}
+
+static void t_copy(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, i;
+
+	for (f = 0; f < 4; f++) {
+		Surf a, b;
+
+		surf_alloc(p, &a, g_fmts[f], 80, 50, 24);
+		surf_alloc(p, &b, g_fmts[f], 70, 64, 24);
+		for (i = 0; i < 25; i++) {
+			Op o = { .opcode = WCFB_ENG_OP_COPY };
+			uint32_t W = a.W < b.W ? a.W : b.W;
+			uint32_t H = a.H < b.H ? a.H : b.H;
+
+			set_dst(&o, &b);
+			set_src(&o, &a);
+			rand_rect(W, H, &o.sx, &o.sy, &o.w, &o.h);
+			o.dx = rndn(b.W - o.w + 1);
+			o.dy = rndn(b.H - o.h + 1);
+			CHECK(!run_op(p, &o, 0), "copy fmt %08x", a.fmt);
+		}
+	}
+}
+
+static void t_copy_fullframe_contig(void)
+{
+	Peer *p = &g_peer;
+	Surf a, b;
+	Op o = { .opcode = WCFB_ENG_OP_COPY, .w = 640, .h = 480 };
+
+	/* one segment each: the common dma_alloc_coherent case */
+	surf_alloc(p, &a, WCFB_ENG_FMT_XRGB8888, 640, 480, 1);
+	surf_alloc(p, &b, WCFB_ENG_FMT_XRGB8888, 640, 480, 1);
+	set_dst(&o, &b);
+	set_src(&o, &a);
+	CHECK(!run_op(p, &o, 0), "full-frame copy");
+}
+
+static void t_copy_overlap(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, i;
+
+	for (f = 0; f < 4; f++) {
+		Surf s;
+		TBuf alias;
+
+		surf_alloc(p, &s, g_fmts[f], 64, 48, 12);
+		tbuf_alias(p, &s.b, &alias);
+		for (i = 0; i < 30; i++) {
+			Op o = { .opcode = WCFB_ENG_OP_COPY };
+			int dx = (int)rndn(9) - 4, dy = (int)rndn(9) - 4;
+
+			set_dst(&o, &s);
+			set_src(&o, &s);
+			if (i & 1)
+				o.src = &alias; /* same pages, other table */
+			o.w = 1 + rndn(s.W - 8);
+			o.h = 1 + rndn(s.H - 8);
+			o.sx = 4 + rndn(s.W - 8 - o.w + 1);
+			o.sy = 4 + rndn(s.H - 8 - o.h + 1);
+			o.dx = (uint32_t)((int)o.sx + dx);
+			o.dy = (uint32_t)((int)o.sy + dy);
+			CHECK(!run_op(p, &o, 0), "overlap copy fmt %08x "
+			      "d(%d,%d)", s.fmt, dx, dy);
+		}
+	}
+}
+
+static void t_blend(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, i;
+
+	for (f = 0; f < 4; f++) {
+		Surf src, dst;
+		uint32_t *px;
+
+		surf_alloc(p, &src, WCFB_ENG_FMT_ARGB8888, 40, 30, 8);
+		surf_alloc(p, &dst, g_fmts[f], 50, 40, 8);
+		/* make alpha 0 and 255 common, they are the edge cases */
+		for (i = 0; i < src.b.nseg; i++) {
+			uint64_t k;
+
+			px = gpa2host(p, src.b.gpa[i]);
+			for (k = 0; k + 4 <= src.b.len[i]; k += 4) {
+				uint8_t *b = (uint8_t *)px + k;
+
+				if (rndn(4) == 0)
+					b[3] = rndn(2) ? 255 : 0;
+			}
+		}
+		for (i = 0; i < 20; i++) {
+			Op o = { .opcode = WCFB_ENG_OP_BLEND };
+
+			set_dst(&o, &dst);
+			set_src(&o, &src);
+			rand_rect(src.W, src.H, &o.sx, &o.sy, &o.w, &o.h);
+			o.dx = rndn(dst.W - o.w + 1);
+			o.dy = rndn(dst.H - o.h + 1);
+			CHECK(!run_op(p, &o, 0), "blend onto %08x", dst.fmt);
+		}
+	}
+}
+
+static void t_convert(void)
+{
+	Peer *p = &g_peer;
+	unsigned sf, df, i;
+
+	for (sf = 0; sf < 4; sf++) {
+		for (df = 0; df < 4; df++) {
+			Surf src, dst;
+
+			surf_alloc(p, &src, g_fmts[sf], 33, 21, 6);
+			surf_alloc(p, &dst, g_fmts[df], 37, 25, 6);
+			for (i = 0; i < 6; i++) {
+				Op o = { .opcode = WCFB_ENG_OP_CONVERT };
+
+				set_dst(&o, &dst);
+				set_src(&o, &src);
+				rand_rect(src.W, src.H, &o.sx, &o.sy, &o.w,
+					  &o.h);
+				o.dx = rndn(dst.W - o.w + 1);
+				o.dy = rndn(dst.H - o.h + 1);
+				CHECK(!run_op(p, &o, 0), "convert %08x->%08x",
+				      src.fmt, dst.fmt);
+			}
+		}
+	}
+}
+
+static void t_convert_exact_values(void)
+{
+	/* spot values straight from the spec, independent of ref_*() */
+	Peer *p = &g_peer;
+	Surf src, dst;
+	Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = 4, .h = 1 };
+	const uint16_t in[4] = { 0xFFFF, 0x0000, 0xF800, 0x8410 };
+	/* 0x8410: r5=16 -> 0x84, g6=32 -> 0x82, b5=16 -> 0x84 */
+	const uint32_t want[4] = { 0xFFFFFFFF, 0xFF000000, 0xFFFF0000,
+				   0xFF848284 };
+	uint32_t got[4];
+
+	surf_alloc(p, &src, WCFB_ENG_FMT_RGB565, 4, 1, 1);
+	surf_alloc(p, &dst, WCFB_ENG_FMT_XRGB8888, 4, 1, 1);
+	memcpy(gpa2host(p, src.b.gpa[0]), in, 8);
+	set_dst(&o, &dst);
+	set_src(&o, &src);
+	CHECK(!run_op(p, &o, 0), "convert 565->8888");
+	memcpy(got, gpa2host(p, dst.b.gpa[0]), 16);
+	CHECK(!memcmp(got, want, 16), "%08x %08x %08x %08x", got[0], got[1],
+	      got[2], got[3]);
+}
+
+static void t_blend_exact_values(void)
+{
+	Peer *p = &g_peer;
+	Surf src, dst;
+	Op o = { .opcode = WCFB_ENG_OP_BLEND, .w = 3, .h = 1 };
+	const uint32_t s[3] = { 0x80FF0000, 0x00123456, 0xFF010203 };
+	const uint32_t d[3] = { 0x400000FF, 0x80ABCDEF, 0x00FFFFFF };
+	/* a=128: R=(255*128+127)/255=128 B=(255*127+127)/255=127,
+	 * A=128+(64*127+127)/255=160 */
+	const uint32_t want[3] = { 0xA080007F, 0x80ABCDEF, 0xFF010203 };
+	uint32_t got[3];
+
+	surf_alloc(p, &src, WCFB_ENG_FMT_ARGB8888, 3, 1, 1);
+	surf_alloc(p, &dst, WCFB_ENG_FMT_ARGB8888, 3, 1, 1);
+	memcpy(gpa2host(p, src.b.gpa[0]), s, 12);
+	memcpy(gpa2host(p, dst.b.gpa[0]), d, 12);
+	set_dst(&o, &dst);
+	set_src(&o, &src);
+	CHECK(!run_op(p, &o, 0), "blend");
+	memcpy(got, gpa2host(p, dst.b.gpa[0]), 12);
+	CHECK(!memcmp(got, want, 12), "%08x %08x %08x", got[0], got[1],
+	      got[2]);
+}
+
+static void t_ring_wrap_batch(void)
+{
+	/* many descriptors per doorbell, ring wrapping several times, and
+	 * several doorbells coalescing into one eventfd wake */
+	Peer *p = &g_peer;
+	Surf s;
+	unsigned round, i;
+	uint64_t bad;
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_RGB565, 32, 32, 4);
+	for (round = 0; round < 10; round++) {
+		uint32_t n = 1 + rndn(p->ring_size);
+		uint32_t first = p->head;
+
+		memcpy(p->expect, p->ram, p->ram_size);
+		for (i = 0; i < n; i++) {
+			Op o = { .opcode = WCFB_ENG_OP_FILL,
+				 .fill = (uint32_t)rnd() };
+			struct wcfb_eng_desc d;
+
+			set_dst(&o, &s);
+			rand_rect(s.W, s.H, &o.dx, &o.dy, &o.w, &o.h);
+			ref_apply(p, p->expect, &o);
+			op_to_desc(&o, &d);
+			queue(p, &d);
+			if (rndn(3) == 0) {
+				publish_head(p);
+				kick(p);
+			}
+		}
+		publish_head(p);
+		kick(p);
+		kick(p);
+		CHECK(wait_tail(p, p->head, 10000), "tail %u head %u",
+		      rd32(p, WCFB_ENG_REG_TAIL), p->head);
+		CHECK(le64toh(cmpl(p)->seqno) == p->seq, "seqno");
+		for (i = first; i != p->head; i++)
+			CHECK(slot(p, i)->status == 0, "status");
+		CHECK(ram_matches(p, &bad), "RAM differs at 0x%llx",
+		      (unsigned long long)bad);
+	}
+}
+
+/* Independent prediction of whether a rect is acceptable. */
+static bool rect_ok(uint32_t x, uint32_t y, uint32_t w, uint32_t h,
+		    uint32_t pitch, uint32_t cpp, uint64_t extent)
+{
+	unsigned __int128 row = ((unsigned __int128)x + w) * cpp;
+	unsigned __int128 end;
+
+	if (w > WCFB_ENG_MAX_DIM || h > WCFB_ENG_MAX_DIM)
+		return false;
+	if (!w || !h)
+		return true;
+	end = ((unsigned __int128)y + h - 1) * pitch + row;
+	return row <= pitch && end <= extent;
+}
+
+static uint32_t wild(uint32_t lim)
+{
+	static const uint32_t sp[] = { 0, 1, 2, 0x7FFFFFFF, 0x80000000,
+				       0xFFFFFFFF, 0xFFFFFFFE, 16384, 16385,
+				       65536 };
+
+	switch (rndn(4)) {
+	case 0:
+		return sp[rndn(10)];
+	case 1:
+		return (uint32_t)rnd();
+	default:
+		return rndn(lim + 3);
+	}
+}
+
+static void t_semi_random_rects(void)
+{
+	/* valid opcode and buffers, random geometry: the engine must agree
+	 * with the independent predictor, and never write on a fault */
+	Peer *p = &g_peer;
+	Surf a, b;
+	unsigned i, ok = 0, bad = 0;
+
+	surf_alloc(p, &a, WCFB_ENG_FMT_XRGB8888, 40, 30, 5);
+	surf_alloc(p, &b, WCFB_ENG_FMT_XRGB8888, 40, 30, 5);
+	for (i = 0; i < 300; i++) {
+		Op o = { .opcode = rndn(2) ? WCFB_ENG_OP_FILL :
+					     WCFB_ENG_OP_COPY,
+			 .fill = (uint32_t)rnd() };
+		bool valid;
+		uint32_t want;
+
+		set_dst(&o, &b);
+		set_src(&o, &a);
+		if (i & 1) {
+			/* a valid rect with one field gone wild */
+			uint32_t *f[] = { &o.w, &o.h, &o.dx, &o.dy, &o.sx,
+					  &o.sy, &o.dpitch, &o.spitch };
+
+			rand_rect(40, 30, &o.dx, &o.dy, &o.w, &o.h);
+			o.sx = rndn(40 - o.w + 1);
+			o.sy = rndn(30 - o.h + 1);
+			if (rndn(4))
+				*f[rndn(8)] = wild(200);
+		} else {
+			o.w = wild(45);
+			o.h = wild(35);
+			o.dx = wild(45);
+			o.dy = wild(35);
+			o.sx = wild(45);
+			o.sy = wild(35);
+			if (rndn(3) == 0)
+				o.dpitch = wild(200);
+			if (rndn(3) == 0)
+				o.spitch = wild(200);
+		}
+		valid = rect_ok(o.dx, o.dy, o.w, o.h, o.dpitch, 4,
+				b.b.extent) &&
+			(o.opcode == WCFB_ENG_OP_FILL ||
+			 rect_ok(o.sx, o.sy, o.w, o.h, o.spitch, 4,
+				 a.b.extent));
+		if (valid) {
+			ok++;
+			CHECK(!run_op(p, &o, 0), "predicted valid, #%u", i);
+		} else {
+			struct wcfb_eng_desc d;
+			uint64_t where;
+
+			bad++;
+			memcpy(p->expect, p->ram, p->ram_size);
+			op_to_desc(&o, &d);
+			want = submit1(p, &d);
+			CHECK(want == WCFB_ENG_ERR_RECT ||
+			      want == WCFB_ENG_ERR_EXTENT,
+			      "#%u predicted invalid, status %u", i, want);
+			CHECK(ram_matches(p, &where), "fault wrote 0x%llx",
+			      (unsigned long long)where);
+		}
+	}
+	CHECK(ok > 20 && bad > 20, "coverage ok %u bad %u", ok, bad);
+}
+
+static void t_garbage_descriptors(void)
+{
+	/* entirely random descriptors: every one faults, nothing is
+	 * written, the engine survives */
+	Peer *p = &g_peer;
+	unsigned i, k;
+	uint64_t where;
+
+	memcpy(p->expect, p->ram, p->ram_size);
+	for (i = 0; i < 2000; i++) {
+		struct wcfb_eng_desc d;
+		uint32_t *w = (uint32_t *)(void *)&d, st;
+
+		for (k = 0; k < sizeof(d) / 4; k++)
+			w[k] = (uint32_t)rnd();
+		/* half of them with a plausible opcode to get further */
+		if (i & 1)
+			d.opcode = htole32(1 + rndn(WCFB_ENG_OP_MAX));
+		if (i % 4 == 1) {       /* ... and zero reserved fields */
+			memset(d._rsvd, 0, sizeof(d._rsvd));
+			d.flags = 0;
+			d.dst._rsvd = d.src._rsvd = 0;
+		}
+		if (le32toh(d.opcode) == WCFB_ENG_OP_NOP)
+			continue;
+		st = submit1(p, &d);
+		CHECK(st != WCFB_ENG_ST_OK && st != 0xdead && st != 0xbad,
+		      "garbage #%u status %x", i, st);
+	}
+	CHECK(ram_matches(p, &where), "garbage wrote at 0x%llx",
+	      (unsigned long long)where);
+	CHECK(kill(p->pid, 0) == 0, "engine alive");
+}
+
+static struct wcfb_eng_sg *mk_sg(Peer *p, uint64_t *gpa, uint32_t n)
+{
+	*gpa = galloc(p, n * 16, 16);
+	return gpa2host(p, *gpa);
+}
+
+static void t_bad_addresses(void)
+{
+	Peer *p = &g_peer;
+	Surf s;
+	struct {
+		const char *what;
+		uint64_t addr, len;
+		uint32_t want;
+	} cases[] = {
+		{ "below RAM", 0x1000, 4096, WCFB_ENG_ERR_NOT_RAM },
+		{ "straddles RAM end", RAM_BASE + RAM_SIZE - 100, 4096,
+		  WCFB_ENG_ERR_NOT_RAM },
+		{ "after RAM", RAM_BASE + RAM_SIZE, 4096,
+		  WCFB_ENG_ERR_NOT_RAM },
+		{ "beyond dma bits", 0x100000000ull, 4096,
+		  WCFB_ENG_ERR_DMA_RANGE },
+		{ "crosses 4G", 0xFFFFF000ull, 0x2000,
+		  WCFB_ENG_ERR_DMA_RANGE },
+		{ "wraps 2^64", 0xFFFFFFFFFFFFF000ull, 0x2000,
+		  WCFB_ENG_ERR_DMA_RANGE },
+		{ "zero length", RAM_BASE + (2 << 20), 0, WCFB_ENG_ERR_SG },
+	};
+	unsigned i;
+	uint64_t where, faults0 = le64toh(cmpl(p)->faults);
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, 16, 16, 1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		Op o = { .opcode = WCFB_ENG_OP_FILL, .w = 16, .h = 16,
+			 .fill = 0x12345678 };
+		TBuf b = s.b;
+		struct wcfb_eng_sg *sg = mk_sg(p, &b.sg_gpa, 2);
+		uint32_t st;
+
+		/* a good entry first: the bad one must still fault it all */
+		sg[0].addr = htole64(s.b.gpa[0]);
+		sg[0].len = htole64(512);
+		sg[1].addr = htole64(cases[i].addr);
+		sg[1].len = htole64(cases[i].len);
+		b.nseg = 2;
+		o.dst = &b;
+		o.dfmt = s.fmt;
+		o.dpitch = s.pitch;
+		memcpy(p->expect, p->ram, p->ram_size);
+		{
+			struct wcfb_eng_desc d;
+
+			op_to_desc(&o, &d);
+			st = submit1(p, &d);
+		}
+		CHECK(st == cases[i].want, "%s: status %u want %u",
+		      cases[i].what, st, cases[i].want);
+		CHECK(ram_matches(p, &where), "%s: wrote 0x%llx",
+		      cases[i].what, (unsigned long long)where);
+		CHECK(le32toh(cmpl(p)->last_error) == cases[i].want,
+		      "completion last_error");
+		CHECK(le64toh(cmpl(p)->fault_seqno) == p->seq,
+		      "completion fault_seqno");
+	}
+	CHECK(le64toh(cmpl(p)->faults) == faults0 + i, "fault count %llu",
+	      (unsigned long long)le64toh(cmpl(p)->faults));
+}
+
+static void t_bad_descriptors(void)
+{
+	Peer *p = &g_peer;
+	Surf s, t;
+	unsigned i;
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, 16, 16, 3);
+	surf_alloc(p, &t, WCFB_ENG_FMT_RGB565, 16, 16, 3);
+	for (i = 0; i < 14; i++) {
+		Op o = { .opcode = WCFB_ENG_OP_COPY, .w = 16, .h = 16 };
+		struct wcfb_eng_desc d;
+		uint32_t want, st;
+		uint64_t where;
+
+		set_dst(&o, &s);
+		set_src(&o, &s);
+		o.sx = 0;
+		op_to_desc(&o, &d);
+		switch (i) {
+		case 0: d.opcode = 0; want = WCFB_ENG_ERR_OPCODE; break;
+		case 1: d.opcode = htole32(99); want = WCFB_ENG_ERR_OPCODE;
+			break;
+		case 2: d.flags = htole32(1); want = WCFB_ENG_ERR_DESC; break;
+		case 3: d._rsvd[7] = 1; want = WCFB_ENG_ERR_DESC; break;
+		case 4: d.dst.format = htole32(0x20203859);
+			want = WCFB_ENG_ERR_FORMAT; break;
+		case 5: d.src.format = htole32(WCFB_ENG_FMT_RGB565);
+			d.src.sg_addr = htole64(t.b.sg_gpa);
+			d.src.sg_count = htole32(t.b.nseg);
+			want = WCFB_ENG_ERR_FORMAT; break;  /* copy mismatch */
+		case 6: d.opcode = htole32(WCFB_ENG_OP_BLEND);
+			want = WCFB_ENG_ERR_FORMAT; break;  /* src XRGB */
+		case 7: d.width = htole32(WCFB_ENG_MAX_DIM + 1);
+			want = WCFB_ENG_ERR_RECT; break;
+		case 8: d.dst.sg_count = 0; want = WCFB_ENG_ERR_SG; break;
+		case 9: d.dst.sg_count = htole32(WCFB_ENG_MAX_SG + 1);
+			want = WCFB_ENG_ERR_SG; break;
+		case 10: d.dst.sg_addr = htole64(s.b.sg_gpa + 4);
+			want = WCFB_ENG_ERR_SG; break;      /* misaligned */
+		case 11: d.src.sg_addr = htole64(RAM_BASE + RAM_SIZE - 8);
+			d.src.sg_count = htole32(4);
+			want = WCFB_ENG_ERR_NOT_RAM; break; /* table off RAM */
+		case 12: d.dst.y = htole32(1);
+			want = WCFB_ENG_ERR_EXTENT; break;
+		default: d.dst.pitch = htole32(16 * 4 - 1);
+			want = WCFB_ENG_ERR_RECT; break;    /* row > pitch */
+		}
+		memcpy(p->expect, p->ram, p->ram_size);
+		st = submit1(p, &d);
+		CHECK(st == want, "case %u: status %u want %u", i, st, want);
+		CHECK(ram_matches(p, &where), "case %u wrote 0x%llx", i,
+		      (unsigned long long)where);
+	}
+}
+
+static void t_extent_boundary(void)
+{
+	/* a rect ending exactly at the extent is fine, one byte short of
+	 * room faults before anything is written */
+	Peer *p = &g_peer;
+	unsigned f;
+
+	for (f = 0; f < 4; f++) {
+		Surf s;
+		TBuf shorter;
+		struct wcfb_eng_sg *sg;
+		Op o = { .opcode = WCFB_ENG_OP_FILL, .fill = 0xA5A5A5A5 };
+
+		surf_alloc(p, &s, g_fmts[f], 13, 7, 3);
+		set_dst(&o, &s);
+		o.w = s.W;
+		o.h = s.H;
+		CHECK(!run_op(p, &o, 0), "exact fit fmt %08x", s.fmt);
+		o.dx = 1;
+		o.w = s.W - 1;
+		CHECK(!run_op(p, &o, 0), "exact fit at x=1");
+		tbuf_alias(p, &s.b, &shorter);
+		sg = gpa2host(p, shorter.sg_gpa);
+		sg[shorter.nseg - 1].len =
+			htole64(shorter.len[shorter.nseg - 1] - 1);
+		o.dst = &shorter;
+		o.fill = (uint32_t)rnd();       /* a change must be visible */
+		CHECK(!run_op(p, &o, WCFB_ENG_ERR_EXTENT), "1 byte short");
+		o.dx = 0;
+		o.w = s.W;
+		o.h = s.H - 1;
+		CHECK(!run_op(p, &o, 0), "one row less fits");
+	}
+}
+
+static void t_fail_next(void)
+{
+	Peer *p = &g_peer;
+	char r[4096];
+	Surf s;
+	unsigned i;
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, 8, 8, 2);
+	CHECK(peer_ctl(p, "fail-next 2", r, sizeof(r)) == 0, "ctl: %s", r);
+	for (i = 0; i < 3; i++) {
+		Op o = { .opcode = WCFB_ENG_OP_FILL, .w = 8, .h = 8,
+			 .fill = 0xFF00FF00 + i };
+
+		set_dst(&o, &s);
+		CHECK(!run_op(p, &o, i < 2 ? WCFB_ENG_ERR_INJECTED : 0),
+		      "fill #%u", i);
+	}
+	CHECK(peer_ctl(p, "bogus", r, sizeof(r)) < 0 && strstr(r, "err"),
+	      "unknown command: %s", r);
+	CHECK(peer_ctl(p, "fail-next -3", r, sizeof(r)) < 0, "bad arg");
+}
+
+static void t_delay(void)
+{
+	Peer *p = &g_peer;
+	struct wcfb_eng_desc d;
+	char r[256];
+	double t0, el;
+
+	memset(&d, 0, sizeof(d));
+	d.opcode = htole32(WCFB_ENG_OP_NOP);
+	CHECK(peer_ctl(p, "delay 150", r, sizeof(r)) == 0, "ctl: %s", r);
+	t0 = now_ms();
+	CHECK(submit1(p, &d) == 0, "nop");
+	el = now_ms() - t0;
+	CHECK(peer_ctl(p, "delay 0", r, sizeof(r)) == 0, "ctl: %s", r);
+	CHECK(el >= 145, "completed after %.1f ms", el);
+	t0 = now_ms();
+	CHECK(submit1(p, &d) == 0, "nop");
+	CHECK(now_ms() - t0 < 140 * g_tscale, "delay not cleared");
+}
+
+static void t_hang_resume(void)
+{
+	Peer *p = &g_peer;
+	struct wcfb_eng_desc d;
+	char r[256];
+	uint32_t idx;
+
+	memset(&d, 0, sizeof(d));
+	d.opcode = htole32(WCFB_ENG_OP_NOP);
+	CHECK(peer_ctl(p, "hang", r, sizeof(r)) == 0, "ctl: %s", r);
+	drain_irq(p);
+	idx = queue(p, &d);
+	publish_head(p);
+	kick(p);
+	CHECK(no_irq_for(p, 300), "interrupt while hung");
+	CHECK(rd32(p, WCFB_ENG_REG_TAIL) == idx, "tail moved while hung");
+	CHECK(le32toh(slot(p, idx)->status) == WCFB_ENG_ST_PENDING,
+	      "desc executed while hung");
+	CHECK(peer_ctl(p, "resume", r, sizeof(r)) == 0, "ctl: %s", r);
+	CHECK(wait_tail(p, p->head, 5000), "not resumed");
+	CHECK(le32toh(slot(p, idx)->status) == 0, "status after resume");
+}
+
+static void t_hang_reset(void)
+{
+	Peer *p = &g_peer;
+	struct wcfb_eng_desc d;
+	char r[256];
+	uint32_t idx, st;
+	uint64_t seq_before = le64toh(cmpl(p)->seqno);
+
+	memset(&d, 0, sizeof(d));
+	d.opcode = htole32(WCFB_ENG_OP_NOP);
+	CHECK(peer_ctl(p, "hang", r, sizeof(r)) == 0, "ctl: %s", r);
+	drain_irq(p);
+	idx = queue(p, &d);
+	queue(p, &d);
+	publish_head(p);
+	kick(p);
+	CHECK(no_irq_for(p, 300), "interrupt while hung");
+	/* the driver's timeout path: reset the engine */
+	CHECK(engine_reset(p), "reset: status %u ctrl %x tail %u head %u",
+	      rd32(p, WCFB_ENG_REG_STATUS), rd32(p, WCFB_ENG_REG_CTRL),
+	      rd32(p, WCFB_ENG_REG_TAIL), rd32(p, WCFB_ENG_REG_HEAD));
+	CHECK(le32toh(slot(p, idx)->status) == WCFB_ENG_ST_PENDING,
+	      "abandoned descriptor ran");
+	CHECK(le64toh(cmpl(p)->seqno) == seq_before, "seqno moved");
+	/* and it works again after re-enabling */
+	memset(cmpl(p), 0, 64);
+	st = ring_enable(p, p->ring_gpa, p->ring_size, p->cmpl_gpa);
+	CHECK(st == WCFB_ENG_STATUS_IDLE, "status after re-enable %u", st);
+	CHECK(submit1(p, &d) == 0, "nop after reset");
+	CHECK(le64toh(cmpl(p)->faults) == 0, "faults reset");
+}
+
+static void t_ring_config_errors(void)
+{
+	Peer *p = &g_peer;
+	uint64_t ring = p->ring_gpa, c = p->cmpl_gpa;
+	struct {
+		uint64_t ring, cmpl;
+		uint32_t size, err;
+	} cases[] = {
+		{ ring, c, 3, WCFB_ENG_ERR_RING_CONFIG },
+		{ ring, c, 0, WCFB_ENG_ERR_RING_CONFIG },
+		{ ring, c, WCFB_ENG_MAX_RING * 2, WCFB_ENG_ERR_RING_CONFIG },
+		{ ring + 64, c, 16, WCFB_ENG_ERR_RING_CONFIG },
+		{ 0x1000, c, 16, WCFB_ENG_ERR_NOT_RAM },
+		{ RAM_BASE + RAM_SIZE - 1024, c, 16, WCFB_ENG_ERR_NOT_RAM },
+		{ 0x200000000ull, c, 16, WCFB_ENG_ERR_DMA_RANGE },
+		{ ring, c + 8, 16, WCFB_ENG_ERR_CMPL_CONFIG },
+		{ ring, 0x2000, 16, WCFB_ENG_ERR_NOT_RAM },
+	};
+	unsigned i;
+	uint32_t st;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CHECK(engine_reset(p), "reset %u", i);
+		st = ring_enable(p, cases[i].ring, cases[i].size,
+				 cases[i].cmpl);
+		CHECK(st == WCFB_ENG_STATUS_HALTED, "case %u status %u", i,
+		      st);
+		CHECK(rd32(p, WCFB_ENG_REG_ERROR) == cases[i].err,
+		      "case %u error %u want %u", i,
+		      rd32(p, WCFB_ENG_REG_ERROR), cases[i].err);
+	}
+	/* HEAD running more than RING_SIZE ahead of TAIL */
+	CHECK(engine_reset(p), "reset");
+	CHECK(ring_enable(p, ring, RING_SIZE, c) == WCFB_ENG_STATUS_IDLE,
+	      "enable");
+	wr32(p, WCFB_ENG_REG_HEAD, RING_SIZE + 1);
+	drain_irq(p);
+	kick(p);
+	CHECK(wait_irq(p, 5000), "irq for halt");
+	CHECK(rd32(p, WCFB_ENG_REG_STATUS) == WCFB_ENG_STATUS_HALTED &&
+	      rd32(p, WCFB_ENG_REG_ERROR) == WCFB_ENG_ERR_HEAD, "head halt");
+	/* leave the engine working */
+	CHECK(engine_reset(p), "reset");
+	CHECK(ring_enable(p, ring, RING_SIZE, c) == WCFB_ENG_STATUS_IDLE,
+	      "enable");
+}
+
+static void t_stats_command(void)
+{
+	Peer *p = &g_peer;
+	char r[16384];
+
+	CHECK(peer_ctl(p, "stats", r, sizeof(r)) == 0, "ctl: %s", r);
+	CHECK(strstr(r, "stats: descriptors ") && strstr(r, "stats: faults ")
+	      && strstr(r, "faultlog: "), "reply: %s", r);
+}
+
+static void t_second_client_refused(void)
+{
+	Peer *p = &g_peer;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	struct timeval tv = { 5, 0 };
+	char c;
+	struct wcfb_eng_desc d;
+
+	strcpy(sa.sun_path, p->sock);
+	CHECK(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0, "conn");
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	CHECK(read(fd, &c, 1) == 0, "second peer not closed");
+	close(fd);
+	memset(&d, 0, sizeof(d));
+	d.opcode = htole32(WCFB_ENG_OP_NOP);
+	CHECK(submit1(p, &d) == 0, "first peer still served");
+}
+
+static void t_dma_bits_and_cli_faults(void)
+{
+	/* --dma-bits 30 with RAM at 1 GiB: RAM is beyond the engine's
+	 * reach, so enabling halts with DMA_RANGE; --fail-next and
+	 * --hang from the command line */
+	Peer q;
+	uint64_t ring, c;
+	uint32_t st;
+	int r = peer_start(&q, RAM_BASE, "--dma-bits", "30", "--hang",
+			   "--fail-next", "1", NULL);
+
+	CHECK(r == 0, "start: %d", r);
+	CHECK(rd32(&q, WCFB_ENG_REG_DMA_BITS) == 30, "dma bits");
+	ring = galloc(&q, 16 * WCFB_ENG_DESC_SIZE, 4096);
+	c = galloc(&q, 64, 64);
+	/* hung from the start: enable is ignored */
+	wr64(&q, WCFB_ENG_REG_RING_BASE, ring);
+	wr32(&q, WCFB_ENG_REG_RING_SIZE, 16);
+	wr64(&q, WCFB_ENG_REG_COMPLETION_ADDR, c);
+	wr32(&q, WCFB_ENG_REG_CTRL, WCFB_ENG_CTRL_ENABLE);
+	drain_irq(&q);
+	kick(&q);
+	CHECK(no_irq_for(&q, 200), "irq while hung");
+	CHECK(engine_reset(&q), "reset");
+	st = ring_enable(&q, ring, 16, c);
+	CHECK(st == WCFB_ENG_STATUS_HALTED &&
+	      rd32(&q, WCFB_ENG_REG_ERROR) == WCFB_ENG_ERR_DMA_RANGE,
+	      "status %u error %u", st, rd32(&q, WCFB_ENG_REG_ERROR));
+	CHECK(peer_stop(&q, false) == 0, "exit");
+	peer_rmdir(&q);
+
+	/* RAM at 256 MiB fits 30 bits; --fail-next 1 fails the first */
+	r = peer_start(&q, 0x10000000ull, "--dma-bits", "30", "--fail-next",
+		       "1", NULL);
+	CHECK(r == 0, "start: %d", r);
+	{
+		struct wcfb_eng_desc d;
+
+		st = ring_setup(&q);
+		CHECK(st == WCFB_ENG_STATUS_IDLE, "status %u", st);
+		memset(&d, 0, sizeof(d));
+		d.opcode = htole32(WCFB_ENG_OP_NOP);
+		CHECK(submit1(&q, &d) == WCFB_ENG_ERR_INJECTED, "cli fail");
+		CHECK(submit1(&q, &d) == 0, "second ok");
+	}
+	CHECK(peer_stop(&q, false) == 0, "exit");
+	CHECK(file_contains(q.out, "fault_injected 1"), "stats");
+	peer_rmdir(&q);
+}
+
+static void t_clean_exit(void)
+{
+	Peer *p = &g_peer;
+	struct stat st;
+	int status = peer_stop(p, false);
+
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "exit status 0x%x (see %s)", status, p->err);
+	CHECK(stat(p->sock, &st) < 0, "socket file left behind");
+	CHECK(stat(p->ctl, &st) < 0, "control socket left behind");
+	CHECK(stat(p->pidfile, &st) < 0, "pidfile left behind");
+	CHECK(file_contains(p->out, "stats: descriptors "), "no stats");
+	CHECK(file_contains(p->out, "stats: bytes_moved "), "no bytes");
+	CHECK(file_contains(p->out, "stats: memcpy_mib_per_s "), "no bw");
+	CHECK(file_contains(p->out, "stats: op_blend "), "no per-op");
+	CHECK(file_contains(p->out, "faultlog: seqno "), "no fault log");
+}
+
+static void t_sigterm_exit(void)
+{
+	Peer q;
+	int r = peer_start(&q, RAM_BASE, NULL), status;
+	struct stat st;
+
+	CHECK(r == 0, "start %d", r);
+	status = peer_stop(&q, true);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %x",
+	      status);
+	CHECK(stat(q.sock, &st) < 0, "socket left behind");
+	peer_rmdir(&q);
+}
+
+/* ------------------------------------------------------------------ */
+
+typedef struct Test {
+	const char *name;
+	void (*fn)(void);
+} Test;
+
+static const Test g_tests[] = {
+	{ "identification", t_identification },
+	{ "enable_nop", t_enable_nop },
+	{ "fill", t_fill },
+	{ "copy", t_copy },
+	{ "copy_fullframe_contig", t_copy_fullframe_contig },
+	{ "copy_overlap", t_copy_overlap },
+	{ "blend", t_blend },
+	{ "blend_exact_values", t_blend_exact_values },
+	{ "convert", t_convert },
+	{ "convert_exact_values", t_convert_exact_values },
+	{ "ring_wrap_batch", t_ring_wrap_batch },
+	{ "semi_random_rects", t_semi_random_rects },
+	{ "garbage_descriptors", t_garbage_descriptors },
+	{ "bad_addresses", t_bad_addresses },
+	{ "bad_descriptors", t_bad_descriptors },
+	{ "extent_boundary", t_extent_boundary },
+	{ "fail_next", t_fail_next },
+	{ "delay", t_delay },
+	{ "hang_resume", t_hang_resume },
+	{ "hang_reset", t_hang_reset },
+	{ "ring_config_errors", t_ring_config_errors },
+	{ "stats_command", t_stats_command },
+	{ "second_client_refused", t_second_client_refused },
+	{ "dma_bits_and_cli_faults", t_dma_bits_and_cli_faults },
+	{ "sigterm_exit", t_sigterm_exit },
+	{ "clean_exit", t_clean_exit },     /* last: stops the engine */
+};
+
+int main(void)
+{
+	const char *seed = getenv("SEED"), *wrap = getenv("ENGINE_WRAPPER");
+	const char *ts = getenv("TIMEOUT_SCALE");
+	unsigned passed = 0, failed = 0, i;
+	uint64_t s = seed ? strtoull(seed, NULL, 0) : (uint64_t)time(NULL);
+	int r;
+
+	g_engine = getenv("ENGINE");
+	if (!g_engine)
+		g_engine = "../../hw/engine/build/wcfb-engine";
+	if (ts)
+		g_tscale = atof(ts) > 0 ? atof(ts) : 1.0;
+	if (wrap && *wrap) {
+		/* split on spaces; good enough for a wrapper command */
+		char *w = strdup(wrap), *save = NULL, *tok;
+		int n = 0;
+
+		g_wrapper = calloc(32, sizeof(char *));
+		for (tok = strtok_r(w, " ", &save); tok && n < 31;
+		     tok = strtok_r(NULL, " ", &save))
+			g_wrapper[n++] = tok;
+	}
+	g_rng ^= s * 0x9E3779B97F4A7C15ull;
+	if (!g_rng)
+		g_rng = 1;
+	printf("# engine %s, SEED=%llu\n", g_engine, (unsigned long long)s);
+	signal(SIGPIPE, SIG_IGN);
+
+	r = peer_start(&g_peer, RAM_BASE, NULL);
+	if (r) {
+		printf("not ok - engine start failed (%d), see %s\n", r,
+		       g_peer.err);
+		peer_stop(&g_peer, true);
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
+	for (i = 0; i < sizeof(g_tests) / sizeof(g_tests[0]); i++) {
+		double t0 = now_ms();
+
+		g_failed_checks = 0;
+		g_tests[i].fn();
+		if (g_failed_checks) {
+			failed++;
+			printf("not ok %u - %s (%s)\n", i + 1, g_tests[i].name,
+			       g_fail_msg);
+		} else {
+			passed++;
+			printf("ok %u - %s (%.0f ms)\n", i + 1,
+			       g_tests[i].name, now_ms() - t0);
+		}
+		fflush(stdout);
+	}
+	if (g_peer.pid)
+		peer_stop(&g_peer, true);
+	if (!failed && !getenv("KEEP"))
+		peer_rmdir(&g_peer);
+	else
+		printf("# engine output kept in %s\n", g_peer.dir);
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
