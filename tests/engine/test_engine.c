@@ -1793,8 +1793,24 @@ int main(void)
 	int r;
 
 	g_engine = getenv("ENGINE");
-	if (!g_engine)
+	if (!g_engine) {
+		/* default: the engine of this tree, wherever we run from
+		 * (this binary is tests/engine/build/test_engine) */
+		static char exe[4096];
+		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 64);
+		char *sl;
+
 		g_engine = "../../hw/engine/build/wcfb-engine";
+		if (n > 0) {
+			exe[n] = '\0';
+			for (i = 0; i < 4 && (sl = strrchr(exe, '/')); i++)
+				*sl = '\0';
+			if (i == 4) {
+				strcat(exe, "/hw/engine/build/wcfb-engine");
+				g_engine = exe;
+			}
+		}
+	}
 	if (ts)
 		g_tscale = atof(ts) > 0 ? atof(ts) : 1.0;
 	if (wrap && *wrap) {

@@ -34,6 +34,11 @@ KERNEL_TROUBLE = re.compile(
     r"Kernel panic|kernel BUG at|Call trace:|UBSAN:|KASAN:|kmemleak:)")
 
 
+def all_guest_tests():
+    return sorted(f[2:-3] for f in os.listdir(GUEST_DIR)
+                  if f.startswith("t_") and f.endswith(".sh"))
+
+
 class Result:
     def __init__(self, lane, name):
         self.lane, self.name = lane, name
@@ -63,32 +68,36 @@ class Harness:
                          for k, v in obj.get("figures", {}).items())
         print("BENCH %s: %s" % (obj.get("name"), figs), flush=True)
 
-    # ------------------------------------------------------------ unit tests
-    def run_unit(self, cmd):
+    # ------------------------------------------------------------ host suites
+    def run_host_suite(self, lane, cmd):
+        """Runs a host test program; reads cmocka's per-test lines
+        ("[       OK ] name", "[  FAILED  ] name") or TAP's ("ok 3 - name",
+        "not ok 3 - name")."""
         t0 = time.monotonic()
         p = subprocess.run(cmd, shell=True, stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
         dt = time.monotonic() - t0
         seen = 0
-        # cmocka: "[       OK ] name" / "[  FAILED  ] name" per test
         for ln in p.stdout.splitlines():
             m = re.match(r"\[\s+(OK|FAILED)\s+\] (\S+)$", ln)
-            if m:
-                seen += 1
-                r = Result("unit", m.group(2))
-                r.status = "PASS" if m.group(1) == "OK" else "FAIL"
-                r.detail = p.stdout if r.status == "FAIL" else ""
-                self.report(r)
+            t = re.match(r"(not ok|ok) \d+ - (\S+)", ln)
+            if not (m or t):
+                continue
+            seen += 1
+            r = Result(lane, (m or t).group(2))
+            r.status = "PASS" if (m or t).group(1) in ("OK", "ok") else "FAIL"
+            r.detail = p.stdout if r.status == "FAIL" else ""
+            self.report(r)
         if p.returncode != 0 and not any(
-                r.lane == "unit" and r.status == "FAIL" for r in self.results):
-            r = Result("unit", "build-or-run")
+                r.lane == lane and r.status == "FAIL" for r in self.results):
+            r = Result(lane, "build-or-run")
             r.detail = p.stdout
             self.report(r)
         elif seen == 0:
-            r = Result("unit", "none-found")
-            r.detail = "no cmocka results in:\n" + p.stdout
+            r = Result(lane, "none-found")
+            r.detail = "no per-test results in:\n" + p.stdout
             self.report(r)
-        print("unit tests: %.1fs" % dt, flush=True)
+        print("%s tests: %.1fs" % (lane, dt), flush=True)
 
     # ---------------------------------------------------------------- guests
     @staticmethod
@@ -112,15 +121,11 @@ class Harness:
         only in those lanes, any other test in every lane but those that
         a '# lanes:' test claims for itself alone."""
         special = set()
-        chosen = []
-        for t in wanted:
-            lanes = self.test_header(t, "lanes")
-            if lanes:
-                special.update(lanes.split())
-                if lane in lanes.split():
-                    chosen.append(t)
+        for t in all_guest_tests():
+            special.update((self.test_header(t, "lanes") or "").split())
         if lane in special:
-            return chosen
+            return [t for t in wanted
+                    if lane in (self.test_header(t, "lanes") or "").split()]
         return [t for t in wanted if not self.test_header(t, "lanes")]
 
     def run_lane(self, lane, dtb, append_extra, tests):
@@ -288,7 +293,8 @@ def main():
     ap.add_argument("--initrd", required=True)
     ap.add_argument("--imgcheck", required=True)
     ap.add_argument("--out", required=True)
-    ap.add_argument("--unit", help="command that runs the cmocka tests")
+    ap.add_argument("--host", action="append", default=[], metavar="NAME=CMD",
+                    help="a host test suite (cmocka or TAP output)")
     ap.add_argument("--lane", action="append", default=[],
                     metavar="NAME:DTB:APPEND",
                     help="a guest lane (APPEND: extra kernel words)")
@@ -299,11 +305,10 @@ def main():
     args = ap.parse_args()
     t0 = time.monotonic()
     h = Harness(args)
-    if args.unit:
-        h.run_unit(args.unit)
-    tests = [t for t in args.tests.split(",") if t] or sorted(
-        f[2:-3] for f in os.listdir(GUEST_DIR)
-        if f.startswith("t_") and f.endswith(".sh"))
+    for spec in args.host:
+        name, cmd = spec.split("=", 1)
+        h.run_host_suite(name, cmd)
+    tests = [t for t in args.tests.split(",") if t] or all_guest_tests()
     for spec in args.lane:
         name, dtb, append = (spec.split(":", 2) + [""])[:3]
         lane_tests = h.lane_tests(name, tests)
