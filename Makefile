@@ -76,6 +76,8 @@ $(INITRAMFS): $(MODULE) $(CLIENTS) $(wildcard tests/guest/*) hw/qemu/mkinitramfs
 # ------------------------------------------------------------- tests
 UNIT_CMD := $(MAKE) -s -C tests/unit check
 ENGINE_TEST_CMD := $(MAKE) -s -C tests/engine check
+HARNESS_TEST_CMD := python3 tests/harness/selftest.py --kernel $(KIMAGE) \
+	--initrd $(INITRAMFS) --dtb $(CACHE)/dtb/wcfb-cma.dtb --imgcheck $(IMGCHECK)
 LANES := --lane cma:$(CACHE)/dtb/wcfb-cma.dtb --lane nomap:$(CACHE)/dtb/wcfb-nomap.dtb \
 	--lane baddt:$(CACHE)/dtb/wcfb-baddt.dtb
 TESTS ?=
@@ -83,6 +85,7 @@ test: $(INITRAMFS) $(DTBS) $(TEST_DTBS) $(IMGCHECK)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--imgcheck $(IMGCHECK) --out $(OUT) \
 		--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
+		--host "harness=$(HARNESS_TEST_CMD)" \
 		$(LANES) $(if $(TESTS),--tests $(TESTS))
 
 unit:
