@@ -81,9 +81,14 @@ HARNESS_TEST_CMD := python3 tests/harness/selftest.py --kernel $(KIMAGE) \
 LANES := --lane cma:$(CACHE)/dtb/wcfb-cma.dtb --lane nomap:$(CACHE)/dtb/wcfb-nomap.dtb \
 	--lane baddt:$(CACHE)/dtb/wcfb-baddt.dtb
 TESTS ?=
-test: $(INITRAMFS) $(DTBS) $(TEST_DTBS) $(IMGCHECK)
+ENGINE := hw/engine/build/wcfb-engine
+$(ENGINE): $(wildcard hw/engine/*.c hw/engine/*.h hw/proto/*.h)
+	$(Q)$(MAKE) -s -C hw/engine
+engine: $(ENGINE)
+
+test: $(INITRAMFS) $(DTBS) $(TEST_DTBS) $(IMGCHECK) $(ENGINE)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
-		--imgcheck $(IMGCHECK) --out $(OUT) \
+		--imgcheck $(IMGCHECK) --engine $(ENGINE) --out $(OUT) \
 		--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
 		--host "harness=$(HARNESS_TEST_CMD)" \
 		$(LANES) $(if $(TESTS),--tests $(TESTS))
@@ -112,4 +117,4 @@ distclean: clean
 help:
 	@sed -n '1,12p' Makefile
 
-.PHONY: module userspace host-tools dtb initramfs test unit run checkpatch clean distclean help
+.PHONY: engine module userspace host-tools dtb initramfs test unit run checkpatch clean distclean help

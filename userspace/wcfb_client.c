@@ -57,27 +57,23 @@ static int ctl_open(void)
 	return fd;
 }
 
-int wcfb_shot(const char *name, const char *check_fmt, ...)
+/* Send REQ (one line) to the host and read its one-line answer. */
+static int ctl_request(const char *req, char *reply, size_t len)
 {
-	char req[512], check[384], reply[512];
 	size_t n = 0;
-	va_list ap;
-	int fd, len;
+	int fd, l;
 
-	va_start(ap, check_fmt);
-	vsnprintf(check, sizeof(check), check_fmt, ap);
-	va_end(ap);
 	fd = ctl_open();
 	if (fd < 0) {
-		fprintf(stderr, "shot: %s: %s\n", CTL_TTY, strerror(-fd));
+		fprintf(stderr, "harness: %s: %s\n", CTL_TTY, strerror(-fd));
 		return -1;
 	}
-	len = snprintf(req, sizeof(req), "\n@@WCFB SHOT %s %s\n", name, check);
-	if (write(fd, req, len) != len) {
+	l = strlen(req);
+	if (write(fd, req, l) != l) {
 		close(fd);
 		return -1;
 	}
-	while (n < sizeof(reply) - 1) {
+	while (n < len - 1) {
 		char c;
 
 		if (read(fd, &c, 1) != 1)
@@ -91,10 +87,36 @@ int wcfb_shot(const char *name, const char *check_fmt, ...)
 	}
 	reply[n] = 0;
 	close(fd);
+	return 0;
+}
+
+int wcfb_shot(const char *name, const char *check_fmt, ...)
+{
+	char req[512], check[384], reply[512];
+	va_list ap;
+
+	va_start(ap, check_fmt);
+	vsnprintf(check, sizeof(check), check_fmt, ap);
+	va_end(ap);
+	snprintf(req, sizeof(req), "\n@@WCFB SHOT %s %s\n", name, check);
+	if (ctl_request(req, reply, sizeof(reply)))
+		return -1;
 	if (strncmp(reply, "ok ", 3) == 0)
 		return 0;
 	printf("# shot %s: %s\n", name, reply);
 	return 1;
+}
+
+int wcfb_engine_ctl(const char *command, char *answer, size_t len)
+{
+	char req[256], reply[512];
+
+	snprintf(req, sizeof(req), "\n@@WCFB ENGINE %s\n", command);
+	if (ctl_request(req, reply, sizeof(reply)))
+		return -1;
+	if (answer && len)
+		snprintf(answer, len, "%s", reply);
+	return strncmp(reply, "ok ENGINE", 9) ? 1 : 0;
 }
 
 void wcfb_bench(const char *json)

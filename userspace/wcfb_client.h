@@ -17,6 +17,9 @@
  * e.g. "pattern 3 640 480").  Returns 0 when the host's check passed. */
 int wcfb_shot(const char *name, const char *check_fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Send COMMAND to the blitter model's fault-injection socket through the
+ * host; the model's answer is copied to ANSWER.  Returns 0 on success. */
+int wcfb_engine_ctl(const char *command, char *answer, size_t len);
 /* Report a benchmark: JSON object text, one line. */
 void wcfb_bench(const char *json);
 

@@ -65,6 +65,16 @@ for m in drm_dma_helper vgem; do
 done
 if [ -f "$ko" ]; then
 	cp "$ko" "$stage/lib/modules/$krel/wcfb.ko"
+	# wcfb.deps: what wcfb.ko needs loaded first, from its own modinfo.
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		modprobe --show-depends -d "$kroot" -S "$krel" "$dep" |
+		while read -r _ path _; do
+			name=$(basename "$path" .ko)
+			[ -f "$stage/lib/modules/$krel/$name.ko" ] || cp "$path" "$stage/lib/modules/$krel/"
+			grep -qx "$name" "$stage/lib/modules/$krel/wcfb.deps" 2>/dev/null ||
+				echo "$name" >> "$stage/lib/modules/$krel/wcfb.deps"
+		done
+	done
 fi
 
 cp -r "$guest"/. "$stage/tests/"

@@ -20,12 +20,17 @@ import time
 
 # Everything that shapes the device tree QEMU generates.  mkdtb.sh dumps
 # the DTB with exactly these flags, so keep the two in step through here.
+RAM_MB = 1024
+RAM_BASE = 0x40000000        # where guest RAM starts on "virt"
 MACHINE_ARGS = [
-    "-machine", "virt,gic-version=2",
+    "-machine", "virt,gic-version=2",   # GICv2m: the cheapest MSI here
     "-cpu", "max,pauth-impdef=on",  # plain "max" emulates PAuth: ~4x slower
     "-smp", "2",
-    "-m", "1024",
+    "-m", str(RAM_MB),
 ]
+# The blitter sits at PCI device 3, function 0: dts/wcfb-engine.dtsi
+# describes it there (reg = <0x1800 ...>) so it gets its DT node.
+ENGINE_PCI_ADDR = "0x3"
 
 
 def machine_args():
@@ -40,10 +45,20 @@ class Guest:
     """One QEMU process.  Use as a context manager: it always cleans up."""
 
     def __init__(self, kernel, initrd, dtb, append, display="none",
-                 extra=None, log_path=None):
+                 extra=None, log_path=None, engine=None, engine_args=None):
         self.tmp = tempfile.mkdtemp(prefix="wcfb-qemu-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
-        argv = ["qemu-system-aarch64"] + machine_args() + [
+        self.engine = None
+        self.engine_report = ""
+        self.ram_path = None
+        self.log = open(log_path, "wb") if log_path else None
+        self.proc = None
+        try:
+            dev_args = self._start_engine(engine, engine_args or []) if engine else []
+        except Exception:
+            self.close()
+            raise
+        argv = ["qemu-system-aarch64"] + machine_args() + dev_args + [
             "-nodefaults", "-no-reboot",
             "-kernel", kernel, "-initrd", initrd, "-dtb", dtb,
             "-append", append,
@@ -53,7 +68,6 @@ class Guest:
             "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
         ] + (extra or [])
         self.argv = argv
-        self.log = open(log_path, "wb") if log_path else None
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT,
@@ -63,6 +77,51 @@ class Guest:
         self.qmp = None
         self.qmp_file = None
         self.started = time.monotonic()
+
+    # --- the blitter device model -------------------------------------------
+    def _start_engine(self, binary, extra):
+        """Starts the engine model (it must listen before QEMU starts) on
+        a guest RAM file it maps; returns the QEMU arguments that use both.
+        The RAM file lives in /dev/shm (fast, shared) and is removed in
+        close(), whatever happens."""
+        fd, self.ram_path = tempfile.mkstemp(prefix="wcfb-ram-", dir="/dev/shm")
+        os.ftruncate(fd, RAM_MB << 20)
+        os.close(fd)
+        sock = os.path.join(self.tmp, "engine.sock")
+        self.engine_ctl = os.path.join(self.tmp, "engine.ctl")
+        self.engine = subprocess.Popen(
+            [binary, "--socket", sock, "--ram", self.ram_path,
+             "--ram-base", hex(RAM_BASE), "--ram-size", str(RAM_MB << 20),
+             "--control", self.engine_ctl] + extra,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        deadline = time.monotonic() + 10
+        while True:
+            r, _, _ = select.select([self.engine.stdout], [], [],
+                                    max(0, deadline - time.monotonic()))
+            line = self.engine.stdout.readline() if r else b""
+            if line.strip() == b"ready":
+                break
+            if not r or not line:
+                raise GuestDied("the engine model did not start")
+            self.engine_report += line.decode(errors="replace")
+        return ["-object", "memory-backend-file,id=ram,size=%dM,mem-path=%s,share=on"
+                % (RAM_MB, self.ram_path),
+                "-machine", "memory-backend=ram",
+                "-chardev", "socket,id=eng,path=%s" % sock,
+                "-device", "ivshmem-doorbell,chardev=eng,vectors=1,addr=%s"
+                % ENGINE_PCI_ADDR]
+
+    def engine_control(self, command):
+        """Sends one line to the engine's fault-injection socket."""
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            s.settimeout(5)
+            s.connect(self.engine_ctl)
+            s.sendall(command.encode() + b"\n")
+            return s.recv(4096).decode(errors="replace")
+        finally:
+            s.close()
 
     # --- serial ------------------------------------------------------------
     def readline(self, timeout):
@@ -141,12 +200,28 @@ class Guest:
 
     # --- lifetime ----------------------------------------------------------
     def close(self):
-        if self.proc.poll() is None:
+        if self.proc and self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        self.proc.wait()
+        if self.proc:
+            self.proc.wait()
+        if self.engine:
+            # With QEMU gone the model reports and exits by itself.
+            try:
+                out, _ = self.engine.communicate(timeout=5)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.engine.pid, signal.SIGKILL)
+                out, _ = self.engine.communicate()
+            self.engine_report += out.decode(errors="replace")
+            self.engine = None
+        if self.ram_path:
+            try:
+                os.unlink(self.ram_path)
+            except OSError:
+                pass
+            self.ram_path = None
         for f in (self.qmp_file, self.qmp, self.log):
             try:
                 if f:

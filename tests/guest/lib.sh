@@ -26,10 +26,14 @@ shot() {
 	esac
 }
 
-# modload NAME: insmod NAME and its dependencies in depmod order.
+# modload NAME [PARAMS...]: insmod NAME's dependencies in depmod order
+# (MODDIR/NAME.deps, written by mkinitramfs.sh), then NAME with PARAMS.
 modload() {
-	local m
-	for m in $(cat "$MODDIR/$1.deps"); do
+	local m name=$1
+	shift
+	for m in $(cat "$MODDIR/$name.deps" 2>/dev/null); do
+		[ "$m" = "$name" ] && continue
 		[ -d "/sys/module/$m" ] || insmod "$MODDIR/$m.ko" || return 1
 	done
+	[ -d "/sys/module/$name" ] || insmod "$MODDIR/$name.ko" "$@"
 }

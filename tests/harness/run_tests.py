@@ -146,84 +146,117 @@ class Harness:
         log = os.path.join(lane_out, "serial-boot%d.log" % boot)
         print("boot %s #%d: %d test(s)" % (lane, boot, len(todo)), flush=True)
         t_start = time.monotonic()
+        left = list(todo)
+        engine = self.args.engine
+        if "@noengine" in append:
+            engine, append = None, append.replace("@noengine", "").strip()
+        with wcfb_qemu.Guest(self.args.kernel, self.args.initrd, dtb, append,
+                             log_path=log, engine=engine) as g:
+            try:
+                return self.drive(g, lane, t_start, left)
+            finally:
+                g.close()
+                if engine:
+                    self.engine_report(lane, lane_out, boot, g.engine_report)
+
+    def engine_report(self, lane, lane_out, boot, report):
+        """Keeps the engine model's exit report; a fault it logged that was
+        not injected on purpose means the driver handed the engine a bad
+        address: that fails the lane."""
+        with open(os.path.join(lane_out, "engine-boot%d.log" % boot), "w") as f:
+            f.write(report)
+        bad = [ln for ln in report.splitlines()
+               if ln.startswith("faultlog: seqno") and "reason injected" not in ln]
+        if bad:
+            r = Result(lane, "engine-fault-log-boot%d" % boot)
+            r.detail = "the engine model logged faults:\n" + "\n".join(bad[:20])
+            self.report(r)
+
+    def drive(self, g, lane, t_start, left):
+        """Reads the guest until DONE; returns the tests still to run."""
         current, cur_start, cur_log, cur_fail = None, 0.0, [], []
         shot_fail = []
-        left = list(todo)
-        with wcfb_qemu.Guest(self.args.kernel, self.args.initrd, dtb, append,
-                             log_path=log) as g:
-            deadline = t_start + self.args.boot_timeout
-            try:
-                while True:
-                    line = g.readline(max(0.1, deadline - time.monotonic()))
-                    if line is None:
-                        if current is None:
-                            raise wcfb_qemu.GuestDied(
-                                "no progress for %ds (boot or runner hang)"
-                                % self.args.boot_timeout)
+        lane_out = os.path.join(self.args.out, lane)
+        deadline = t_start + self.args.boot_timeout
+        try:
+            while True:
+                line = g.readline(max(0.1, deadline - time.monotonic()))
+                if line is None:
+                    if current is None:
                         raise wcfb_qemu.GuestDied(
-                            "test %s timed out after %ds" %
-                            (current, self.test_timeout(current)))
-                    if current is not None:
-                        cur_log.append(line)
-                        if KERNEL_TROUBLE.search(line):
-                            cur_fail.append(line)
-                    i = line.find(PROTO)
-                    if i < 0:
-                        continue
-                    words = line[i + len(PROTO):].split(" ")
-                    kind = words[0]
-                    if kind == "RUNNER":
-                        boot_s = time.monotonic() - t_start
-                        self.add_bench({"name": "boot_to_runner", "lane": lane,
-                                        "figures": {"seconds": {
-                                            "value": round(boot_s, 2),
-                                            "unit": "s"}}})
-                    elif kind == "BEGIN":
-                        current, cur_start = words[1], time.monotonic()
-                        cur_log, cur_fail, shot_fail = [], [], []
-                        deadline = cur_start + self.test_timeout(current)
-                    elif kind == "SHOT":
-                        ok, msg = self.shot(g, lane_out, current, words[1],
-                                            words[2:])
-                        if not ok:
-                            shot_fail.append("%s: %s" % (words[1], msg))
-                        g.send(("ok %s\n" % words[1]) if ok else
-                               ("fail %s %s\n" % (words[1], msg)))
-                    elif kind == "BENCH":
-                        obj = json.loads(" ".join(words[1:]))
-                        obj.setdefault("lane", lane)
-                        self.add_bench(obj)
-                    elif kind == "RESULT":
-                        name, status = words[1], words[2]
-                        r = Result(lane, name)
-                        r.seconds = time.monotonic() - cur_start
-                        r.status = status
-                        r.detail = " ".join(words[3:])
-                        if status == "PASS" and (cur_fail or shot_fail):
-                            r.status = "FAIL"
-                        if r.status != "PASS":
-                            out = [ln[ln.find(PROTO) + len(PROTO) + 4:]
-                                   for ln in cur_log if PROTO + "OUT " in ln]
-                            r.detail = "\n".join(
-                                [r.detail] + shot_fail + cur_fail[:20] + out)
-                        self.report(r)
-                        if name in left:
-                            left.remove(name)
-                        current = None
-                        deadline = time.monotonic() + self.args.boot_timeout
-                    elif kind == "DONE":
-                        return []
-            except wcfb_qemu.GuestDied as e:
-                if current is None:
-                    current = left[0] if left else "boot"
-                r = Result(lane, current)
-                r.seconds = time.monotonic() - (cur_start or t_start)
-                r.detail = "%s\nlast guest lines:\n%s" % (e, g.tail(30))
-                self.report(r)
-                if current in left:
-                    left.remove(current)
-                return left
-        return left
+                            "no progress for %ds (boot or runner hang)"
+                            % self.args.boot_timeout)
+                    raise wcfb_qemu.GuestDied(
+                        "test %s timed out after %ds" %
+                        (current, self.test_timeout(current)))
+                if current is not None:
+                    cur_log.append(line)
+                    if KERNEL_TROUBLE.search(line):
+                        cur_fail.append(line)
+                i = line.find(PROTO)
+                if i < 0:
+                    continue
+                words = line[i + len(PROTO):].split(" ")
+                kind = words[0]
+                if kind == "RUNNER":
+                    boot_s = time.monotonic() - t_start
+                    self.add_bench({"name": "boot_to_runner", "lane": lane,
+                                    "figures": {"seconds": {
+                                        "value": round(boot_s, 2),
+                                        "unit": "s"}}})
+                elif kind == "BEGIN":
+                    current, cur_start = words[1], time.monotonic()
+                    cur_log, cur_fail, shot_fail = [], [], []
+                    deadline = cur_start + self.test_timeout(current)
+                elif kind == "SHOT":
+                    ok, msg = self.shot(g, lane_out, current, words[1],
+                                        words[2:])
+                    if not ok:
+                        shot_fail.append("%s: %s" % (words[1], msg))
+                    g.send(("ok %s\n" % words[1]) if ok else
+                           ("fail %s %s\n" % (words[1], msg)))
+                elif kind == "ENGINE":
+                    # Fault injection: forwarded to the engine model's
+                    # control socket; its answer goes back on one line.
+                    try:
+                        ans = g.engine_control(" ".join(words[1:]))
+                        g.send("ok ENGINE %s\n" % " ".join(ans.split()))
+                    except Exception as e:  # no engine, socket error
+                        g.send("fail ENGINE %s\n" % e)
+                elif kind == "BENCH":
+                    obj = json.loads(" ".join(words[1:]))
+                    obj.setdefault("lane", lane)
+                    self.add_bench(obj)
+                elif kind == "RESULT":
+                    name, status = words[1], words[2]
+                    r = Result(lane, name)
+                    r.seconds = time.monotonic() - cur_start
+                    r.status = status
+                    r.detail = " ".join(words[3:])
+                    if status == "PASS" and (cur_fail or shot_fail):
+                        r.status = "FAIL"
+                    if r.status != "PASS":
+                        out = [ln[ln.find(PROTO) + len(PROTO) + 4:]
+                               for ln in cur_log if PROTO + "OUT " in ln]
+                        r.detail = "\n".join(
+                            [r.detail] + shot_fail + cur_fail[:20] + out)
+                    self.report(r)
+                    if name in left:
+                        left.remove(name)
+                    current = None
+                    deadline = time.monotonic() + self.args.boot_timeout
+                elif kind == "DONE":
+                    return []
+        except wcfb_qemu.GuestDied as e:
+            if current is None:
+                current = left[0] if left else "boot"
+            r = Result(lane, current)
+            r.seconds = time.monotonic() - (cur_start or t_start)
+            r.detail = "%s\nlast guest lines:\n%s" % (e, g.tail(30))
+            self.report(r)
+            if current in left:
+                left.remove(current)
+            return left
 
     def shot(self, g, lane_out, test, name, check):
         d = os.path.join(lane_out, test or "notest")
@@ -233,7 +266,6 @@ class Harness:
             g.screendump(cap)
         except Exception as e:  # QMP error
             return False, "screendump failed: %s" % e
-        # QEMU writes the file before answering; wait for it to be whole.
         if not check:
             return True, "captured"
         # "!check" is a negative control: the check must find a mismatch.
@@ -298,6 +330,7 @@ def main():
     ap.add_argument("--lane", action="append", default=[],
                     metavar="NAME:DTB:APPEND",
                     help="a guest lane (APPEND: extra kernel words)")
+    ap.add_argument("--engine", help="the blitter model binary (wcfb-engine)")
     ap.add_argument("--tests", default="",
                     help="comma-separated guest tests (default: all)")
     ap.add_argument("--boot-timeout", type=int, default=90)
