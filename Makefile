@@ -102,9 +102,15 @@ run: $(INITRAMFS) $(DTBS) $(IMGCHECK)
 	$(Q)python3 hw/qemu/demo.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--dtb $(CACHE)/dtb/wcfb-$(LAYOUT).dtb --out $(OUT)/demo
 
-checkpatch:
-	$(Q)perl /usr/src/linux-source-6.1/scripts/checkpatch.pl --no-tree --strict \
-		--terse -f drm/wcfb_*.[ch]
+# checkpatch.pl from Debian's linux-source-6.1 (only its scripts/ unpacked).
+CHECKPATCH := $(CACHE)/src/linux-source-6.1/scripts/checkpatch.pl
+$(CHECKPATCH):
+	@echo "[checkpatch] unpacking scripts/ from linux-source-6.1"
+	$(Q)mkdir -p $(CACHE)/src
+	$(Q)tar -C $(CACHE)/src -xf /usr/src/linux-source-6.1.tar.xz linux-source-6.1/scripts
+checkpatch: $(CHECKPATCH)
+	$(Q)perl $(CHECKPATCH) --no-tree --strict --terse -f drm/wcfb_*.[ch] \
+		include/uapi/drm/*.h && echo "checkpatch --strict: clean"
 
 clean:
 	$(Q)rm -rf $(UBUILD) $(HBUILD) tests/unit/build $(OUT)
