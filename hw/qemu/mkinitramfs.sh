@@ -55,7 +55,7 @@ fi
 # order `modprobe --show-depends` gives on a depmod'ed copy -----------------
 [ -f "$kroot/lib/modules/$krel/modules.dep" ] || depmod -b "$kroot" "$krel"
 # Each top module gets a NAME.deps file listing what to insmod, in order.
-for m in drm_dma_helper vgem; do
+for m in drm_dma_helper vgem virtio_mmio virtio_blk ext4 9p 9pnet_virtio; do
 	modprobe --show-depends -d "$kroot" -S "$krel" "$m" |
 	while read -r _ path _; do
 		name=$(basename "$path" .ko)

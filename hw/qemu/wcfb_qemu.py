@@ -37,6 +37,18 @@ def machine_args():
     return list(MACHINE_ARGS)
 
 
+def rootfs_args(rootfs):
+    """QEMU arguments attaching the large client rootfs (mkrootfs.sh):
+    "PATH.ext4" as a read-only virtio-blk disk, a directory over 9p."""
+    if not rootfs:
+        return []
+    if rootfs.endswith(".ext4"):
+        return ["-drive", "if=none,id=rootfs,format=raw,readonly=on,file=" + rootfs,
+                "-device", "virtio-blk-device,drive=rootfs"]
+    return ["-fsdev", "local,id=rootfs,security_model=none,readonly=on,path=" + rootfs,
+            "-device", "virtio-9p-device,fsdev=rootfs,mount_tag=wcfbroot"]
+
+
 class GuestDied(Exception):
     pass
 
@@ -45,7 +57,8 @@ class Guest:
     """One QEMU process.  Use as a context manager: it always cleans up."""
 
     def __init__(self, kernel, initrd, dtb, append, display="none",
-                 extra=None, log_path=None, engine=None, engine_args=None):
+                 extra=None, log_path=None, engine=None, engine_args=None,
+                 rootfs=None):
         self.tmp = tempfile.mkdtemp(prefix="wcfb-qemu-")
         self.qmp_path = os.path.join(self.tmp, "qmp.sock")
         self.engine = None
@@ -58,7 +71,8 @@ class Guest:
         except Exception:
             self.close()
             raise
-        argv = ["qemu-system-aarch64"] + machine_args() + dev_args + [
+        argv = ["qemu-system-aarch64"] + machine_args() + dev_args + \
+            rootfs_args(rootfs) + [
             "-nodefaults", "-no-reboot",
             "-kernel", kernel, "-initrd", initrd, "-dtb", dtb,
             "-append", append,

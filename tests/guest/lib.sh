@@ -37,3 +37,37 @@ modload() {
 	done
 	[ -d "/sys/module/$name" ] || insmod "$MODDIR/$name.ko" "$@"
 }
+
+# rootfs_mount: mount the large client root filesystem (hw/qemu/mkrootfs.sh)
+# at /rootfs, read-only, as the harness attached it (wcfb_rootfs=ext4: a
+# virtio-blk image; wcfb_rootfs=9p: the host tree over virtio-9p), with
+# /dev, /proc, /sys and writable /tmp and /run inside, for
+# `chroot /rootfs ...`.
+ROOTFS=/rootfs
+rootfs_mount() {
+	[ -e $ROOTFS/usr/bin/weston ] && return 0
+	mkdir -p $ROOTFS
+	modload virtio_mmio || return 1
+	case "${wcfb_rootfs:-}" in
+	9p)
+		modload 9pnet_virtio && modload 9p || return 1
+		mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=512000 \
+			wcfbroot $ROOTFS || return 1
+		;;
+	ext4)
+		modload virtio_blk && modload ext4 || return 1
+		mount -t ext4 -o ro /dev/vda $ROOTFS || return 1
+		;;
+	*)
+		echo "no client rootfs attached (wcfb_rootfs unset)"
+		return 1
+		;;
+	esac
+	mount -t devtmpfs dev $ROOTFS/dev
+	mkdir -p $ROOTFS/dev/pts
+	mount -t devpts devpts $ROOTFS/dev/pts
+	mount -t proc proc $ROOTFS/proc
+	mount -t sysfs sys $ROOTFS/sys
+	mount -t tmpfs tmp $ROOTFS/tmp
+	mount -t tmpfs run $ROOTFS/run
+}

@@ -26,6 +26,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "hw", "qemu"))
 import wcfb_qemu  # noqa: E402
 
+REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 GUEST_DIR = os.path.join(HERE, "..", "guest")
 PROTO = "@@WCFB "
 # What a kernel prints when something went wrong that must fail a test.
@@ -147,11 +148,23 @@ class Harness:
         print("boot %s #%d: %d test(s)" % (lane, boot, len(todo)), flush=True)
         t_start = time.monotonic()
         left = list(todo)
-        engine = self.args.engine
-        if "@noengine" in append:
-            engine, append = None, append.replace("@noengine", "").strip()
+        # Lane options ride in the append string as @words:
+        #   @noengine      no blitter model (and no PCI function)
+        #   @rootfs=ext4   attach the client rootfs as an ext4 disk
+        #   @rootfs=9p     ... or as a 9p share of the host tree
+        engine, rootfs, words = self.args.engine, None, []
+        for w in append.split():
+            if w == "@noengine":
+                engine = None
+            elif w.startswith("@rootfs="):
+                kind = w.split("=", 1)[1]
+                rootfs = self.args.rootfs + (".ext4" if kind == "ext4" else "")
+                words.append("wcfb_rootfs=" + kind)
+            else:
+                words.append(w)
+        append = " ".join(words)
         with wcfb_qemu.Guest(self.args.kernel, self.args.initrd, dtb, append,
-                             log_path=log, engine=engine) as g:
+                             log_path=log, engine=engine, rootfs=rootfs) as g:
             try:
                 return self.drive(g, lane, t_start, left)
             finally:
@@ -271,10 +284,11 @@ class Harness:
         # "!check" is a negative control: the check must find a mismatch.
         negate = check[0].startswith("!")
         check = [check[0].lstrip("!")] + check[1:]
+        # Golden paths in checks are relative to the repository.
         p = subprocess.run([self.args.imgcheck] + check +
                            ["--capture", cap, "--outdir", d, "--name", name],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True)
+                           text=True, cwd=REPO)
         msg = p.stdout.strip().replace("\n", "; ")[:300]
         if negate and p.returncode in (0, 1):
             return p.returncode == 1, ("mismatch found, as it must: " + msg
@@ -331,6 +345,8 @@ def main():
                     metavar="NAME:DTB:APPEND",
                     help="a guest lane (APPEND: extra kernel words)")
     ap.add_argument("--engine", help="the blitter model binary (wcfb-engine)")
+    ap.add_argument("--rootfs", help="the client rootfs tree (mkrootfs.sh); "
+                    "its image is the same path + .ext4")
     ap.add_argument("--tests", default="",
                     help="comma-separated guest tests (default: all)")
     ap.add_argument("--boot-timeout", type=int, default=90)

@@ -7,6 +7,8 @@
  *   wcfb-imgcheck solid RRGGBB W H     ...
  *   wcfb-imgcheck glyphs CW CH ROW COL TEXT ...
  *   wcfb-imgcheck golden FILE [MAXDIFF SHARE]  ...
+ *   wcfb-imgcheck distinct MIN         ...
+ *   wcfb-imgcheck dominant RRGGBB SHARE ...
  *
  * pattern/solid/golden compare pixel-exactly (golden: a channel may differ
  * by up to MAXDIFF on at most SHARE of the pixels).  On a mismatch the
@@ -15,6 +17,14 @@
  * non-'_' character cell of TEXT at text cell (ROW, COL) holds some pixel
  * other than the background and that '_' cells hold none ('_' stands for a
  * space: the protocol splits words on spaces).
+ *
+ * distinct: the screen holds at least MIN different colours (a rendered 3D
+ * scene does; the console's two colours do not).  dominant: at least SHARE
+ * (0..1) of the pixels are RRGGBB (a compositor's background).
+ *
+ * golden FILE is read relative to the working directory; with
+ * WCFB_UPDATE_GOLDEN=1 in the environment a missing or different golden is
+ * replaced by the capture (that is how `make golden` refreshes them).
  *
  * Exit 0 when the check passes, 1 when it fails, 2 on usage or I/O errors.
  * PNG reading and writing is libpng's.
@@ -187,6 +197,65 @@ static int check_glyphs(const struct img *cap, int cw, int ch, int row,
 	return bad ? 1 : 0;
 }
 
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int check_distinct(const struct img *cap, uint32_t min)
+{
+	size_t n = (size_t)cap->w * cap->h, i, distinct = 0;
+	uint32_t *sorted = malloc(n * sizeof(*sorted));
+
+	if (!sorted)
+		return 2;
+	memcpy(sorted, cap->px, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_u32);
+	for (i = 0; i < n; i++)
+		distinct += i == 0 || sorted[i] != sorted[i - 1];
+	free(sorted);
+	printf("%zu distinct colours (want >= %u)\n", distinct, min);
+	return distinct >= min ? 0 : 1;
+}
+
+static int check_dominant(const struct img *cap, uint32_t rgb, double share)
+{
+	size_t n = (size_t)cap->w * cap->h, i, hits = 0;
+
+	for (i = 0; i < n; i++)
+		hits += cap->px[i] == rgb;
+	printf("%.1f%% of pixels are %06x (want >= %.1f%%)\n",
+	       100.0 * hits / n, rgb, 100.0 * share);
+	return hits >= share * n ? 0 : 1;
+}
+
+static int check_golden(const struct img *cap, const char *golden,
+			const char *capture, int maxdiff, double share)
+{
+	const char *update = getenv("WCFB_UPDATE_GOLDEN");
+	struct img exp;
+	int ret;
+
+	if (png_load(golden, &exp)) {
+		if (update && *update == '1')
+			goto refresh;
+		printf("no golden image %s (make golden creates it)\n", golden);
+		return 1;
+	}
+	ret = compare(cap, &exp, maxdiff, share);
+	if (ret == 0 || !(update && *update == '1'))
+		return ret;
+refresh:
+	if (png_save(golden, cap)) {
+		printf("cannot write %s\n", golden);
+		return 2;
+	}
+	printf("golden %s refreshed from %s\n", golden, capture);
+	return 0;
+}
+
 static uint32_t arg_u32(const char *s)
 {
 	char *end;
@@ -246,12 +315,14 @@ int main(int argc, char **argv)
 	if (!strcmp(pos[0], "glyphs") && npos == 6)
 		return check_glyphs(&cap, arg_u32(pos[1]), arg_u32(pos[2]),
 				    arg_u32(pos[3]), arg_u32(pos[4]), pos[5]);
-	if (!strcmp(pos[0], "golden") && (npos == 2 || npos == 4)) {
-		if (png_load(pos[1], &exp))
-			return 2;
-		return compare(&cap, &exp, npos == 4 ? (int)arg_u32(pos[2]) : 0,
-			       npos == 4 ? atof(pos[3]) : 0);
-	}
+	if (!strcmp(pos[0], "golden") && (npos == 2 || npos == 4))
+		return check_golden(&cap, pos[1], capture,
+				    npos == 4 ? (int)arg_u32(pos[2]) : 0,
+				    npos == 4 ? atof(pos[3]) : 0);
+	if (!strcmp(pos[0], "distinct") && npos == 2)
+		return check_distinct(&cap, arg_u32(pos[1]));
+	if (!strcmp(pos[0], "dominant") && npos == 3)
+		return check_dominant(&cap, strtoul(pos[1], NULL, 16), atof(pos[2]));
 	fprintf(stderr, "unknown check '%s' or wrong argument count\n", pos[0]);
 	return 2;
 }
