@@ -73,28 +73,47 @@ initramfs: $(INITRAMFS)
 $(INITRAMFS): $(MODULE) $(CLIENTS) $(wildcard tests/guest/*) hw/qemu/mkinitramfs.sh
 	$(Q)hw/qemu/mkinitramfs.sh $@ $(KROOT) $(KREL) $(ARM64_ROOT) $(MODULE) tests/guest $(CLIENTS)
 
+# ------------------------------------------------- client root filesystem
+# Mesa/kmscube, Weston, modetest from Debian arm64 packages (hw/qemu/mkrootfs.sh)
+ROOTFS := $(CACHE)/rootfs
+ROOTFS_STAMP := $(ROOTFS).ext4
+rootfs: $(ROOTFS_STAMP)
+$(ROOTFS_STAMP): hw/qemu/mkrootfs.sh $(CACHE)/env.mk
+	$(Q)hw/qemu/mkrootfs.sh $(CACHE) $(ROOTFS)
+
 # ------------------------------------------------------------- tests
 UNIT_CMD := $(MAKE) -s -C tests/unit check
 ENGINE_TEST_CMD := $(MAKE) -s -C tests/engine check
 HARNESS_TEST_CMD := python3 tests/harness/selftest.py --kernel $(KIMAGE) \
 	--initrd $(INITRAMFS) --dtb $(CACHE)/dtb/wcfb-cma.dtb --imgcheck $(IMGCHECK)
+CLIENT_ROOTFS ?= ext4
 LANES := --lane cma:$(CACHE)/dtb/wcfb-cma.dtb --lane nomap:$(CACHE)/dtb/wcfb-nomap.dtb \
-	--lane baddt:$(CACHE)/dtb/wcfb-baddt.dtb
+	--lane baddt:$(CACHE)/dtb/wcfb-baddt.dtb \
+	--lane clients:$(CACHE)/dtb/wcfb-cma.dtb:@rootfs=$(CLIENT_ROOTFS)
 TESTS ?=
 ENGINE := hw/engine/build/wcfb-engine
 $(ENGINE): $(wildcard hw/engine/*.c hw/engine/*.h hw/proto/*.h)
 	$(Q)$(MAKE) -s -C hw/engine
 engine: $(ENGINE)
 
-test: $(INITRAMFS) $(DTBS) $(TEST_DTBS) $(IMGCHECK) $(ENGINE)
+TEST_DEPS := $(INITRAMFS) $(DTBS) $(TEST_DTBS) $(IMGCHECK) $(ENGINE) $(ROOTFS_STAMP)
+test: $(TEST_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
-		--imgcheck $(IMGCHECK) --engine $(ENGINE) --out $(OUT) \
+		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT) \
 		--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
 		--host "harness=$(HARNESS_TEST_CMD)" \
 		$(LANES) $(if $(TESTS),--tests $(TESTS))
 
 unit:
 	$(Q)$(UNIT_CMD)
+
+# Refresh the golden images of the client scenarios (tests/golden/) from
+# fresh captures; review them with git diff before committing.
+golden: $(TEST_DEPS)
+	$(Q)WCFB_UPDATE_GOLDEN=1 python3 tests/harness/run_tests.py --kernel $(KIMAGE) \
+		--initrd $(INITRAMFS) --imgcheck $(IMGCHECK) --engine $(ENGINE) \
+		--rootfs $(ROOTFS) --out $(OUT)/golden \
+		--lane clients:$(CACHE)/dtb/wcfb-cma.dtb:@rootfs=$(CLIENT_ROOTFS)
 
 # -------------------------------------------------------------- demo
 LAYOUT ?= cma
@@ -123,4 +142,4 @@ distclean: clean
 help:
 	@sed -n '1,12p' Makefile
 
-.PHONY: engine module userspace host-tools dtb initramfs test unit run checkpatch clean distclean help
+.PHONY: golden rootfs engine module userspace host-tools dtb initramfs test unit run checkpatch clean distclean help
