@@ -14,16 +14,20 @@
 #include <linux/moduleparam.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
+#include <linux/pci.h>
 #include <linux/platform_device.h>
 
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
 #include <drm/drm_fb_helper.h>
 #include <drm/drm_gem_dma_helper.h>
+#include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
+#include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
+#include "wcfb_engine.h"
 #include "wcfb_logic.h"
 #include "wcfb_scanout.h"
 
@@ -37,8 +41,26 @@ MODULE_PARM_DESC(preferred_mode,
 
 DEFINE_DRM_GEM_DMA_FOPS(wcfb_fops);
 
+/* Buffers and blits work on the render node; modesetting does not. */
+static const struct drm_ioctl_desc wcfb_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(WCFB_GET_PARAM, wcfb_ioctl_get_param,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(WCFB_GEM_CREATE_CACHED, wcfb_ioctl_gem_create_cached,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(WCFB_GEM_MMAP_OFFSET, wcfb_ioctl_gem_mmap_offset,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(WCFB_GEM_CPU_PREP, wcfb_ioctl_gem_cpu_prep,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(WCFB_GEM_CPU_FINI, wcfb_ioctl_gem_cpu_fini,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(WCFB_BLIT, wcfb_ioctl_blit, DRM_RENDER_ALLOW),
+};
+
 static const struct drm_driver wcfb_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC,
+	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC |
+			   DRIVER_RENDER | DRIVER_SYNCOBJ,
+	.ioctls = wcfb_ioctls,
+	.num_ioctls = ARRAY_SIZE(wcfb_ioctls),
 	.fops = &wcfb_fops,
 	DRM_GEM_DMA_DRIVER_OPS_WITH_DUMB_CREATE(wcfb_gem_dumb_create),
 	.gem_create_object = wcfb_gem_create_object,
@@ -200,6 +222,34 @@ static void wcfb_read_preferred_mode(struct wcfb_device *wcfb)
 	}
 }
 
+/*
+ * The blitter named by wcfb,blitter: none (node absent or disabled) leaves
+ * the display without blits; a node whose engine is not bound yet defers.
+ */
+static int wcfb_find_blitter(struct wcfb_device *wcfb)
+{
+	struct device *dev = wcfb->drm.dev;
+	struct device_node *np;
+	int ret;
+
+	np = of_parse_phandle(dev->of_node, "wcfb,blitter", 0);
+	if (!np) {
+		dev_info(dev, "no wcfb,blitter: blits are unavailable\n");
+		return 0;
+	}
+	if (!of_device_is_available(np)) {
+		dev_info(dev, "blitter %pOF is disabled: blits are unavailable\n",
+			 np);
+		of_node_put(np);
+		return 0;
+	}
+	ret = wcfb_engine_lookup(dev, np, &wcfb->engine);
+	if (ret)
+		dev_err_probe(dev, ret, "blitter %pOF is not available\n", np);
+	of_node_put(np);
+	return ret;
+}
+
 static int wcfb_probe(struct platform_device *pdev)
 {
 	struct device *dev = &pdev->dev;
@@ -215,6 +265,13 @@ static int wcfb_probe(struct platform_device *pdev)
 		return PTR_ERR(wcfb);
 	drm = &wcfb->drm;
 	platform_set_drvdata(pdev, drm);
+
+	ret = drmm_mutex_init(drm, &wcfb->cached_create_lock);
+	if (ret)
+		return ret;
+	ret = wcfb_find_blitter(wcfb);
+	if (ret)
+		return ret;
 
 	ret = wcfb_read_dma_bits(dev, &dma_bits);
 	if (ret)
@@ -327,7 +384,28 @@ static struct platform_driver wcfb_platform_driver = {
 	.remove = wcfb_remove,
 	.shutdown = wcfb_shutdown,
 };
-module_platform_driver(wcfb_platform_driver);
+
+/* The engine's PCI driver first: the display looks for a bound engine. */
+static int __init wcfb_init(void)
+{
+	int ret;
+
+	ret = pci_register_driver(&wcfb_engine_pci_driver);
+	if (ret)
+		return ret;
+	ret = platform_driver_register(&wcfb_platform_driver);
+	if (ret)
+		pci_unregister_driver(&wcfb_engine_pci_driver);
+	return ret;
+}
+module_init(wcfb_init);
+
+static void __exit wcfb_exit(void)
+{
+	platform_driver_unregister(&wcfb_platform_driver);
+	pci_unregister_driver(&wcfb_engine_pci_driver);
+}
+module_exit(wcfb_exit);
 
 MODULE_DESCRIPTION(DRIVER_DESC);
 MODULE_LICENSE("GPL");

@@ -19,6 +19,7 @@
 #include <drm/drm_device.h>
 #include <drm/drm_encoder.h>
 #include <drm/drm_gem_dma_helper.h>
+#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
 
 #define DRIVER_NAME	"wcfb"
@@ -28,6 +29,10 @@
 #define DRIVER_MINOR	0
 
 struct drm_minor;
+struct sg_table;
+struct task_struct;
+struct wcfb_engine;
+struct wcfb_engine_table;
 struct wcfb_scanout;
 
 /**
@@ -62,17 +67,50 @@ struct wcfb_pool {
  * @consumed: pool bytes this object takes (0 if not accounted)
  * @accounted: true once the object was checked to be in the pool and
  *             added to the accounting; imported objects never are
+ * @eng_lock: protects @eng_tab and @eng_addr
+ * @eng_tab: the blitter's one-entry SG table, made on first blit
+ * @eng_addr: the buffer mapped for the blitter with dma_map_resource()
  */
 struct wcfb_bo {
 	struct drm_gem_dma_object base;
 	struct list_head pool_node;
 	u64 consumed;
 	bool accounted;
+
+	struct mutex eng_lock; /* the engine mapping */
+	struct wcfb_engine_table *eng_tab;
+	dma_addr_t eng_addr;
 };
 
 static inline struct wcfb_bo *to_wcfb_bo(struct drm_gem_object *obj)
 {
 	return container_of(to_drm_gem_dma_obj(obj), struct wcfb_bo, base);
+}
+
+/**
+ * struct wcfb_cached_bo - a GEM shmem object of CPU-cached pages
+ * @base: the shmem helper object (map_wc false: cacheable CPU mappings)
+ * @lock: protects everything below
+ * @sgt: the pages, mapped on the engine's device with dma_map_sgtable();
+ *       made on first blit, unmapped on free
+ * @eng_tab: the engine's SG table of @sgt
+ * @cpu_owned: the CPU may have written the pages since the last
+ *             dma_sync_sgtable_for_device() (or the mapping): the next
+ *             blit must sync for the device first; cleared by that sync,
+ *             set by CPU_PREP's dma_sync_sgtable_for_cpu()
+ */
+struct wcfb_cached_bo {
+	struct drm_gem_shmem_object base;
+	struct mutex lock; /* mapping and ownership */
+	struct sg_table *sgt;
+	struct wcfb_engine_table *eng_tab;
+	bool cpu_owned;
+};
+
+static inline struct wcfb_cached_bo *to_wcfb_cached_bo(struct drm_gem_object *obj)
+{
+	return container_of(to_drm_gem_shmem_obj(obj), struct wcfb_cached_bo,
+			    base);
 }
 
 /**
@@ -109,6 +147,10 @@ static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)
  * @output: the display pipeline
  * @preferred_width: width of the preferred mode
  * @preferred_height: height of the preferred mode
+ * @engine: the blitter, NULL if the device tree names none
+ * @cached_create_lock: serialises cached-object creation
+ * @cached_creator: the task creating a cached object, for
+ *                  wcfb_gem_create_object(); under @cached_create_lock
  */
 struct wcfb_device {
 	struct drm_device drm;
@@ -117,6 +159,10 @@ struct wcfb_device {
 	struct wcfb_output output;
 	u32 preferred_width;
 	u32 preferred_height;
+
+	struct wcfb_engine *engine;
+	struct mutex cached_create_lock; /* cached object creation */
+	struct task_struct *cached_creator;
 };
 
 static inline struct wcfb_device *to_wcfb_device(struct drm_device *drm)
@@ -135,6 +181,32 @@ struct drm_gem_object *wcfb_gem_create_object(struct drm_device *drm,
 					      size_t size);
 int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 			 struct drm_mode_create_dumb *args);
+
+int wcfb_bo_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng,
+		       struct wcfb_engine_table **tab);
+
+/* wcfb_gem_cached.c */
+extern bool wcfb_test_skip_sync_for_device;
+bool wcfb_gem_is_cached(const struct drm_gem_object *obj);
+struct drm_gem_object *wcfb_cached_create_object(struct drm_device *drm,
+						 size_t size);
+int wcfb_cached_engine_prepare(struct wcfb_cached_bo *cbo,
+			       struct wcfb_engine *eng,
+			       struct wcfb_engine_table **tab);
+int wcfb_ioctl_gem_create_cached(struct drm_device *drm, void *data,
+				 struct drm_file *file);
+int wcfb_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
+			       struct drm_file *file);
+int wcfb_ioctl_gem_cpu_prep(struct drm_device *drm, void *data,
+			    struct drm_file *file);
+int wcfb_ioctl_gem_cpu_fini(struct drm_device *drm, void *data,
+			    struct drm_file *file);
+
+/* wcfb_blit.c */
+int wcfb_ioctl_get_param(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int wcfb_ioctl_blit(struct drm_device *drm, void *data,
+		    struct drm_file *file);
 
 /* wcfb_kms.c */
 int wcfb_kms_init(struct wcfb_device *wcfb);

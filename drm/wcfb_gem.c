@@ -33,6 +33,7 @@
 #include <drm/drm_print.h>
 
 #include "wcfb_drv.h"
+#include "wcfb_engine.h"
 #include "wcfb_logic.h"
 #include "wcfb_scanout.h"
 
@@ -128,6 +129,13 @@ static void wcfb_bo_free(struct drm_gem_object *obj)
 {
 	struct wcfb_bo *bo = to_wcfb_bo(obj);
 
+	/* No job holds the object any more: the engine is done with it. */
+	if (bo->eng_tab) {
+		dma_unmap_resource(bo->eng_tab->dev, bo->eng_addr,
+				   bo->base.base.size, DMA_BIDIRECTIONAL, 0);
+		wcfb_engine_table_free(bo->eng_tab);
+	}
+	mutex_destroy(&bo->eng_lock);
 	if (bo->accounted)
 		wcfb_pool_unaccount(&to_wcfb_device(obj->dev)->pool, bo);
 	drm_gem_dma_free(&bo->base);
@@ -148,20 +156,30 @@ static const struct drm_gem_object_funcs wcfb_gem_funcs = {
  * @size: object size (unused: memory is allocated by the caller)
  *
  * Called by the DMA helpers for every object, allocated or imported, before
- * any memory is attached.  Accounting happens later, in wcfb_gem_create(),
- * once the memory is known to be in the pool.
+ * any memory is attached, and by the shmem helper for cached objects.
+ * Accounting happens later, in wcfb_gem_create(), once the memory is known
+ * to be in the pool.
  *
  * Return: the new object or an ERR_PTR().
  */
 struct drm_gem_object *wcfb_gem_create_object(struct drm_device *drm,
 					      size_t size)
 {
+	struct wcfb_device *wcfb = to_wcfb_device(drm);
 	struct wcfb_bo *bo;
+
+	/*
+	 * The shmem helper calls this hook too: for the task that is
+	 * creating a cached object (wcfb_gem_cached.c), make one of those.
+	 */
+	if (READ_ONCE(wcfb->cached_creator) == current)
+		return wcfb_cached_create_object(drm, size);
 
 	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
 	if (!bo)
 		return ERR_PTR(-ENOMEM);
 	INIT_LIST_HEAD(&bo->pool_node);
+	mutex_init(&bo->eng_lock);
 	bo->base.base.funcs = &wcfb_gem_funcs;
 	return &bo->base.base;
 }
@@ -244,4 +262,59 @@ int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 	args->pitch = pitch;
 	args->size = obj_size;
 	return 0;
+}
+
+/**
+ * wcfb_bo_engine_map - the blitter's view of a scanout buffer
+ * @bo: a pool-backed buffer
+ * @eng: the blitter
+ * @tab: its one-entry SG table, valid until @bo is freed
+ *
+ * Pool memory is given to the engine with dma_map_resource(): no bounce
+ * buffer and no cache maintenance, which write-combined memory needs none
+ * of; and a no-map carveout has no linear mapping that dma_map_sgtable()
+ * (swiotlb, cache maintenance through phys_to_virt()) could use.  The
+ * display device's DMA address is the physical address (probe refuses
+ * offsets).  Made once, kept until the buffer is freed.
+ *
+ * Return: 0, -EINVAL for a buffer that is not in the pool (imported),
+ * -ENOMEM or -EIO.
+ */
+int wcfb_bo_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng,
+		       struct wcfb_engine_table **tab)
+{
+	struct device *dev = wcfb_engine_device(eng);
+	size_t size = bo->base.base.size;
+	struct wcfb_engine_table *t;
+	dma_addr_t addr;
+	int ret = 0;
+
+	if (!bo->accounted)
+		return -EINVAL;
+
+	mutex_lock(&bo->eng_lock);
+	if (bo->eng_tab)
+		goto out;
+
+	addr = dma_map_resource(dev, bo->base.dma_addr, size,
+				DMA_BIDIRECTIONAL, 0);
+	if (dma_mapping_error(dev, addr)) {
+		ret = -EIO;
+		goto out;
+	}
+	t = wcfb_engine_table_alloc(dev, 1);
+	if (!t) {
+		dma_unmap_resource(dev, addr, size, DMA_BIDIRECTIONAL, 0);
+		ret = -ENOMEM;
+		goto out;
+	}
+	t->entries[0].addr = cpu_to_le64(addr);
+	t->entries[0].len = cpu_to_le64(size);
+	bo->eng_addr = addr;
+	bo->eng_tab = t;
+out:
+	if (!ret)
+		*tab = bo->eng_tab;
+	mutex_unlock(&bo->eng_lock);
+	return ret;
 }

@@ -20,6 +20,7 @@
 #include <drm/drm_edid.h>
 #include <drm/drm_fb_dma_helper.h>
 #include <drm/drm_fourcc.h>
+#include <drm/drm_gem_atomic_helper.h>
 #include <drm/drm_framebuffer.h>
 #include <drm/drm_gem_framebuffer_helper.h>
 #include <drm/drm_managed.h>
@@ -388,6 +389,12 @@ static bool wcfb_plane_format_mod_supported(struct drm_plane *plane,
 }
 
 static const struct drm_plane_helper_funcs wcfb_plane_helper_funcs = {
+	/*
+	 * Explicit, though 6.1's drm_atomic_helper_prepare_planes() falls
+	 * back to it: a flip waits for the blits writing its buffer (the
+	 * fences in the buffer's dma_resv).
+	 */
+	.prepare_fb = drm_gem_plane_helper_prepare_fb,
 	.atomic_check = wcfb_plane_atomic_check,
 	.atomic_update = wcfb_plane_atomic_update,
 };

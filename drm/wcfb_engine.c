@@ -1,0 +1,848 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wcfb blitter engine: the PCI driver for the streaming-DMA 2D engine.
+ *
+ * The only file that knows the engine's registers (Documentation/
+ * engine-protocol.md, hw/proto/wcfb_engine_proto.h).  The engine sits
+ * behind QEMU's generic ivshmem-doorbell function (1af4:1110): BAR0 holds
+ * the doorbell, BAR2 the engine's register block, MSI-X vector 0 the
+ * completion interrupt.  The PCI ID says nothing, so the driver binds only
+ * when BAR2 identifies itself as our engine.
+ *
+ * Work is a ring of 128-byte descriptors in coherent memory; a job is a
+ * run of consecutive descriptors with one dma_fence.  The engine writes the
+ * seqno of every completed descriptor (faulted ones included) to a
+ * completion page; the interrupt handler retires every job whose last seqno
+ * has been reached, so coalesced interrupts complete everything up to the
+ * seqno.  A job whose descriptors did not all finish with status OK fails
+ * its fence with -EIO.  If work is outstanding for longer than the
+ * device tree's wcfb,timeout-ms (or the engine halts), a delayed work item
+ * resets the engine, fails every pending fence with -ETIMEDOUT and enables
+ * the engine again.  An engine that does not come back from a reset, whose
+ * identification reads back wrong, or that times out three times in a row
+ * without completing anything is declared dead: later submissions fail
+ * with -ENODEV and the display is not affected.
+ */
+
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/dma-fence.h>
+#include <linux/dma-mapping.h>
+#include <linux/interrupt.h>
+#include <linux/io.h>
+#include <linux/iopoll.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/of.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+
+#include "wcfb_engine.h"
+
+#define WCFB_ENGINE_NAME		"wcfb-engine"
+#define WCFB_ENGINE_RING_ENTRIES	1024u
+#define WCFB_ENGINE_DEFAULT_TIMEOUT_MS	2000u
+#define WCFB_ENGINE_MAX_TIMEOUTS	3u
+#define WCFB_ENGINE_BAR_DOORBELL	0
+#define WCFB_ENGINE_BAR_REGS		2
+
+/**
+ * struct wcfb_engine - one bound engine
+ * @pdev: the PCI function
+ * @dev: &pdev->dev, the device every engine DMA mapping is made on
+ * @bar0: ivshmem registers (doorbell)
+ * @regs: the engine's register block (BAR2)
+ * @irq: Linux IRQ of MSI-X vector 0
+ * @doorbell: value written to the doorbell register to kick the engine
+ * @timeout_ms: outstanding work older than this resets the engine
+ * @info: what the engine declares
+ * @ring: descriptor ring, coherent memory
+ * @ring_dma: its DMA address
+ * @ring_size: entries, a power of two
+ * @cmpl: completion page, coherent memory
+ * @cmpl_dma: its DMA address
+ * @fence_context: the dma_fence context of this engine
+ * @submit_lock: serialises the producer side (ring writes, HEAD) and resets
+ * @head: driver's producer index (free-running); under @submit_lock, and
+ *        only reset under @lock too
+ * @next_seqno: last seqno handed out; under @submit_lock
+ * @lock: protects @pending, @done, @retired, @timeouts
+ * @pending: jobs handed to the engine, in ring order
+ * @done: jobs whose fence signalled, waiting for their cleanup
+ * @retired: ring index up to which descriptors were retired
+ * @timeouts: consecutive resets without a completion in between
+ * @dead: the engine is gone, submissions fail with -ENODEV
+ * @space_wq: submitters waiting for ring space
+ * @timeout_work: watchdog; also run at once when the engine halts
+ * @cleanup_work: runs the cleanup of retired jobs outside the interrupt
+ */
+struct wcfb_engine {
+	struct pci_dev *pdev;
+	struct device *dev;
+	void __iomem *bar0;
+	void __iomem *regs;
+	int irq;
+	u32 doorbell;
+	u32 timeout_ms;
+	struct wcfb_engine_info info;
+
+	struct wcfb_eng_desc *ring;
+	dma_addr_t ring_dma;
+	u32 ring_size;
+	struct wcfb_eng_completion *cmpl;
+	dma_addr_t cmpl_dma;
+	u64 fence_context;
+
+	struct mutex submit_lock; /* producer side and resets */
+	u32 head;
+	u64 next_seqno;
+
+	spinlock_t lock; /* pending/done lists, retired index */
+	struct list_head pending;
+	struct list_head done;
+	u32 retired;
+	unsigned int timeouts;
+	bool dead;
+
+	wait_queue_head_t space_wq;
+	struct delayed_work timeout_work;
+	struct work_struct cleanup_work;
+};
+
+/*
+ * Every fence has its own lock: a signalled fence may outlive the engine
+ * (in a dma_resv or a syncobj), and must not point into freed memory.
+ */
+struct wcfb_fence {
+	struct dma_fence base;
+	spinlock_t lock; /* the fence's lock */
+};
+
+static const char *wcfb_fence_driver_name(struct dma_fence *fence)
+{
+	return "wcfb";
+}
+
+static const char *wcfb_fence_timeline_name(struct dma_fence *fence)
+{
+	return "wcfb-blitter";
+}
+
+static const struct dma_fence_ops wcfb_fence_ops = {
+	.get_driver_name = wcfb_fence_driver_name,
+	.get_timeline_name = wcfb_fence_timeline_name,
+};
+
+static_assert(offsetof(struct wcfb_fence, base) == 0);
+
+/* ------------------------------------------------------------ registers */
+
+static u32 eng_read(struct wcfb_engine *eng, u32 reg)
+{
+	return readl(eng->regs + reg);
+}
+
+static void eng_write(struct wcfb_engine *eng, u32 reg, u32 val)
+{
+	writel(val, eng->regs + reg);
+}
+
+static void eng_write64(struct wcfb_engine *eng, u32 reg, u64 val)
+{
+	/* Two 32-bit halves, low first (protocol section 2). */
+	writel(lower_32_bits(val), eng->regs + reg);
+	writel(upper_32_bits(val), eng->regs + reg + 4);
+}
+
+static void eng_kick(struct wcfb_engine *eng)
+{
+	/*
+	 * writel() orders every earlier register write (HEAD, CTRL) before
+	 * the doorbell; the engine samples BAR2 when it is kicked.
+	 */
+	writel(eng->doorbell, eng->bar0 + WCFB_ENG_IVSHMEM_DOORBELL);
+}
+
+/* Does BAR2 still identify our engine with a sane STATUS? */
+static bool eng_present(struct wcfb_engine *eng)
+{
+	return eng_read(eng, WCFB_ENG_REG_MAGIC) == WCFB_ENG_MAGIC &&
+	       eng_read(eng, WCFB_ENG_REG_STATUS) <= WCFB_ENG_STATUS_RESET_DONE;
+}
+
+static u32 eng_poll_ms(struct wcfb_engine *eng)
+{
+	return max(eng->timeout_ms, 1000u);
+}
+
+/* RESET and wait for RESET_DONE; the engine abandons the ring. */
+static int eng_hw_reset(struct wcfb_engine *eng)
+{
+	u32 status;
+	int ret;
+
+	eng_write(eng, WCFB_ENG_REG_CTRL, WCFB_ENG_CTRL_RESET);
+	eng_kick(eng);
+	ret = readl_poll_timeout(eng->regs + WCFB_ENG_REG_STATUS, status,
+				 status == WCFB_ENG_STATUS_RESET_DONE,
+				 1000, eng_poll_ms(eng) * 1000);
+	if (ret)
+		dev_err(eng->dev, "engine did not reset (status %u)\n", status);
+	return ret;
+}
+
+/* Configure the ring and completion page and ENABLE; after a reset. */
+static int eng_hw_enable(struct wcfb_engine *eng)
+{
+	u32 status;
+	int ret;
+
+	memset(eng->cmpl, 0, sizeof(*eng->cmpl));
+	memset(eng->ring, 0, eng->ring_size * sizeof(*eng->ring));
+	eng_write64(eng, WCFB_ENG_REG_RING_BASE, eng->ring_dma);
+	eng_write(eng, WCFB_ENG_REG_RING_SIZE, eng->ring_size);
+	eng_write64(eng, WCFB_ENG_REG_COMPLETION_ADDR, eng->cmpl_dma);
+	eng_write(eng, WCFB_ENG_REG_HEAD, 0);
+	/*
+	 * The zeroed completion page and ring (coherent, uncached memory)
+	 * must be in memory before the engine latches the configuration:
+	 * writel() below starts with a write barrier.
+	 */
+	eng_write(eng, WCFB_ENG_REG_CTRL, WCFB_ENG_CTRL_ENABLE);
+	eng_kick(eng);
+	ret = readl_poll_timeout(eng->regs + WCFB_ENG_REG_STATUS, status,
+				 status == WCFB_ENG_STATUS_IDLE ||
+				 status == WCFB_ENG_STATUS_BUSY ||
+				 status == WCFB_ENG_STATUS_HALTED,
+				 1000, eng_poll_ms(eng) * 1000);
+	if (!ret && status == WCFB_ENG_STATUS_HALTED) {
+		dev_err(eng->dev, "engine refused its configuration: error %u\n",
+			eng_read(eng, WCFB_ENG_REG_ERROR));
+		ret = -EIO;
+	} else if (ret) {
+		dev_err(eng->dev, "engine did not come up (status %u)\n", status);
+	}
+	return ret;
+}
+
+/* ------------------------------------------------------------ completion */
+
+/*
+ * Retire every pending job whose last seqno the engine has reached.
+ * Called from the interrupt, the watchdog and the reset path.
+ */
+static void wcfb_engine_retire(struct wcfb_engine *eng)
+{
+	struct wcfb_engine_job *job, *tmp;
+	bool progress = false;
+	unsigned long flags;
+	bool more;
+	u64 done;
+
+	spin_lock_irqsave(&eng->lock, flags);
+	done = le64_to_cpu(READ_ONCE(eng->cmpl->seqno));
+	/*
+	 * The engine writes the completion seqno last, with release
+	 * ordering: read it before the descriptors' status words.
+	 */
+	dma_rmb();
+	list_for_each_entry_safe(job, tmp, &eng->pending, node) {
+		u32 i;
+
+		if (job->last_seqno > done)
+			break;
+		for (i = 0; i < job->count; i++) {
+			const struct wcfb_eng_desc *d =
+				&eng->ring[(job->first + i) & (eng->ring_size - 1)];
+
+			if (le32_to_cpu(READ_ONCE(d->status)) != WCFB_ENG_ST_OK)
+				job->error = -EIO;
+		}
+		eng->retired = job->first + job->count;
+		list_move_tail(&job->node, &eng->done);
+		if (job->error)
+			dma_fence_set_error(job->fence, job->error);
+		dma_fence_signal(job->fence);
+		progress = true;
+	}
+	more = !list_empty(&eng->pending);
+	if (progress)
+		eng->timeouts = 0;
+	spin_unlock_irqrestore(&eng->lock, flags);
+
+	if (!progress)
+		return;
+	wake_up_all(&eng->space_wq);
+	schedule_work(&eng->cleanup_work);
+	/* The watchdog measures time without progress. */
+	if (more)
+		mod_delayed_work(system_wq, &eng->timeout_work,
+				 msecs_to_jiffies(eng->timeout_ms));
+	else
+		cancel_delayed_work(&eng->timeout_work);
+}
+
+static irqreturn_t wcfb_engine_irq(int irq, void *arg)
+{
+	struct wcfb_engine *eng = arg;
+
+	wcfb_engine_retire(eng);
+	/* A configuration error halts the engine: only a reset helps. */
+	if (eng_read(eng, WCFB_ENG_REG_STATUS) == WCFB_ENG_STATUS_HALTED)
+		mod_delayed_work(system_wq, &eng->timeout_work, 0);
+	return IRQ_HANDLED;
+}
+
+static void wcfb_engine_cleanup_work(struct work_struct *work)
+{
+	struct wcfb_engine *eng = container_of(work, struct wcfb_engine,
+					       cleanup_work);
+	struct wcfb_engine_job *job, *tmp;
+	LIST_HEAD(list);
+
+	spin_lock_irq(&eng->lock);
+	list_splice_init(&eng->done, &list);
+	spin_unlock_irq(&eng->lock);
+
+	list_for_each_entry_safe(job, tmp, &list, node) {
+		list_del(&job->node);
+		job->cleanup(job);
+	}
+}
+
+/* Fail every pending job with @error; the engine no longer owns them. */
+static void wcfb_engine_fail_pending(struct wcfb_engine *eng, int error)
+{
+	struct wcfb_engine_job *job, *tmp;
+
+	spin_lock_irq(&eng->lock);
+	list_for_each_entry_safe(job, tmp, &eng->pending, node) {
+		list_move_tail(&job->node, &eng->done);
+		dma_fence_set_error(job->fence, error);
+		dma_fence_signal(job->fence);
+	}
+	eng->retired = 0;
+	eng->head = 0;
+	spin_unlock_irq(&eng->lock);
+	wake_up_all(&eng->space_wq);
+	schedule_work(&eng->cleanup_work);
+}
+
+/*
+ * Reset the engine and fail what it had not completed with @error.  The
+ * reset comes first: until RESET_DONE the engine may still be writing into
+ * the jobs' buffers, which the fences' signalling lets go of.  With
+ * @reenable, enable the engine again; declare it dead if that fails.
+ * Caller holds submit_lock.
+ */
+static void wcfb_engine_reset_locked(struct wcfb_engine *eng, int error,
+				     bool reenable)
+{
+	bool dead = false;
+	int ret;
+
+	lockdep_assert_held(&eng->submit_lock);
+
+	ret = eng_hw_reset(eng);
+	/* Whatever completed before the reset completed successfully. */
+	wcfb_engine_retire(eng);
+	wcfb_engine_fail_pending(eng, error);
+
+	if (ret || !eng_present(eng)) {
+		dev_err(eng->dev, "engine does not respond: disabling the blitter\n");
+		dead = true;
+	} else if (reenable && eng_hw_enable(eng)) {
+		dead = true;
+	}
+
+	spin_lock_irq(&eng->lock);
+	if (dead)
+		eng->dead = true;
+	spin_unlock_irq(&eng->lock);
+	wake_up_all(&eng->space_wq);
+}
+
+static void wcfb_engine_timeout_work(struct work_struct *work)
+{
+	struct wcfb_engine *eng = container_of(to_delayed_work(work),
+					       struct wcfb_engine, timeout_work);
+	bool halted, idle, dead;
+	u32 status;
+
+	/* An interrupt may have been lost: look before resetting. */
+	wcfb_engine_retire(eng);
+
+	mutex_lock(&eng->submit_lock);
+	status = eng_read(eng, WCFB_ENG_REG_STATUS);
+	halted = status == WCFB_ENG_STATUS_HALTED;
+	spin_lock_irq(&eng->lock);
+	idle = list_empty(&eng->pending);
+	dead = eng->dead;
+	spin_unlock_irq(&eng->lock);
+	if (dead || (idle && !halted))
+		goto out;
+
+	if (halted)
+		dev_err(eng->dev, "engine halted with error %u: resetting\n",
+			eng_read(eng, WCFB_ENG_REG_ERROR));
+	else
+		dev_warn(eng->dev, "engine made no progress in %u ms (status %u): resetting\n",
+			 eng->timeout_ms, status);
+
+	spin_lock_irq(&eng->lock);
+	dead = ++eng->timeouts >= WCFB_ENGINE_MAX_TIMEOUTS;
+	spin_unlock_irq(&eng->lock);
+	if (dead)
+		dev_err(eng->dev, "%u resets in a row without progress\n",
+			WCFB_ENGINE_MAX_TIMEOUTS);
+	wcfb_engine_reset_locked(eng, -ETIMEDOUT, !dead);
+	if (dead) {
+		spin_lock_irq(&eng->lock);
+		eng->dead = true;
+		spin_unlock_irq(&eng->lock);
+	}
+out:
+	mutex_unlock(&eng->submit_lock);
+}
+
+/* ------------------------------------------------------------ submission */
+
+static u32 wcfb_engine_space(struct wcfb_engine *eng)
+{
+	return eng->ring_size - (eng->head - eng->retired);
+}
+
+/* Ring space for @count descriptors, or the engine died. */
+static bool wcfb_engine_can_submit(struct wcfb_engine *eng, u32 count)
+{
+	bool ok;
+
+	spin_lock_irq(&eng->lock);
+	ok = eng->dead || wcfb_engine_space(eng) >= count;
+	spin_unlock_irq(&eng->lock);
+	return ok;
+}
+
+/**
+ * wcfb_engine_submit - hand a job's descriptors to the engine
+ * @eng: the engine
+ * @job: the job; @job->cleanup must be set
+ * @descs: @count descriptors; opcode, surfaces, sizes filled in, seqno and
+ *         status are set here
+ * @count: 1 .. &wcfb_engine_info.max_batch
+ * @fence: the job's fence, a reference for the caller
+ *
+ * On success @job->fence is set and the job belongs to the engine: its
+ * cleanup runs once the fence signalled, possibly before this returns, so
+ * the caller must not touch @job any more; @fence gets a reference of its
+ * own.  On failure nothing was submitted and the job is still the
+ * caller's.
+ *
+ * Return: 0, -EINVAL, -ENOMEM, -ENODEV (engine gone), -ETIMEDOUT (no ring
+ * space in time) or -ERESTARTSYS.
+ */
+int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
+		       const struct wcfb_eng_desc *descs, u32 count,
+		       struct dma_fence **fence)
+{
+	struct wcfb_fence *wf;
+	long left;
+	u32 i;
+	int ret;
+
+	if (!count || count > eng->info.max_batch || !job->cleanup)
+		return -EINVAL;
+	wf = kzalloc(sizeof(*wf), GFP_KERNEL);
+	if (!wf)
+		return -ENOMEM;
+	spin_lock_init(&wf->lock);
+
+	for (;;) {
+		ret = mutex_lock_interruptible(&eng->submit_lock);
+		if (ret)
+			goto err_free;
+		if (READ_ONCE(eng->dead)) {
+			ret = -ENODEV;
+			goto err_unlock;
+		}
+		if (wcfb_engine_can_submit(eng, count))
+			break;
+		mutex_unlock(&eng->submit_lock);
+		/* The watchdog frees the ring of a hung engine. */
+		left = wait_event_interruptible_timeout(eng->space_wq,
+							wcfb_engine_can_submit(eng, count),
+							msecs_to_jiffies(4 * eng->timeout_ms));
+		if (left < 0) {
+			ret = left;
+			goto err_free;
+		}
+		if (!left) {
+			ret = -ETIMEDOUT;
+			goto err_free;
+		}
+	}
+
+	for (i = 0; i < count; i++) {
+		struct wcfb_eng_desc *slot =
+			&eng->ring[(eng->head + i) & (eng->ring_size - 1)];
+
+		memcpy(slot, &descs[i], sizeof(*slot));
+		slot->seqno = cpu_to_le64(++eng->next_seqno);
+		slot->status = cpu_to_le32(WCFB_ENG_ST_PENDING);
+	}
+	job->first = eng->head;
+	job->count = count;
+	job->last_seqno = eng->next_seqno;
+	job->error = 0;
+	dma_fence_init(&wf->base, &wcfb_fence_ops, &wf->lock,
+		       eng->fence_context, job->last_seqno);
+	job->fence = &wf->base;
+	*fence = dma_fence_get(job->fence);
+
+	spin_lock_irq(&eng->lock);
+	list_add_tail(&job->node, &eng->pending);
+	eng->head += count;
+	spin_unlock_irq(&eng->lock);
+
+	/*
+	 * Descriptor writes (coherent memory) -> dma_wmb -> HEAD: the engine
+	 * must not see the new HEAD before the descriptors it covers.
+	 */
+	dma_wmb();
+	eng_write(eng, WCFB_ENG_REG_HEAD, eng->head);
+	/* HEAD -> doorbell: eng_kick()'s writel() orders the two. */
+	eng_kick(eng);
+
+	/* Arm the watchdog unless it is already running. */
+	queue_delayed_work(system_wq, &eng->timeout_work,
+			   msecs_to_jiffies(eng->timeout_ms));
+	mutex_unlock(&eng->submit_lock);
+	return 0;
+
+err_unlock:
+	mutex_unlock(&eng->submit_lock);
+err_free:
+	kfree(wf);
+	return ret;
+}
+
+/* ------------------------------------------------------------ SG tables */
+
+/**
+ * wcfb_engine_table_alloc - an SG table in memory the engine reads
+ * @dev: the engine's device (wcfb_engine_device())
+ * @count: entries, 1 .. max_sg
+ *
+ * The table holds a reference on @dev, so it may be freed after the engine
+ * driver has gone (a buffer that outlives the driver).
+ *
+ * Return: the table or NULL.
+ */
+struct wcfb_engine_table *wcfb_engine_table_alloc(struct device *dev,
+						  u32 count)
+{
+	struct wcfb_engine_table *tab;
+
+	tab = kzalloc(sizeof(*tab), GFP_KERNEL);
+	if (!tab)
+		return NULL;
+	tab->entries = dma_alloc_coherent(dev, count * sizeof(*tab->entries),
+					  &tab->dma, GFP_KERNEL);
+	if (!tab->entries) {
+		kfree(tab);
+		return NULL;
+	}
+	tab->dev = get_device(dev);
+	tab->count = count;
+	return tab;
+}
+
+/**
+ * wcfb_engine_table_free - free a table from wcfb_engine_table_alloc()
+ * @tab: the table, or NULL
+ */
+void wcfb_engine_table_free(struct wcfb_engine_table *tab)
+{
+	if (!tab)
+		return;
+	dma_free_coherent(tab->dev, tab->count * sizeof(*tab->entries),
+			  tab->entries, tab->dma);
+	put_device(tab->dev);
+	kfree(tab);
+}
+
+/* ------------------------------------------------------------ queries */
+
+/**
+ * wcfb_engine_device - the device engine DMA mappings are made on
+ * @eng: the engine
+ *
+ * Return: the PCI function's device.
+ */
+struct device *wcfb_engine_device(struct wcfb_engine *eng)
+{
+	return eng->dev;
+}
+
+/**
+ * wcfb_engine_get_info - what the engine declared at probe
+ * @eng: the engine
+ * @info: filled in
+ */
+void wcfb_engine_get_info(struct wcfb_engine *eng,
+			  struct wcfb_engine_info *info)
+{
+	*info = eng->info;
+}
+
+/**
+ * wcfb_engine_alive - is the engine usable?
+ * @eng: the engine
+ *
+ * Return: false once the engine was declared dead.
+ */
+bool wcfb_engine_alive(struct wcfb_engine *eng)
+{
+	return !READ_ONCE(eng->dead);
+}
+
+/**
+ * wcfb_engine_fence_context - the dma_fence context of the engine's fences
+ * @eng: the engine
+ *
+ * Return: the context.  Fences of one context signal in order.
+ */
+u64 wcfb_engine_fence_context(struct wcfb_engine *eng)
+{
+	return eng->fence_context;
+}
+
+/**
+ * wcfb_engine_lookup - find the bound engine of a device-tree node
+ * @consumer: the device that will use it
+ * @np: the engine's node (a PCI function's of_node)
+ * @out: the engine
+ *
+ * Adds a device link so that the engine cannot be unbound while
+ * @consumer is bound.
+ *
+ * Return: 0, -EPROBE_DEFER while the engine is not bound (yet), or
+ * -EINVAL if the link cannot be made.
+ */
+int wcfb_engine_lookup(struct device *consumer, struct device_node *np,
+		       struct wcfb_engine **out)
+{
+	struct wcfb_engine *eng = NULL;
+	struct device_link *link;
+	struct device *dev;
+	int ret = 0;
+
+	dev = bus_find_device_by_of_node(&pci_bus_type, np);
+	if (!dev)
+		return -EPROBE_DEFER;
+
+	device_lock(dev);
+	if (dev->driver == &wcfb_engine_pci_driver.driver)
+		eng = pci_get_drvdata(to_pci_dev(dev));
+	if (!eng) {
+		ret = -EPROBE_DEFER;
+		goto out;
+	}
+	link = device_link_add(consumer, dev, DL_FLAG_AUTOREMOVE_CONSUMER);
+	if (!link) {
+		dev_err(consumer, "cannot link to the blitter %s\n",
+			dev_name(dev));
+		ret = -EINVAL;
+		goto out;
+	}
+	*out = eng;
+out:
+	device_unlock(dev);
+	put_device(dev);
+	return ret;
+}
+
+/* ------------------------------------------------------------ PCI driver */
+
+static int wcfb_engine_read_info(struct wcfb_engine *eng)
+{
+	struct device *dev = eng->dev;
+	u32 max_ring, desc_size, irq_vector, dma_bits;
+
+	eng->info.version = eng_read(eng, WCFB_ENG_REG_VERSION);
+	eng->info.caps = eng_read(eng, WCFB_ENG_REG_CAPS);
+	eng->info.formats = eng_read(eng, WCFB_ENG_REG_FORMATS);
+	eng->info.max_sg = eng_read(eng, WCFB_ENG_REG_MAX_SG);
+	eng->info.max_dim = eng_read(eng, WCFB_ENG_REG_MAX_DIM);
+	dma_bits = eng_read(eng, WCFB_ENG_REG_DMA_BITS);
+	max_ring = eng_read(eng, WCFB_ENG_REG_MAX_RING);
+	desc_size = eng_read(eng, WCFB_ENG_REG_DESC_SIZE);
+	irq_vector = eng_read(eng, WCFB_ENG_REG_IRQ_VECTOR);
+	eng->doorbell = eng_read(eng, WCFB_ENG_REG_DOORBELL_PEER) << 16 |
+			(eng_read(eng, WCFB_ENG_REG_DOORBELL_VECTOR) & 0xffff);
+
+	if (desc_size != WCFB_ENG_DESC_SIZE || irq_vector != 0 ||
+	    !max_ring || !eng->info.max_sg || !eng->info.max_dim ||
+	    dma_bits < 32 || dma_bits > 64) {
+		dev_err(dev, "engine declares unusable limits: desc %u irq %u ring %u sg %u dim %u dma %u bits\n",
+			desc_size, irq_vector, max_ring, eng->info.max_sg,
+			eng->info.max_dim, dma_bits);
+		return -ENODEV;
+	}
+	eng->ring_size = rounddown_pow_of_two(min(max_ring,
+						  WCFB_ENGINE_RING_ENTRIES));
+	eng->info.max_batch = eng->ring_size;
+
+	if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(dma_bits))) {
+		dev_err(dev, "cannot use %u-bit DMA addressing\n", dma_bits);
+		return -EIO;
+	}
+	return 0;
+}
+
+static void wcfb_engine_read_timeout(struct wcfb_engine *eng)
+{
+	u32 ms = WCFB_ENGINE_DEFAULT_TIMEOUT_MS;
+	int ret;
+
+	ret = of_property_read_u32(eng->dev->of_node, "wcfb,timeout-ms", &ms);
+	if (ret && ret != -EINVAL)
+		dev_warn(eng->dev, "wcfb,timeout-ms is malformed; using %u ms\n",
+			 WCFB_ENGINE_DEFAULT_TIMEOUT_MS);
+	if (ret || ms < 10 || ms > 60000) {
+		if (!ret)
+			dev_warn(eng->dev, "wcfb,timeout-ms = %u out of 10..60000; using %u ms\n",
+				 ms, WCFB_ENGINE_DEFAULT_TIMEOUT_MS);
+		ms = WCFB_ENGINE_DEFAULT_TIMEOUT_MS;
+	}
+	eng->timeout_ms = ms;
+}
+
+static int wcfb_engine_probe(struct pci_dev *pdev,
+			     const struct pci_device_id *id)
+{
+	struct device *dev = &pdev->dev;
+	struct wcfb_engine *eng;
+	void __iomem *const *map;
+	u32 magic, version;
+	int ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	if (pci_resource_len(pdev, WCFB_ENGINE_BAR_REGS) < WCFB_ENG_BAR_SIZE ||
+	    !(pci_resource_flags(pdev, WCFB_ENGINE_BAR_REGS) & IORESOURCE_MEM))
+		return -ENODEV;
+	ret = pcim_iomap_regions(pdev, BIT(WCFB_ENGINE_BAR_DOORBELL) |
+				 BIT(WCFB_ENGINE_BAR_REGS), WCFB_ENGINE_NAME);
+	if (ret)
+		return ret;
+	map = pcim_iomap_table(pdev);
+
+	eng = devm_kzalloc(dev, sizeof(*eng), GFP_KERNEL);
+	if (!eng)
+		return -ENOMEM;
+	eng->pdev = pdev;
+	eng->dev = dev;
+	eng->bar0 = map[WCFB_ENGINE_BAR_DOORBELL];
+	eng->regs = map[WCFB_ENGINE_BAR_REGS];
+
+	/* ivshmem's ID is generic: only our engine's block is ours. */
+	magic = eng_read(eng, WCFB_ENG_REG_MAGIC);
+	version = eng_read(eng, WCFB_ENG_REG_VERSION);
+	if (magic != WCFB_ENG_MAGIC ||
+	    version >> 16 != WCFB_ENG_VERSION_MAJOR) {
+		dev_info(dev, "BAR2 is not a wcfb engine v%u (magic %#x version %#x)\n",
+			 WCFB_ENG_VERSION_MAJOR, magic, version);
+		return -ENODEV;
+	}
+
+	ret = wcfb_engine_read_info(eng);
+	if (ret)
+		return ret;
+	wcfb_engine_read_timeout(eng);
+
+	mutex_init(&eng->submit_lock);
+	spin_lock_init(&eng->lock);
+	INIT_LIST_HEAD(&eng->pending);
+	INIT_LIST_HEAD(&eng->done);
+	init_waitqueue_head(&eng->space_wq);
+	INIT_DELAYED_WORK(&eng->timeout_work, wcfb_engine_timeout_work);
+	INIT_WORK(&eng->cleanup_work, wcfb_engine_cleanup_work);
+	eng->fence_context = dma_fence_context_alloc(1);
+
+	/* Page-aligned, so 128- and 64-byte aligned as required. */
+	eng->ring = dmam_alloc_coherent(dev, eng->ring_size * sizeof(*eng->ring),
+					&eng->ring_dma, GFP_KERNEL);
+	eng->cmpl = dmam_alloc_coherent(dev, sizeof(*eng->cmpl),
+					&eng->cmpl_dma, GFP_KERNEL);
+	if (!eng->ring || !eng->cmpl)
+		return -ENOMEM;
+
+	/* Without bus mastering every MSI-X message is silently dropped. */
+	pci_set_master(pdev);
+	ret = pci_alloc_irq_vectors(pdev, 1, 1, PCI_IRQ_MSIX);
+	if (ret < 0) {
+		dev_err(dev, "no MSI-X vector: %d\n", ret);
+		return ret;
+	}
+	eng->irq = pci_irq_vector(pdev, 0);
+	ret = devm_request_irq(dev, eng->irq, wcfb_engine_irq, 0,
+			       WCFB_ENGINE_NAME, eng);
+	if (ret)
+		return ret;
+
+	mutex_lock(&eng->submit_lock);
+	ret = eng_hw_reset(eng);
+	if (!ret)
+		ret = eng_hw_enable(eng);
+	mutex_unlock(&eng->submit_lock);
+	if (ret) {
+		eng_write(eng, WCFB_ENG_REG_CTRL, 0);
+		eng_kick(eng);
+		return -ENODEV;
+	}
+
+	pci_set_drvdata(pdev, eng);
+	dev_info(dev, "wcfb blitter v%u.%u: ops %#x formats %#x, %u-entry ring, %u-bit DMA, timeout %u ms\n",
+		 eng->info.version >> 16, eng->info.version & 0xffff,
+		 eng->info.caps, eng->info.formats, eng->ring_size,
+		 eng_read(eng, WCFB_ENG_REG_DMA_BITS), eng->timeout_ms);
+	return 0;
+}
+
+static void wcfb_engine_remove(struct pci_dev *pdev)
+{
+	struct wcfb_engine *eng = pci_get_drvdata(pdev);
+
+	/* The display (the only user) is unbound first, by the device link. */
+	mutex_lock(&eng->submit_lock);
+	spin_lock_irq(&eng->lock);
+	eng->dead = true;
+	spin_unlock_irq(&eng->lock);
+	wcfb_engine_reset_locked(eng, -ENODEV, false);
+	mutex_unlock(&eng->submit_lock);
+
+	disable_irq(eng->irq);
+	cancel_delayed_work_sync(&eng->timeout_work);
+	flush_work(&eng->cleanup_work);
+	pci_set_drvdata(pdev, NULL);
+	/* Ring memory, IRQ, vectors and BARs are released by devres. */
+}
+
+static const struct pci_device_id wcfb_engine_ids[] = {
+	{ PCI_DEVICE(PCI_VENDOR_ID_REDHAT_QUMRANET, 0x1110) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, wcfb_engine_ids);
+
+struct pci_driver wcfb_engine_pci_driver = {
+	.name = WCFB_ENGINE_NAME,
+	.id_table = wcfb_engine_ids,
+	.probe = wcfb_engine_probe,
+	.remove = wcfb_engine_remove,
+};

@@ -1,0 +1,102 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * wcfb blitter engine: the interface the rest of the driver sees.
+ *
+ * Only wcfb_engine.c knows the engine's registers, ring, doorbell and
+ * interrupt.  Its users build descriptors (the wire format of
+ * hw/proto/wcfb_engine_proto.h) that point at SG tables allocated here, and
+ * hand them over as a job; the job's fence signals from the interrupt when
+ * the engine has completed every descriptor of the job, with -EIO if one
+ * of them faulted, -ETIMEDOUT if the engine had to be reset, -ENODEV if the
+ * engine is gone.
+ */
+#ifndef WCFB_ENGINE_H
+#define WCFB_ENGINE_H
+
+#include <linux/list.h>
+#include <linux/types.h>
+
+#include "../hw/proto/wcfb_engine_proto.h"
+
+struct device;
+struct device_node;
+struct dma_fence;
+struct pci_driver;
+struct wcfb_engine;
+
+/**
+ * struct wcfb_engine_table - an SG table the engine can read
+ * @dev: the engine's device (a reference is held)
+ * @entries: CPU view, coherent memory
+ * @dma: the table's DMA address
+ * @count: entries
+ */
+struct wcfb_engine_table {
+	struct device *dev;
+	struct wcfb_eng_sg *entries;
+	dma_addr_t dma;
+	u32 count;
+};
+
+/**
+ * struct wcfb_engine_job - a batch of descriptors with one fence
+ * @fence: signalled when every descriptor completed (or failed); set by
+ *         wcfb_engine_submit(), which holds a reference for the engine
+ * @cleanup: called once the fence has signalled, from a worker (never from
+ *           the interrupt), to drop what the job holds; it must free the job
+ *           and put @fence
+ * @node: on the engine's pending and done lists
+ * @first: ring index of the first descriptor
+ * @count: descriptors
+ * @last_seqno: seqno of the last descriptor
+ * @error: 0, or the error the fence gets
+ */
+struct wcfb_engine_job {
+	struct dma_fence *fence;
+	void (*cleanup)(struct wcfb_engine_job *job);
+
+	/* private to wcfb_engine.c */
+	struct list_head node;
+	u32 first;
+	u32 count;
+	u64 last_seqno;
+	int error;
+};
+
+/**
+ * struct wcfb_engine_info - what the engine declares
+ * @version: (major << 16) | minor
+ * @caps: bit (1 << opcode) per supported opcode
+ * @formats: WCFB_ENG_FMTCAP_* bits
+ * @max_sg: largest SG table per surface
+ * @max_dim: largest width/height
+ * @max_batch: largest number of descriptors per job
+ */
+struct wcfb_engine_info {
+	u32 version;
+	u32 caps;
+	u32 formats;
+	u32 max_sg;
+	u32 max_dim;
+	u32 max_batch;
+};
+
+extern struct pci_driver wcfb_engine_pci_driver;
+
+int wcfb_engine_lookup(struct device *consumer, struct device_node *np,
+		       struct wcfb_engine **out);
+struct device *wcfb_engine_device(struct wcfb_engine *eng);
+void wcfb_engine_get_info(struct wcfb_engine *eng,
+			  struct wcfb_engine_info *info);
+bool wcfb_engine_alive(struct wcfb_engine *eng);
+u64 wcfb_engine_fence_context(struct wcfb_engine *eng);
+
+struct wcfb_engine_table *wcfb_engine_table_alloc(struct device *dev,
+						  u32 count);
+void wcfb_engine_table_free(struct wcfb_engine_table *tab);
+
+int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
+		       const struct wcfb_eng_desc *descs, u32 count,
+		       struct dma_fence **fence);
+
+#endif /* WCFB_ENGINE_H */
