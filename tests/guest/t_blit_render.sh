@@ -1,0 +1,3 @@
+# The render node: cached buffers, mmap and blits allowed; modesetting
+# and dumb buffers refused.
+wcfb-blittest render

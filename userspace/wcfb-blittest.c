@@ -1,0 +1,886 @@
+// SPDX-License-Identifier: MIT
+/*
+ * wcfb-blittest: the libdrm client behind wcfb's blitter tests.
+ *
+ *   wcfb-blittest ops SEED N      every op on cached->WC, cached->cached,
+ *                                 WC->WC and overlapping copies, N random
+ *                                 rects each, pixel-exact vs a CPU reference
+ *   wcfb-blittest badinput        malformed blits -> clean errors, no writes
+ *   wcfb-blittest fault           injected fault -> -EIO; hang -> reset
+ *   wcfb-blittest flip SEED       blit then flip: the screen shows the blit
+ *   wcfb-blittest render          the render node: buffers + blits, no KMS
+ *   wcfb-blittest sync SEED       CPU writes after a blit reach the engine
+ *                                 (fails with test_skip_sync_for_device=1
+ *                                 under swiotlb=force)
+ *   wcfb-blittest bench           engine vs CPU copy, latency, ops/s
+ *
+ * Prints "ok - ..." / "not ok - ..." lines; exits non-zero on failure.
+ * The reference formulas are Documentation/engine-protocol.md section 5.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <drm_fourcc.h>
+
+#include "drm/wcfb_drm.h"
+#include "wcfb_client.h"
+#include "wcfb_pattern.h"
+
+/* --- random ------------------------------------------------------------- */
+static uint64_t rng = 88172645463325252ull;
+static uint32_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng >> 11);
+}
+
+static uint32_t rnd_range(uint32_t lo, uint32_t hi) /* inclusive */
+{
+	return lo + rnd() % (hi - lo + 1);
+}
+
+/* --- buffers ------------------------------------------------------------ */
+struct tbuf {
+	int fd;
+	uint32_t handle, pitch, w, h, bpp;
+	uint64_t size;
+	uint8_t *map;
+	int cached;
+	uint32_t fb_id;
+};
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do
+		ret = ioctl(fd, req, arg);
+	while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret ? -errno : 0;
+}
+
+static int buf_map(struct tbuf *b)
+{
+	struct drm_wcfb_gem_mmap_offset mo = { .handle = b->handle };
+	int ret = xioctl(b->fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
+
+	if (ret)
+		return ret;
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd,
+		      mo.offset);
+	return b->map == MAP_FAILED ? -errno : 0;
+}
+
+static int buf_cached(int fd, struct tbuf *b, uint32_t w, uint32_t h, uint32_t bpp)
+{
+	struct drm_wcfb_gem_create_cached c = { .width = w, .height = h, .bpp = bpp };
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+	if (ret)
+		return ret;
+	*b = (struct tbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
+			    .w = w, .h = h, .bpp = bpp, .size = c.size,
+			    .cached = 1 };
+	return buf_map(b);
+}
+
+static int buf_wc(int fd, struct tbuf *b, uint32_t w, uint32_t h, uint32_t bpp)
+{
+	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = bpp };
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
+	if (ret)
+		return ret;
+	*b = (struct tbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
+			    .w = w, .h = h, .bpp = bpp, .size = c.size };
+	return buf_map(b);
+}
+
+static void buf_free(struct tbuf *b)
+{
+	struct drm_gem_close gc = { .handle = b->handle };
+
+	if (b->fb_id)
+		drmModeRmFB(b->fd, b->fb_id);
+	if (b->map && b->map != MAP_FAILED)
+		munmap(b->map, b->size);
+	xioctl(b->fd, DRM_IOCTL_GEM_CLOSE, &gc);
+	memset(b, 0, sizeof(*b));
+}
+
+static int cpu_prep(struct tbuf *b, uint32_t op)
+{
+	struct drm_wcfb_gem_cpu_prep p = { .handle = b->handle, .op = op,
+					   .timeout_ns = 5000000000ll };
+
+	return xioctl(b->fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+}
+
+static int cpu_fini(struct tbuf *b)
+{
+	struct drm_wcfb_gem_cpu_fini f = { .handle = b->handle };
+
+	return xioctl(b->fd, DRM_IOCTL_WCFB_GEM_CPU_FINI, &f);
+}
+
+static int blit(int fd, struct drm_wcfb_blit_op *ops, uint32_t n,
+		uint32_t in_sync, uint32_t out_sync)
+{
+	struct drm_wcfb_blit b = { .ops = (uintptr_t)ops, .op_count = n,
+				   .in_syncobj = in_sync,
+				   .out_syncobj = out_sync };
+
+	return xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+}
+
+/* --- reference (engine-protocol.md section 5) --------------------------- */
+static uint32_t fmt_cpp(uint32_t f)
+{
+	switch (f) {
+	case DRM_FORMAT_XRGB8888: case DRM_FORMAT_ARGB8888: return 4;
+	case DRM_FORMAT_RGB888: return 3;
+	case DRM_FORMAT_RGB565: return 2;
+	}
+	return 0;
+}
+
+static uint32_t px_get(const uint8_t *p, uint32_t cpp)
+{
+	uint32_t v = 0, i;
+
+	for (i = 0; i < cpp; i++)
+		v |= (uint32_t)p[i] << (8 * i);
+	return v;
+}
+
+static void px_put(uint8_t *p, uint32_t cpp, uint32_t v)
+{
+	uint32_t i;
+
+	for (i = 0; i < cpp; i++)
+		p[i] = v >> (8 * i);
+}
+
+struct argb { uint32_t a, r, g, b; };
+
+static struct argb unpack(uint32_t f, uint32_t v)
+{
+	struct argb c = { 255, (v >> 16) & 0xff, (v >> 8) & 0xff, v & 0xff };
+
+	if (f == DRM_FORMAT_ARGB8888)
+		c.a = v >> 24;
+	if (f == DRM_FORMAT_RGB565) {
+		uint32_t r5 = (v >> 11) & 31, g6 = (v >> 5) & 63, b5 = v & 31;
+
+		c.r = (r5 << 3) | (r5 >> 2);
+		c.g = (g6 << 2) | (g6 >> 4);
+		c.b = (b5 << 3) | (b5 >> 2);
+	}
+	return c;
+}
+
+static uint32_t pack(uint32_t f, struct argb c)
+{
+	switch (f) {
+	case DRM_FORMAT_ARGB8888: return c.a << 24 | c.r << 16 | c.g << 8 | c.b;
+	case DRM_FORMAT_XRGB8888: return 0xffu << 24 | c.r << 16 | c.g << 8 | c.b;
+	case DRM_FORMAT_RGB888: return c.r << 16 | c.g << 8 | c.b;
+	default: return (c.r >> 3) << 11 | (c.g >> 2) << 5 | (c.b >> 3);
+	}
+}
+
+static struct argb over(struct argb s, struct argb d)
+{
+	uint32_t a = s.a;
+	struct argb o;
+
+	o.r = (s.r * a + d.r * (255 - a) + 127) / 255;
+	o.g = (s.g * a + d.g * (255 - a) + 127) / 255;
+	o.b = (s.b * a + d.b * (255 - a) + 127) / 255;
+	o.a = a + (d.a * (255 - a) + 127) / 255;
+	return o;
+}
+
+/* Apply OP to DST (a copy of the destination buffer) reading SRC (a
+ * snapshot of the source buffer taken before). */
+static void reference(const struct drm_wcfb_blit_op *op, uint8_t *dst,
+		      const uint8_t *src)
+{
+	uint32_t dc = fmt_cpp(op->dst.format), sc = fmt_cpp(op->src.format);
+	uint32_t x, y;
+
+	for (y = 0; y < op->height; y++) {
+		for (x = 0; x < op->width; x++) {
+			uint8_t *d = dst + op->dst.offset +
+				     (uint64_t)(op->dst.y + y) * op->dst.pitch +
+				     (uint64_t)(op->dst.x + x) * dc;
+			const uint8_t *s = src ? src + op->src.offset +
+				(uint64_t)(op->src.y + y) * op->src.pitch +
+				(uint64_t)(op->src.x + x) * sc : NULL;
+			uint32_t sv = s ? px_get(s, sc) : 0;
+
+			switch (op->op) {
+			case WCFB_BLIT_OP_FILL:
+				px_put(d, dc, op->fill);
+				break;
+			case WCFB_BLIT_OP_COPY:
+				memcpy(d, s, dc);
+				break;
+			case WCFB_BLIT_OP_CONVERT:
+				px_put(d, dc, pack(op->dst.format,
+						   unpack(op->src.format, sv)));
+				break;
+			case WCFB_BLIT_OP_BLEND:
+				px_put(d, dc, pack(op->dst.format,
+					over(unpack(op->src.format, sv),
+					     unpack(op->dst.format, px_get(d, dc)))));
+				break;
+			}
+		}
+	}
+}
+
+static void fill_random(struct tbuf *b, uint8_t *shadow)
+{
+	uint64_t i;
+
+	if (b->cached)
+		cpu_prep(b, WCFB_PREP_WRITE);
+	for (i = 0; i < b->size; i += 4) {
+		uint32_t v = rnd();
+
+		memcpy(shadow + i, &v, 4);
+	}
+	memcpy(b->map, shadow, b->size);
+	if (b->cached)
+		cpu_fini(b);
+}
+
+/* Compare a buffer with its expected contents; report the first diff. */
+static int check_buf(struct tbuf *b, const uint8_t *expect, const char *what)
+{
+	uint64_t i;
+	int ret = 0, prep = 0;
+
+	prep = cpu_prep(b, WCFB_PREP_READ);
+	if (prep) {
+		printf("# %s: CPU_PREP %s\n", what, strerror(-prep));
+		return prep;
+	}
+	if (memcmp(b->map, expect, b->size)) {
+		for (i = 0; i < b->size && b->map[i] == expect[i]; i++)
+			;
+		printf("# %s: first difference at byte %" PRIu64 " (row %" PRIu64
+		       " col-byte %" PRIu64 "): got %02x want %02x\n", what, i,
+		       i / b->pitch, i % b->pitch, b->map[i], expect[i]);
+		ret = -1;
+	}
+	if (b->cached)
+		cpu_fini(b);
+	return ret;
+}
+
+/* --- ops ----------------------------------------------------------------- */
+static void random_rect(uint32_t sw, uint32_t sh, uint32_t dw, uint32_t dh,
+			struct drm_wcfb_blit_op *op, int kind)
+{
+	uint32_t mw = sw < dw ? sw : dw, mh = sh < dh ? sh : dh;
+
+	switch (kind) {
+	case 0: /* one pixel */
+		op->width = op->height = 1;
+		break;
+	case 1: /* full frame (of the smaller buffer) */
+		op->width = mw;
+		op->height = mh;
+		break;
+	default:
+		op->width = rnd_range(1, mw);
+		op->height = rnd_range(1, mh);
+	}
+	op->src.x = rnd_range(0, sw - op->width);
+	op->src.y = rnd_range(0, sh - op->height);
+	op->dst.x = rnd_range(0, dw - op->width);
+	op->dst.y = rnd_range(0, dh - op->height);
+	if (kind == 3) { /* bottom-right edges */
+		op->src.x = sw - op->width;
+		op->src.y = sh - op->height;
+		op->dst.x = dw - op->width;
+		op->dst.y = dh - op->height;
+	}
+}
+
+static const char *op_name(uint32_t op)
+{
+	static const char *const n[] = { "?", "fill", "copy", "blend", "convert" };
+
+	return op < 5 ? n[op] : "?";
+}
+
+/* Run N random ops of the OPS list from S to D (S may be D). */
+static void run_combo(const char *tag, struct tbuf *s, uint32_t sfmt,
+		      struct tbuf *d, uint32_t dfmt, const uint32_t *opl,
+		      unsigned int nop, unsigned int n)
+{
+	uint8_t *exp_d = malloc(d->size), *exp_s = malloc(s->size), *snap;
+	unsigned int i, bad = 0;
+
+	snap = malloc(s->size);
+	fill_random(s, exp_s);
+	if (d != s)
+		fill_random(d, exp_d);
+	else
+		memcpy(exp_d, exp_s, s->size);
+
+	for (i = 0; i < n; i++) {
+		struct drm_wcfb_blit_op op = { .op = opl[i % nop] };
+		int ret;
+
+		random_rect(s->w, s->h, d->w, d->h, &op, i % 5);
+		op.dst.handle = d->handle;
+		op.dst.pitch = d->pitch;
+		op.dst.format = dfmt;
+		if (op.op == WCFB_BLIT_OP_FILL) {
+			uint32_t c = fmt_cpp(dfmt);
+
+			op.fill = rnd() & (c == 4 ? 0xffffffffu : (1u << (8 * c)) - 1);
+			memset(&op.src, 0, sizeof(op.src));
+		} else {
+			op.src.handle = s->handle;
+			op.src.pitch = s->pitch;
+			op.src.format = op.op == WCFB_BLIT_OP_BLEND ?
+					DRM_FORMAT_ARGB8888 :
+					op.op == WCFB_BLIT_OP_COPY ? dfmt : sfmt;
+		}
+		memcpy(snap, d == s ? exp_d : exp_s, s->size);
+		reference(&op, exp_d, op.op == WCFB_BLIT_OP_FILL ? NULL : snap);
+		if (d == s)
+			memcpy(exp_s, exp_d, s->size);
+		ret = blit(d->fd, &op, 1, 0, 0);
+		if (ret) {
+			wcfb_ok(0, "%s: %s %ux%u blit (%s)", tag, op_name(op.op),
+				op.width, op.height, strerror(-ret));
+			bad++;
+			break;
+		}
+		if (check_buf(d, exp_d, tag) ||
+		    (d != s && check_buf(s, exp_s, "source"))) {
+			printf("# op %s %ux%u src %u,%u dst %u,%u fill %08x\n",
+			       op_name(op.op), op.width, op.height, op.src.x,
+			       op.src.y, op.dst.x, op.dst.y, op.fill);
+			bad++;
+			break;
+		}
+	}
+	wcfb_ok(!bad, "%s: %u ops pixel-exact, nothing outside the rects changed",
+		tag, i);
+	free(exp_d);
+	free(exp_s);
+	free(snap);
+}
+
+static int open_card(void)
+{
+	int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		printf("# cannot open card0: %s\n", strerror(errno));
+	return fd;
+}
+
+static uint64_t get_param(int fd, uint32_t p)
+{
+	struct drm_wcfb_get_param gp = { .param = p };
+
+	return xioctl(fd, DRM_IOCTL_WCFB_GET_PARAM, &gp) ? ~0ull : gp.value;
+}
+
+static int cmd_ops(uint32_t seed, unsigned int n)
+{
+	static const uint32_t all4[] = { WCFB_BLIT_OP_FILL, WCFB_BLIT_OP_COPY,
+					 WCFB_BLIT_OP_BLEND, WCFB_BLIT_OP_CONVERT };
+	static const uint32_t copyfill[] = { WCFB_BLIT_OP_COPY, WCFB_BLIT_OP_FILL };
+	static const uint32_t conv[] = { WCFB_BLIT_OP_CONVERT, WCFB_BLIT_OP_FILL };
+	struct tbuf c1, c2, w1, w2, c565;
+	int fd = open_card();
+
+	if (fd < 0)
+		return 1;
+	rng ^= seed * 0x9e3779b97f4a7c15ull;
+	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "blitter present");
+	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_UAPI_VERSION) == WCFB_UAPI_VERSION,
+		"uapi version");
+	if (buf_cached(fd, &c1, 320, 240, 32) || buf_cached(fd, &c2, 256, 200, 32) ||
+	    buf_wc(fd, &w1, 300, 220, 32) || buf_wc(fd, &w2, 320, 240, 32) ||
+	    buf_cached(fd, &c565, 320, 240, 16)) {
+		wcfb_ok(0, "buffers");
+		return 1;
+	}
+	run_combo("cached->wc XR24", &c1, DRM_FORMAT_XRGB8888, &w1,
+		  DRM_FORMAT_XRGB8888, all4, 4, n);
+	run_combo("cached->wc AR24", &c1, DRM_FORMAT_ARGB8888, &w2,
+		  DRM_FORMAT_ARGB8888, all4, 4, n);
+	run_combo("cached->cached", &c1, DRM_FORMAT_ARGB8888, &c2,
+		  DRM_FORMAT_XRGB8888, all4, 4, n);
+	run_combo("wc->wc", &w2, DRM_FORMAT_XRGB8888, &w1,
+		  DRM_FORMAT_XRGB8888, all4, 4, n);
+	run_combo("wc->cached", &w1, DRM_FORMAT_ARGB8888, &c2,
+		  DRM_FORMAT_ARGB8888, all4, 4, n);
+	run_combo("overlap cached", &c1, DRM_FORMAT_XRGB8888, &c1,
+		  DRM_FORMAT_XRGB8888, copyfill, 2, n);
+	run_combo("overlap wc", &w2, DRM_FORMAT_XRGB8888, &w2,
+		  DRM_FORMAT_XRGB8888, copyfill, 2, n);
+	run_combo("overlap blend wc", &w2, DRM_FORMAT_ARGB8888, &w2,
+		  DRM_FORMAT_ARGB8888, all4 + 2, 1, n / 2);
+	run_combo("rgb565->xrgb wc", &c565, DRM_FORMAT_RGB565, &w1,
+		  DRM_FORMAT_XRGB8888, conv, 2, n);
+	run_combo("xrgb->rgb565 cached", &w2, DRM_FORMAT_XRGB8888, &c565,
+		  DRM_FORMAT_RGB565, conv, 2, n);
+	buf_free(&c1); buf_free(&c2); buf_free(&w1); buf_free(&w2); buf_free(&c565);
+	close(fd);
+	return 0;
+}
+
+/* --- bad input ----------------------------------------------------------- */
+static void expect_err(int fd, struct drm_wcfb_blit_op *op, uint32_t n,
+		       int want, const char *what)
+{
+	int ret = blit(fd, op, n, 0, 0);
+
+	wcfb_ok(ret == want, "bad input: %s -> %s (got %s)", what,
+		strerror(-want), ret ? strerror(-ret) : "success");
+}
+
+static int cmd_badinput(void)
+{
+	struct tbuf d, s;
+	uint8_t *exp;
+	struct drm_wcfb_blit_op good, op, *many;
+	struct drm_wcfb_blit b;
+	int fd = open_card(), ret;
+
+	if (fd < 0)
+		return 1;
+	if (buf_wc(fd, &d, 64, 64, 32) || buf_cached(fd, &s, 64, 64, 32))
+		return 1;
+	exp = malloc(d.size);
+	fill_random(&d, exp);
+	good = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_COPY, .width = 16, .height = 16,
+		.dst = { .handle = d.handle, .format = DRM_FORMAT_XRGB8888, .pitch = d.pitch },
+		.src = { .handle = s.handle, .format = DRM_FORMAT_XRGB8888, .pitch = s.pitch } };
+
+#define BAD(field_expr, want, what) do { op = good; field_expr; \
+		expect_err(fd, &op, 1, want, what); } while (0)
+	BAD(op.dst.x = 49, -EINVAL, "dst rect past the right edge");
+	BAD(op.dst.y = 49, -EINVAL, "dst rect past the bottom");
+	BAD(op.src.y = 0xffffffffu, -EINVAL, "src y = 2^32-1");
+	BAD(op.width = 0xffffffffu, -EINVAL, "width = -1");
+	BAD(op.height = 0x80000000u, -EINVAL, "height = 2^31");
+	BAD(op.dst.offset = 0xffffffffffffff00ull, -EINVAL, "huge offset");
+	BAD((op.dst.pitch = 0x80000000u, op.dst.y = 0x7fffffffu), -EINVAL,
+	    "pitch * y overflowing 32 bits");
+	BAD(op.dst.pitch = 16, -EINVAL, "pitch < width * cpp");
+	BAD(op.dst.pitch = 0, -EINVAL, "pitch 0");
+	BAD(op.dst.offset = 2, -EINVAL, "offset inside a pixel");
+	BAD(op.dst.handle = 0xdead, -ENOENT, "bad dst handle");
+	BAD(op.src.handle = 0, -ENOENT, "src handle 0");
+	BAD(op.dst.format = 0x20202020, -EINVAL, "unknown format");
+	BAD(op.src.format = DRM_FORMAT_ARGB8888, -EINVAL, "COPY with different formats");
+	BAD(op.op = 0, -EINVAL, "op 0");
+	BAD(op.op = 99, -EINVAL, "op 99");
+	BAD((op.op = WCFB_BLIT_OP_BLEND), -EINVAL, "BLEND from XRGB8888");
+	BAD((op.op = WCFB_BLIT_OP_FILL), -EINVAL, "FILL with a source");
+	BAD(op.flags = 1, -EINVAL, "op flags");
+	BAD(op.pad = 1, -EINVAL, "op pad");
+	BAD(op.dst.pad = 1, -EINVAL, "surface pad");
+	BAD(op.width = 20000, -EINVAL, "width > MAX_DIM");
+	BAD(op.fill = 5, -EINVAL, "COPY with a fill value");
+
+	expect_err(fd, &good, 0, -EINVAL, "zero ops");
+	many = calloc(4096, sizeof(*many));
+	for (ret = 0; ret < 4096; ret++)
+		many[ret] = good;
+	expect_err(fd, many, 1025, -E2BIG, "1025 ops");
+	b = (struct drm_wcfb_blit){ .ops = (uintptr_t)many, .op_count = 1000000 };
+	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	wcfb_ok(ret == -E2BIG, "bad input: 1e6 ops -> E2BIG (got %s)", strerror(-ret));
+	b = (struct drm_wcfb_blit){ .ops = (uintptr_t)many, .op_count = 1, .flags = 4 };
+	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	wcfb_ok(ret == -EINVAL, "bad input: blit flags -> EINVAL (got %s)", strerror(-ret));
+	b = (struct drm_wcfb_blit){ .ops = (uintptr_t)many, .op_count = 1, .reserved = 1 };
+	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	wcfb_ok(ret == -EINVAL, "bad input: blit reserved -> EINVAL (got %s)", strerror(-ret));
+	b = (struct drm_wcfb_blit){ .ops = 16, .op_count = 1 };
+	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	wcfb_ok(ret == -EFAULT, "bad input: bad ops pointer -> EFAULT (got %s)", strerror(-ret));
+	/* a bad op at the end of a valid batch: nothing of the batch runs */
+	many[1].dst.x = 60;
+	for (ret = 0; ret < 2; ret++)
+		many[ret].op = WCFB_BLIT_OP_FILL, memset(&many[ret].src, 0, sizeof(many[ret].src));
+	expect_err(fd, many, 2, -EINVAL, "valid op then invalid op");
+	b = (struct drm_wcfb_blit){ .ops = (uintptr_t)&good, .op_count = 1, .in_syncobj = 0x777 };
+	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	wcfb_ok(ret == -ENOENT || ret == -EINVAL, "bad input: bad in-syncobj (got %s)", strerror(-ret));
+	b = (struct drm_wcfb_blit){ .ops = (uintptr_t)&good, .op_count = 1, .out_syncobj = 0x778 };
+	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	wcfb_ok(ret == -ENOENT, "bad input: bad out-syncobj (got %s)", strerror(-ret));
+	{
+		struct drm_wcfb_gem_create_cached c = { .width = 1 << 20, .height = 1 << 20, .bpp = 32 };
+
+		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+		wcfb_ok(ret == -EINVAL, "bad input: huge cached buffer (got %s)", strerror(-ret));
+		c = (struct drm_wcfb_gem_create_cached){ .size = 1ull << 40 };
+		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+		wcfb_ok(ret == -E2BIG, "bad input: 1 TiB cached buffer (got %s)", strerror(-ret));
+		c = (struct drm_wcfb_gem_create_cached){ .width = 8, .height = 8, .bpp = 12 };
+		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+		wcfb_ok(ret == -EINVAL, "bad input: 12 bpp (got %s)", strerror(-ret));
+	}
+	wcfb_ok(!check_buf(&d, exp, "dst after bad input"), "bad input: destination untouched");
+	free(many);
+	free(exp);
+	buf_free(&d);
+	buf_free(&s);
+	close(fd);
+	return 0;
+}
+
+/* --- fault injection ----------------------------------------------------- */
+static int fill_op(struct tbuf *d, uint32_t fill)
+{
+	struct drm_wcfb_blit_op o, *op = &o;
+
+	*op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_FILL, .width = d->w,
+		.height = d->h, .fill = fill,
+		.dst = { .handle = d->handle, .format = DRM_FORMAT_XRGB8888,
+			 .pitch = d->pitch } };
+	return blit(d->fd, op, 1, 0, 0);
+}
+
+static int expect_fill(struct tbuf *d, uint32_t fill)
+{
+	uint32_t y, x;
+
+	for (y = 0; y < d->h; y++)
+		for (x = 0; x < d->w; x++)
+			if (((uint32_t *)(d->map + y * d->pitch))[x] != fill)
+				return -1;
+	return 0;
+}
+
+static int cmd_fault(void)
+{
+	char ans[256];
+	struct tbuf d;
+	int fd = open_card(), ret;
+	uint64_t t0;
+
+	if (fd < 0 || buf_cached(fd, &d, 64, 64, 32))
+		return 1;
+	ret = fill_op(&d, 0x11111111);
+	wcfb_ok(!ret && !cpu_prep(&d, WCFB_PREP_READ) && !expect_fill(&d, 0x11111111),
+		"fault: a blit works before");
+	cpu_fini(&d);
+
+	wcfb_ok(!wcfb_engine_ctl("fail-next 1", ans, sizeof(ans)), "fault: fail-next 1 (%s)", ans);
+	ret = fill_op(&d, 0x22222222);
+	wcfb_ok(!ret, "fault: injected blit submitted (%s)", strerror(-ret));
+	ret = cpu_prep(&d, WCFB_PREP_READ);
+	wcfb_ok(ret == -EIO, "fault: CPU_PREP reports the failure -EIO (got %s)", strerror(-ret));
+	wcfb_ok(!expect_fill(&d, 0x11111111), "fault: the faulted blit wrote nothing");
+	cpu_fini(&d);
+	ret = fill_op(&d, 0x33333333);
+	ret = ret ? ret : cpu_prep(&d, WCFB_PREP_READ);
+	wcfb_ok(!ret && !expect_fill(&d, 0x33333333), "fault: next blit works (%s)", strerror(-ret));
+	cpu_fini(&d);
+
+	/* hang: the watchdog resets the engine and fails the fence */
+	wcfb_ok(!wcfb_engine_ctl("hang", ans, sizeof(ans)), "fault: hang (%s)", ans);
+	t0 = wcfb_now_ns();
+	ret = fill_op(&d, 0x44444444);
+	wcfb_ok(!ret, "fault: blit to the hung engine submitted (%s)", strerror(-ret));
+	{
+		struct drm_wcfb_gem_cpu_prep p = { .handle = d.handle, .op = WCFB_PREP_READ,
+						   .timeout_ns = 20000000000ll };
+
+		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+	}
+	wcfb_ok(ret == -EIO, "fault: hung blit fails after %.2f s (got %s)",
+		(wcfb_now_ns() - t0) / 1e9, strerror(-ret));
+	cpu_fini(&d);
+	wcfb_engine_ctl("resume", ans, sizeof(ans));
+	ret = fill_op(&d, 0x55555555);
+	ret = ret ? ret : cpu_prep(&d, WCFB_PREP_READ);
+	wcfb_ok(!ret && !expect_fill(&d, 0x55555555), "fault: blits work after the reset (%s)",
+		strerror(-ret));
+	cpu_fini(&d);
+	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "fault: blitter still there");
+	buf_free(&d);
+	close(fd);
+	return 0;
+}
+
+/* --- blit then flip ------------------------------------------------------ */
+static int cmd_flip(uint32_t seed)
+{
+	struct wcfb_pipe p;
+	struct tbuf src, fb[2];
+	const drmModeModeInfo *m;
+	struct drm_wcfb_blit_op op;
+	uint32_t w, h, x, y, i;
+	char ans[128];
+	int ret;
+
+	if (wcfb_open_pipe(&p))
+		return 1;
+	m = &p.conn->modes[0];
+	w = m->hdisplay;
+	h = m->vdisplay;
+	if (buf_cached(p.fd, &src, w, h, 32) || buf_wc(p.fd, &fb[0], w, h, 32) ||
+	    buf_wc(p.fd, &fb[1], w, h, 32))
+		return 1;
+	for (i = 0; i < 2; i++) {
+		uint32_t handles[4] = { fb[i].handle }, pitches[4] = { fb[i].pitch }, off[4] = { 0 };
+
+		ret = drmModeAddFB2(p.fd, w, h, DRM_FORMAT_XRGB8888, handles, pitches, off,
+				    &fb[i].fb_id, 0);
+		if (ret)
+			return 1;
+		memset(fb[i].map, 0, fb[i].size);
+	}
+	ret = wcfb_commit(&p, m, fb[1].fb_id, w, h, 0);
+	wcfb_ok(!ret, "flip: modeset");
+	/* Slow the engine down so the flip really has to wait for it. */
+	wcfb_engine_ctl("delay 300", ans, sizeof(ans));
+	for (i = 0; i < 2; i++) {
+		uint32_t s = seed + i;
+
+		cpu_prep(&src, WCFB_PREP_WRITE);
+		for (y = 0; y < h; y++)
+			for (x = 0; x < w; x++)
+				((uint32_t *)(src.map + y * src.pitch))[x] = wcfb_pattern_rgb(s, x, y);
+		cpu_fini(&src);
+		op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_COPY, .width = w, .height = h,
+			.dst = { .handle = fb[i].handle, .format = DRM_FORMAT_XRGB8888, .pitch = fb[i].pitch },
+			.src = { .handle = src.handle, .format = DRM_FORMAT_XRGB8888, .pitch = src.pitch } };
+		ret = blit(p.fd, &op, 1, 0, 0);
+		wcfb_ok(!ret, "flip %u: blit (%s)", i, strerror(-ret));
+		/* no wait: the commit must wait for the blit's fence itself */
+		ret = wcfb_commit(&p, NULL, fb[i].fb_id, w, h,
+				  DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
+		if (!ret)
+			ret = wcfb_wait_flip(&p, 3000, NULL, NULL);
+		wcfb_ok(!ret, "flip %u: flip (%s)", i, strerror(-ret));
+		wcfb_ok(!wcfb_shot(i ? "blit_flip_b" : "blit_flip_a", "pattern %u %u %u", s, w, h),
+			"flip %u: the screen shows the finished blit", i);
+	}
+	wcfb_engine_ctl("delay 0", ans, sizeof(ans));
+	wcfb_disable(&p);
+	buf_free(&fb[0]);
+	buf_free(&fb[1]);
+	buf_free(&src);
+	wcfb_close_pipe(&p);
+	return 0;
+}
+
+/* --- render node --------------------------------------------------------- */
+static int cmd_render(void)
+{
+	int fd = open("/dev/dri/renderD128", O_RDWR | O_CLOEXEC), ret;
+	struct drm_mode_create_dumb cd = { .width = 64, .height = 64, .bpp = 32 };
+	struct drm_wcfb_blit_op op;
+	drmModeResPtr res;
+	struct tbuf a, b;
+	uint32_t fill = 0x12345678;
+
+	wcfb_ok(fd >= 0, "render: open renderD128 (%s)", fd < 0 ? strerror(errno) : "ok");
+	if (fd < 0)
+		return 1;
+	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "render: GET_PARAM");
+	ret = buf_cached(fd, &a, 64, 64, 32) || buf_cached(fd, &b, 64, 64, 32);
+	wcfb_ok(!ret, "render: cached buffers + mmap");
+	if (ret)
+		return 1;
+	ret = fill_op(&a, fill);
+	wcfb_ok(!ret, "render: blit allowed (%s)", strerror(-ret));
+	op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_COPY, .width = 64, .height = 64,
+		.dst = { .handle = b.handle, .format = DRM_FORMAT_XRGB8888, .pitch = b.pitch },
+		.src = { .handle = a.handle, .format = DRM_FORMAT_XRGB8888, .pitch = a.pitch } };
+	ret = blit(fd, &op, 1, 0, 0);
+	ret = ret ? ret : cpu_prep(&b, WCFB_PREP_READ);
+	wcfb_ok(!ret && !expect_fill(&b, fill), "render: copy result (%s)", strerror(-ret));
+	ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd);
+	wcfb_ok(ret == -EACCES || ret == -EOPNOTSUPP || ret == -EINVAL,
+		"render: dumb create refused (%s)", strerror(-ret));
+	res = drmModeGetResources(fd);
+	wcfb_ok(!res, "render: modesetting refused");
+	if (res)
+		drmModeFreeResources(res);
+	buf_free(&a);
+	buf_free(&b);
+	close(fd);
+	return 0;
+}
+
+/* --- sync: CPU writes after a first blit must reach the engine ---------- */
+static int cmd_sync(uint32_t seed)
+{
+	struct drm_wcfb_blit_op op;
+	struct tbuf s, d;
+	int fd = open_card(), ret, round;
+	uint8_t *exp;
+
+	if (fd < 0 || buf_cached(fd, &s, 256, 256, 32) || buf_cached(fd, &d, 256, 256, 32))
+		return 1;
+	exp = malloc(s.size);
+	rng ^= seed;
+	for (round = 0; round < 3; round++) {
+		fill_random(&s, exp);	/* CPU_PREP, write, CPU_FINI */
+		op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_COPY, .width = 256, .height = 256,
+			.dst = { .handle = d.handle, .format = DRM_FORMAT_XRGB8888, .pitch = d.pitch },
+			.src = { .handle = s.handle, .format = DRM_FORMAT_XRGB8888, .pitch = s.pitch } };
+		ret = blit(fd, &op, 1, 0, 0);
+		wcfb_ok(!ret && !check_buf(&d, exp, "sync"),
+			"sync round %d: the engine saw the CPU's writes", round);
+	}
+	free(exp);
+	buf_free(&s);
+	buf_free(&d);
+	close(fd);
+	return 0;
+}
+
+/* --- benchmarks ---------------------------------------------------------- */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmd_bench(void)
+{
+	const uint32_t W = 1920, H = 1080, reps = 5, lat_n = 200;
+	struct drm_wcfb_blit_op op, *batch;
+	uint64_t t0, t_eng, t_cpu, lat[200];
+	struct tbuf src, dst, small;
+	char json[512];
+	unsigned int i;
+	int fd = open_card(), ret;
+
+	if (fd < 0 || buf_cached(fd, &src, W, H, 32) || buf_wc(fd, &dst, W, H, 32) ||
+	    buf_wc(fd, &small, 64, 64, 32))
+		return 1;
+	cpu_prep(&src, WCFB_PREP_WRITE);
+	memset(src.map, 0x5a, src.size);
+	cpu_fini(&src);
+	op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_COPY, .width = W, .height = H,
+		.dst = { .handle = dst.handle, .format = DRM_FORMAT_XRGB8888, .pitch = dst.pitch },
+		.src = { .handle = src.handle, .format = DRM_FORMAT_XRGB8888, .pitch = src.pitch } };
+	blit(fd, &op, 1, 0, 0);	/* warm-up: mappings */
+	cpu_prep(&dst, WCFB_PREP_WRITE);
+	t0 = wcfb_now_ns();
+	for (i = 0; i < reps; i++) {
+		ret = blit(fd, &op, 1, 0, 0);
+		ret = ret ? ret : cpu_prep(&dst, WCFB_PREP_WRITE);
+		if (ret)
+			return 1;
+	}
+	t_eng = (wcfb_now_ns() - t0) / reps;
+	cpu_prep(&src, WCFB_PREP_READ);
+	t0 = wcfb_now_ns();
+	for (i = 0; i < reps; i++) {
+		uint32_t y;
+
+		for (y = 0; y < H; y++)
+			memcpy(dst.map + y * dst.pitch, src.map + y * src.pitch, W * 4);
+	}
+	t_cpu = (wcfb_now_ns() - t0) / reps;
+	cpu_fini(&src);
+	snprintf(json, sizeof(json),
+		 "{\"name\":\"blit_copy_1080p\",\"figures\":{"
+		 "\"engine_ms\":{\"value\":%.3f,\"unit\":\"ms\"},"
+		 "\"cpu_memcpy_ms\":{\"value\":%.3f,\"unit\":\"ms\"},"
+		 "\"engine_speedup\":{\"value\":%.3f,\"unit\":\"x\"}}}",
+		 t_eng / 1e6, t_cpu / 1e6, (double)t_cpu / t_eng);
+	wcfb_bench(json);
+
+	for (i = 0; i < lat_n; i++) {
+		t0 = wcfb_now_ns();
+		ret = fill_op(&small, i);
+		ret = ret ? ret : cpu_prep(&small, WCFB_PREP_WRITE);
+		if (ret)
+			return 1;
+		lat[i] = wcfb_now_ns() - t0;
+	}
+	qsort(lat, lat_n, sizeof(lat[0]), cmp_u64);
+	snprintf(json, sizeof(json),
+		 "{\"name\":\"blit_fill64_latency\",\"figures\":{"
+		 "\"median_us\":{\"value\":%.1f,\"unit\":\"us\"},"
+		 "\"p99_us\":{\"value\":%.1f,\"unit\":\"us\"}}}",
+		 lat[lat_n / 2] / 1e3, lat[lat_n * 99 / 100] / 1e3);
+	wcfb_bench(json);
+
+	batch = calloc(256, sizeof(*batch));
+	for (i = 0; i < 256; i++) {
+		batch[i] = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_FILL, .width = 8, .height = 8,
+			.fill = i, .dst = { .handle = small.handle, .format = DRM_FORMAT_XRGB8888,
+					    .pitch = small.pitch, .x = (i % 8) * 8, .y = (i / 8 % 8) * 8 } };
+	}
+	t0 = wcfb_now_ns();
+	for (i = 0; i < 40; i++)
+		if (blit(fd, batch, 256, 0, 0))
+			return 1;
+	cpu_prep(&small, WCFB_PREP_WRITE);
+	t_eng = wcfb_now_ns() - t0;
+	snprintf(json, sizeof(json),
+		 "{\"name\":\"blit_small_fill_rate\",\"figures\":{"
+		 "\"ops_per_s\":{\"value\":%.0f,\"unit\":\"ops/s\"},"
+		 "\"batch\":{\"value\":256,\"unit\":\"ops\"}}}",
+		 40 * 256 / (t_eng / 1e9));
+	wcfb_bench(json);
+	free(batch);
+	buf_free(&src);
+	buf_free(&dst);
+	buf_free(&small);
+	close(fd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	uint32_t seed = argc > 2 ? strtoul(argv[2], NULL, 0) : 1;
+	int ret = 2;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "ops"))
+		ret = cmd_ops(seed, argc > 3 ? strtoul(argv[3], NULL, 0) : 20);
+	else if (!strcmp(cmd, "badinput"))
+		ret = cmd_badinput();
+	else if (!strcmp(cmd, "fault"))
+		ret = cmd_fault();
+	else if (!strcmp(cmd, "flip"))
+		ret = cmd_flip(seed);
+	else if (!strcmp(cmd, "render"))
+		ret = cmd_render();
+	else if (!strcmp(cmd, "sync"))
+		ret = cmd_sync(seed);
+	else if (!strcmp(cmd, "bench"))
+		ret = cmd_bench();
+	else
+		fprintf(stderr, "usage: see the top of wcfb-blittest.c\n");
+	return ret ? ret : wcfb_failures ? 1 : 0;
+}
