@@ -328,19 +328,25 @@ int wcfb_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
 	return ret;
 }
 
-/* Did a write fence on @obj fail?  After the waits, so all signalled. */
+/*
+ * Did a write fence on @obj fail?  After the waits, so all are signalled;
+ * the locked iterator, since the unlocked one skips signalled fences.
+ */
 static int wcfb_gem_write_error(struct drm_gem_object *obj)
 {
 	struct dma_resv_iter cursor;
 	struct dma_fence *fence;
-	int err = 0;
+	int err;
 
-	dma_resv_iter_begin(&cursor, obj->resv, DMA_RESV_USAGE_WRITE);
-	dma_resv_for_each_fence_unlocked(&cursor, fence) {
+	err = dma_resv_lock_interruptible(obj->resv, NULL);
+	if (err)
+		return err;
+	dma_resv_for_each_fence(&cursor, obj->resv, DMA_RESV_USAGE_WRITE,
+				fence) {
 		if (dma_fence_get_status(fence) < 0)
 			err = -EIO;
 	}
-	dma_resv_iter_end(&cursor);
+	dma_resv_unlock(obj->resv);
 	return err;
 }
 
