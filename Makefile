@@ -91,6 +91,7 @@ HARNESS_TEST_CMD := python3 tests/harness/selftest.py --kernel $(KIMAGE) \
 	--initrd $(INITRAMFS) --dtb $(CACHE)/dtb/wcfb-cma.dtb --imgcheck $(IMGCHECK)
 CLIENT_ROOTFS ?= ext4
 LANES := --lane cma:$(CACHE)/dtb/wcfb-cma.dtb --lane nomap:$(CACHE)/dtb/wcfb-nomap.dtb \
+	--lane swiotlb:$(CACHE)/dtb/wcfb-cma.dtb:swiotlb=force \
 	--lane baddt:$(CACHE)/dtb/wcfb-baddt.dtb \
 	--lane clients:$(CACHE)/dtb/wcfb-cma.dtb:@rootfs=$(CLIENT_ROOTFS)
 TESTS ?=

@@ -5,9 +5,9 @@
 grep -q wcfb $DRI_DEBUG/name || { echo "dri/0 is not wcfb"; exit 1; }
 echo "probed: $(cat $DRI_DEBUG/name)"
 layout=$(sed -n 's/^layout //p' $DRI_DEBUG/pool)
-echo "pool layout: $layout (lane ${wcfb_lane:-?})"
-[ -z "${wcfb_lane:-}" ] || [ "$layout" = "$wcfb_lane" ] ||
-	{ echo "pool layout $layout, lane wants $wcfb_lane"; exit 1; }
+echo "pool layout: $layout (device tree built for ${wcfb_layout:-?})"
+[ -z "${wcfb_layout:-}" ] || [ "$layout" = "$wcfb_layout" ] ||
+	{ echo "pool layout $layout, the device tree says $wcfb_layout"; exit 1; }
 # (An out-of-tree module taints the kernel as unsigned: that line is expected.)
 if dmesg | grep -E "wcfb|WARNING" | grep -v "module verification failed" |
    grep -iE "warn|error|fail"; then

@@ -41,7 +41,7 @@ cpid=$!
 sleep 3
 shot weston_client distinct 16 || fail=1
 kill $cpid 2>/dev/null
-kill -9 $wpid 2>/dev/null
+kill $wpid 2>/dev/null    # SIGTERM: Weston exits and gives the VT back
 wait $wpid 2>/dev/null
 sleep 1
 # The console is back: write to it and look for the text.

@@ -35,6 +35,12 @@ KERNEL_TROUBLE = re.compile(
     r"Kernel panic|kernel BUG at|Call trace:|UBSAN:|KASAN:|kmemleak:)")
 
 
+def dtb_layout(dtb):
+    """The pool layout a merged DTB was built with (wcfb-<layout>.dtb)."""
+    m = re.search(r"wcfb-(\w+)\.dtb$", dtb)
+    return m.group(1) if m else "unknown"
+
+
 def all_guest_tests():
     return sorted(f[2:-3] for f in os.listdir(GUEST_DIR)
                   if f.startswith("t_") and f.endswith(".sh"))
@@ -120,14 +126,16 @@ class Harness:
     def lane_tests(self, lane, wanted):
         """The tests a lane runs: a test with a '# lanes: a b' header runs
         only in those lanes, any other test in every lane but those that
-        a '# lanes:' test claims for itself alone."""
+        a '# lanes:' test claims for itself alone and those its
+        '# skip-lanes:' header names."""
         special = set()
         for t in all_guest_tests():
             special.update((self.test_header(t, "lanes") or "").split())
         if lane in special:
             return [t for t in wanted
                     if lane in (self.test_header(t, "lanes") or "").split()]
-        return [t for t in wanted if not self.test_header(t, "lanes")]
+        return [t for t in wanted if not self.test_header(t, "lanes") and
+                lane not in (self.test_header(t, "skip-lanes") or "").split()]
 
     def run_lane(self, lane, dtb, append_extra, tests):
         todo = list(tests)
@@ -142,8 +150,8 @@ class Harness:
         """Boots once, runs what it can of todo; returns what is left."""
         append = ("console=ttyAMA0 quiet loglevel=4 oops=panic panic=-1 "
                   "fbcon=font:VGA8x16 vt.global_cursor_default=0 "
-                  "wcfb_mode=test wcfb_lane=%s wcfb_tests=%s %s" %
-                  (lane, ",".join(todo), append_extra)).strip()
+                  "wcfb_mode=test wcfb_lane=%s wcfb_layout=%s wcfb_tests=%s %s" %
+                  (lane, dtb_layout(dtb), ",".join(todo), append_extra)).strip()
         log = os.path.join(lane_out, "serial-boot%d.log" % boot)
         print("boot %s #%d: %d test(s)" % (lane, boot, len(todo)), flush=True)
         t_start = time.monotonic()
