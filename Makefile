@@ -89,7 +89,9 @@ UNIT_CMD := $(MAKE) -s -C tests/unit check
 ENGINE_TEST_CMD := $(MAKE) -s -C tests/engine check
 HARNESS_TEST_CMD := python3 tests/harness/selftest.py --kernel $(KIMAGE) \
 	--initrd $(INITRAMFS) --dtb $(CACHE)/dtb/wcfb-cma.dtb --imgcheck $(IMGCHECK)
-CLIENT_ROOTFS ?= ext4
+# 9p by measurement: kmscube start-up 2.25 s over 9p vs 2.35 s from the ext4
+# image (same tree), and 9p needs no image rebuild.  CLIENT_ROOTFS=ext4 works too.
+CLIENT_ROOTFS ?= 9p
 LANES := --lane cma:$(CACHE)/dtb/wcfb-cma.dtb --lane nomap:$(CACHE)/dtb/wcfb-nomap.dtb \
 	--lane swiotlb:$(CACHE)/dtb/wcfb-cma.dtb:swiotlb=force \
 	--lane baddt:$(CACHE)/dtb/wcfb-baddt.dtb \
