@@ -123,9 +123,11 @@ golden: $(TEST_DEPS)
 
 # -------------------------------------------------------------- demo
 LAYOUT ?= cma
-run: $(INITRAMFS) $(DTBS) $(IMGCHECK)
+DEMO ?= console
+run: $(INITRAMFS) $(DTBS) $(ENGINE) $(if $(filter console,$(DEMO)),,$(ROOTFS_STAMP))
 	$(Q)python3 hw/qemu/demo.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
-		--dtb $(CACHE)/dtb/wcfb-$(LAYOUT).dtb --out $(OUT)/demo
+		--dtb $(CACHE)/dtb/wcfb-$(LAYOUT).dtb --engine $(ENGINE) \
+		--rootfs $(ROOTFS) --demo $(DEMO) --out $(OUT)/demo
 
 # checkpatch.pl from Debian's linux-source-6.1 (only its scripts/ unpacked).
 CHECKPATCH := $(CACHE)/src/linux-source-6.1/scripts/checkpatch.pl
