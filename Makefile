@@ -62,13 +62,16 @@ $(IMGCHECK): tests/tools/wcfb-imgcheck.c userspace/wcfb_pattern.h
 QEMU_MACHINE = $(shell python3 -c 'import sys; sys.path.insert(0, "hw/qemu"); \
 	import wcfb_qemu; print(" ".join(wcfb_qemu.machine_args()))')
 DTBS := $(CACHE)/dtb/wcfb-cma.dtb $(CACHE)/dtb/wcfb-nomap.dtb
-TEST_DTBS := $(CACHE)/dtb/wcfb-baddt.dtb
+TEST_DTBS := $(CACHE)/dtb/wcfb-baddt.dtb $(CACHE)/dtb/wcfb-noblit.dtb
 dtb: $(DTBS)
 $(CACHE)/dtb/wcfb-%.dtb: dts/wcfb-pool-%.dtsi $(wildcard dts/*.dtsi) hw/qemu/mkdtb.sh hw/qemu/wcfb_qemu.py
 	$(Q)hw/qemu/mkdtb.sh $@ $* $(CACHE)/dtb -- $(QEMU_MACHINE)
 # Broken display nodes for the device-tree error lane.
 $(CACHE)/dtb/wcfb-baddt.dtb: tests/dts/wcfb-bad-nodes.dtsi $(wildcard dts/*.dtsi) hw/qemu/mkdtb.sh hw/qemu/wcfb_qemu.py
 	$(Q)hw/qemu/mkdtb.sh $@ cma $(CACHE)/dtb tests/dts/wcfb-bad-nodes.dtsi -- $(QEMU_MACHINE)
+# The blitter node disabled, for the no-blitter lane.
+$(CACHE)/dtb/wcfb-noblit.dtb: tests/dts/wcfb-no-blitter.dtsi $(wildcard dts/*.dtsi) hw/qemu/mkdtb.sh hw/qemu/wcfb_qemu.py
+	$(Q)hw/qemu/mkdtb.sh $@ cma $(CACHE)/dtb tests/dts/wcfb-no-blitter.dtsi -- $(QEMU_MACHINE)
 
 # ---------------------------------------------------------- initramfs
 INITRAMFS := $(CACHE)/initramfs.cpio.gz
@@ -95,6 +98,7 @@ CLIENT_ROOTFS ?= 9p
 LANES := --lane cma:$(CACHE)/dtb/wcfb-cma.dtb --lane nomap:$(CACHE)/dtb/wcfb-nomap.dtb \
 	--lane swiotlb:$(CACHE)/dtb/wcfb-cma.dtb:swiotlb=force \
 	--lane baddt:$(CACHE)/dtb/wcfb-baddt.dtb \
+	--lane noblit:$(CACHE)/dtb/wcfb-noblit.dtb:@noengine \
 	--lane clients:$(CACHE)/dtb/wcfb-cma.dtb:@rootfs=$(CLIENT_ROOTFS)
 TESTS ?=
 ENGINE := hw/engine/build/wcfb-engine

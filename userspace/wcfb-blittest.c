@@ -13,6 +13,7 @@
  *                                 (fails with test_skip_sync_for_device=1
  *                                 under swiotlb=force)
  *   wcfb-blittest bench           engine vs CPU copy, latency, ops/s
+ *   wcfb-blittest noengine        no blitter: blits refused with ENODEV
  *
  * Prints "ok - ..." / "not ok - ..." lines; exits non-zero on failure.
  * The reference formulas are Documentation/engine-protocol.md section 5.
@@ -859,6 +860,34 @@ static int cmd_bench(void)
 	return 0;
 }
 
+/* No blitter (its DT node absent or disabled): buffers still work, every
+ * blit is refused with ENODEV, and GET_PARAM says so. */
+static int cmd_noengine(void)
+{
+	int fd = open_card(), ret;
+	struct drm_wcfb_blit_op op;
+	struct tbuf a;
+
+	if (fd < 0)
+		return 1;
+	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 0,
+		"noengine: GET_PARAM HAS_BLITTER is 0");
+	ret = buf_cached(fd, &a, 64, 64, 32);
+	wcfb_ok(!ret, "noengine: cached buffer still created (%s)", strerror(-ret));
+	if (ret)
+		return 1;
+	op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_FILL, .width = 64, .height = 64,
+		.fill = 0x00ff00ff,
+		.dst = { .handle = a.handle, .format = DRM_FORMAT_XRGB8888, .pitch = a.pitch } };
+	ret = blit(fd, &op, 1, 0, 0);
+	wcfb_ok(ret == -ENODEV, "noengine: blit -> %s (want ENODEV)", strerror(-ret));
+	ret = cpu_prep(&a, WCFB_PREP_READ);
+	wcfb_ok(ret == 0, "noengine: CPU_PREP on an idle buffer (%s)", strerror(-ret));
+	buf_free(&a);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -880,6 +909,8 @@ int main(int argc, char **argv)
 		ret = cmd_sync(seed);
 	else if (!strcmp(cmd, "bench"))
 		ret = cmd_bench();
+	else if (!strcmp(cmd, "noengine"))
+		ret = cmd_noengine();
 	else
 		fprintf(stderr, "usage: see the top of wcfb-blittest.c\n");
 	return ret ? ret : wcfb_failures ? 1 : 0;

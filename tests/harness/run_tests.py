@@ -186,6 +186,20 @@ class Harness:
         address: that fails the lane."""
         with open(os.path.join(lane_out, "engine-boot%d.log" % boot), "w") as f:
             f.write(report)
+        # The engine's bandwidth on the guest's 1080p copy against the
+        # model's own host memcpy: how much of the host the transport eats.
+        m = re.search(r"^stats: memcpy_mib_per_s ([0-9.]+)", report, re.M)
+        copies = [b for b in self.bench if b.get("name") == "blit_copy_1080p"
+                  and b.get("lane") == lane]
+        if m and copies:
+            eng_ms = copies[-1]["figures"]["engine_ms"]["value"]
+            eng = 1920 * 1080 * 4 / (eng_ms / 1e3) / (1 << 20)
+            host = float(m.group(1))
+            self.add_bench({"name": "engine_vs_host_memcpy", "lane": lane,
+                            "figures": {
+                                "engine": {"value": round(eng, 1), "unit": "MiB/s"},
+                                "host_memcpy": {"value": host, "unit": "MiB/s"},
+                                "ratio": {"value": round(eng / host, 3), "unit": "x"}}})
         bad = [ln for ln in report.splitlines()
                if ln.startswith("faultlog: seqno") and "reason injected" not in ln]
         if bad:
