@@ -42,6 +42,7 @@
 #include <linux/workqueue.h>
 
 #include "wcfb_engine.h"
+#include "wcfb_logic.h"
 
 #define WCFB_ENGINE_NAME		"wcfb-engine"
 #define WCFB_ENGINE_RING_ENTRIES	1024u
@@ -257,7 +258,7 @@ static void wcfb_engine_retire(struct wcfb_engine *eng)
 			break;
 		for (i = 0; i < job->count; i++) {
 			const struct wcfb_eng_desc *d =
-				&eng->ring[(job->first + i) & (eng->ring_size - 1)];
+				&eng->ring[wcfb_ring_slot(job->first + i, eng->ring_size)];
 
 			if (le32_to_cpu(READ_ONCE(d->status)) != WCFB_ENG_ST_OK)
 				job->error = -EIO;
@@ -413,7 +414,7 @@ out:
 
 static u32 wcfb_engine_space(struct wcfb_engine *eng)
 {
-	return eng->ring_size - (eng->head - eng->retired);
+	return wcfb_ring_space(eng->head, eng->retired, eng->ring_size);
 }
 
 /* Ring space for @count descriptors, or the engine died. */
@@ -488,7 +489,7 @@ int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
 
 	for (i = 0; i < count; i++) {
 		struct wcfb_eng_desc *slot =
-			&eng->ring[(eng->head + i) & (eng->ring_size - 1)];
+			&eng->ring[wcfb_ring_slot(eng->head + i, eng->ring_size)];
 
 		memcpy(slot, &descs[i], sizeof(*slot));
 		slot->seqno = cpu_to_le64(++eng->next_seqno);

@@ -7,6 +7,7 @@
  */
 #ifdef __KERNEL__
 #include <linux/errno.h>
+#include <linux/math64.h>
 #include <linux/string.h>
 #else
 #include <errno.h>
@@ -446,5 +447,79 @@ int wcfb_parse_mode(const char *s, u32 *width, u32 *height)
 		return -EINVAL;
 	*width = w;
 	*height = h;
+	return 0;
+}
+
+/* ---- the blitter's ring and rectangles ---- */
+
+u32 wcfb_ring_space(u32 head, u32 retired, u32 size)
+{
+	/* Unsigned subtraction is exact across the u32 wrap. */
+	return size - (head - retired);
+}
+
+u32 wcfb_ring_slot(u32 index, u32 size)
+{
+	return index & (size - 1);
+}
+
+/**
+ * wcfb_blit_surface_origin - place a blit rectangle inside a buffer
+ * @offset: byte offset of the surface's origin in the buffer (userspace's)
+ * @pitch: bytes per line, not 0
+ * @x: first column, relative to the origin
+ * @y: first line, relative to the origin
+ * @w: width in pixels (0: nothing is touched)
+ * @h: height in lines (0: nothing is touched)
+ * @cpp: bytes per pixel, not 0
+ * @size: bytes in the buffer
+ * @ox: the rectangle's first column from the buffer start
+ * @oy: the rectangle's first line from the buffer start
+ *
+ * The offset is folded into (x, y) (it must land on a pixel boundary), and
+ * every byte the engine would touch, (oy + h - 1) * pitch + (ox + w) * cpp,
+ * must lie inside @size and no line may run past @pitch.  All in 64-bit
+ * arithmetic with explicit overflow checks: userspace controls every input.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x, u32 y, u32 w,
+			     u32 h, u32 cpp, u64 size, u32 *ox, u32 *oy)
+{
+	u64 line, in_line, cx, cy, row_end, end;
+
+	if (!pitch || !cpp)
+		return -EINVAL;
+#ifdef __KERNEL__
+	line = div64_u64_rem(offset, pitch, &in_line);
+#else
+	line = offset / pitch;
+	in_line = offset % pitch;
+#endif
+	if (in_line % cpp)
+		return -EINVAL;
+	cx = (u64)x + in_line / cpp;
+	cy = (u64)y + line;
+	if (cx > 0xffffffffULL || cy > 0xffffffffULL)
+		return -EINVAL;
+	if (w && h) {
+		/* cx < 2^32, w < 2^32, cpp <= 2^32: at most 2^65 -- check. */
+		if (cx + w > ~0ULL / cpp)
+			return -EINVAL;
+		row_end = (cx + w) * cpp;
+		if (row_end > pitch)
+			return -EINVAL;
+		/* cy + h - 1 < 2^33 and pitch < 2^32: fits in 65 bits -- check. */
+		if (cy + h - 1 > ~0ULL / pitch)
+			return -EINVAL;
+		end = (cy + h - 1) * pitch;
+		if (end > ~0ULL - row_end)
+			return -EINVAL;
+		end += row_end;
+		if (end > size)
+			return -EINVAL;
+	}
+	*ox = (u32)cx;
+	*oy = (u32)cy;
 	return 0;
 }

@@ -195,6 +195,19 @@ bool wcfb_mode_fits_pool(u32 width, u32 height, u64 pool_avail, bool nomap,
 
 int wcfb_parse_mode(const char *s, u32 *width, u32 *height);
 
+/* ---- the blitter's ring and rectangles ---- */
+
+/*
+ * Ring indices run free (u32, wrapping); a slot is index & (size - 1) with
+ * size a power of two.  Free slots: size minus what was published (@head)
+ * and not yet retired (@retired).
+ */
+u32 wcfb_ring_space(u32 head, u32 retired, u32 size);
+u32 wcfb_ring_slot(u32 index, u32 size);
+
+int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x, u32 y, u32 w,
+			     u32 h, u32 cpp, u64 size, u32 *ox, u32 *oy);
+
 /* Byte order helpers for the wire formats (alignment-free). */
 void wcfb_put_be16(u8 *p, u16 v);
 void wcfb_put_be32(u8 *p, u32 v);

@@ -524,6 +524,68 @@ static void test_byte_helpers(void **state)
 	assert_true(wcfb_get_be64(b) == 0x0102030405060708ULL);
 }
 
+static void test_ring_space_wraps(void **state)
+{
+	(void)state;
+	assert_int_equal(wcfb_ring_space(0, 0, 1024), 1024);
+	assert_int_equal(wcfb_ring_space(1024, 0, 1024), 0);
+	assert_int_equal(wcfb_ring_space(1000, 990, 1024), 1014);
+	/* Across the u32 wrap: head 2, retired 0xfffffffe -> 4 in use. */
+	assert_int_equal(wcfb_ring_space(2, 0xfffffffeU, 8), 4);
+	assert_int_equal(wcfb_ring_slot(0xffffffffU, 8), 7);
+	assert_int_equal(wcfb_ring_slot(0xfffffff8U + 9U, 8), 1);	/* wraps to 1 */
+}
+
+static void test_blit_rect(void **state)
+{
+	u32 ox = 77, oy = 77;
+
+	(void)state;
+	/* 64x64 XRGB8888, pitch 256, 16 KiB: the whole buffer fits exactly. */
+	assert_int_equal(wcfb_blit_surface_origin(0, 256, 0, 0, 64, 64, 4, 16384,
+						  &ox, &oy), 0);
+	assert_int_equal(ox, 0);
+	assert_int_equal(oy, 0);
+	/* One pixel more in either direction does not. */
+	assert_int_equal(wcfb_blit_surface_origin(0, 256, 1, 0, 64, 64, 4, 16384,
+						  &ox, &oy), -EINVAL);
+	assert_int_equal(wcfb_blit_surface_origin(0, 256, 0, 1, 64, 64, 4, 16384,
+						  &ox, &oy), -EINVAL);
+	assert_int_equal(wcfb_blit_surface_origin(0, 256, 0, 0, 64, 64, 4, 16383,
+						  &ox, &oy), -EINVAL);
+	/* The bottom-right pixel alone. */
+	assert_int_equal(wcfb_blit_surface_origin(0, 256, 63, 63, 1, 1, 4, 16384,
+						  &ox, &oy), 0);
+	assert_int_equal(ox, 63);
+	assert_int_equal(oy, 63);
+	/* An offset of 1 line + 2 pixels moves the origin. */
+	assert_int_equal(wcfb_blit_surface_origin(256 + 8, 256, 1, 1, 2, 2, 4, 16384,
+						  &ox, &oy), 0);
+	assert_int_equal(ox, 3);
+	assert_int_equal(oy, 2);
+	/* An offset inside a pixel is refused. */
+	assert_int_equal(wcfb_blit_surface_origin(2, 256, 0, 0, 1, 1, 4, 16384,
+						  &ox, &oy), -EINVAL);
+	/* Overflow attempts: huge y with a huge pitch, huge x, huge offset. */
+	assert_int_equal(wcfb_blit_surface_origin(0, 0xffffffffU, 0, 0xffffffffU, 1,
+						  0xffffffffU, 4, ~0ULL, &ox, &oy),
+			 -EINVAL);
+	assert_int_equal(wcfb_blit_surface_origin(0, 256, 0xffffffffU, 0, 0xffffffffU,
+						  1, 4, ~0ULL, &ox, &oy), -EINVAL);
+	assert_int_equal(wcfb_blit_surface_origin(~0ULL, 256, 0, 0, 1, 1, 4, ~0ULL,
+						  &ox, &oy), -EINVAL);
+	/* Zero-sized rectangles touch nothing but still need a valid origin. */
+	assert_int_equal(wcfb_blit_surface_origin(0, 256, 5, 5, 0, 10, 4, 0,
+						  &ox, &oy), 0);
+	assert_int_equal(wcfb_blit_surface_origin(0, 0, 0, 0, 1, 1, 4, 16384,
+						  &ox, &oy), -EINVAL);
+	/* RGB565, odd width: 3 pixels of 2 bytes at x=1 in a 8-byte pitch. */
+	assert_int_equal(wcfb_blit_surface_origin(0, 8, 1, 0, 3, 1, 2, 8,
+						  &ox, &oy), 0);
+	assert_int_equal(wcfb_blit_surface_origin(0, 8, 2, 0, 3, 1, 2, 8,
+						  &ox, &oy), -EINVAL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -544,6 +606,8 @@ int main(void)
 		cmocka_unit_test(test_parse_mode),
 		cmocka_unit_test(test_verdict_strings),
 		cmocka_unit_test(test_byte_helpers),
+		cmocka_unit_test(test_ring_space_wraps),
+		cmocka_unit_test(test_blit_rect),
 	};
 
 	return cmocka_run_group_tests_name("wcfb scanout logic", tests,
