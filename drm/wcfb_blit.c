@@ -10,9 +10,10 @@
  *     up its handles: nothing is touched before the whole batch is valid;
  *  2. give every buffer to the engine: scanout buffers through
  *     dma_map_resource(), cached ones through dma_map_sgtable() plus
- *     dma_sync_sgtable_for_device() when the CPU owned them
- *     (wcfb_gem.c, wcfb_gem_cached.c); the mappings and SG tables stay
- *     with the buffers until they are freed;
+ *     dma_sync_sgtable_for_device() when the CPU owned them, imported
+ *     ones through their dma-buf attachment plus a sync for the device
+ *     (wcfb_gem.c, wcfb_gem_cached.c, wcfb_prime.c); the mappings and SG
+ *     tables stay with the buffers until they are freed;
  *  3. wait for the in-fence, lock the buffers' reservations, wait for
  *     foreign fences on them (our own engine executes in ring order);
  *  4. submit the descriptors; add the job's fence to the destinations'
@@ -21,7 +22,9 @@
  *
  * The job holds a reference on every buffer until its fence signalled;
  * the engine's cleanup worker drops them, so closing a handle or killing
- * the client mid-blit never frees memory under the engine.
+ * the client mid-blit never frees memory under the engine.  Imported
+ * buffers the job wrote are synced for the CPU right before the fence
+ * signals (wcfb_blit_job_complete()).
  */
 
 #include <linux/dma-fence.h>
@@ -52,11 +55,16 @@
  * @base: the engine's part
  * @objs: a reference per buffer use (duplicates allowed)
  * @nobjs: entries of @objs
+ * @imp_written: imported buffers the job writes (once each; the references
+ *               are in @objs), synced for the CPU when the job completes
+ * @nimp_written: entries of @imp_written
  */
 struct wcfb_blit_job {
 	struct wcfb_engine_job base;
 	struct drm_gem_object **objs;
 	unsigned int nobjs;
+	struct wcfb_bo **imp_written;
+	unsigned int nimp_written;
 };
 
 static void wcfb_blit_put_objs(struct drm_gem_object **objs, unsigned int n)
@@ -74,8 +82,22 @@ static void wcfb_blit_job_cleanup(struct wcfb_engine_job *ej)
 
 	wcfb_blit_put_objs(job->objs, job->nobjs);
 	kvfree(job->objs);
+	kfree(job->imp_written);
 	dma_fence_put(ej->fence);
 	kfree(job);
+}
+
+/*
+ * Before the fence signals (engine lock held, interrupts off): the engine's
+ * writes to imported buffers must be in their pages for whoever waits.
+ */
+static void wcfb_blit_job_complete(struct wcfb_engine_job *ej)
+{
+	struct wcfb_blit_job *job = container_of(ej, struct wcfb_blit_job, base);
+	unsigned int i;
+
+	for (i = 0; i < job->nimp_written; i++)
+		wcfb_import_sync_for_cpu(job->imp_written[i]);
 }
 
 /* ------------------------------------------------------------ GET_PARAM */
@@ -214,14 +236,13 @@ static int wcfb_blit_check_surface(const struct wcfb_engine_info *info,
 }
 
 /*
- * Can the engine use @obj at all?  Scanout buffers from the pool, or
- * cached buffers; not imported ones.
+ * Can the engine use @obj at all?  Scanout buffers from the pool, cached
+ * buffers, and foreign dma-bufs imported while the blitter was there
+ * (checked when they are prepared).
  */
 static bool wcfb_blit_usable(struct drm_gem_object *obj)
 {
-	if (obj->import_attach)
-		return false;
-	if (wcfb_gem_is_cached(obj))
+	if (wcfb_gem_is_cached(obj) || wcfb_gem_is_import(obj))
 		return true;
 	return to_wcfb_bo(obj)->accounted;
 }
@@ -317,6 +338,8 @@ static int wcfb_blit_prepare(struct wcfb_engine *eng,
 	if (wcfb_gem_is_cached(obj))
 		return wcfb_cached_engine_prepare(to_wcfb_cached_bo(obj), eng,
 						  tab);
+	if (wcfb_gem_is_import(obj))
+		return wcfb_import_engine_prepare(to_wcfb_bo(obj), eng, tab);
 	return wcfb_bo_engine_map(to_wcfb_bo(obj), eng, tab);
 }
 
@@ -451,6 +474,27 @@ out_free:
 	return ret;
 }
 
+/* The distinct imported buffers the job writes, for its completion. */
+static int wcfb_blit_collect_imports(struct wcfb_blit_job *job,
+				     const struct wcfb_blit_buf *bufs,
+				     unsigned int nbufs)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nbufs; i++)
+		n += bufs[i].write && wcfb_gem_is_import(bufs[i].obj);
+	if (!n)
+		return 0;
+	job->imp_written = kcalloc(n, sizeof(*job->imp_written), GFP_KERNEL);
+	if (!job->imp_written)
+		return -ENOMEM;
+	for (i = 0; i < nbufs; i++)
+		if (bufs[i].write && wcfb_gem_is_import(bufs[i].obj))
+			job->imp_written[job->nimp_written++] =
+				to_wcfb_bo(bufs[i].obj);
+	return 0;
+}
+
 /**
  * wcfb_ioctl_blit - DRM_IOCTL_WCFB_BLIT
  * @drm: the device
@@ -551,7 +595,11 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 	if (ret)
 		goto out;
 	nbufs = wcfb_blit_unique(bufs, nbufs);
+	ret = wcfb_blit_collect_imports(job, bufs, nbufs);
+	if (ret)
+		goto out;
 	job->base.cleanup = wcfb_blit_job_cleanup;
+	job->base.complete = wcfb_blit_job_complete;
 	job->objs = refs;
 	job->nobjs = nrefs;
 	ret = wcfb_blit_submit(eng, job, bufs, nbufs, descs, args->op_count,
@@ -572,6 +620,8 @@ out:
 	if (refs)
 		wcfb_blit_put_objs(refs, nrefs);
 	kvfree(refs);
+	if (job)
+		kfree(job->imp_written);
 	kfree(job);
 	kvfree(bufs);
 	kvfree(descs);

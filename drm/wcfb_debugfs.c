@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wcfb debugfs: /sys/kernel/debug/dri/<minor>/{pool,scanout}.
+ * wcfb debugfs: /sys/kernel/debug/dri/<minor>/{pool,prime,scanout}.
  *
  * One "key value" pair per line, values in decimal except addresses
  * (0x-prefixed hex), so that a shell test can grep them.
@@ -16,6 +16,12 @@
  *	internal 8192		pool bytes held by the engine itself
  *	obj 0x70100000 3145728	one line per live object: DMA address and
  *				size in bytes, oldest first
+ *
+ * prime:
+ *	cached_objects 1	live cached (shmem) objects
+ *	exports_wc 0		live dma-bufs exported from scanout buffers
+ *	exports_cached 0	live dma-bufs exported from cached buffers
+ *	imports 0		live objects imported from foreign dma-bufs
  *
  * scanout:
  *	addr 0x70100000
@@ -89,8 +95,22 @@ static int wcfb_debugfs_scanout_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+static int wcfb_debugfs_prime_show(struct seq_file *m, void *unused)
+{
+	struct drm_info_node *node = m->private;
+	struct wcfb_device *wcfb = to_wcfb_device(node->minor->dev);
+
+	seq_printf(m, "cached_objects %d\n", atomic_read(&wcfb->live_cached));
+	seq_printf(m, "exports_wc %d\n", atomic_read(&wcfb->live_exports));
+	seq_printf(m, "exports_cached %d\n",
+		   atomic_read(&wcfb->live_exports_cached));
+	seq_printf(m, "imports %d\n", atomic_read(&wcfb->live_imports));
+	return 0;
+}
+
 static const struct drm_info_list wcfb_debugfs_list[] = {
 	{ "pool", wcfb_debugfs_pool_show, 0, NULL },
+	{ "prime", wcfb_debugfs_prime_show, 0, NULL },
 	{ "scanout", wcfb_debugfs_scanout_show, 0, NULL },
 };
 

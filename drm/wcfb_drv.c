@@ -64,6 +64,7 @@ static const struct drm_driver wcfb_driver = {
 	.fops = &wcfb_fops,
 	DRM_GEM_DMA_DRIVER_OPS_WITH_DUMB_CREATE(wcfb_gem_dumb_create),
 	.gem_create_object = wcfb_gem_create_object,
+	.gem_prime_import = wcfb_gem_prime_import,
 	.debugfs_init = wcfb_debugfs_init,
 	.name = DRIVER_NAME,
 	.desc = DRIVER_DESC,

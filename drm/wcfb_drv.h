@@ -68,8 +68,15 @@ struct wcfb_pool {
  * @accounted: true once the object was checked to be in the pool and
  *             added to the accounting; imported objects never are
  * @eng_lock: protects @eng_tab and @eng_addr
- * @eng_tab: the blitter's one-entry SG table, made on first blit
+ * @eng_tab: the blitter's SG table, made on first blit (one entry for a
+ *           pool buffer, one per DMA segment for an imported one)
  * @eng_addr: the buffer mapped for the blitter with dma_map_resource()
+ * @imp_dev: imported buffers only: the device the dma-buf is attached to
+ *           and mapped on (base.sgt, DMA_BIDIRECTIONAL, for the buffer's
+ *           lifetime): the blitter's, or the display's without a blitter
+ * @imp_scanout: imported buffers only: physically contiguous and inside the
+ *               pool, base.dma_addr is its address: may be a framebuffer
+ * @imp_why: imported buffers only: why it may not be a framebuffer
  */
 struct wcfb_bo {
 	struct drm_gem_dma_object base;
@@ -80,6 +87,10 @@ struct wcfb_bo {
 	struct mutex eng_lock; /* the engine mapping */
 	struct wcfb_engine_table *eng_tab;
 	dma_addr_t eng_addr;
+
+	struct device *imp_dev;
+	bool imp_scanout;
+	const char *imp_why;
 };
 
 static inline struct wcfb_bo *to_wcfb_bo(struct drm_gem_object *obj)
@@ -98,13 +109,16 @@ static inline struct wcfb_bo *to_wcfb_bo(struct drm_gem_object *obj)
  *             dma_sync_sgtable_for_device() (or the mapping): the next
  *             blit must sync for the device first; cleared by that sync,
  *             set by CPU_PREP's dma_sync_sgtable_for_cpu()
+ * @attachments: dma-buf attachments of the exported buffer
+ *               (struct wcfb_cached_attachment, wcfb_prime.c)
  */
 struct wcfb_cached_bo {
 	struct drm_gem_shmem_object base;
-	struct mutex lock; /* mapping and ownership */
+	struct mutex lock; /* mapping, ownership, attachments */
 	struct sg_table *sgt;
 	struct wcfb_engine_table *eng_tab;
 	bool cpu_owned;
+	struct list_head attachments;
 };
 
 static inline struct wcfb_cached_bo *to_wcfb_cached_bo(struct drm_gem_object *obj)
@@ -151,6 +165,10 @@ static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)
  * @cached_create_lock: serialises cached-object creation
  * @cached_creator: the task creating a cached object, for
  *                  wcfb_gem_create_object(); under @cached_create_lock
+ * @live_cached: live cached objects
+ * @live_exports: live dma-bufs exported from scanout (WC) buffers
+ * @live_exports_cached: live dma-bufs exported from cached buffers
+ * @live_imports: live GEM objects imported from foreign dma-bufs
  */
 struct wcfb_device {
 	struct drm_device drm;
@@ -163,6 +181,11 @@ struct wcfb_device {
 	struct wcfb_engine *engine;
 	struct mutex cached_create_lock; /* cached object creation */
 	struct task_struct *cached_creator;
+
+	atomic_t live_cached;
+	atomic_t live_exports;
+	atomic_t live_exports_cached;
+	atomic_t live_imports;
 };
 
 static inline struct wcfb_device *to_wcfb_device(struct drm_device *drm)
@@ -184,6 +207,7 @@ int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 
 int wcfb_bo_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng,
 		       struct wcfb_engine_table **tab);
+struct dma_buf *wcfb_bo_prime_export(struct drm_gem_object *obj, int flags);
 
 /* wcfb_gem_cached.c */
 extern bool wcfb_test_skip_sync_for_device;
@@ -193,6 +217,8 @@ struct drm_gem_object *wcfb_cached_create_object(struct drm_device *drm,
 int wcfb_cached_engine_prepare(struct wcfb_cached_bo *cbo,
 			       struct wcfb_engine *eng,
 			       struct wcfb_engine_table **tab);
+void wcfb_cached_to_device(struct wcfb_cached_bo *cbo);
+void wcfb_cached_to_cpu(struct wcfb_cached_bo *cbo);
 int wcfb_ioctl_gem_create_cached(struct drm_device *drm, void *data,
 				 struct drm_file *file);
 int wcfb_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
@@ -201,6 +227,17 @@ int wcfb_ioctl_gem_cpu_prep(struct drm_device *drm, void *data,
 			    struct drm_file *file);
 int wcfb_ioctl_gem_cpu_fini(struct drm_device *drm, void *data,
 			    struct drm_file *file);
+
+/* wcfb_prime.c */
+struct dma_buf *wcfb_cached_prime_export(struct drm_gem_object *obj,
+					 int flags);
+struct drm_gem_object *wcfb_gem_prime_import(struct drm_device *drm,
+					     struct dma_buf *dma_buf);
+bool wcfb_gem_is_import(const struct drm_gem_object *obj);
+int wcfb_import_engine_prepare(struct wcfb_bo *bo, struct wcfb_engine *eng,
+			       struct wcfb_engine_table **tab);
+void wcfb_import_sync_for_cpu(struct wcfb_bo *bo);
+bool wcfb_gem_can_scanout(struct drm_gem_object *obj, const char **why);
 
 /* wcfb_blit.c */
 int wcfb_ioctl_get_param(struct drm_device *drm, void *data,

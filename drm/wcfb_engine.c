@@ -267,6 +267,8 @@ static void wcfb_engine_retire(struct wcfb_engine *eng)
 		list_move_tail(&job->node, &eng->done);
 		if (job->error)
 			dma_fence_set_error(job->fence, job->error);
+		if (job->complete)
+			job->complete(job);
 		dma_fence_signal(job->fence);
 		progress = true;
 	}
@@ -324,6 +326,8 @@ static void wcfb_engine_fail_pending(struct wcfb_engine *eng, int error)
 	list_for_each_entry_safe(job, tmp, &eng->pending, node) {
 		list_move_tail(&job->node, &eng->done);
 		dma_fence_set_error(job->fence, error);
+		if (job->complete)
+			job->complete(job);
 		dma_fence_signal(job->fence);
 	}
 	eng->retired = 0;

@@ -45,6 +45,10 @@ struct wcfb_engine_table {
  * @cleanup: called once the fence has signalled, from a worker (never from
  *           the interrupt), to drop what the job holds; it must free the job
  *           and put @fence
+ * @complete: optional; called when the engine is done with the job (also
+ *            when it failed), right before @fence signals, with the
+ *            engine's spinlock held and interrupts off: for the cache
+ *            maintenance a waiter on the fence relies on
  * @node: on the engine's pending and done lists
  * @first: ring index of the first descriptor
  * @count: descriptors
@@ -54,6 +58,7 @@ struct wcfb_engine_table {
 struct wcfb_engine_job {
 	struct dma_fence *fence;
 	void (*cleanup)(struct wcfb_engine_job *job);
+	void (*complete)(struct wcfb_engine_job *job);
 
 	/* private to wcfb_engine.c */
 	struct list_head node;

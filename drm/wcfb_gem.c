@@ -4,10 +4,12 @@
  *
  * The GEM DMA helpers allocate with dma_alloc_wc() on the display device,
  * which is a non-coherent DMA master: the CPU gets a write-combined mapping,
- * userspace mmap goes through dma_mmap_wc(), PRIME export through the
- * generic helpers.  The device's memory-region makes the DMA core serve
- * those allocations from the pool: from its CMA area (reusable pool) or
- * from its declared coherent memory (no-map pool).
+ * userspace mmap goes through dma_mmap_wc(), PRIME export through
+ * wcfb_prime.c (importers get dma_map_resource() mappings, never the
+ * generic dma_get_sgtable() + dma_map_sgtable() path).  The device's
+ * memory-region makes the DMA core serve those allocations from the
+ * pool: from its CMA area (reusable pool) or from its declared coherent
+ * memory (no-map pool).
  *
  * The trap: with a CMA area, dma-direct falls back to the ordinary page
  * allocator when the area cannot satisfy a request
@@ -148,6 +150,7 @@ static const struct drm_gem_object_funcs wcfb_gem_funcs = {
 	.vmap = drm_gem_dma_object_vmap,
 	.mmap = drm_gem_dma_object_mmap,
 	.vm_ops = &drm_gem_dma_vm_ops,
+	.export = wcfb_bo_prime_export,	/* wcfb_prime.c */
 };
 
 /**

@@ -66,7 +66,10 @@ static void wcfb_cached_free(struct drm_gem_object *obj)
 		wcfb_engine_table_free(cbo->eng_tab);
 		drm_gem_shmem_put_pages(&cbo->base);
 	}
+	/* Attachments hold a reference on the object: there are none left. */
+	WARN_ON(!list_empty(&cbo->attachments));
 	mutex_destroy(&cbo->lock);
+	atomic_dec(&to_wcfb_device(obj->dev)->live_cached);
 	drm_gem_shmem_free(&cbo->base);
 }
 
@@ -80,6 +83,7 @@ static const struct drm_gem_object_funcs wcfb_cached_funcs = {
 	.vunmap = drm_gem_shmem_object_vunmap,
 	.mmap = drm_gem_shmem_object_mmap,
 	.vm_ops = &drm_gem_shmem_vm_ops,
+	.export = wcfb_cached_prime_export,	/* wcfb_prime.c */
 };
 
 /**
@@ -109,6 +113,7 @@ struct drm_gem_object *wcfb_cached_create_object(struct drm_device *drm,
 	if (!cbo)
 		return ERR_PTR(-ENOMEM);
 	mutex_init(&cbo->lock);
+	INIT_LIST_HEAD(&cbo->attachments);
 	cbo->cpu_owned = true;
 	cbo->base.map_wc = false;	/* cacheable CPU mappings */
 	cbo->base.base.funcs = &wcfb_cached_funcs;
@@ -167,8 +172,11 @@ err_put_pages:
 	return ret;
 }
 
-/* CPU -> engine.  Caller holds cbo->lock. */
-static void wcfb_cached_to_device(struct wcfb_cached_bo *cbo)
+/**
+ * wcfb_cached_to_device - CPU -> engine hand-over of the engine's mapping
+ * @cbo: the buffer; caller holds cbo->lock
+ */
+void wcfb_cached_to_device(struct wcfb_cached_bo *cbo)
 {
 	if (!cbo->sgt || !cbo->cpu_owned)
 		return;
@@ -178,8 +186,11 @@ static void wcfb_cached_to_device(struct wcfb_cached_bo *cbo)
 	cbo->cpu_owned = false;
 }
 
-/* engine -> CPU.  Caller holds cbo->lock and waited for the engine. */
-static void wcfb_cached_to_cpu(struct wcfb_cached_bo *cbo)
+/**
+ * wcfb_cached_to_cpu - engine -> CPU hand-over of the engine's mapping
+ * @cbo: the buffer; caller holds cbo->lock and waited for the engine
+ */
+void wcfb_cached_to_cpu(struct wcfb_cached_bo *cbo)
 {
 	if (!cbo->sgt || cbo->cpu_owned)
 		return;
@@ -289,6 +300,11 @@ int wcfb_ioctl_gem_create_cached(struct drm_device *drm, void *data,
 		drm_gem_object_put(&shmem->base);
 		return -EINVAL;
 	}
+	/*
+	 * Counted here, not in wcfb_cached_create_object(): the shmem
+	 * helper's error paths kfree() the object without the free hook.
+	 */
+	atomic_inc(&wcfb->live_cached);
 
 	size = shmem->base.size;
 	ret = drm_gem_handle_create(file, &shmem->base, &args->handle);

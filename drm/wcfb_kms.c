@@ -205,7 +205,9 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 {
 	const struct drm_format_info *info;
 	struct drm_framebuffer *fb;
+	struct drm_gem_object *obj;
 	enum wcfb_verdict v;
+	const char *why;
 
 	/*
 	 * Modifiers.  drm_internal_framebuffer_create() checks only that a
@@ -246,6 +248,23 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 			    cmd->pitches[0], cmd->width, &cmd->pixel_format,
 			    wcfb_verdict_str(v));
 		return ERR_PTR(-EINVAL);
+	}
+
+	/*
+	 * Which memory may be scanned out is decided here, at AddFB2, not at
+	 * commit: pool buffers, and imports that are contiguous and inside
+	 * the pool (wcfb_prime.c).  Cached buffers never.
+	 */
+	obj = drm_gem_object_lookup(file, cmd->handles[0]);
+	if (obj) {
+		bool ok = wcfb_gem_can_scanout(obj, &why);
+
+		drm_gem_object_put(obj);
+		if (!ok) {
+			drm_dbg_kms(drm, "AddFB2: handle %u cannot be scanned out: %s\n",
+				    cmd->handles[0], why);
+			return ERR_PTR(-EINVAL);
+		}
 	}
 
 	/*
