@@ -40,7 +40,8 @@ ALDFLAGS := -L$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
 	-L$(ARM64_ROOT)/lib/aarch64-linux-gnu \
 	-Wl,-rpath-link,$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
 	-Wl,-rpath-link,$(ARM64_ROOT)/lib/aarch64-linux-gnu
-CLIENTS := $(UBUILD)/wcfb-kmstest $(UBUILD)/wcfb-blittest $(UBUILD)/wcfb-fuzz
+CLIENTS := $(UBUILD)/wcfb-kmstest $(UBUILD)/wcfb-blittest $(UBUILD)/wcfb-primetest \
+	$(UBUILD)/wcfb-screenshot $(UBUILD)/wcfb-fuzz
 CLIENT_COMMON := userspace/wcfb_client.c
 userspace: $(CLIENTS)
 $(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
@@ -53,6 +54,14 @@ $(UBUILD)/wcfb-blittest: userspace/wcfb-blittest.c $(CLIENT_COMMON) $(wildcard u
 $(UBUILD)/wcfb-fuzz: tests/fuzz/wcfb-fuzz.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+
+$(UBUILD)/wcfb-primetest: userspace/wcfb-primetest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+# libpng16 pulls in libz.so.1 itself (the arm64 root has no libz.so to -lz).
+$(UBUILD)/wcfb-screenshot: userspace/wcfb-screenshot.c
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(ALDFLAGS) -ldrm -lpng16
 
 # ---------------------------------------------------------- host tools
 HBUILD := tests/tools/build

@@ -9,6 +9,7 @@
  *   wcfb-imgcheck golden FILE [MAXDIFF SHARE]  ...
  *   wcfb-imgcheck distinct MIN         ...
  *   wcfb-imgcheck dominant RRGGBB SHARE ...
+ *   wcfb-imgcheck rgbhash HEX          ...
  *
  * pattern/solid/golden compare pixel-exactly (golden: a channel may differ
  * by up to MAXDIFF on at most SHARE of the pixels).  On a mismatch the
@@ -21,6 +22,11 @@
  * distinct: the screen holds at least MIN different colours (a rendered 3D
  * scene does; the console's two colours do not).  dominant: at least SHARE
  * (0..1) of the pixels are RRGGBB (a compositor's background).
+ *
+ * rgbhash: FNV-1a 64 over the capture's RGB rows (width * 3 bytes per
+ * row, R G B, top to bottom) equals HEX; the hash userspace/wcfb-
+ * screenshot.c prints for the PNG it wrote in the guest, so the two
+ * captures are compared pixel-exactly without moving files.
  *
  * golden FILE is read relative to the working directory; with
  * WCFB_UPDATE_GOLDEN=1 in the environment a missing or different golden is
@@ -256,6 +262,28 @@ refresh:
 	return 0;
 }
 
+static int check_rgbhash(const struct img *cap, const char *hex)
+{
+	uint64_t h = 0xcbf29ce484222325ull, want;
+	size_t i;
+	int s;
+	char *end;
+
+	want = strtoull(hex, &end, 16);
+	if (!*hex || *end) {
+		fprintf(stderr, "bad hash '%s'\n", hex);
+		return 2;
+	}
+	for (i = 0; i < (size_t)cap->w * cap->h; i++)
+		for (s = 16; s >= 0; s -= 8) {
+			h ^= cap->px[i] >> s & 0xff;
+			h *= 0x100000001b3ull;
+		}
+	printf("rgbhash %016llx over %ux%u, want %016llx\n",
+	       (unsigned long long)h, cap->w, cap->h, (unsigned long long)want);
+	return h == want ? 0 : 1;
+}
+
 static uint32_t arg_u32(const char *s)
 {
 	char *end;
@@ -323,6 +351,8 @@ int main(int argc, char **argv)
 		return check_distinct(&cap, arg_u32(pos[1]));
 	if (!strcmp(pos[0], "dominant") && npos == 3)
 		return check_dominant(&cap, strtoul(pos[1], NULL, 16), atof(pos[2]));
+	if (!strcmp(pos[0], "rgbhash") && npos == 2)
+		return check_rgbhash(&cap, pos[1]);
 	fprintf(stderr, "unknown check '%s' or wrong argument count\n", pos[0]);
 	return 2;
 }

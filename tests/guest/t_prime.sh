@@ -1,0 +1,30 @@
+# timeout: 180
+# PRIME both ways (wcfb-primetest), in every pool layout and under
+# swiotlb=force: a scanout buffer written through its dma-buf mmap shows
+# on screen and vgem (another device) imports and reads it; a cached
+# buffer written through its dma-buf mmap between DMA_BUF_IOCTL_SYNC
+# START/END is blitted exactly, and the engine's writes are read back
+# after SYNC START|READ; a vgem buffer filled by the CPU is imported,
+# blitted into a scanout buffer and flipped (capture = pattern); the
+# engine writes an imported vgem buffer and the CPU reads it after SYNC;
+# a vgem import or a cached buffer as a framebuffer is refused (EINVAL).
+# Afterwards every count in debugfs (pool, prime) is back to baseline.
+modload vgem || { echo "cannot load vgem"; exit 1; }
+counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
+base=$(counts)
+rc=0
+wcfb-primetest wcexport 31 || rc=1
+wcfb-primetest cached 5 || rc=1
+wcfb-primetest vgemsrc 41 || rc=1
+wcfb-primetest vgemdst 9 || rc=1
+# The refusal says why (drm_dbg_kms: drm.debug bit 0x4).
+dbg=$(cat /sys/module/drm/parameters/debug)
+echo 0xc > /sys/module/drm/parameters/debug
+dmesg -c > /dev/null
+wcfb-primetest vgemfb || rc=1
+echo "$dbg" > /sys/module/drm/parameters/debug
+dmesg | grep "cannot be scanned out: " || { echo "no log line for the refusal"; rc=1; }
+now=$(counts)
+[ "$now" = "$base" ] || { echo "counts not back to baseline:"; echo "$base"; echo "--"; echo "$now"; rc=1; }
+rmmod vgem
+exit $rc

@@ -1,0 +1,60 @@
+# timeout: 180
+# Lifetimes: (1) handles and dma-buf fds (vgem import, cached export)
+# closed while the slowed-down engine still uses them; (2) kill -9 of a
+# client in the middle of a stream of blits on an import and an export;
+# (3) rmmod wcfb while another process holds an exported dma-buf fd: the
+# dma-buf pins the module, rmmod fails, and succeeds once the fd is
+# closed.  After each, the pool and prime counts in debugfs are back to
+# baseline, and the kernel complained about nothing.
+modload vgem || { echo "cannot load vgem"; exit 1; }
+counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
+# Objects are freed by the engine's cleanup worker once the jobs finish.
+settle() {
+	local i
+	for i in $(seq 50); do
+		[ "$(counts)" = "$base" ] && return 0
+		sleep 0.2
+	done
+	echo "$1: counts not back to baseline:"; echo "$base"; echo "--"; counts
+	return 1
+}
+base=$(counts)
+dmesg -c > /dev/null
+
+wcfb-primetest inflight || exit 1
+settle inflight || exit 1
+echo "in-flight close: back to baseline"
+
+wcfb-primetest batch > /tmp/batch.log &
+pid=$!
+sleep 1.5
+grep -q batching /tmp/batch.log || { echo "batch client did not start"; cat /tmp/batch.log; exit 1; }
+kill -9 $pid
+wait $pid 2>/dev/null
+settle "kill -9" || exit 1
+echo "kill -9 mid-batch: back to baseline"
+
+rm -f /tmp/hold.fifo
+mkfifo /tmp/hold.fifo
+wcfb-primetest hold < /tmp/hold.fifo > /tmp/hold.log &
+pid=$!
+exec 3> /tmp/hold.fifo
+for i in $(seq 50); do grep -q holding /tmp/hold.log && break; sleep 0.1; done
+grep -q holding /tmp/hold.log || { echo "hold client did not start"; exit 1; }
+grep -q "^exports_wc 1$" $DRI_DEBUG/prime || { echo "no live export"; cat $DRI_DEBUG/prime; exit 1; }
+echo "wcfb refcount with the fd held: $(cat /sys/module/wcfb/refcnt)"
+if err=$(rmmod wcfb 2>&1); then
+	echo "rmmod succeeded while a dma-buf was held"; exit 1
+fi
+echo "rmmod refused while the fd is held: $err"
+[ -d /sys/module/wcfb ] || { echo "module gone"; exit 1; }
+exec 3>&-
+wait $pid
+rmmod wcfb || { echo "rmmod failed after the fd was closed"; exit 1; }
+insmod $MODDIR/wcfb.ko || exit 1
+now=$(grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime)
+[ "$now" = "$base" ] || { echo "after reload: $now"; exit 1; }
+echo "rmmod after close, reload: back to baseline"
+rmmod vgem
+if dmesg | grep -iE "warn|bug|leak|oops"; then echo "kernel complained"; exit 1; fi
+exit 0

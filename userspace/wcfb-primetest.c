@@ -1,0 +1,648 @@
+// SPDX-License-Identifier: MIT
+/*
+ * wcfb-primetest: the libdrm client behind wcfb's PRIME (dma-buf) tests.
+ *
+ *   wcfb-primetest wcexport SEED   scanout buffer exported: the pattern
+ *                                  written through the dma-buf mmap is on
+ *                                  screen; vgem imports it and reads it
+ *   wcfb-primetest cached SEED     cached buffer exported: CPU writes
+ *                                  through the dma-buf mmap (SYNC bracketed)
+ *                                  are blitted exactly; engine writes are
+ *                                  read back after SYNC START|READ
+ *   wcfb-primetest vgemsrc SEED    vgem buffer filled by the CPU, imported,
+ *                                  blitted to a scanout buffer, flipped
+ *   wcfb-primetest vgemdst SEED    the engine writes an imported vgem
+ *                                  buffer, the CPU reads it after SYNC
+ *   wcfb-primetest vgemfb          AddFB2 on an imported vgem buffer: EINVAL
+ *   wcfb-primetest screens SEED    pattern XRGB8888 1024x768 and RGB888
+ *                                  800x600: wcfb-screenshot agrees with the
+ *                                  host's capture (rgbhash)
+ *   wcfb-primetest inflight        handles and dma-buf fds closed while the
+ *                                  engine (slowed down) still uses them
+ *   wcfb-primetest batch           blits forever (to be killed mid-batch)
+ *   wcfb-primetest hold            export a buffer, close the DRM fd, hold
+ *                                  the dma-buf fd until stdin closes
+ *
+ * vgem (another /dev/dri/cardN, found by its driver name) must be loaded.
+ * Prints "ok - ..." / "not ok - ..." lines; exits non-zero on failure.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <drm_fourcc.h>
+#include <linux/dma-buf.h>
+
+#include "drm/wcfb_drm.h"
+#include "wcfb_client.h"
+#include "wcfb_pattern.h"
+
+static int xioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do
+		ret = ioctl(fd, req, arg);
+	while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret ? -errno : 0;
+}
+
+static int dmabuf_sync(int dfd, uint64_t flags)
+{
+	struct dma_buf_sync s = { .flags = flags };
+
+	return xioctl(dfd, DMA_BUF_IOCTL_SYNC, &s);
+}
+
+/* A buffer on some DRM device: handle, layout, optional mapping. */
+struct pbuf {
+	int fd;
+	uint32_t handle, pitch, w, h;
+	uint64_t size;
+	uint8_t *map;
+};
+
+static int open_card(void)
+{
+	int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		printf("# cannot open card0: %s\n", strerror(errno));
+	return fd;
+}
+
+/* The vgem device: the card whose driver is called "vgem". */
+static int open_vgem(void)
+{
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 16; i++) {
+		drmVersionPtr v;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		if (v && !strcmp(v->name, "vgem")) {
+			drmFreeVersion(v);
+			return fd;
+		}
+		drmFreeVersion(v);
+		close(fd);
+	}
+	printf("# no vgem device (modload vgem?)\n");
+	return -1;
+}
+
+/* Dumb buffer (wcfb: WC scanout memory; vgem: shmem), mapped. */
+static int dumb(int fd, struct pbuf *b, uint32_t w, uint32_t h, uint32_t bpp)
+{
+	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = bpp };
+	struct drm_mode_map_dumb m = { 0 };
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
+	if (ret)
+		return ret;
+	*b = (struct pbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
+			    .w = w, .h = h, .size = c.size };
+	m.handle = c.handle;
+	ret = xioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
+	if (ret)
+		return ret;
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
+	if (b->map == MAP_FAILED) {
+		b->map = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+static int cached(int fd, struct pbuf *b, uint32_t w, uint32_t h)
+{
+	struct drm_wcfb_gem_create_cached c = { .width = w, .height = h, .bpp = 32 };
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+	if (ret)
+		return ret;
+	*b = (struct pbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
+			    .w = w, .h = h, .size = c.size };
+	return 0;
+}
+
+static void pfree(struct pbuf *b)
+{
+	if (b->map)
+		munmap(b->map, b->size);
+	if (b->handle)
+		drmCloseBufferHandle(b->fd, b->handle);
+	memset(b, 0, sizeof(*b));
+}
+
+/* Export @b; the dma-buf fd or -errno. */
+static int export(struct pbuf *b)
+{
+	int dfd;
+
+	if (drmPrimeHandleToFD(b->fd, b->handle, DRM_CLOEXEC | DRM_RDWR, &dfd))
+		return -errno;
+	return dfd;
+}
+
+static void put_pattern(uint8_t *map, uint32_t pitch, uint32_t w, uint32_t h,
+			uint32_t seed)
+{
+	uint32_t x, y;
+
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++)
+			((uint32_t *)(map + (size_t)y * pitch))[x] =
+				0xff000000u | wcfb_pattern_rgb(seed, x, y);
+}
+
+/* Number of pixels in @map differing from pattern @seed (XRGB, X ignored). */
+static size_t diff_pattern(const uint8_t *map, uint32_t pitch, uint32_t w,
+			   uint32_t h, uint32_t seed)
+{
+	size_t bad = 0;
+	uint32_t x, y;
+
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++)
+			bad += (((const uint32_t *)(map + (size_t)y * pitch))[x] &
+				 0xffffff) != wcfb_pattern_rgb(seed, x, y);
+	return bad;
+}
+
+static int copy(int fd, uint32_t dh, uint32_t dpitch, uint32_t sh,
+		uint32_t spitch, uint32_t w, uint32_t h)
+{
+	struct drm_wcfb_blit_op op = { .op = WCFB_BLIT_OP_COPY, .width = w, .height = h,
+		.dst = { .handle = dh, .format = DRM_FORMAT_XRGB8888, .pitch = dpitch },
+		.src = { .handle = sh, .format = DRM_FORMAT_XRGB8888, .pitch = spitch } };
+	struct drm_wcfb_blit b = { .ops = (uintptr_t)&op, .op_count = 1 };
+
+	return xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+}
+
+static int cpu_prep(int fd, uint32_t handle, uint32_t op)
+{
+	struct drm_wcfb_gem_cpu_prep p = { .handle = handle, .op = op,
+					   .timeout_ns = 5000000000ll };
+
+	return xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+}
+
+static int add_fb(int fd, struct pbuf *b, uint32_t fourcc, uint32_t *fb_id)
+{
+	uint32_t handles[4] = { b->handle }, pitches[4] = { b->pitch }, off[4] = { 0 };
+
+	return drmModeAddFB2(fd, b->w, b->h, fourcc, handles, pitches, off, fb_id, 0) ?
+	       -errno : 0;
+}
+
+/* Show scanout buffer @b on the whole screen (its size must be a mode). */
+static int show(struct wcfb_pipe *p, struct pbuf *b, uint32_t fourcc,
+		uint32_t *fb_id)
+{
+	const drmModeModeInfo *m = wcfb_find_mode(p, b->w, b->h);
+	int ret;
+
+	if (!m)
+		return -EINVAL;
+	ret = add_fb(p->fd, b, fourcc, fb_id);
+	return ret ? ret : wcfb_commit(p, m, *fb_id, b->w, b->h, 0);
+}
+
+/* --- scanout buffer export ------------------------------------------------ */
+static int cmd_wcexport(uint32_t seed)
+{
+	const uint32_t w = 1024, h = 768;
+	struct pbuf b, vb = { 0 };
+	struct wcfb_pipe p;
+	uint32_t fb_id = 0, self;
+	uint8_t *dmap, *vmap;
+	int dfd, vfd, ret;
+
+	if (wcfb_open_pipe(&p) || dumb(p.fd, &b, w, h, 32))
+		return 1;
+	memset(b.map, 0, b.size);
+	dfd = export(&b);
+	wcfb_ok(dfd >= 0, "wc: export (%s)", dfd < 0 ? strerror(-dfd) : "ok");
+	if (dfd < 0)
+		return 1;
+	dmap = mmap(NULL, b.size, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
+	wcfb_ok(dmap != MAP_FAILED, "wc: mmap of the dma-buf");
+	if (dmap == MAP_FAILED)
+		return 1;
+	ret = dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	put_pattern(dmap, b.pitch, w, h, seed);
+	ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+	wcfb_ok(!ret, "wc: DMA_BUF_IOCTL_SYNC (%s)", strerror(-ret));
+	wcfb_ok(diff_pattern(b.map, b.pitch, w, h, seed) == 0,
+		"wc: the DRM mapping sees the dma-buf mapping's writes");
+
+	/* Our own dma-buf comes back as the same object. */
+	ret = drmPrimeFDToHandle(p.fd, dfd, &self) ? -errno : 0;
+	wcfb_ok(!ret && self == b.handle, "wc: self-import gives the same handle (%u, %u)",
+		self, b.handle);
+
+	ret = show(&p, &b, DRM_FORMAT_XRGB8888, &fb_id);
+	wcfb_ok(!ret, "wc: on screen (%s)", strerror(-ret));
+	wcfb_ok(!wcfb_shot("prime_wc", "pattern %u %u %u", seed, w, h),
+		"wc: the capture shows what was written through the dma-buf");
+
+	/* Another device imports it: map_dma_buf with dma_map_resource. */
+	vfd = open_vgem();
+	if (vfd >= 0) {
+		struct drm_mode_map_dumb m = { 0 };
+
+		ret = drmPrimeFDToHandle(vfd, dfd, &vb.handle) ? -errno : 0;
+		wcfb_ok(!ret, "wc: vgem imports the dma-buf (%s)", strerror(-ret));
+		vb.fd = vfd;
+		m.handle = vb.handle;
+		ret = ret ? ret : xioctl(vfd, DRM_IOCTL_MODE_MAP_DUMB, &m);
+		vmap = ret ? MAP_FAILED : mmap(NULL, b.size, PROT_READ, MAP_SHARED, vfd, m.offset);
+		wcfb_ok(vmap != MAP_FAILED && diff_pattern(vmap, b.pitch, w, h, seed) == 0,
+			"wc: vgem's mapping of the import reads the pattern");
+		if (vmap != MAP_FAILED)
+			munmap(vmap, b.size);
+		pfree(&vb);
+		close(vfd);
+	} else {
+		wcfb_ok(0, "wc: vgem device");
+	}
+
+	wcfb_disable(&p);
+	drmModeRmFB(p.fd, fb_id);
+	munmap(dmap, b.size);
+	close(dfd);
+	pfree(&b);
+	wcfb_close_pipe(&p);
+	return 0;
+}
+
+/* --- cached buffer export ------------------------------------------------- */
+static int cmd_cached(uint32_t seed)
+{
+	const uint32_t w = 256, h = 256;
+	struct pbuf c, d;
+	uint8_t *dmap;
+	int fd = open_card(), dfd, ret, round;
+	size_t bad;
+
+	if (fd < 0 || cached(fd, &c, w, h) || dumb(fd, &d, w, h, 32))
+		return 1;
+	dfd = export(&c);
+	wcfb_ok(dfd >= 0, "cached: export (%s)", dfd < 0 ? strerror(-dfd) : "ok");
+	if (dfd < 0)
+		return 1;
+	dmap = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
+	wcfb_ok(dmap != MAP_FAILED, "cached: mmap of the dma-buf");
+	if (dmap == MAP_FAILED)
+		return 1;
+	/*
+	 * Rounds: the first blit maps the buffer for the engine; later CPU
+	 * writes must reach the engine through SYNC END (under swiotlb=force
+	 * through the bounce buffer).
+	 */
+	for (round = 0; round < 3; round++) {
+		ret = dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
+		put_pattern(dmap, c.pitch, w, h, seed + round);
+		ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
+		ret = ret ? ret : copy(fd, d.handle, d.pitch, c.handle, c.pitch, w, h);
+		ret = ret ? ret : cpu_prep(fd, d.handle, WCFB_PREP_READ);
+		bad = ret ? 0 : diff_pattern(d.map, d.pitch, w, h, seed + round);
+		wcfb_ok(!ret && !bad, "cached: round %d: CPU writes via the dma-buf blitted exactly (%s, %zu bad)",
+			round, strerror(-ret), bad);
+	}
+	/* The engine writes the cached buffer; SYNC START|READ shows it. */
+	put_pattern(d.map, d.pitch, w, h, seed + 7);
+	ret = copy(fd, c.handle, c.pitch, d.handle, d.pitch, w, h);
+	ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+	bad = ret ? 0 : diff_pattern(dmap, c.pitch, w, h, seed + 7);
+	ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+	wcfb_ok(!ret && !bad, "cached: engine writes read through the dma-buf after SYNC (%s, %zu bad)",
+		strerror(-ret), bad);
+
+	munmap(dmap, c.size);
+	close(dfd);
+	pfree(&c);
+	pfree(&d);
+	close(fd);
+	return 0;
+}
+
+/* --- vgem imports --------------------------------------------------------- */
+/* A vgem buffer, its dma-buf and its wcfb handle. */
+static int vgem_import(int fd, int vfd, struct pbuf *vb, uint32_t w, uint32_t h,
+		       int *dfd, uint32_t *handle)
+{
+	int ret = dumb(vfd, vb, w, h, 32);
+
+	if (ret)
+		return ret;
+	*dfd = export(vb);
+	if (*dfd < 0)
+		return *dfd;
+	return drmPrimeFDToHandle(fd, *dfd, handle) ? -errno : 0;
+}
+
+static int cmd_vgemsrc(uint32_t seed)
+{
+	const uint32_t w = 1024, h = 768;
+	struct pbuf vb, fb;
+	struct wcfb_pipe p;
+	uint32_t ih = 0, fb_id = 0;
+	int vfd = open_vgem(), dfd = -1, ret;
+
+	if (vfd < 0 || wcfb_open_pipe(&p) || dumb(p.fd, &fb, w, h, 32))
+		return 1;
+	memset(fb.map, 0, fb.size);
+	ret = vgem_import(p.fd, vfd, &vb, w, h, &dfd, &ih);
+	wcfb_ok(!ret, "vgemsrc: vgem buffer imported into wcfb (%s)", strerror(-ret));
+	if (ret)
+		return 1;
+	/* The CPU fills the vgem buffer through vgem's own mapping. */
+	ret = dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	put_pattern(vb.map, vb.pitch, w, h, seed);
+	ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+	ret = ret ? ret : copy(p.fd, fb.handle, fb.pitch, ih, vb.pitch, w, h);
+	wcfb_ok(!ret, "vgemsrc: blit from the import (%s)", strerror(-ret));
+	/* No wait: the flip waits for the blit's fence. */
+	ret = show(&p, &fb, DRM_FORMAT_XRGB8888, &fb_id);
+	wcfb_ok(!ret, "vgemsrc: flip (%s)", strerror(-ret));
+	wcfb_ok(!wcfb_shot("prime_vgemsrc", "pattern %u %u %u", seed, w, h),
+		"vgemsrc: the capture shows the vgem buffer's pattern");
+	wcfb_disable(&p);
+	drmModeRmFB(p.fd, fb_id);
+	drmCloseBufferHandle(p.fd, ih);
+	close(dfd);
+	pfree(&vb);
+	pfree(&fb);
+	close(vfd);
+	wcfb_close_pipe(&p);
+	return 0;
+}
+
+static int cmd_vgemdst(uint32_t seed)
+{
+	const uint32_t w = 640, h = 480;
+	struct pbuf vb, src;
+	uint32_t ih = 0;
+	int fd = open_card(), vfd = open_vgem(), dfd = -1, ret, round;
+	size_t bad;
+
+	if (fd < 0 || vfd < 0 || dumb(fd, &src, w, h, 32))
+		return 1;
+	ret = vgem_import(fd, vfd, &vb, w, h, &dfd, &ih);
+	wcfb_ok(!ret, "vgemdst: vgem buffer imported into wcfb (%s)", strerror(-ret));
+	if (ret)
+		return 1;
+	for (round = 0; round < 2; round++) {
+		/* The CPU dirties the vgem buffer: the blit must overwrite it all. */
+		ret = dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+		memset(vb.map, 0x5a + round, vb.size);
+		ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+		put_pattern(src.map, src.pitch, w, h, seed + round);
+		ret = ret ? ret : copy(fd, ih, vb.pitch, src.handle, src.pitch, w, h);
+		wcfb_ok(!ret, "vgemdst: round %d: blit into the import (%s)", round,
+			strerror(-ret));
+		/* SYNC START waits for the blit's fence in vgem's reservation. */
+		ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
+		bad = ret ? 0 : diff_pattern(vb.map, vb.pitch, w, h, seed + round);
+		ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
+		wcfb_ok(!ret && !bad, "vgemdst: round %d: the CPU reads the engine's pixels (%s, %zu bad)",
+			round, strerror(-ret), bad);
+	}
+	drmCloseBufferHandle(fd, ih);
+	close(dfd);
+	pfree(&vb);
+	pfree(&src);
+	close(vfd);
+	close(fd);
+	return 0;
+}
+
+static int cmd_vgemfb(void)
+{
+	struct pbuf vb, c;
+	uint32_t ih = 0, fb_id = 0;
+	int fd = open_card(), vfd = open_vgem(), dfd = -1, ret;
+
+	if (fd < 0 || vfd < 0)
+		return 1;
+	ret = vgem_import(fd, vfd, &vb, 1024, 768, &dfd, &ih);
+	wcfb_ok(!ret, "vgemfb: imported (%s)", strerror(-ret));
+	if (ret)
+		return 1;
+	vb.fd = fd;
+	vb.handle = ih;
+	ret = add_fb(fd, &vb, DRM_FORMAT_XRGB8888, &fb_id);
+	wcfb_ok(ret == -EINVAL, "vgemfb: AddFB2 on a vgem import -> %s (want EINVAL)",
+		strerror(-ret));
+	if (!ret)
+		drmModeRmFB(fd, fb_id);
+	/* Cached buffers are not scanout memory either. */
+	ret = cached(fd, &c, 1024, 768);
+	ret = ret ? ret : add_fb(fd, &c, DRM_FORMAT_XRGB8888, &fb_id);
+	wcfb_ok(ret == -EINVAL, "vgemfb: AddFB2 on a cached buffer -> %s (want EINVAL)",
+		strerror(-ret));
+	if (!ret)
+		drmModeRmFB(fd, fb_id);
+	pfree(&c);
+	drmCloseBufferHandle(fd, ih);
+	close(dfd);
+	vb.fd = vfd;
+	vb.handle = 0;
+	munmap(vb.map, vb.size);
+	close(vfd);
+	close(fd);
+	return 0;
+}
+
+/* --- in-guest screenshots vs the host's capture --------------------------- */
+/* Run wcfb-screenshot; its hash goes to @hash.  0 on success. */
+static int screenshot(const char *png, char *hash, size_t len)
+{
+	char cmd[256], line[256];
+	FILE *f;
+	int ok = 0;
+
+	snprintf(cmd, sizeof(cmd), "wcfb-screenshot %s", png);
+	f = popen(cmd, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		printf("# %s", line);
+		if (sscanf(line, "rgbhash %63s", hash) == 1)
+			ok = 1;
+	}
+	if (pclose(f) != 0)
+		ok = 0;
+	(void)len;
+	return ok ? 0 : -1;
+}
+
+static int cmd_screens(uint32_t seed)
+{
+	static const struct { uint32_t w, h, fourcc, bpp; const char *name; } s[] = {
+		{ 1024, 768, DRM_FORMAT_XRGB8888, 32, "shot_xr24" },
+		{ 800, 600, DRM_FORMAT_RGB888, 24, "shot_rg24" },
+	};
+	struct wcfb_pipe p;
+	unsigned int i;
+
+	if (wcfb_open_pipe(&p))
+		return 1;
+	for (i = 0; i < 2; i++) {
+		struct wcfb_buf b;
+		char hash[64] = "", png[64];
+		int ret;
+
+		ret = wcfb_buf_create(&p, &b, s[i].w, s[i].h, s[i].fourcc);
+		if (ret) {
+			wcfb_ok(0, "%s: buffer (%s)", s[i].name, strerror(-ret));
+			continue;
+		}
+		wcfb_buf_fill_pattern(&b, seed + i);
+		ret = wcfb_commit(&p, wcfb_find_mode(&p, s[i].w, s[i].h), b.fb_id,
+				  s[i].w, s[i].h, 0);
+		wcfb_ok(!ret, "%s: on screen (%s)", s[i].name, strerror(-ret));
+		snprintf(png, sizeof(png), "/tmp/%s.png", s[i].name);
+		ret = screenshot(png, hash, sizeof(hash));
+		wcfb_ok(!ret, "%s: wcfb-screenshot", s[i].name);
+		wcfb_ok(!ret && !wcfb_shot(s[i].name, "rgbhash %s", hash),
+			"%s: the in-guest screenshot is the host's capture", s[i].name);
+		wcfb_ok(!wcfb_shot(s[i].name, "pattern %u %u %u", seed + i, s[i].w, s[i].h),
+			"%s: and the pattern drawn", s[i].name);
+		wcfb_buf_destroy(&p, &b);
+	}
+	wcfb_disable(&p);
+	wcfb_close_pipe(&p);
+	return 0;
+}
+
+/* --- lifetimes ------------------------------------------------------------ */
+/*
+ * With the engine slowed down, blits on an imported vgem buffer and on an
+ * exported cached buffer are queued, then every handle and dma-buf fd is
+ * closed at once: the jobs keep what they use.  The caller checks the
+ * debugfs counts afterwards.
+ */
+static int cmd_inflight(void)
+{
+	const uint32_t w = 512, h = 512;
+	struct pbuf vb, c, d;
+	uint32_t ih = 0;
+	char ans[128];
+	int fd = open_card(), vfd = open_vgem(), dfd = -1, cfd, ret, i;
+
+	if (fd < 0 || vfd < 0 || cached(fd, &c, w, h) || dumb(fd, &d, w, h, 32))
+		return 1;
+	ret = vgem_import(fd, vfd, &vb, w, h, &dfd, &ih);
+	cfd = export(&c);
+	wcfb_ok(!ret && cfd >= 0, "inflight: import + export");
+	if (ret || cfd < 0)
+		return 1;
+	wcfb_engine_ctl("delay 300", ans, sizeof(ans));
+	for (i = 0; i < 3 && !ret; i++) {
+		ret = copy(fd, ih, vb.pitch, d.handle, d.pitch, w, h);
+		ret = ret ? ret : copy(fd, c.handle, c.pitch, ih, vb.pitch, w, h);
+	}
+	wcfb_ok(!ret, "inflight: 6 blits queued (%s)", strerror(-ret));
+	/* Everything goes while the engine still works on it. */
+	drmCloseBufferHandle(fd, ih);
+	close(dfd);
+	close(cfd);
+	pfree(&vb);
+	pfree(&c);
+	pfree(&d);
+	close(vfd);
+	close(fd);
+	wcfb_engine_ctl("delay 0", ans, sizeof(ans));
+	return 0;
+}
+
+static int cmd_batch(void)
+{
+	const uint32_t w = 512, h = 512;
+	struct pbuf vb, c;
+	uint32_t ih = 0;
+	int fd = open_card(), vfd = open_vgem(), dfd = -1, cfd;
+
+	if (fd < 0 || vfd < 0 || cached(fd, &c, w, h) ||
+	    vgem_import(fd, vfd, &vb, w, h, &dfd, &ih))
+		return 1;
+	cfd = export(&c);
+	printf("batching\n");
+	for (;;)
+		if (copy(fd, c.handle, c.pitch, ih, vb.pitch, w, h) ||
+		    copy(fd, ih, vb.pitch, c.handle, c.pitch, w, h))
+			return 1;
+	close(cfd);
+	return 0;
+}
+
+static int cmd_hold(void)
+{
+	struct pbuf b;
+	char c;
+	int fd = open_card(), dfd;
+
+	if (fd < 0 || dumb(fd, &b, 256, 256, 32))
+		return 1;
+	dfd = export(&b);
+	if (dfd < 0)
+		return 1;
+	/* Only the dma-buf is left: the DRM file and handle are gone. */
+	pfree(&b);
+	close(fd);
+	printf("holding\n");
+	while (read(0, &c, 1) > 0)
+		;
+	close(dfd);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : "";
+	uint32_t seed = argc > 2 ? strtoul(argv[2], NULL, 0) : 1;
+	int ret = 2;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(cmd, "wcexport"))
+		ret = cmd_wcexport(seed);
+	else if (!strcmp(cmd, "cached"))
+		ret = cmd_cached(seed);
+	else if (!strcmp(cmd, "vgemsrc"))
+		ret = cmd_vgemsrc(seed);
+	else if (!strcmp(cmd, "vgemdst"))
+		ret = cmd_vgemdst(seed);
+	else if (!strcmp(cmd, "vgemfb"))
+		ret = cmd_vgemfb();
+	else if (!strcmp(cmd, "screens"))
+		ret = cmd_screens(seed);
+	else if (!strcmp(cmd, "inflight"))
+		ret = cmd_inflight();
+	else if (!strcmp(cmd, "batch"))
+		ret = cmd_batch();
+	else if (!strcmp(cmd, "hold"))
+		ret = cmd_hold();
+	else
+		fprintf(stderr, "usage: see the top of wcfb-primetest.c\n");
+	return ret ? ret : wcfb_failures ? 1 : 0;
+}
