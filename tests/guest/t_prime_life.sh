@@ -41,7 +41,8 @@ pid=$!
 exec 3> /tmp/hold.fifo
 for i in $(seq 50); do grep -q holding /tmp/hold.log && break; sleep 0.1; done
 grep -q holding /tmp/hold.log || { echo "hold client did not start"; exit 1; }
-grep -q "^exports_wc 1$" $DRI_DEBUG/prime || { echo "no live export"; cat $DRI_DEBUG/prime; exit 1; }
+exp0=$(echo "$base" | sed -n 's/^exports_wc //p')
+grep -q "^exports_wc $((exp0 + 1))$" $DRI_DEBUG/prime || { echo "no live export"; cat $DRI_DEBUG/prime; exit 1; }
 echo "wcfb refcount with the fd held: $(cat /sys/module/wcfb/refcnt)"
 if err=$(rmmod wcfb 2>&1); then
 	echo "rmmod succeeded while a dma-buf was held"; exit 1
