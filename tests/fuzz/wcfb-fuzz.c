@@ -24,6 +24,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,12 @@
 #include "../../userspace/wcfb_client.h"
 
 static uint64_t rng_state;
+static int fd;
+
+static int xioctl(unsigned long req, void *arg)
+{
+	return ioctl(fd, req, arg) ? -errno : 0;
+}
 
 static uint64_t rnd(void)
 {
@@ -73,6 +80,71 @@ static uint32_t edge32(void)
 
 #define POOL 32
 static uint32_t handles[POOL], fbs[POOL], syncobjs[POOL];
+
+/* Buffers whose shape is known, to build requests that get deep. */
+struct fbuf {
+	uint32_t handle, width, height, pitch, bpp;
+};
+static struct fbuf bufs[POOL];
+static uint32_t nbufs;
+
+static void keep_buf(uint32_t handle, uint32_t w, uint32_t h, uint32_t pitch,
+		     uint32_t bpp)
+{
+	struct fbuf b = { handle, w, h, pitch, bpp };
+	uint32_t i;
+
+	/* Handles are reused after a close: one entry per handle. */
+	for (i = 0; i < nbufs; i++)
+		if (bufs[i].handle == handle) {
+			bufs[i] = b;
+			return;
+		}
+	if (nbufs < POOL)
+		bufs[nbufs++] = b;
+	else
+		bufs[rnd() % POOL] = b;
+}
+
+static void drop_buf(uint32_t handle)
+{
+	uint32_t i;
+
+	for (i = 0; i < nbufs; i++)
+		if (bufs[i].handle == handle) {
+			bufs[i] = bufs[--nbufs];
+			return;
+		}
+}
+
+/* The pipe (primary node only) and one mode blob per listed mode. */
+static struct wcfb_pipe pipe_ids;
+static int have_pipe;
+static uint32_t mode_blobs[16], mode_w[16], mode_h[16], mode_fb[16], nmodes;
+
+/* A framebuffer of mode M's size (made on demand, outside the fuzz pools
+ * so that random RMFBs rarely hit it). */
+static uint32_t fb_for_mode(uint32_t m)
+{
+	struct drm_mode_create_dumb cd = { .width = mode_w[m], .height = mode_h[m], .bpp = 32 };
+	uint32_t hs[4] = { 0 }, ps[4] = { 0 }, os[4] = { 0 };
+
+	if (mode_fb[m] && chance(95))
+		return mode_fb[m];
+	if (mode_fb[m])
+		drmModeRmFB(fd, mode_fb[m]);
+	mode_fb[m] = 0;
+	if (xioctl(DRM_IOCTL_MODE_CREATE_DUMB, &cd))
+		return 0;
+	hs[0] = cd.handle;
+	ps[0] = cd.pitch;
+	if (drmModeAddFB2(fd, cd.width, cd.height, DRM_FORMAT_XRGB8888, hs, ps, os,
+			  &mode_fb[m], 0))
+		mode_fb[m] = 0;
+	/* The framebuffer holds the object; the handle may go. */
+	drmCloseBufferHandle(fd, cd.handle);
+	return mode_fb[m];
+}
 static int prime_fds[POOL];
 static uint32_t nhandles, nfbs, nsyncobjs, nprime;
 static uint32_t obj_ids[64], prop_ids[256];
@@ -115,12 +187,6 @@ static const char *const names[C_NUM] = {
 };
 static uint64_t calls[C_NUM], fails[C_NUM];
 
-static int fd;
-
-static int xioctl(unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) ? -errno : 0;
-}
 
 static uint32_t random_format(void)
 {
@@ -143,6 +209,140 @@ static void fill_surface(struct drm_wcfb_blit_surface *s)
 	s->pad = chance(97) ? 0 : 1;
 }
 
+/* A whole-pipe commit of a framebuffer on a mode, with a field or two
+ * bent now and then; mostly TEST_ONLY, sometimes for real (also as a
+ * nonblocking page flip with an event, which the fuzzer drains). */
+static int good_commit(void)
+{
+	drmModeAtomicReqPtr req = drmModeAtomicAlloc();
+	uint32_t m = below(nmodes), fb, flags;
+	struct wcfb_pipe *p = &pipe_ids;
+	uint32_t w = mode_w[m], h = mode_h[m];
+	int r;
+
+	if (!req)
+		return -ENOMEM;
+	fb = chance(80) ? fb_for_mode(m) : pick(fbs, nfbs);
+	if (chance(10))
+		w = edge32();
+	if (chance(10))
+		h = edge32();
+	drmModeAtomicAddProperty(req, p->conn_id, p->conn_crtc_id,
+				 chance(95) ? p->crtc_id : edge32());
+	drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_mode_id,
+				 chance(95) ? mode_blobs[m] : edge32());
+	drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, chance(90));
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_fb_id, fb);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_id, p->crtc_id);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_x,
+				 chance(90) ? 0 : (uint64_t)edge32() << 16);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_y, 0);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_w, (uint64_t)w << 16);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_h, (uint64_t)h << 16);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_x, chance(95) ? 0 : edge32());
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_y, 0);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_w, w);
+	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_h, h);
+	flags = chance(70) ? DRM_MODE_ATOMIC_TEST_ONLY | DRM_MODE_ATOMIC_ALLOW_MODESET :
+		chance(50) ? DRM_MODE_ATOMIC_ALLOW_MODESET :
+		DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT;
+	r = drmModeAtomicCommit(fd, req, flags, NULL) ? -errno : 0;
+	drmModeAtomicFree(req);
+	if (!r && (flags & DRM_MODE_PAGE_FLIP_EVENT)) {
+		/* Drain the event (raw read: its user data is NULL) so the
+		 * event queue never fills. */
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		char ev[1024];
+
+		if (poll(&pfd, 1, 100) > 0 && read(fd, ev, sizeof(ev)) < 0)
+			r = -errno;
+	}
+	return r;
+}
+
+/* A known buffer of BPP bits per pixel (0: any), or NULL. */
+static const struct fbuf *buf_of(uint32_t bpp)
+{
+	uint32_t i, start = below(nbufs);
+
+	for (i = 0; i < nbufs; i++) {
+		const struct fbuf *b = &bufs[(start + i) % nbufs];
+
+		if (!bpp || b->bpp == bpp)
+			return b;
+	}
+	return NULL;
+}
+
+static uint32_t format_of(const struct fbuf *b, int alpha)
+{
+	return b->bpp == 32 ? (alpha ? DRM_FORMAT_ARGB8888 : DRM_FORMAT_XRGB8888) :
+	       b->bpp == 24 ? DRM_FORMAT_RGB888 : DRM_FORMAT_RGB565;
+}
+
+static void place(struct drm_wcfb_blit_surface *s, const struct fbuf *b,
+		  uint32_t format, uint32_t w, uint32_t h)
+{
+	memset(s, 0, sizeof(*s));
+	s->handle = b->handle;
+	s->format = format;
+	s->pitch = b->pitch;
+	s->x = below(b->width - w + 1);
+	s->y = below(b->height - h + 1);
+}
+
+/*
+ * A well-formed operation on known buffers: the op's format rules (COPY
+ * same format, BLEND ARGB8888 over a 32-bit dst, CONVERT 565 <-> 8888)
+ * and rectangles inside both buffers.  Returns 0 if none could be built.
+ */
+static int good_op(struct drm_wcfb_blit_op *o)
+{
+	const struct fbuf *d = buf_of(0), *src = NULL;
+	uint32_t op = 1 + below(4), sfmt = 0, dfmt;
+
+	if (!d)
+		return 0;
+	dfmt = format_of(d, chance(50));
+	if (op == WCFB_BLIT_OP_BLEND && d->bpp != 32)
+		op = WCFB_BLIT_OP_FILL;
+	switch (op) {
+	case WCFB_BLIT_OP_COPY:
+		src = buf_of(d->bpp);
+		sfmt = dfmt;
+		break;
+	case WCFB_BLIT_OP_BLEND:
+		src = buf_of(32);
+		sfmt = DRM_FORMAT_ARGB8888;
+		break;
+	case WCFB_BLIT_OP_CONVERT:
+		src = buf_of(d->bpp == 16 ? 32 : 16);
+		if (d->bpp == 24)
+			src = NULL;
+		sfmt = src ? format_of(src, 0) : 0;
+		break;
+	}
+	if (op != WCFB_BLIT_OP_FILL && !src)
+		op = WCFB_BLIT_OP_FILL;
+	memset(o, 0, sizeof(*o));
+	o->op = op;
+	o->width = 1 + below(d->width < 200 ? d->width : 200);
+	o->height = 1 + below(d->height < 200 ? d->height : 200);
+	if (src) {
+		if (o->width > src->width)
+			o->width = src->width;
+		if (o->height > src->height)
+			o->height = src->height;
+	}
+	/* FILL: a pixel of the dst format; other ops: 0 (the UAPI's rule). */
+	o->fill = op != WCFB_BLIT_OP_FILL ? 0 :
+		  d->bpp == 32 ? (uint32_t)rnd() : (uint32_t)rnd() & ((1u << d->bpp) - 1);
+	place(&o->dst, d, dfmt, o->width, o->height);
+	if (op != WCFB_BLIT_OP_FILL)
+		place(&o->src, src, sfmt, o->width, o->height);
+	return 1;
+}
+
 static int one_call(unsigned int c)
 {
 	switch (c) {
@@ -153,10 +353,20 @@ static int one_call(unsigned int c)
 			.bpp = chance(80) ? (chance(50) ? 32 : 24) : edge32(),
 			.flags = chance(95) ? 0 : edge32(),
 		};
-		int r = xioctl(DRM_IOCTL_MODE_CREATE_DUMB, &a);
+		int r;
 
-		if (!r)
+		/* Often the size of a mode, so that commits can use it. */
+		if (nmodes && chance(30)) {
+			uint32_t m = below(nmodes);
+
+			a.width = mode_w[m];
+			a.height = mode_h[m];
+		}
+		r = xioctl(DRM_IOCTL_MODE_CREATE_DUMB, &a);
+		if (!r) {
 			keep(handles, &nhandles, a.handle);
+			keep_buf(a.handle, a.width, a.height, a.pitch, a.bpp);
+		}
 		return r;
 	}
 	case C_MAPDUMB: {
@@ -179,8 +389,10 @@ static int one_call(unsigned int c)
 		struct drm_mode_destroy_dumb a = { .handle = pick(handles, nhandles) };
 		int r = xioctl(DRM_IOCTL_MODE_DESTROY_DUMB, &a);
 
-		if (!r)
+		if (!r) {
 			drop(handles, &nhandles, a.handle);
+			drop_buf(a.handle);
+		}
 		return r;
 	}
 	case C_ADDFB: {
@@ -195,6 +407,23 @@ static int one_call(unsigned int c)
 		a.handles[0] = pick(handles, nhandles);
 		a.pitches[0] = chance(60) ? a.width * 4 : edge32();
 		a.offsets[0] = chance(80) ? 0 : edge32();
+		if (nbufs && chance(60)) {
+			/* A well-formed request for a known buffer, maybe bent. */
+			const struct fbuf *b = &bufs[below(nbufs)];
+
+			a.handles[0] = b->handle;
+			a.width = b->width;
+			a.height = b->height;
+			a.pitches[0] = b->pitch;
+			a.offsets[0] = 0;
+			a.pixel_format = b->bpp == 24 ? DRM_FORMAT_RGB888 :
+					 chance(50) ? DRM_FORMAT_XRGB8888 : DRM_FORMAT_ARGB8888;
+			a.flags = chance(70) ? 0 : DRM_MODE_FB_MODIFIERS;
+			if (chance(20))
+				a.width -= below(a.width);
+			if (chance(10))
+				a.offsets[0] = b->pitch * below(4);
+		}
 		a.modifier[0] = chance(50) ? DRM_FORMAT_MOD_LINEAR :
 				chance(50) ? DRM_FORMAT_MOD_INVALID : rnd();
 		if (chance(10)) {
@@ -228,6 +457,9 @@ static int one_call(unsigned int c)
 		uint64_t values[16];
 		struct drm_mode_atomic a = { 0 };
 		uint32_t n = 1 + below(4), total = 0, i, j;
+
+		if (have_pipe && nmodes && chance(60))
+			return good_commit();
 
 		for (i = 0; i < n; i++) {
 			objs[i] = pick(obj_ids, nobj);
@@ -281,8 +513,10 @@ static int one_call(unsigned int c)
 		struct drm_gem_close a = { .handle = pick(handles, nhandles) };
 		int r = xioctl(DRM_IOCTL_GEM_CLOSE, &a);
 
-		if (!r)
+		if (!r) {
 			drop(handles, &nhandles, a.handle);
+			drop_buf(a.handle);
+		}
 		return r;
 	}
 	case C_SYNCOBJ: {
@@ -323,8 +557,11 @@ static int one_call(unsigned int c)
 		}
 		a.flags = chance(95) ? 0 : edge32();
 		r = xioctl(DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &a);
-		if (!r)
+		if (!r) {
 			keep(handles, &nhandles, a.handle);
+			if (a.pitch)
+				keep_buf(a.handle, a.width, a.height, a.pitch, a.bpp);
+		}
 		return r;
 	}
 	case C_MMAPOFF: {
@@ -370,7 +607,13 @@ static int one_call(unsigned int c)
 		struct drm_wcfb_blit a = { 0 };
 		uint32_t n = 1 + below(16), i;
 
+		/* Mostly batches of well-formed ops (one field bent in some),
+		 * so blits reach the engine; otherwise anything. */
+		int good = nbufs && chance(70);
+
 		for (i = 0; i < n; i++) {
+			if (good && good_op(&ops[i]))
+				continue;
 			memset(&ops[i], 0, sizeof(ops[i]));
 			ops[i].op = chance(90) ? 1 + below(4) : edge32();
 			ops[i].flags = chance(97) ? 0 : edge32();
@@ -381,6 +624,19 @@ static int one_call(unsigned int c)
 			fill_surface(&ops[i].dst);
 			if (ops[i].op != 1 || chance(5))
 				fill_surface(&ops[i].src);
+		}
+		if (good && chance(30)) {
+			/* Bend one field of one op. */
+			struct drm_wcfb_blit_op *o = &ops[below(n)];
+
+			switch (below(6)) {
+			case 0: o->dst.x = edge32(); break;
+			case 1: o->width = edge32(); break;
+			case 2: o->src.pitch = edge32(); break;
+			case 3: o->dst.offset = rnd(); break;
+			case 4: o->src.format = random_format(); break;
+			default: o->dst.handle = edge32(); break;
+			}
 		}
 		a.ops = chance(97) ? (uintptr_t)ops : rnd();
 		a.op_count = chance(95) ? n : edge32();
@@ -449,10 +705,27 @@ int main(int argc, char **argv)
 	seed = strtoull(argv[2], NULL, 0);
 	n = strtoull(argv[3], NULL, 0);
 	rng_state = seed * 0x9E3779B97F4A7C15ULL + 1;
-	fd = open(argv[1], O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		perror(argv[1]);
-		return 1;
+	if (strstr(argv[1], "card") && wcfb_open_pipe(&pipe_ids) == 0) {
+		int k;
+
+		/* The pipe's fd: the first opener, so DRM master, with the
+		 * atomic cap; everything goes through it. */
+		fd = pipe_ids.fd;
+		have_pipe = 1;
+		for (k = 0; k < pipe_ids.conn->count_modes && nmodes < 16; k++) {
+			if (drmModeCreatePropertyBlob(fd, &pipe_ids.conn->modes[k],
+						      sizeof(pipe_ids.conn->modes[k]),
+						      &mode_blobs[nmodes]))
+				continue;
+			mode_w[nmodes] = pipe_ids.conn->modes[k].hdisplay;
+			mode_h[nmodes++] = pipe_ids.conn->modes[k].vdisplay;
+		}
+	} else {
+		fd = open(argv[1], O_RDWR | O_CLOEXEC);
+		if (fd < 0) {
+			perror(argv[1]);
+			return 1;
+		}
 	}
 	learn_ids();
 	printf("fuzz: %s seed %" PRIu64 ", %" PRIu64 " calls, %u objects, %u properties\n",
@@ -484,6 +757,9 @@ int main(int argc, char **argv)
 		 argv[1], seed, n, total_fail);
 	wcfb_bench(json);
 	printf("ok - %" PRIu64 " calls, device alive\n", n);
-	close(fd);
+	if (have_pipe)
+		wcfb_close_pipe(&pipe_ids);
+	else
+		close(fd);
 	return 0;
 }
