@@ -30,7 +30,6 @@
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/jiffies.h>
-#include <linux/math64.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -46,6 +45,7 @@
 #include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
+#include "wcfb_logic.h"
 
 /* How long a blit waits for its in-fence or a foreign fence. */
 #define WCFB_BLIT_FENCE_WAIT_MS	10000
@@ -200,30 +200,15 @@ static int wcfb_blit_check_surface(const struct wcfb_engine_info *info,
 				   u32 w, u32 h, u64 size,
 				   struct wcfb_eng_surface *out)
 {
-	u64 x, y, in_row, row_end, end;
-	u32 cpp;
+	u32 cpp, x, y;
 
 	cpp = wcfb_blit_cpp(info, s->format);
-	if (!cpp || s->pad || !s->pitch)
+	if (!cpp || s->pad)
 		return -EINVAL;
-	/* offset = oy * pitch + ox * cpp: a shift of the origin. */
-	y = div64_u64_rem(s->offset, s->pitch, &in_row);
-	if (in_row % cpp)
+	/* The rectangle inside the buffer, offset folded in (wcfb_logic.c). */
+	if (wcfb_blit_surface_origin(s->offset, s->pitch, s->x, s->y, w, h, cpp,
+				     size, &x, &y))
 		return -EINVAL;
-	x = (u64)s->x + in_row / cpp;
-	y += s->y;
-	if (x > U32_MAX || y > U32_MAX)
-		return -EINVAL;
-
-	if (w && h) {
-		/* x < 2^32, w <= 16384, cpp <= 4: no overflow. */
-		row_end = (x + w) * cpp;
-		if (row_end > s->pitch)
-			return -EINVAL;
-		if (check_mul_overflow(y + h - 1, (u64)s->pitch, &end) ||
-		    check_add_overflow(end, row_end, &end) || end > size)
-			return -EINVAL;
-	}
 
 	out->sg_addr = 0;	/* set once the buffer is mapped */
 	out->sg_count = 0;
