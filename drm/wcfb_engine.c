@@ -36,10 +36,13 @@
 #include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/pci.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 #include <linux/spinlock.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+
+#include <kunit/visibility.h>
 
 #include "wcfb_engine.h"
 #include "wcfb_logic.h"
@@ -565,6 +568,38 @@ struct wcfb_engine_table *wcfb_engine_table_alloc(struct device *dev,
 	tab->count = count;
 	return tab;
 }
+EXPORT_SYMBOL_IF_KUNIT(wcfb_engine_table_alloc);
+
+/**
+ * wcfb_engine_table_from_sgt - the engine's SG table for a mapped sg_table
+ * @dev: the device @sgt is mapped on (wcfb_engine_device())
+ * @sgt: a table mapped with dma_map_sgtable() on @dev, at most max_sg
+ *       DMA segments (the caller checks sgt->nents)
+ *
+ * One engine entry per DMA segment: sgt->nents of them, which may be fewer
+ * than the CPU entries (sgt->orig_nents) when the mapping merged some.
+ * Used by the cached (shmem) buffers and by imports alike; the KUnit tests
+ * (drm/tests/) check it against sg_alloc_table_from_pages().
+ *
+ * Return: the table or NULL.
+ */
+struct wcfb_engine_table *wcfb_engine_table_from_sgt(struct device *dev,
+						     struct sg_table *sgt)
+{
+	struct wcfb_engine_table *tab;
+	struct scatterlist *sg;
+	unsigned int i;
+
+	tab = wcfb_engine_table_alloc(dev, sgt->nents);
+	if (!tab)
+		return NULL;
+	for_each_sgtable_dma_sg(sgt, sg, i) {
+		tab->entries[i].addr = cpu_to_le64(sg_dma_address(sg));
+		tab->entries[i].len = cpu_to_le64(sg_dma_len(sg));
+	}
+	return tab;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_engine_table_from_sgt);
 
 /**
  * wcfb_engine_table_free - free a table from wcfb_engine_table_alloc()
@@ -579,6 +614,7 @@ void wcfb_engine_table_free(struct wcfb_engine_table *tab)
 	put_device(tab->dev);
 	kfree(tab);
 }
+EXPORT_SYMBOL_IF_KUNIT(wcfb_engine_table_free);
 
 /* ------------------------------------------------------------ queries */
 

@@ -99,6 +99,9 @@ u64 wcfb_engine_fence_context(struct wcfb_engine *eng);
 struct wcfb_engine_table *wcfb_engine_table_alloc(struct device *dev,
 						  u32 count);
 void wcfb_engine_table_free(struct wcfb_engine_table *tab);
+struct sg_table;
+struct wcfb_engine_table *wcfb_engine_table_from_sgt(struct device *dev,
+						     struct sg_table *sgt);
 
 int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
 		       const struct wcfb_eng_desc *descs, u32 count,

@@ -126,9 +126,7 @@ static int wcfb_cached_map(struct wcfb_cached_bo *cbo, struct wcfb_engine *eng)
 	struct device *dev = wcfb_engine_device(eng);
 	struct wcfb_engine_info info;
 	struct wcfb_engine_table *tab;
-	struct scatterlist *sg;
 	struct sg_table *sgt;
-	unsigned int i;
 	int ret;
 
 	ret = drm_gem_shmem_get_pages(&cbo->base);
@@ -149,14 +147,10 @@ static int wcfb_cached_map(struct wcfb_cached_bo *cbo, struct wcfb_engine *eng)
 		ret = -E2BIG;
 		goto err_unmap;
 	}
-	tab = wcfb_engine_table_alloc(dev, sgt->nents);
+	tab = wcfb_engine_table_from_sgt(dev, sgt);
 	if (!tab) {
 		ret = -ENOMEM;
 		goto err_unmap;
-	}
-	for_each_sgtable_dma_sg(sgt, sg, i) {
-		tab->entries[i].addr = cpu_to_le64(sg_dma_address(sg));
-		tab->entries[i].len = cpu_to_le64(sg_dma_len(sg));
 	}
 	cbo->sgt = sgt;
 	cbo->eng_tab = tab;

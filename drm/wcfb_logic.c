@@ -7,11 +7,20 @@
  */
 #ifdef __KERNEL__
 #include <linux/errno.h>
+#include <linux/export.h>
 #include <linux/math64.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
+/*
+ * What the KUnit module (drm/tests/wcfb_kunit.c, debug kernel only) calls:
+ * exported into the EXPORTED_FOR_KUNIT_TESTING namespace, and only when
+ * the kernel has KUnit at all.
+ */
 #else
 #include <errno.h>
 #include <string.h>
+/* No KUnit on the host. */
+#define EXPORT_SYMBOL_IF_KUNIT(sym)
 #endif
 
 #include "wcfb_logic.h"
@@ -25,6 +34,7 @@ const struct wcfb_format wcfb_formats[WCFB_NUM_FORMATS] = {
 	{ .fourcc = WCFB_FMT_ARGB8888, .cpp = 4 },
 	{ .fourcc = WCFB_FMT_RGB888,   .cpp = 3 },
 };
+EXPORT_SYMBOL_IF_KUNIT(wcfb_formats);
 
 const struct wcfb_format *wcfb_format_lookup(u32 fourcc)
 {
@@ -35,6 +45,7 @@ const struct wcfb_format *wcfb_format_lookup(u32 fourcc)
 			return &wcfb_formats[i];
 	return NULL;
 }
+EXPORT_SYMBOL_IF_KUNIT(wcfb_format_lookup);
 
 const char *wcfb_verdict_str(enum wcfb_verdict v)
 {
@@ -103,6 +114,7 @@ enum wcfb_verdict wcfb_check_pitch(u32 fourcc, u32 width, u32 pitch)
 		return WCFB_ERR_PITCH_SHORT;
 	return WCFB_OK;
 }
+EXPORT_SYMBOL_IF_KUNIT(wcfb_check_pitch);
 
 /**
  * wcfb_scan_span - bytes the engine reads for one frame
@@ -346,6 +358,7 @@ int wcfb_dumb_layout(u32 width, u32 height, u32 bpp, u32 max_dim,
 	*size = p * height;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(wcfb_dumb_layout);
 
 /**
  * wcfb_pool_consumed - pool bytes an allocation of @size really takes
@@ -457,11 +470,13 @@ u32 wcfb_ring_space(u32 head, u32 retired, u32 size)
 	/* Unsigned subtraction is exact across the u32 wrap. */
 	return size - (head - retired);
 }
+EXPORT_SYMBOL_IF_KUNIT(wcfb_ring_space);
 
 u32 wcfb_ring_slot(u32 index, u32 size)
 {
 	return index & (size - 1);
 }
+EXPORT_SYMBOL_IF_KUNIT(wcfb_ring_slot);
 
 /**
  * wcfb_blit_surface_origin - place a blit rectangle inside a buffer
@@ -523,3 +538,4 @@ int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x, u32 y, u32 w,
 	*oy = (u32)cy;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(wcfb_blit_surface_origin);

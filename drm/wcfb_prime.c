@@ -535,8 +535,6 @@ int wcfb_import_engine_prepare(struct wcfb_bo *bo, struct wcfb_engine *eng,
 	struct sg_table *sgt = bo->base.sgt;
 	struct wcfb_engine_info info;
 	struct wcfb_engine_table *t;
-	struct scatterlist *sg;
-	unsigned int i;
 	long lret;
 	int ret = 0;
 
@@ -561,14 +559,10 @@ int wcfb_import_engine_prepare(struct wcfb_bo *bo, struct wcfb_engine *eng,
 			ret = -E2BIG;
 			goto out;
 		}
-		t = wcfb_engine_table_alloc(dev, sgt->nents);
+		t = wcfb_engine_table_from_sgt(dev, sgt);
 		if (!t) {
 			ret = -ENOMEM;
 			goto out;
-		}
-		for_each_sgtable_dma_sg(sgt, sg, i) {
-			t->entries[i].addr = cpu_to_le64(sg_dma_address(sg));
-			t->entries[i].len = cpu_to_le64(sg_dma_len(sg));
 		}
 		bo->eng_tab = t;
 	}
