@@ -2,6 +2,7 @@
 #
 #   make run     boot the demo guest (installs what it needs on first use)
 #   make test    build everything and run the whole test suite
+#   make test-debug   only the debug-kernel lane (KASAN, lockdep, ...)
 #
 # Everything downloaded or generated lives under .cache/ (git-ignored);
 # test results go to out/ (see README.md).  The module builds natively too:
@@ -100,6 +101,53 @@ rootfs: $(ROOTFS_STAMP)
 $(ROOTFS_STAMP): hw/qemu/mkrootfs.sh $(CACHE)/env.mk
 	$(Q)hw/qemu/mkrootfs.sh $(CACHE) $(ROOTFS)
 
+# ------------------------------------------------------- debug kernel
+# Debian's 6.1 source with KASAN, DMA-API debug, lockdep, kmemleak, fault
+# injection and KUnit (hw/qemu/debug-kernel.config), wcfb.ko and the KUnit
+# module wcfb_test.ko built against it, and their own initramfs: the
+# "debug" lane.  The first build takes minutes; later runs are no-ops.
+DEBUG_TOP := $(CACHE)/debug-kernel/current
+DEBUG_STAMP := $(DEBUG_TOP)/.stamp
+DEBUG_KIMAGE := $(DEBUG_TOP)/build/arch/arm64/boot/Image
+DEBUG_KDIR := $(DEBUG_TOP)/build
+DEBUG_KROOT := $(DEBUG_TOP)/root
+debug-kernel: $(DEBUG_STAMP)
+$(DEBUG_STAMP): hw/qemu/debug-kernel.config hw/qemu/mkdebugkernel.sh
+	$(Q)hw/qemu/mkdebugkernel.sh $(CACHE)
+
+# Kbuild builds an external module inside its source directory, so the
+# debug build works on a copy of the sources (drm/, its tests/, and the
+# headers it includes by relative path) and never mixes objects with the
+# Debian build in drm/.
+DEBUG_MOD := $(CACHE)/debug-module
+DEBUG_MODULE := $(DEBUG_MOD)/drm/wcfb.ko
+KUNIT_MODULE := $(DEBUG_MOD)/drm/tests/wcfb_test.ko
+debug-module: $(DEBUG_MODULE) $(KUNIT_MODULE)
+$(DEBUG_MODULE): $(DEBUG_STAMP) $(wildcard drm/*.c drm/*.h drm/Kbuild include/uapi/drm/*.h hw/proto/*.h)
+	@echo "[module] building wcfb.ko against the debug kernel"
+	$(Q)mkdir -p $(DEBUG_MOD)/drm $(DEBUG_MOD)/include/uapi/drm $(DEBUG_MOD)/hw/proto
+	$(Q)cp -p drm/*.c drm/*.h drm/Kbuild $(DEBUG_MOD)/drm/
+	$(Q)cp -p include/uapi/drm/*.h $(DEBUG_MOD)/include/uapi/drm/
+	$(Q)cp -p hw/proto/*.h $(DEBUG_MOD)/hw/proto/
+	$(Q)$(MAKE) -s -C $(DEBUG_KDIR) M=$(DEBUG_MOD)/drm $(KMAKE_ARCH) W=1 modules
+$(KUNIT_MODULE): $(DEBUG_MODULE) $(wildcard drm/tests/*.c drm/tests/Kbuild)
+	@echo "[module] building wcfb_test.ko (KUnit) against the debug kernel"
+	$(Q)mkdir -p $(DEBUG_MOD)/drm/tests
+	$(Q)cp -p drm/tests/*.c drm/tests/Kbuild $(DEBUG_MOD)/drm/tests/
+	$(Q)$(MAKE) -s -C $(DEBUG_KDIR) M=$(DEBUG_MOD)/drm/tests $(KMAKE_ARCH) W=1 \
+		KBUILD_EXTRA_SYMBOLS=$(DEBUG_MOD)/drm/Module.symvers modules
+
+DEBUG_INITRAMFS := $(CACHE)/initramfs-debug.cpio.gz
+$(DEBUG_INITRAMFS): $(DEBUG_MODULE) $(KUNIT_MODULE) $(CLIENTS) $(wildcard tests/guest/*) hw/qemu/mkinitramfs.sh
+	$(Q)EXTRA_KOS=$(KUNIT_MODULE) hw/qemu/mkinitramfs.sh $@ $(DEBUG_KROOT) \
+		$$(cat $(DEBUG_TOP)/kernelrelease) $(ARM64_ROOT) $(DEBUG_MODULE) tests/guest $(CLIENTS)
+
+# The debug lane: the whole guest suite on the cma layout, plus KUnit and
+# a final kmemleak scan; timeouts x4, the fuzzer at a tenth of its calls.
+DEBUG_LANE := --lane debug:$(CACHE)/dtb/wcfb-cma.dtb:"@kernel=debug @slow=4 wcfb_fuzz_div=10 loglevel=5"
+DEBUG_ARGS := --debug-kernel $(DEBUG_KIMAGE) --debug-initrd $(DEBUG_INITRAMFS)
+DEBUG_DEPS := $(DEBUG_INITRAMFS) $(DEBUG_STAMP)
+
 # ------------------------------------------------------------- tests
 UNIT_CMD := $(MAKE) -s -C tests/unit check
 ENGINE_TEST_CMD := $(MAKE) -s -C tests/engine check
@@ -120,6 +168,12 @@ $(ENGINE): $(wildcard hw/engine/*.c hw/engine/*.h hw/proto/*.h)
 engine: $(ENGINE)
 
 TEST_DEPS := $(INITRAMFS) $(DTBS) $(TEST_DTBS) $(IMGCHECK) $(ENGINE) $(ROOTFS_STAMP)
+
+# Only the debug lane (make test runs it too, last).
+test-debug: $(TEST_DEPS) $(DEBUG_DEPS)
+	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
+		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT)/debug \
+		$(DEBUG_ARGS) $(DEBUG_LANE) $(if $(TESTS),--tests $(TESTS))
 test: $(TEST_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT) \
@@ -154,17 +208,18 @@ $(CHECKPATCH):
 	$(Q)tar -C $(CACHE)/src -xf /usr/src/linux-source-6.1.tar.xz linux-source-6.1/scripts
 checkpatch: $(CHECKPATCH)
 	$(Q)perl $(CHECKPATCH) --no-tree --strict --terse -f drm/wcfb_*.[ch] \
-		include/uapi/drm/*.h && echo "checkpatch --strict: clean"
+		drm/tests/*.c include/uapi/drm/*.h && echo "checkpatch --strict: clean"
 
 clean:
 	$(Q)rm -rf $(UBUILD) $(HBUILD) tests/unit/build $(OUT)
 	$(Q)rm -f drm/*.o drm/*.ko drm/*.mod drm/*.mod.c drm/.*.cmd drm/modules.order drm/Module.symvers
-	$(Q)rm -f $(INITRAMFS) $(DTBS)
+	$(Q)rm -f $(INITRAMFS) $(DTBS) $(DEBUG_INITRAMFS)
+	$(Q)rm -rf $(DEBUG_MOD)
 
 distclean: clean
 	$(Q)rm -rf $(CACHE)
 
 help:
-	@sed -n '1,12p' Makefile
+	@sed -n '1,9p' Makefile
 
-.PHONY: golden rootfs engine module userspace host-tools dtb initramfs test unit run checkpatch clean distclean help
+.PHONY: debug-kernel debug-module test-debug golden rootfs engine module userspace host-tools dtb initramfs test unit run checkpatch clean distclean help

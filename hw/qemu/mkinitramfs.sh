@@ -10,6 +10,12 @@
 # Debian kernel).  Rebuilding it after a module change takes well under a
 # second, so the 9p trick of sharing the host tree buys nothing yet.
 #
+# The debug kernel (mkdebugkernel.sh) is built smaller than Debian's: a
+# module it does not have (ext4, 9p: no networking) is left out with a
+# note, and what it has built in ("builtin" in modprobe's answer) needs no
+# file: lib.sh's modload skips it.  EXTRA_KOS="a.ko b.ko" adds more
+# out-of-tree modules next to wcfb.ko, each with its NAME.deps.
+#
 # Usage: mkinitramfs.sh OUT KERNEL_ROOT KREL ARM64_ROOT WCFB_KO GUEST_DIR [BIN...]
 set -euo pipefail
 out=$1 kroot=$2 krel=$3 aroot=$4 ko=$5 guest=$6; shift 6
@@ -55,27 +61,39 @@ fi
 # order `modprobe --show-depends` gives on a depmod'ed copy -----------------
 [ -f "$kroot/lib/modules/$krel/modules.dep" ] || depmod -b "$kroot" "$krel"
 # Each top module gets a NAME.deps file listing what to insmod, in order.
-for m in drm_dma_helper vgem virtio_mmio virtio_blk ext4 9p 9pnet_virtio; do
-	modprobe --show-depends -d "$kroot" -S "$krel" "$m" |
-	while read -r _ path _; do
+mdir=$stage/lib/modules/$krel
+add_deps() { # add_deps TOP MODULE: MODULE and its dependencies into TOP.deps
+	local top=$1 m=$2 deps kind path name
+	deps=$(modprobe --show-depends -d "$kroot" -S "$krel" "$m" 2>/dev/null) || {
+		echo "[initramfs] note: no module $m in $krel, left out" >&2
+		return 0
+	}
+	while read -r kind path _; do
+		[ "$kind" = insmod ] || continue	# "builtin NAME"
 		name=$(basename "$path" .ko)
-		[ -f "$stage/lib/modules/$krel/$name.ko" ] || cp "$path" "$stage/lib/modules/$krel/"
-		echo "$name" >> "$stage/lib/modules/$krel/$m.deps"
+		[ -f "$mdir/$name.ko" ] || cp "$path" "$mdir/"
+		grep -qx "$name" "$mdir/$top.deps" 2>/dev/null || echo "$name" >> "$mdir/$top.deps"
+	done <<< "$deps"
+}
+for m in drm_dma_helper vgem virtio_mmio virtio_blk ext4 9p 9pnet_virtio; do
+	add_deps "$m" "$m"
+done
+# wcfb.ko and EXTRA_KOS: NAME.deps from each one's own modinfo, in
+# the order given (a later module may depend on an earlier one).
+for k in "$ko" ${EXTRA_KOS:-}; do
+	[ -f "$k" ] || continue
+	top=$(basename "$k" .ko)
+	cp "$k" "$mdir/$top.ko"
+	for dep in $(modinfo -F depends "$k" | tr ',' ' '); do
+		if [ -f "$mdir/$dep.ko" ] && ! modprobe -n -q -d "$kroot" -S "$krel" "$dep" 2>/dev/null; then
+			# One of ours (wcfb for wcfb_test): its own deps first.
+			cat "$mdir/$dep.deps" >> "$mdir/$top.deps" 2>/dev/null || true
+			echo "$dep" >> "$mdir/$top.deps"
+		else
+			add_deps "$top" "$dep"
+		fi
 	done
 done
-if [ -f "$ko" ]; then
-	cp "$ko" "$stage/lib/modules/$krel/wcfb.ko"
-	# wcfb.deps: what wcfb.ko needs loaded first, from its own modinfo.
-	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
-		modprobe --show-depends -d "$kroot" -S "$krel" "$dep" |
-		while read -r _ path _; do
-			name=$(basename "$path" .ko)
-			[ -f "$stage/lib/modules/$krel/$name.ko" ] || cp "$path" "$stage/lib/modules/$krel/"
-			grep -qx "$name" "$stage/lib/modules/$krel/wcfb.deps" 2>/dev/null ||
-				echo "$name" >> "$stage/lib/modules/$krel/wcfb.deps"
-		done
-	done
-fi
 
 cp -r "$guest"/. "$stage/tests/"
 mv "$stage/tests/init" "$stage/init"

@@ -33,7 +33,9 @@ modload() {
 	shift
 	for m in $(cat "$MODDIR/$name.deps" 2>/dev/null); do
 		[ "$m" = "$name" ] && continue
-		[ -d "/sys/module/$m" ] || insmod "$MODDIR/$m.ko" || return 1
+		# /sys/module spells i2c-core as i2c_core.
+		[ -d "/sys/module/$(echo "$m" | tr - _)" ] ||
+			insmod "$MODDIR/$m.ko" || return 1
 	done
 	[ -d "/sys/module/$name" ] || insmod "$MODDIR/$name.ko" "$@"
 }

@@ -30,9 +30,18 @@ REPO = os.path.abspath(os.path.join(HERE, "..", ".."))
 GUEST_DIR = os.path.join(HERE, "..", "guest")
 PROTO = "@@WCFB "
 # What a kernel prints when something went wrong that must fail a test.
+# The debug kernel's checkers (hw/qemu/debug-kernel.config) add their own
+# banners: DMA-API debug ("DMA-API: "), lockdep ("WARNING: possible
+# circular locking ...", "inconsistent lock state", "suspicious RCU usage"),
+# kmemleak's report ("unreferenced object"), the hung-task detector.
 KERNEL_TROUBLE = re.compile(
     r"(Internal error: |Unable to handle kernel|WARNING: CPU: |BUG: |"
-    r"Kernel panic|kernel BUG at|Call trace:|UBSAN:|KASAN:|kmemleak:)")
+    r"Kernel panic|kernel BUG at|Call trace:|UBSAN:|KASAN:|kmemleak:|"
+    r"DMA-API: |WARNING: possible |WARNING: inconsistent lock|"
+    r"WARNING: suspicious RCU|WARNING: bad unlock|WARNING: lock held|"
+    r"WARNING: held lock|unreferenced object|INFO: task .* blocked|"
+    r"INFO: possible |INFO: trying to register non-static key|"
+    r"watchdog: BUG: soft lockup|rcu: INFO: )")
 
 
 def dtb_layout(dtb):
@@ -58,6 +67,7 @@ class Harness:
         self.args = args
         self.results = []
         self.bench = []
+        self.slow = 1
         os.makedirs(args.out, exist_ok=True)
 
     # ---------------------------------------------------------------- output
@@ -121,23 +131,42 @@ class Harness:
         return None
 
     def test_timeout(self, name):
-        return int(self.test_header(name, "timeout") or self.args.test_timeout)
+        return int(self.test_header(name, "timeout") or
+                   self.args.test_timeout) * self.slow
 
-    def lane_tests(self, lane, wanted):
+    @staticmethod
+    def lane_options(append):
+        """The @words of a lane's APPEND (see boot_once) as a dict."""
+        opts = {}
+        for w in append.split():
+            if w.startswith("@"):
+                k, _, v = w[1:].partition("=")
+                opts[k] = v
+        return opts
+
+    def lane_tests(self, lane, wanted, kernel="debian"):
         """The tests a lane runs: a test with a '# lanes: a b' header runs
         only in those lanes, any other test in every lane but those that
         a '# lanes:' test claims for itself alone and those its
-        '# skip-lanes:' header names."""
+        '# skip-lanes:' header names.  A '# kernel: K' header (e.g. debug)
+        further limits a test to lanes booting that kernel (@kernel=K)."""
         special = set()
         for t in all_guest_tests():
             special.update((self.test_header(t, "lanes") or "").split())
         if lane in special:
-            return [t for t in wanted
-                    if lane in (self.test_header(t, "lanes") or "").split()]
-        return [t for t in wanted if not self.test_header(t, "lanes") and
-                lane not in (self.test_header(t, "skip-lanes") or "").split()]
+            tests = [t for t in wanted
+                     if lane in (self.test_header(t, "lanes") or "").split()]
+        else:
+            tests = [t for t in wanted if not self.test_header(t, "lanes") and
+                     lane not in (self.test_header(t, "skip-lanes") or "").split()]
+        return [t for t in tests
+                if self.test_header(t, "kernel") in (None, kernel)]
 
     def run_lane(self, lane, dtb, append_extra, tests):
+        opts = self.lane_options(append_extra)
+        # @slow=N: every timeout of the lane times N (a KASAN kernel under
+        # TCG boots and runs several times slower).
+        self.slow = int(opts.get("slow") or 1)
         todo = list(tests)
         boot = 0
         lane_out = os.path.join(self.args.out, lane)
@@ -160,10 +189,20 @@ class Harness:
         #   @noengine      no blitter model (and no PCI function)
         #   @rootfs=ext4   attach the client rootfs as an ext4 disk
         #   @rootfs=9p     ... or as a 9p share of the host tree
+        #   @kernel=debug  boot --debug-kernel/--debug-initrd instead
+        #   @slow=N        multiply the boot and test timeouts by N
         engine, rootfs, words = self.args.engine, None, []
+        kernel, initrd = self.args.kernel, self.args.initrd
         for w in append.split():
             if w == "@noengine":
                 engine = None
+            elif w == "@kernel=debug":
+                if not (self.args.debug_kernel and self.args.debug_initrd):
+                    raise SystemExit("lane %s: @kernel=debug needs "
+                                     "--debug-kernel and --debug-initrd" % lane)
+                kernel, initrd = self.args.debug_kernel, self.args.debug_initrd
+            elif w.startswith("@slow=") or w.startswith("@kernel="):
+                pass
             elif w.startswith("@rootfs="):
                 kind = w.split("=", 1)[1]
                 rootfs = self.args.rootfs + (".ext4" if kind == "ext4" else "")
@@ -171,7 +210,7 @@ class Harness:
             else:
                 words.append(w)
         append = " ".join(words)
-        with wcfb_qemu.Guest(self.args.kernel, self.args.initrd, dtb, append,
+        with wcfb_qemu.Guest(kernel, initrd, dtb, append,
                              log_path=log, engine=engine, rootfs=rootfs) as g:
             try:
                 return self.drive(g, lane, t_start, left)
@@ -211,8 +250,12 @@ class Harness:
         """Reads the guest until DONE; returns the tests still to run."""
         current, cur_start, cur_log, cur_fail = None, 0.0, [], []
         shot_fail = []
+        # Kernel reports printed outside any test (at boot, between tests,
+        # after the last one): they fail a "kernel-log" result of the boot.
+        orphan = []
         lane_out = os.path.join(self.args.out, lane)
-        deadline = t_start + self.args.boot_timeout
+        boot_timeout = self.args.boot_timeout * self.slow
+        deadline = t_start + boot_timeout
         try:
             while True:
                 line = g.readline(max(0.1, deadline - time.monotonic()))
@@ -220,7 +263,7 @@ class Harness:
                     if current is None:
                         raise wcfb_qemu.GuestDied(
                             "no progress for %ds (boot or runner hang)"
-                            % self.args.boot_timeout)
+                            % boot_timeout)
                     raise wcfb_qemu.GuestDied(
                         "test %s timed out after %ds" %
                         (current, self.test_timeout(current)))
@@ -228,6 +271,8 @@ class Harness:
                     cur_log.append(line)
                     if KERNEL_TROUBLE.search(line):
                         cur_fail.append(line)
+                elif KERNEL_TROUBLE.search(line) and PROTO not in line:
+                    orphan.append(line)
                 i = line.find(PROTO)
                 if i < 0:
                     continue
@@ -258,6 +303,13 @@ class Harness:
                         g.send("ok ENGINE %s\n" % " ".join(ans.split()))
                     except Exception as e:  # no engine, socket error
                         g.send("fail ENGINE %s\n" % e)
+                elif kind == "CASE":
+                    # One sub-result of the current test (KUnit cases):
+                    # reported as TEST.NAME, the test goes on.
+                    r = Result(lane, words[1])
+                    r.status = words[2] if len(words) > 2 else "FAIL"
+                    r.seconds = time.monotonic() - cur_start
+                    self.report(r)
                 elif kind == "BENCH":
                     obj = json.loads(" ".join(words[1:]))
                     obj.setdefault("lane", lane)
@@ -279,10 +331,12 @@ class Harness:
                     if name in left:
                         left.remove(name)
                     current = None
-                    deadline = time.monotonic() + self.args.boot_timeout
+                    deadline = time.monotonic() + boot_timeout
                 elif kind == "DONE":
+                    self.orphan_report(lane, orphan)
                     return []
         except wcfb_qemu.GuestDied as e:
+            self.orphan_report(lane, orphan)
             if current is None:
                 current = left[0] if left else "boot"
             r = Result(lane, current)
@@ -292,6 +346,15 @@ class Harness:
             if current in left:
                 left.remove(current)
             return left
+
+    def orphan_report(self, lane, orphan):
+        """A failed "kernel-log" result when the kernel reported trouble
+        while no test ran (boot, between tests, after the last one)."""
+        if not orphan:
+            return
+        r = Result(lane, "kernel-log")
+        r.detail = "kernel reports outside any test:\n" + "\n".join(orphan[:60])
+        self.report(r)
 
     def shot(self, g, lane_out, test, name, check):
         d = os.path.join(lane_out, test or "notest")
@@ -371,6 +434,8 @@ def main():
                     "its image is the same path + .ext4")
     ap.add_argument("--tests", default="",
                     help="comma-separated guest tests (default: all)")
+    ap.add_argument("--debug-kernel", help="kernel Image of @kernel=debug lanes")
+    ap.add_argument("--debug-initrd", help="initramfs of @kernel=debug lanes")
     ap.add_argument("--boot-timeout", type=int, default=90)
     ap.add_argument("--test-timeout", type=int, default=120)
     args = ap.parse_args()
@@ -382,7 +447,8 @@ def main():
     tests = [t for t in args.tests.split(",") if t] or all_guest_tests()
     for spec in args.lane:
         name, dtb, append = (spec.split(":", 2) + [""])[:3]
-        lane_tests = h.lane_tests(name, tests)
+        kernel = Harness.lane_options(append).get("kernel") or "debian"
+        lane_tests = h.lane_tests(name, tests, kernel)
         if lane_tests:
             h.run_lane(name, dtb, append, lane_tests)
     sys.exit(h.finish(t0))
