@@ -134,7 +134,8 @@ static void wcfb_bo_free(struct drm_gem_object *obj)
 	/* No job holds the object any more: the engine is done with it. */
 	if (bo->eng_tab) {
 		dma_unmap_resource(bo->eng_tab->dev, bo->eng_addr,
-				   bo->base.base.size, DMA_BIDIRECTIONAL, 0);
+				   bo->base.base.size, DMA_BIDIRECTIONAL,
+				   DMA_ATTR_SKIP_CPU_SYNC);
 		wcfb_engine_table_free(bo->eng_tab);
 	}
 	mutex_destroy(&bo->eng_lock);
@@ -280,6 +281,13 @@ int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
  * display device's DMA address is the physical address (probe refuses
  * offsets).  Made once, kept until the buffer is freed.
  *
+ * DMA_ATTR_SKIP_CPU_SYNC, as in the PRIME export of these buffers: the
+ * same memory is the display device's coherent (write-combined)
+ * allocation, and DMA-API debug rejects a second, overlapping
+ * device-writable mapping of it unless it is declared to need no CPU
+ * cache maintenance ("cacheline tracking EEXIST, overlapping mappings
+ * aren't supported", found by the debug-kernel lane).
+ *
  * Return: 0, -EINVAL for a buffer that is not in the pool (imported),
  * -ENOMEM or -EIO.
  */
@@ -300,14 +308,15 @@ int wcfb_bo_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng,
 		goto out;
 
 	addr = dma_map_resource(dev, bo->base.dma_addr, size,
-				DMA_BIDIRECTIONAL, 0);
+				DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
 	if (dma_mapping_error(dev, addr)) {
 		ret = -EIO;
 		goto out;
 	}
 	t = wcfb_engine_table_alloc(dev, 1);
 	if (!t) {
-		dma_unmap_resource(dev, addr, size, DMA_BIDIRECTIONAL, 0);
+		dma_unmap_resource(dev, addr, size, DMA_BIDIRECTIONAL,
+				   DMA_ATTR_SKIP_CPU_SYNC);
 		ret = -ENOMEM;
 		goto out;
 	}
