@@ -446,8 +446,19 @@ struct drm_gem_object *wcfb_gem_prime_import(struct drm_device *drm,
 	    dma_buf->ops == &wcfb_cached_dmabuf_ops) {
 		struct drm_gem_object *obj = dma_buf->priv;
 
-		if (obj->dev == drm) {
-			/* Our own buffer: no attachment, the object itself. */
+		/*
+		 * Our own buffer: no attachment, the object itself -- unless
+		 * DRM caches another dma-buf for it.  That happens when all
+		 * its handles were closed (DRM drops obj->dma_buf, this
+		 * dma-buf lives on), GETFB2 made a new handle and that was
+		 * exported again.  Returning the object then trips
+		 * drm_gem_prime_fd_to_handle()'s WARN_ON(obj->dma_buf !=
+		 * dma_buf) (found by the fuzzer in the debug-kernel lane);
+		 * import this dma-buf like any other instead.  The caller
+		 * holds object_name_lock, which guards obj->dma_buf.
+		 */
+		if (obj->dev == drm &&
+		    (!obj->dma_buf || obj->dma_buf == dma_buf)) {
 			drm_gem_object_get(obj);
 			return obj;
 		}

@@ -22,6 +22,11 @@
  *   wcfb-primetest batch           blits forever (to be killed mid-batch)
  *   wcfb-primetest hold            export a buffer, close the DRM fd, hold
  *                                  the dma-buf fd until stdin closes
+ *   wcfb-primetest reexport        one buffer, two live dma-bufs (export,
+ *                                  close the handle, GETFB2, export again):
+ *                                  importing the first one works, and
+ *                                  without a kernel WARN (the harness
+ *                                  checks the log)
  *
  * vgem (another /dev/dri/cardN, found by its driver name) must be loaded.
  * Prints "ok - ..." / "not ok - ..." lines; exits non-zero on failure.
@@ -610,6 +615,55 @@ static int cmd_hold(void)
 	return 0;
 }
 
+/*
+ * A buffer whose handles were all closed loses its cached dma-buf in DRM
+ * (obj->dma_buf), though that dma-buf lives on; GETFB2 then hands out a
+ * new handle and exporting that makes a second dma-buf.  Importing the
+ * first one must neither fail nor trip drm_gem_prime_fd_to_handle()'s
+ * WARN_ON(obj->dma_buf != dma_buf) (found by the fuzzer in the debug
+ * lane).
+ */
+static int cmd_reexport(void)
+{
+	struct drm_mode_fb_cmd2 f = { .width = 64, .height = 64,
+				      .pixel_format = DRM_FORMAT_XRGB8888 };
+	struct drm_mode_fb_cmd2 g = { 0 };
+	uint32_t h3 = 0, h4 = 0;
+	struct pbuf b;
+	int fd = open_card(), dfd_a, dfd_b, ret;
+
+	if (fd < 0 || dumb(fd, &b, 64, 64, 32))
+		return 1;
+	f.handles[0] = b.handle;
+	f.pitches[0] = b.pitch;
+	ret = xioctl(fd, DRM_IOCTL_MODE_ADDFB2, &f);
+	wcfb_ok(!ret, "addfb2 (%s)", strerror(-ret));
+	dfd_a = export(&b);
+	wcfb_ok(dfd_a >= 0, "first export");
+	pfree(&b);	/* the last handle: DRM drops its cached dma-buf */
+	g.fb_id = f.fb_id;
+	ret = xioctl(fd, DRM_IOCTL_MODE_GETFB2, &g);
+	wcfb_ok(!ret && g.handles[0], "GETFB2 gives a new handle (%s)", strerror(-ret));
+	b = (struct pbuf){ .fd = fd, .handle = g.handles[0], .size = 64 * 64 * 4 };
+	dfd_b = export(&b);
+	wcfb_ok(dfd_b >= 0, "second export of the same buffer");
+	ret = drmPrimeFDToHandle(fd, dfd_a, &h3) ? -errno : 0;
+	wcfb_ok(!ret && h3, "the first dma-buf imports (%s)", strerror(-ret));
+	ret = drmPrimeFDToHandle(fd, dfd_b, &h4) ? -errno : 0;
+	wcfb_ok(!ret && h4 == g.handles[0], "the second one is the GETFB2 handle (%s)",
+		strerror(-ret));
+	if (h3 && h3 != g.handles[0])
+		drmCloseBufferHandle(fd, h3);
+	pfree(&b);
+	drmModeRmFB(fd, f.fb_id);
+	if (dfd_a >= 0)
+		close(dfd_a);
+	if (dfd_b >= 0)
+		close(dfd_b);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -635,6 +689,8 @@ int main(int argc, char **argv)
 		ret = cmd_batch();
 	else if (!strcmp(cmd, "hold"))
 		ret = cmd_hold();
+	else if (!strcmp(cmd, "reexport"))
+		ret = cmd_reexport();
 	else
 		fprintf(stderr, "usage: see the top of wcfb-primetest.c\n");
 	return ret ? ret : wcfb_failures ? 1 : 0;

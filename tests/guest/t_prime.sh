@@ -7,7 +7,8 @@
 # after SYNC START|READ; a vgem buffer filled by the CPU is imported,
 # blitted into a scanout buffer and flipped (capture = pattern); the
 # engine writes an imported vgem buffer and the CPU reads it after SYNC;
-# a vgem import or a cached buffer as a framebuffer is refused (EINVAL).
+# a vgem import or a cached buffer as a framebuffer is refused (EINVAL);
+# a buffer exported twice (handle closed, GETFB2, export) imports cleanly.
 # Afterwards every count in debugfs (pool, prime) is back to baseline.
 modload vgem || { echo "cannot load vgem"; exit 1; }
 counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
@@ -17,6 +18,12 @@ wcfb-primetest wcexport 31 || rc=1
 wcfb-primetest cached 5 || rc=1
 wcfb-primetest vgemsrc 41 || rc=1
 wcfb-primetest vgemdst 9 || rc=1
+# Two live dma-bufs of one buffer: importing the older one works and
+# warns nowhere (a WARN is at KERN_WARNING, below the console's level
+# outside the debug lane: read dmesg).
+dmesg -c > /dev/null
+wcfb-primetest reexport || rc=1
+dmesg | grep -A3 "WARNING:" && { echo "kernel warning on reexport"; rc=1; }
 # The refusal says why (drm_dbg_kms: drm.debug bit 0x4).
 dbg=$(cat /sys/module/drm/parameters/debug)
 echo 0xc > /sys/module/drm/parameters/debug
