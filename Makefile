@@ -169,17 +169,17 @@ engine: $(ENGINE)
 
 TEST_DEPS := $(INITRAMFS) $(DTBS) $(TEST_DTBS) $(IMGCHECK) $(ENGINE) $(ROOTFS_STAMP)
 
-# Only the debug lane (make test runs it too, last).
+# Only the debug lane (make test runs it too, last; see DEBUG_LANE).
 test-debug: $(TEST_DEPS) $(DEBUG_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT)/debug \
 		$(DEBUG_ARGS) $(DEBUG_LANE) $(if $(TESTS),--tests $(TESTS))
-test: $(TEST_DEPS)
+test: $(TEST_DEPS) $(DEBUG_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT) \
 		--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
-		--host "harness=$(HARNESS_TEST_CMD)" \
-		$(LANES) $(if $(TESTS),--tests $(TESTS))
+		--host "harness=$(HARNESS_TEST_CMD)" $(DEBUG_ARGS) \
+		$(LANES) $(DEBUG_LANE) $(if $(TESTS),--tests $(TESTS))
 
 unit:
 	$(Q)$(UNIT_CMD)
