@@ -17,6 +17,40 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
+def orphan_report_fails():
+    """A kernel report printed after the last test (the debug lane's
+    kmemleak scan, a late WARN) must fail a "kernel-log" result: drives
+    the harness's serial reader with a scripted guest, no QEMU."""
+    sys.path.insert(0, HERE)
+    import run_tests  # noqa: E402
+
+    class FakeGuest:
+        def __init__(self, lines):
+            self.lines = list(lines)
+
+        def readline(self, timeout):
+            return self.lines.pop(0) if self.lines else None
+
+        def tail(self, n):
+            return ""
+
+    class Args:
+        out = tempfile.mkdtemp(prefix="wcfb-selftest-orphan-")
+        boot_timeout, test_timeout = 5, 5
+
+    h = run_tests.Harness(Args)
+    h.report = lambda r: h.results.append(r)
+    h.drive(FakeGuest(["@@WCFB BEGIN t1", "@@WCFB RESULT t1 PASS",
+                       "unreferenced object 0xffff0000 (size 64):",
+                       "@@WCFB DONE"]), "fake", time.monotonic(), ["t1"])
+    subprocess.run(["rm", "-rf", Args.out])
+    got = {r.name: r for r in h.results}
+    return (got.get("t1") is not None and got["t1"].status == "PASS" and
+            got.get("kernel-log") is not None and
+            got["kernel-log"].status == "FAIL" and
+            "unreferenced object" in got["kernel-log"].detail)
+
+
 def main():
     ap = argparse.ArgumentParser()
     for a in ("--kernel", "--initrd", "--dtb", "--imgcheck"):
@@ -57,6 +91,7 @@ def main():
         ("run_fails_overall", p.returncode != 0
          and text.rstrip().endswith("1 passed, 3 failed")),
         ("bounded_time", dt < 120),
+        ("report_after_last_test_fails", orphan_report_fails()),
     ]
     failed = 0
     for i, (name, ok) in enumerate(checks, 1):
