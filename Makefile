@@ -144,7 +144,7 @@ $(DEBUG_INITRAMFS): $(DEBUG_MODULE) $(KUNIT_MODULE) $(CLIENTS) $(wildcard tests/
 
 # The debug lane: the whole guest suite on the cma layout, plus KUnit and
 # a final kmemleak scan; timeouts x4, the fuzzer at a tenth of its calls.
-DEBUG_LANE := --lane debug:$(CACHE)/dtb/wcfb-cma.dtb:"@kernel=debug @slow=4 wcfb_fuzz_div=10 loglevel=5"
+DEBUG_LANE := --lane debug:$(CACHE)/dtb/wcfb-cma.dtb:"@kernel=debug @slow=4 wcfb_fuzz_div=10"
 DEBUG_ARGS := --debug-kernel $(DEBUG_KIMAGE) --debug-initrd $(DEBUG_INITRAMFS)
 DEBUG_DEPS := $(DEBUG_INITRAMFS) $(DEBUG_STAMP)
 

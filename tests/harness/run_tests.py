@@ -177,7 +177,7 @@ class Harness:
 
     def boot_once(self, lane, lane_out, boot, dtb, append_extra, todo):
         """Boots once, runs what it can of todo; returns what is left."""
-        append = ("console=ttyAMA0 quiet loglevel=4 oops=panic panic=-1 "
+        append = ("console=ttyAMA0 quiet loglevel=5 oops=panic panic=-1 "
                   "fbcon=font:VGA8x16 vt.global_cursor_default=0 "
                   "wcfb_mode=test wcfb_lane=%s wcfb_layout=%s wcfb_tests=%s %s" %
                   (lane, dtb_layout(dtb), ",".join(todo), append_extra)).strip()

@@ -1,0 +1,49 @@
+# kernel: debug
+# timeout: 180
+# Allocation failures (failslab, debug kernel), one per client run: only
+# the client's own task is eligible (GFP_KERNEL included, no stack dumps),
+# times=1, and the failure comes at the next multiple of an interval N
+# (failslab counts eligible allocations across runs) for N from 20 to
+# 6000, so it lands early in one run (loader, libdrm) and deep in the
+# driver's ioctls in another.  Whatever the clients
+# report, the kernel must not complain (the harness fails on any oops,
+# WARN, KASAN or DMA-API report), and afterwards the device works and
+# every pool and PRIME count is back to its baseline (no leak on error
+# paths).
+FS=/sys/kernel/debug/failslab
+[ -d $FS ] || { echo "no failslab in this kernel"; exit 77; }
+modload vgem || { echo "cannot load vgem"; exit 1; }
+counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
+base=$(counts)
+echo 0 > $FS/verbose
+echo N > $FS/ignore-gfp-wait
+echo Y > $FS/task-filter
+echo 100 > $FS/probability
+failing() { sh -c 'echo 1 > /proc/self/make-it-fail; exec "$@"' failing "$@" > /dev/null 2>&1; }
+ran=0 failed=0
+for n in 20 40 70 120 200 300 450 700 1000 1500 2200 3200 4500 6000; do
+	echo $n > $FS/interval
+	# No client that asks the host for screenshots: one failing between
+	# its SHOT and the answer would leave the answer for the next reader.
+	for c in "wcfb-blittest ops $n 20" "wcfb-blittest render" \
+		 "wcfb-blittest sync $n" "wcfb-primetest cached $n" \
+		 "wcfb-primetest vgemdst $n" "wcfb-primetest reexport" \
+		 "wcfb-kmstest cycle 2"; do
+		echo 1 > $FS/times
+		# shellcheck disable=SC2086
+		failing $c || failed=$((failed + 1))
+		ran=$((ran + 1))
+	done
+done
+echo 0 > $FS/probability
+echo N > $FS/task-filter
+echo "$ran client runs with one failing allocation each, $failed of them failed"
+# Deferred frees (fences, jobs) settle.
+sleep 2
+now=$(counts)
+rc=0
+[ "$now" = "$base" ] || { echo "counts not back to baseline:"; echo "$base"; echo "--"; echo "$now"; rc=1; }
+wcfb-kmstest cycle 3 > /tmp/fs.log 2>&1 || { cat /tmp/fs.log; echo "display broken after failslab"; rc=1; }
+wcfb-blittest ops 7 10 > /tmp/fs.log 2>&1 || { cat /tmp/fs.log; echo "blitter broken after failslab"; rc=1; }
+rmmod vgem
+exit $rc
