@@ -503,7 +503,7 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 	struct wcfb_blit_job *job = NULL;
 	struct wcfb_engine_info info;
 	struct dma_fence *fence;
-	unsigned int nrefs = 0, nbufs = 0, i;
+	unsigned int nrefs = 0, nbufs = 0, i, r;
 	u32 max_ops;
 	int ret;
 
@@ -558,18 +558,23 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 	}
 
 	/* 2. Map each buffer for the engine (made once per buffer). */
-	/* refs[] holds each op's dst, then its src unless FILL, in order. */
-	nrefs = 0;
-	for (i = 0; i < args->op_count; i++) {
+	/*
+	 * refs[] holds each op's dst, then its src unless FILL, in order.
+	 * Walk it with its own index: nrefs must stay the count of
+	 * references held, which the error path puts (resetting it here
+	 * leaked every reference past a failed prepare: failslab in the
+	 * debug lane, t_slab_inject).
+	 */
+	for (i = 0, r = 0; i < args->op_count; i++) {
 		struct wcfb_engine_table *tab;
 
-		ret = wcfb_blit_prepare(eng, refs[nrefs++], &tab);
+		ret = wcfb_blit_prepare(eng, refs[r++], &tab);
 		if (ret)
 			goto out;
 		wcfb_blit_set_table(&descs[i].dst, tab);
 		if (ops[i].op == WCFB_BLIT_OP_FILL)
 			continue;
-		ret = wcfb_blit_prepare(eng, refs[nrefs++], &tab);
+		ret = wcfb_blit_prepare(eng, refs[r++], &tab);
 		if (ret)
 			goto out;
 		wcfb_blit_set_table(&descs[i].src, tab);
