@@ -9,7 +9,13 @@ exec 3<> /tmp/kc.in   # kmscube quits when stdin is readable or at EOF
 chroot $ROOTFS env MESA_LOADER_DRIVER_OVERRIDE=kms_swrast \
 	kmscube -D /dev/dri/card0 -c 240 < /tmp/kc.in > /tmp/kc.log 2>&1 &
 pid=$!
-sleep 5
+# Capture once kmscube has reported frames (its start-up takes 2-5 s:
+# loading LLVM, more when the host is busy), not after a fixed sleep.
+i=0
+until grep -q "^Rendered [1-9]" /tmp/kc.log; do
+	i=$((i + 1)); [ $i -gt 300 ] && { echo "kmscube rendered nothing in 30 s"; cat /tmp/kc.log; exit 1; }
+	sleep 0.1
+done
 shot kmscube_running distinct 200 || { echo "no rendered scene on screen"; fail=1; }
 wait $pid; rc=$?
 exec 3>&-

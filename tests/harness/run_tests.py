@@ -67,6 +67,9 @@ class Harness:
         self.args = args
         self.results = []
         self.bench = []
+        self.kernel_reports = 0     # oops/WARN/KASAN/DMA-API/... lines seen
+        self.injected_faults = 0    # engine faults injected on purpose
+        self.engine_resets = 0      # engine resets (hang recovery)
         self.slow = 1
         os.makedirs(args.out, exist_ok=True)
 
@@ -239,6 +242,11 @@ class Harness:
                                 "engine": {"value": round(eng, 1), "unit": "MiB/s"},
                                 "host_memcpy": {"value": host, "unit": "MiB/s"},
                                 "ratio": {"value": round(eng / host, 3), "unit": "x"}}})
+        m = re.search(r"^stats: fault_injected ([0-9]+)", report, re.M)
+        if m:
+            self.injected_faults += int(m.group(1))
+        self.engine_resets += sum(int(x) for x in re.findall(
+            r"^stats: resets ([0-9]+)", report, re.M))
         bad = [ln for ln in report.splitlines()
                if ln.startswith("faultlog: seqno") and "reason injected" not in ln]
         if bad:
@@ -271,8 +279,10 @@ class Harness:
                     cur_log.append(line)
                     if KERNEL_TROUBLE.search(line):
                         cur_fail.append(line)
+                        self.kernel_reports += 1
                 elif KERNEL_TROUBLE.search(line) and PROTO not in line:
                     orphan.append(line)
+                    self.kernel_reports += 1
                 i = line.find(PROTO)
                 if i < 0:
                     continue
@@ -382,6 +392,27 @@ class Harness:
         return p.returncode == 0, msg or ("exit %d" % p.returncode)
 
     # --------------------------------------------------------------- summary
+    def summary(self):
+        """One table for the whole run: results per suite and lane, the
+        fuzzer's calls, the faults injected into the engine (and survived:
+        the lanes passed), and every kernel report seen (must be 0)."""
+        print("summary:")
+        lanes = []
+        for r in self.results:
+            if r.lane not in lanes:
+                lanes.append(r.lane)
+        for lane in lanes:
+            rs = [r for r in self.results if r.lane == lane]
+            print("  %-10s %4d passed %4d failed %4d skipped" % (
+                lane, sum(r.status == "PASS" for r in rs),
+                sum(r.status == "FAIL" for r in rs),
+                sum(r.status == "SKIP" for r in rs)))
+        fuzz = sum(b["figures"]["calls"]["value"] for b in self.bench
+                   if b.get("name") == "fuzz")
+        print("  fuzz calls %d; engine faults injected %d, engine resets %d; "
+              "kernel reports %d" % (fuzz, self.injected_faults,
+                                     self.engine_resets, self.kernel_reports))
+
     def finish(self, t0):
         by_lane = {}
         for r in self.results:
@@ -413,6 +444,7 @@ class Harness:
               "%d tests run; results in %s" %
               ("%.2f" % (sum(boots) / len(boots)) if boots else "n/a",
                len(boots), total, len(self.results), self.args.out))
+        self.summary()
         tail = ", %d skipped" % skipped if skipped else ""
         print("%d passed, %d failed%s" % (passed, failed, tail), flush=True)
         return 0 if failed == 0 and passed > 0 else 1
