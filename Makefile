@@ -60,7 +60,7 @@ $(UBUILD)/wcfb-primetest: userspace/wcfb-primetest.c $(CLIENT_COMMON) $(wildcard
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
 # libpng16 pulls in libz.so.1 itself (the arm64 root has no libz.so to -lz).
-$(UBUILD)/wcfb-screenshot: userspace/wcfb-screenshot.c
+$(UBUILD)/wcfb-screenshot: userspace/wcfb-screenshot.c userspace/wcfb_rgbhash.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(ALDFLAGS) -ldrm -lpng16
 
@@ -68,7 +68,7 @@ $(UBUILD)/wcfb-screenshot: userspace/wcfb-screenshot.c
 HBUILD := tests/tools/build
 IMGCHECK := $(HBUILD)/wcfb-imgcheck
 host-tools: $(IMGCHECK)
-$(IMGCHECK): tests/tools/wcfb-imgcheck.c userspace/wcfb_pattern.h
+$(IMGCHECK): tests/tools/wcfb-imgcheck.c userspace/wcfb_pattern.h userspace/wcfb_rgbhash.h
 	@mkdir -p $(HBUILD)
 	$(Q)gcc -O2 -Wall -Wextra -Werror -o $@ $< -lpng
 

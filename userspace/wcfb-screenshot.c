@@ -34,6 +34,8 @@
 #include <xf86drm.h>
 #include <xf86drmMode.h>
 
+#include "wcfb_rgbhash.h"
+
 static int die(const char *what)
 {
 	fprintf(stderr, "wcfb-screenshot: %s: %s\n", what, strerror(errno));
@@ -72,11 +74,9 @@ static int png_rgbhash(const char *path, uint64_t *hash)
 		free(buf);
 		return -1;
 	}
-	*hash = 0xcbf29ce484222325ull;
-	for (i = 0; i < (size_t)pi.width * pi.height * 3; i++) {
-		*hash ^= buf[i];
-		*hash *= 0x100000001b3ull;
-	}
+	*hash = WCFB_RGBHASH_INIT;
+	for (i = 0; i < (size_t)pi.width * pi.height * 3; i++)
+		*hash = wcfb_rgbhash_byte(*hash, buf[i]);
 	free(buf);
 	return 0;
 }

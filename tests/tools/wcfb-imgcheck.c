@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "../../userspace/wcfb_pattern.h"
+#include "../../userspace/wcfb_rgbhash.h"
 
 struct img {
 	uint32_t w, h;
@@ -264,7 +265,7 @@ refresh:
 
 static int check_rgbhash(const struct img *cap, const char *hex)
 {
-	uint64_t h = 0xcbf29ce484222325ull, want;
+	uint64_t h = WCFB_RGBHASH_INIT, want;
 	size_t i;
 	int s;
 	char *end;
@@ -275,10 +276,8 @@ static int check_rgbhash(const struct img *cap, const char *hex)
 		return 2;
 	}
 	for (i = 0; i < (size_t)cap->w * cap->h; i++)
-		for (s = 16; s >= 0; s -= 8) {
-			h ^= cap->px[i] >> s & 0xff;
-			h *= 0x100000001b3ull;
-		}
+		for (s = 16; s >= 0; s -= 8)
+			h = wcfb_rgbhash_byte(h, cap->px[i] >> s & 0xff);
 	printf("rgbhash %016llx over %ux%u, want %016llx\n",
 	       (unsigned long long)h, cap->w, cap->h, (unsigned long long)want);
 	return h == want ? 0 : 1;
