@@ -854,13 +854,21 @@ static int wcfb_engine_probe(struct pci_dev *pdev,
 	if (!ret)
 		ret = eng_hw_enable(eng);
 	mutex_unlock(&eng->submit_lock);
+	pci_set_drvdata(pdev, eng);
 	if (ret) {
+		/*
+		 * The engine is there but does not answer (its model died, or
+		 * it is wedged).  Bind anyway, dead: the display looks for a
+		 * bound engine and would otherwise defer for ever; this way it
+		 * comes up without blits (HAS_BLITTER reads 0).
+		 */
 		eng_write(eng, WCFB_ENG_REG_CTRL, 0);
 		eng_kick(eng);
-		return -ENODEV;
+		eng->dead = true;
+		dev_err(dev, "wcfb blitter does not respond: bound without blits\n");
+		return 0;
 	}
 
-	pci_set_drvdata(pdev, eng);
 	dev_info(dev, "wcfb blitter v%u.%u: ops %#x formats %#x, %u-entry ring, %u-bit DMA, timeout %u ms\n",
 		 eng->info.version >> 16, eng->info.version & 0xffff,
 		 eng->info.caps, eng->info.formats, eng->ring_size,
@@ -871,13 +879,23 @@ static int wcfb_engine_probe(struct pci_dev *pdev,
 static void wcfb_engine_remove(struct pci_dev *pdev)
 {
 	struct wcfb_engine *eng = pci_get_drvdata(pdev);
+	bool was_dead;
 
 	/* The display (the only user) is unbound first, by the device link. */
 	mutex_lock(&eng->submit_lock);
 	spin_lock_irq(&eng->lock);
+	was_dead = eng->dead;
 	eng->dead = true;
 	spin_unlock_irq(&eng->lock);
-	wcfb_engine_reset_locked(eng, -ENODEV, false);
+	/*
+	 * A dead engine was reset (or never enabled) when it was declared
+	 * dead and has had nothing submitted since: waiting for yet another
+	 * RESET_DONE would only add a timeout to every unbind.
+	 */
+	if (was_dead)
+		wcfb_engine_fail_pending(eng, -ENODEV);
+	else
+		wcfb_engine_reset_locked(eng, -ENODEV, false);
 	mutex_unlock(&eng->submit_lock);
 
 	disable_irq(eng->irq);

@@ -14,6 +14,7 @@
  *                                 under swiotlb=force)
  *   wcfb-blittest bench           engine vs CPU copy, latency, ops/s
  *   wcfb-blittest noengine        no blitter: blits refused with ENODEV
+ *   wcfb-blittest death           the engine model is killed mid-batch
  *
  * Prints "ok - ..." / "not ok - ..." lines; exits non-zero on failure.
  * The reference formulas are Documentation/engine-protocol.md section 5.
@@ -862,6 +863,91 @@ static int cmd_bench(void)
 
 /* No blitter (its DT node absent or disabled): buffers still work, every
  * blit is refused with ENODEV, and GET_PARAM says so. */
+/* --- the engine dies ----------------------------------------------------- */
+/*
+ * The harness SIGKILLs the engine model with a batch in flight.  The
+ * batch's fence fails (the watchdog's reset gets no answer), the engine is
+ * declared dead, GET_PARAM says so, later blits are refused with ENODEV,
+ * and buffers stay usable by the CPU.
+ */
+static int cmd_death(void)
+{
+	enum { N = 64 };
+	static struct drm_wcfb_blit_op ops[N];
+	char ans[256];
+	struct tbuf big, d;
+	int fd = open_card(), ret, i;
+	uint64_t t0;
+
+	if (fd < 0 || buf_cached(fd, &big, 1920, 1080, 32) || buf_cached(fd, &d, 64, 64, 32))
+		return 1;
+	ret = fill_op(&d, 0x11111111);
+	wcfb_ok(!ret && !cpu_prep(&d, WCFB_PREP_READ) && !expect_fill(&d, 0x11111111),
+		"death: a blit works before");
+	cpu_fini(&d);
+
+	/* ~64 1080p fills: tens of milliseconds of engine work. */
+	for (i = 0; i < N; i++)
+		ops[i] = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_FILL,
+			.width = big.w, .height = big.h, .fill = 0x01010101u * i,
+			.dst = { .handle = big.handle, .format = DRM_FORMAT_XRGB8888,
+				 .pitch = big.pitch } };
+	ret = blit(fd, ops, N, 0, 0);
+	wcfb_ok(!ret, "death: a %d-op batch submitted (%s)", N, strerror(-ret));
+	ret = wcfb_engine_ctl("kill", ans, sizeof(ans));
+	wcfb_ok(!ret, "death: the harness killed the engine model (%s)", ans);
+	t0 = wcfb_now_ns();
+	{
+		struct drm_wcfb_gem_cpu_prep p = { .handle = big.handle, .op = WCFB_PREP_READ,
+						   .timeout_ns = 30000000000ll };
+
+		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+	}
+	/* The batch may have finished before the kill landed: then 0. */
+	wcfb_ok(ret == -EIO || ret == 0, "death: the in-flight batch ends after %.2f s (%s)",
+		(wcfb_now_ns() - t0) / 1e9, ret ? strerror(-ret) : "it had completed");
+	cpu_fini(&big);
+
+	/* The next blit finds the engine silent: its fence fails. */
+	t0 = wcfb_now_ns();
+	ret = fill_op(&d, 0x22222222);
+	if (!ret) {
+		struct drm_wcfb_gem_cpu_prep p = { .handle = d.handle, .op = WCFB_PREP_READ,
+						   .timeout_ns = 30000000000ll };
+
+		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+		wcfb_ok(ret == -EIO, "death: a blit to the dead engine fails after %.2f s (%s)",
+			(wcfb_now_ns() - t0) / 1e9, strerror(-ret));
+		cpu_fini(&d);
+	} else {
+		wcfb_ok(ret == -ENODEV, "death: a blit to the dead engine refused (%s)",
+			strerror(-ret));
+	}
+	wcfb_ok(!expect_fill(&d, 0x11111111), "death: the failed blit wrote nothing");
+
+	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 0,
+		"death: GET_PARAM HAS_BLITTER is 0 now");
+	ret = fill_op(&d, 0x33333333);
+	wcfb_ok(ret == -ENODEV, "death: later blits refused (%s, want ENODEV)", strerror(-ret));
+
+	/* The CPU still owns the buffers: write, read back, free. */
+	ret = cpu_prep(&d, WCFB_PREP_WRITE);
+	wcfb_ok(!ret, "death: CPU_PREP on an idle buffer (%s)", strerror(-ret));
+	memset(d.map, 0x44, d.size);
+	cpu_fini(&d);
+	ret = cpu_prep(&d, WCFB_PREP_READ);
+	wcfb_ok(!ret && !expect_fill(&d, 0x44444444), "death: CPU writes read back");
+	cpu_fini(&d);
+	buf_free(&d);
+	ret = buf_cached(fd, &d, 64, 64, 32) ? -1 : 0;
+	wcfb_ok(!ret, "death: new buffers can still be created");
+	if (!ret)
+		buf_free(&d);
+	buf_free(&big);
+	close(fd);
+	return 0;
+}
+
 static int cmd_noengine(void)
 {
 	int fd = open_card(), ret;
@@ -899,6 +985,8 @@ int main(int argc, char **argv)
 		ret = cmd_ops(seed, argc > 3 ? strtoul(argv[3], NULL, 0) : 20);
 	else if (!strcmp(cmd, "badinput"))
 		ret = cmd_badinput();
+	else if (!strcmp(cmd, "death"))
+		ret = cmd_death();
 	else if (!strcmp(cmd, "fault"))
 		ret = cmd_fault();
 	else if (!strcmp(cmd, "flip"))

@@ -137,6 +137,20 @@ class Guest:
         finally:
             s.close()
 
+    def kill_engine(self):
+        """SIGKILLs the engine model while the guest runs (the device
+        disappears as a real one would on a fatal fault); keeps what it had
+        printed.  QEMU keeps running: the doorbell and the shared register
+        page stay, only nobody answers any more."""
+        if not self.engine:
+            raise RuntimeError("no engine model")
+        os.killpg(self.engine.pid, signal.SIGKILL)
+        out, _ = self.engine.communicate()
+        self.engine_report += out.decode(errors="replace")
+        self.engine_report += "killed: by the harness on the guest's request\n"
+        self.engine = None
+        return "killed"
+
     # --- serial ------------------------------------------------------------
     def readline(self, timeout):
         """Next serial line, or None at timeout.  Raises GuestDied at EOF."""

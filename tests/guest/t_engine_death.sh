@@ -1,0 +1,39 @@
+# boot: own
+# timeout: 150
+# The blitter's device model is SIGKILLed by the harness with a batch in
+# flight (as real hardware can fall off the bus).  The driver must fail
+# the work (fences with errors, no hang), declare the engine dead (blits
+# refused with ENODEV, HAS_BLITTER 0) and keep everything else working:
+# page flips, the console, and an unload/reload of the module, which
+# then binds the silent engine without blits instead of deferring the
+# display for ever.  Its own boot: later tests must not inherit a dead
+# engine.
+counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
+base=$(counts)
+wcfb-blittest death || exit 1
+dmesg | grep -E "wcfb.*(respond|reset|progress)" | head -5
+wcfb-kmstest flip 800x600 XR24 11 > /tmp/ed.log 2>&1 || { cat /tmp/ed.log; echo "display broken after the engine died"; exit 1; }
+echo 0 > /sys/class/graphics/fbcon/cursor_blink 2>/dev/null
+chvt 1
+printf '\033[2J\033[H\033[?25l\n\n    ENGINE GONE' > /dev/tty1
+sleep 0.3
+shot fbcon_engine_dead glyphs 8 16 2 4 ENGINE_GONE || exit 1
+sleep 0.5
+now=$(counts)
+[ "$now" = "$base" ] || { echo "counts not back to baseline:"; echo "$base"; echo "--"; echo "$now"; exit 1; }
+
+# Reload: the engine PCI driver binds the silent engine dead; the display
+# must come up anyway.
+t0=$(cut -d' ' -f1 /proc/uptime)
+rmmod wcfb || { echo "rmmod with a dead engine failed"; exit 1; }
+t1=$(cut -d' ' -f1 /proc/uptime)
+insmod $MODDIR/wcfb.ko || { echo "insmod after the engine died failed"; exit 1; }
+t2=$(cut -d' ' -f1 /proc/uptime)
+echo "rmmod took $(echo "$t0 $t1" | awk '{print $2 - $1}') s, insmod $(echo "$t1 $t2" | awk '{print $2 - $1}') s"
+i=0
+while [ ! -e /dev/dri/card0 ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+[ -e /dev/dri/card0 ] || { dmesg | tail -20; echo "the display did not come back without its engine"; exit 1; }
+dmesg | grep -E "wcfb.*does not respond" | tail -2
+wcfb-blittest noengine || exit 1
+wcfb-kmstest flip 1024x768 XR24 13 > /tmp/ed.log 2>&1 || { cat /tmp/ed.log; echo "display broken after reload"; exit 1; }
+echo "engine death survived"
