@@ -145,7 +145,7 @@ $(DEBUG_INITRAMFS): $(DEBUG_MODULE) $(KUNIT_MODULE) $(CLIENTS) $(wildcard tests/
 # The debug lane: the whole guest suite on the cma layout, plus KUnit and
 # a final kmemleak scan; timeouts x4, the fuzzer at a tenth of its calls,
 # the kmalloc caches open to failslab (t_slab_inject), kmemleak's not.
-DEBUG_LANE := --lane debug:$(CACHE)/dtb/wcfb-cma.dtb:"@kernel=debug @slow=4 wcfb_fuzz_div=10 slub_debug=A,kmalloc-*"
+DEBUG_LANE := --lane debug:$(CACHE)/dtb/wcfb-cma.dtb:"@kernel=debug @slow=4 slub_debug=A,kmalloc-*"
 DEBUG_ARGS := --debug-kernel $(DEBUG_KIMAGE) --debug-initrd $(DEBUG_INITRAMFS)
 DEBUG_DEPS := $(DEBUG_INITRAMFS) $(DEBUG_STAMP)
 

@@ -5,8 +5,8 @@
 # on any oops/WARN and the lane on any engine fault-log entry; here we also
 # check that the device still works and that everything the fuzzer
 # created was freed when it exited (pool objects back to baseline).
-# wcfb_fuzz_div=N (a lane's kernel word) divides both call counts: the
-# debug lane's KASAN + lockdep kernel is several times slower.
+# The debug lane runs the full count too (~90 s there).  wcfb_fuzz_div=N
+# (a kernel command-line word) divides both counts for a quick local run.
 seed=${wcfb_fuzz_seed:-1}
 div=${wcfb_fuzz_div:-1}
 before=$(grep -E "^(objects|consumed) " $DRI_DEBUG/pool | tr '\n' ' ')
