@@ -13,6 +13,7 @@
  *   wcfb-kmstest bench-flips N             N flips at the mode's refresh
  *   wcfb-kmstest bench-pool                pool efficiency figure
  *   wcfb-kmstest show SECONDS              demo: animated patterns
+ *   wcfb-kmstest flipstorm                 flips + mode changes until killed
  *
  * MODES is "all" or WxH[,WxH...]; FORMATS is "all" or fourccs (XR24,AR24,
  * RG24).  Prints "ok - ..." / "not ok - ..." lines; exits non-zero when
@@ -635,6 +636,63 @@ static int cmd_show(struct wcfb_pipe *p, int seconds)
 	return 0;
 }
 
+/*
+ * --- flipstorm: a client to be killed --------------------------------------
+ * Page flips with events, never waiting before queuing the next commit's
+ * buffer fill, and a blocking mode change every 40 flips (new buffers for
+ * the new mode, the old ones freed once off screen), until killed.  The
+ * flip-kill test SIGKILLs it at varied moments: with a flip in flight,
+ * inside a modeset, between a buffer's creation and its first display.
+ * Prints "mode WxH" as each mode's first frame is up.
+ */
+static int cmd_flipstorm(struct wcfb_pipe *p)
+{
+	struct wcfb_buf b[2] = { 0 };
+	uint32_t seed = 0, mi = 0;
+	int ret = 0;
+
+	for (;;) {
+		const drmModeModeInfo *m = &p->conn->modes[mi++ % p->conn->count_modes];
+		struct wcfb_buf nb[2];
+		int i;
+
+		ret = wcfb_buf_create(p, &nb[0], m->hdisplay, m->vdisplay, DRM_FORMAT_XRGB8888);
+		if (ret)
+			break;
+		ret = wcfb_buf_create(p, &nb[1], m->hdisplay, m->vdisplay, DRM_FORMAT_XRGB8888);
+		if (ret)
+			break;
+		wcfb_buf_fill_pattern(&nb[0], seed);
+		ret = wcfb_commit(p, m, nb[0].fb_id, m->hdisplay, m->vdisplay,
+				  DRM_MODE_ATOMIC_ALLOW_MODESET);
+		if (ret)
+			break;
+		if (b[0].fb_id) {
+			wcfb_buf_destroy(p, &b[0]);
+			wcfb_buf_destroy(p, &b[1]);
+		}
+		/* Unbuffered: the test reads how far we got after SIGKILL. */
+		printf("mode %ux%u\n", m->hdisplay, m->vdisplay);
+		fflush(stdout);
+		b[0] = nb[0];
+		b[1] = nb[1];
+		for (i = 1; i <= 40 && !ret; i++) {
+			seed++;
+			ret = wcfb_commit(p, NULL, b[i & 1].fb_id, m->hdisplay, m->vdisplay,
+					  DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
+			/* Draw the next frame while this flip is pending. */
+			if (!ret)
+				wcfb_buf_fill_pattern(&b[(i + 1) & 1], seed);
+			if (!ret)
+				ret = wcfb_wait_flip(p, 1000, NULL, NULL);
+		}
+		if (ret)
+			break;
+	}
+	wcfb_ok(0, "flipstorm stopped: %s", strerror(-ret));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct wcfb_pipe p;
@@ -669,6 +727,8 @@ int main(int argc, char **argv)
 		cmd_bench_flips(&p, atoi(argv[2]));
 	else if (!strcmp(argv[1], "bench-pool"))
 		cmd_bench_pool(&p);
+	else if (!strcmp(argv[1], "flipstorm"))
+		cmd_flipstorm(&p);
 	else if (!strcmp(argv[1], "show") && argc == 3)
 		cmd_show(&p, atoi(argv[2]));
 	else {
