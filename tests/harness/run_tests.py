@@ -15,6 +15,7 @@ check the capture, the expected image and a diff image side by side.
 The last line printed is "N passed, N failed".
 """
 import argparse
+import collections
 import json
 import os
 import re
@@ -67,9 +68,13 @@ class Harness:
         self.args = args
         self.results = []
         self.bench = []
-        self.kernel_reports = 0     # oops/WARN/KASAN/DMA-API/... lines seen
-        self.injected_faults = 0    # engine faults injected on purpose
-        self.engine_resets = 0      # engine resets (hang recovery)
+        # Per lane: kernel reports (oops/WARN/KASAN/DMA-API/... lines seen,
+        # must stay 0), faults injected on purpose by kind (engine model
+        # faults, engine kills, failslab, fail_page_alloc: the lane passing
+        # means they were survived), engine resets (hang recovery).
+        self.kernel_reports = collections.Counter()
+        self.injected = collections.defaultdict(collections.Counter)
+        self.engine_resets = collections.Counter()
         self.slow = 1
         os.makedirs(args.out, exist_ok=True)
 
@@ -250,8 +255,8 @@ class Harness:
                                 "ratio": {"value": round(eng / host, 3), "unit": "x"}}})
         m = re.search(r"^stats: fault_injected ([0-9]+)", report, re.M)
         if m:
-            self.injected_faults += int(m.group(1))
-        self.engine_resets += sum(int(x) for x in re.findall(
+            self.injected[lane]["engine"] += int(m.group(1))
+        self.engine_resets[lane] += sum(int(x) for x in re.findall(
             r"^stats: resets ([0-9]+)", report, re.M))
         bad = [ln for ln in report.splitlines()
                if ln.startswith("faultlog: seqno") and "reason injected" not in ln]
@@ -285,10 +290,10 @@ class Harness:
                     cur_log.append(line)
                     if KERNEL_TROUBLE.search(line):
                         cur_fail.append(line)
-                        self.kernel_reports += 1
+                        self.kernel_reports[lane] += 1
                 elif KERNEL_TROUBLE.search(line) and PROTO not in line:
                     orphan.append(line)
-                    self.kernel_reports += 1
+                    self.kernel_reports[lane] += 1
                 i = line.find(PROTO)
                 if i < 0:
                     continue
@@ -318,11 +323,19 @@ class Harness:
                     try:
                         if words[1:] == ["kill"]:
                             ans = g.kill_engine()
+                            self.injected[lane]["engine-kill"] += 1
                         else:
                             ans = g.engine_control(" ".join(words[1:]))
                         g.send("ok ENGINE %s\n" % " ".join(ans.split()))
                     except Exception as e:  # no engine, socket error
                         g.send("fail ENGINE %s\n" % e)
+                elif kind == "INJECTED":
+                    # INJECTED <kind> <n>: a test injected n faults of a
+                    # kind (failslab, fail_page_alloc) for the summary.
+                    try:
+                        self.injected[lane][words[1]] += int(words[2])
+                    except (IndexError, ValueError):
+                        pass
                 elif kind == "CASE":
                     # One sub-result of the current test (KUnit cases):
                     # reported as TEST.NAME, the test goes on.
@@ -403,25 +416,37 @@ class Harness:
 
     # --------------------------------------------------------------- summary
     def summary(self):
-        """One table for the whole run: results per suite and lane, the
-        fuzzer's calls, the faults injected into the engine (and survived:
-        the lanes passed), and every kernel report seen (must be 0)."""
+        """One table for the whole run, a row per suite and lane: results,
+        the fuzzer's calls, the faults injected on purpose (and survived:
+        the lane passed), engine resets, and every kernel report seen
+        (must be 0)."""
         print("summary:")
         lanes = []
         for r in self.results:
             if r.lane not in lanes:
                 lanes.append(r.lane)
+        print("  %-9s %6s %6s %7s %10s %7s %8s  %s" % (
+            "lane", "passed", "failed", "skipped", "fuzz calls", "resets",
+            "reports", "faults injected and survived"))
         for lane in lanes:
             rs = [r for r in self.results if r.lane == lane]
-            print("  %-10s %4d passed %4d failed %4d skipped" % (
+            fuzz = sum(b["figures"]["calls"]["value"] for b in self.bench
+                       if b.get("name") == "fuzz" and b.get("lane") == lane)
+            faults = ", ".join("%s %d" % kv for kv in
+                               sorted(self.injected[lane].items()) if kv[1])
+            print("  %-9s %6d %6d %7d %10d %7d %8d  %s" % (
                 lane, sum(r.status == "PASS" for r in rs),
                 sum(r.status == "FAIL" for r in rs),
-                sum(r.status == "SKIP" for r in rs)))
+                sum(r.status == "SKIP" for r in rs), fuzz,
+                self.engine_resets[lane], self.kernel_reports[lane],
+                faults or "-"))
         fuzz = sum(b["figures"]["calls"]["value"] for b in self.bench
                    if b.get("name") == "fuzz")
-        print("  fuzz calls %d; engine faults injected %d, engine resets %d; "
-              "kernel reports %d" % (fuzz, self.injected_faults,
-                                     self.engine_resets, self.kernel_reports))
+        print("  total: fuzz calls %d; faults injected %d; engine resets %d; "
+              "kernel reports %d" % (
+                  fuzz, sum(sum(c.values()) for c in self.injected.values()),
+                  sum(self.engine_resets.values()),
+                  sum(self.kernel_reports.values())))
 
     def finish(self, t0):
         by_lane = {}
