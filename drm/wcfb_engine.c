@@ -459,7 +459,6 @@ int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
 {
 	struct wcfb_fence *wf;
 	long left;
-	u32 i;
 	int ret;
 
 	if (!count || count > eng->info.max_batch || !job->cleanup)
@@ -494,17 +493,10 @@ int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
 		}
 	}
 
-	for (i = 0; i < count; i++) {
-		struct wcfb_eng_desc *slot =
-			&eng->ring[wcfb_ring_slot(eng->head + i, eng->ring_size)];
-
-		memcpy(slot, &descs[i], sizeof(*slot));
-		slot->seqno = cpu_to_le64(++eng->next_seqno);
-		slot->status = cpu_to_le32(WCFB_ENG_ST_PENDING);
-	}
+	job->last_seqno = wcfb_ring_write(eng->ring, eng->ring_size, eng->head,
+					  descs, count, &eng->next_seqno);
 	job->first = eng->head;
 	job->count = count;
-	job->last_seqno = eng->next_seqno;
 	job->error = 0;
 	dma_fence_init(&wf->base, &wcfb_fence_ops, &wf->lock,
 		       eng->fence_context, job->last_seqno);

@@ -6,6 +6,7 @@
  * but the fixed-width types, errno values and plain C.
  */
 #ifdef __KERNEL__
+#include <asm/byteorder.h>
 #include <linux/errno.h>
 #include <linux/export.h>
 #include <linux/math64.h>
@@ -24,6 +25,13 @@
 #endif
 
 #include "wcfb_logic.h"
+#include "../hw/proto/wcfb_engine_proto.h"
+
+#ifndef __KERNEL__
+/* The host (x86-64), like the guest (arm64), is little-endian. */
+#define cpu_to_le32(x) ((u32)(x))
+#define cpu_to_le64(x) ((u64)(x))
+#endif
 
 /*
  * The formats QEMU 7.2's ramfb converts without loss: its
@@ -477,6 +485,30 @@ u32 wcfb_ring_slot(u32 index, u32 size)
 	return index & (size - 1);
 }
 EXPORT_SYMBOL_IF_KUNIT(wcfb_ring_slot);
+
+/*
+ * Publish @count descriptors: copy them into @ring (@size slots, a power
+ * of two) from free-running index @head on, wrapping at the end of the
+ * ring, numbered *@seqno + 1, *@seqno + 2, ... (the engine writes each
+ * number to the completion page when it is done) and marked pending.
+ * Leaves the last number in *@seqno and returns it.  The caller has
+ * checked the space (wcfb_ring_space()) and writes HEAD afterwards.
+ */
+u64 wcfb_ring_write(struct wcfb_eng_desc *ring, u32 size, u32 head,
+		    const struct wcfb_eng_desc *descs, u32 count, u64 *seqno)
+{
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		struct wcfb_eng_desc *slot = &ring[wcfb_ring_slot(head + i, size)];
+
+		memcpy(slot, &descs[i], sizeof(*slot));
+		slot->seqno = cpu_to_le64(++*seqno);
+		slot->status = cpu_to_le32(WCFB_ENG_ST_PENDING);
+	}
+	return *seqno;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_ring_write);
 
 /**
  * wcfb_blit_surface_origin - place a blit rectangle inside a buffer

@@ -205,6 +205,10 @@ int wcfb_parse_mode(const char *s, u32 *width, u32 *height);
 u32 wcfb_ring_space(u32 head, u32 retired, u32 size);
 u32 wcfb_ring_slot(u32 index, u32 size);
 
+struct wcfb_eng_desc;
+u64 wcfb_ring_write(struct wcfb_eng_desc *ring, u32 size, u32 head,
+		    const struct wcfb_eng_desc *descs, u32 count, u64 *seqno);
+
 int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x, u32 y, u32 w,
 			     u32 h, u32 cpp, u64 size, u32 *ox, u32 *oy);
 

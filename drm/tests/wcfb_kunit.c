@@ -66,6 +66,53 @@ static void wcfb_test_ring_cycle(struct kunit *test)
 	}
 }
 
+/*
+ * Descriptors into the ring: the slots from head on, wrapping at the end,
+ * the caller's fields kept, numbered from the last seqno on, pending; no
+ * other slot touched.  The byte layout is the protocol's (little-endian,
+ * fields at the offsets of Documentation/engine-protocol.md).
+ */
+static void wcfb_test_ring_write(struct kunit *test)
+{
+	const u32 size = 8, head = 0xfffffffeu;	/* slots 6, 7, 0, 1, 2 */
+	struct wcfb_eng_desc *ring, descs[5];
+	u64 seqno = 41;
+	u32 i, slot;
+	u8 *b;
+
+	ring = kunit_kcalloc(test, size, sizeof(*ring), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, ring);
+	memset(ring, 0xa5, size * sizeof(*ring));
+	memset(descs, 0, sizeof(descs));
+	for (i = 0; i < 5; i++) {
+		descs[i].opcode = cpu_to_le32(WCFB_ENG_OP_FILL);
+		descs[i].fill = cpu_to_le32(0x11111111u * i);
+		descs[i].width = cpu_to_le32(100 + i);
+		descs[i].height = cpu_to_le32(1);
+		descs[i].seqno = cpu_to_le64(7);	/* overwritten */
+	}
+
+	KUNIT_EXPECT_EQ(test, wcfb_ring_write(ring, size, head, descs, 5, &seqno), 46ull);
+	KUNIT_EXPECT_EQ(test, seqno, 46ull);
+	for (i = 0; i < 5; i++) {
+		slot = wcfb_ring_slot(head + i, size);
+		KUNIT_EXPECT_EQ(test, slot, (6 + i) % size);
+		KUNIT_EXPECT_EQ(test, le64_to_cpu(ring[slot].seqno), 42ull + i);
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(ring[slot].status), WCFB_ENG_ST_PENDING);
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(ring[slot].width), 100 + i);
+		KUNIT_EXPECT_EQ(test, le32_to_cpu(ring[slot].fill), 0x11111111u * i);
+	}
+	/* Slots 3, 4, 5 were not the batch's. */
+	for (slot = 3; slot < 6; slot++)
+		KUNIT_EXPECT_TRUE(test, !memchr_inv(&ring[slot], 0xa5, sizeof(*ring)));
+	/* The wire layout: seqno at 0x08, status at 0x10, width at 0x18. */
+	b = (u8 *)&ring[6];
+	KUNIT_EXPECT_EQ(test, b[0x08], 42);
+	KUNIT_EXPECT_EQ(test, b[0x10], 0xff);
+	KUNIT_EXPECT_EQ(test, b[0x18], 100);
+	KUNIT_EXPECT_EQ(test, b[0x19], 0);
+}
+
 /* ---------------------------------------------------- formats, pitch */
 
 static void wcfb_test_formats(struct kunit *test)
@@ -292,6 +339,7 @@ static struct kunit_case wcfb_logic_cases[] = {
 	KUNIT_CASE(wcfb_test_ring_space),
 	KUNIT_CASE(wcfb_test_ring_slot),
 	KUNIT_CASE(wcfb_test_ring_cycle),
+	KUNIT_CASE(wcfb_test_ring_write),
 	KUNIT_CASE(wcfb_test_formats),
 	KUNIT_CASE(wcfb_test_pitch),
 	KUNIT_CASE(wcfb_test_dumb_layout),

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "wcfb_logic.h"
+#include "../../hw/proto/wcfb_engine_proto.h"
 
 #define MiB (1024ULL * 1024ULL)
 
@@ -536,6 +537,30 @@ static void test_ring_space_wraps(void **state)
 	assert_int_equal(wcfb_ring_slot(0xfffffff8U + 9U, 8), 1);	/* wraps to 1 */
 }
 
+/* Descriptors published across the ring's end keep order and numbering. */
+static void test_ring_write_wraps(void **state)
+{
+	struct wcfb_eng_desc ring[8], d[3];
+	u64 seqno = 9;
+	u32 i;
+
+	(void)state;
+	memset(ring, 0xa5, sizeof(ring));
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < 3; i++)
+		d[i].width = 10 + i;
+	assert_true(wcfb_ring_write(ring, 8, 0xffffffffU, d, 3, &seqno) == 12);
+	assert_true(seqno == 12);
+	/* Index 0xffffffff is slot 7, then 0 and 1. */
+	assert_int_equal(ring[7].width, 10);
+	assert_int_equal(ring[0].width, 11);
+	assert_int_equal(ring[1].width, 12);
+	assert_true(ring[7].seqno == 10 && ring[0].seqno == 11 && ring[1].seqno == 12);
+	assert_int_equal(ring[1].status, WCFB_ENG_ST_PENDING);
+	/* Slot 2 is untouched. */
+	assert_int_equal(((unsigned char *)&ring[2])[0], 0xa5);
+}
+
 static void test_blit_rect(void **state)
 {
 	u32 ox = 77, oy = 77;
@@ -607,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_strings),
 		cmocka_unit_test(test_byte_helpers),
 		cmocka_unit_test(test_ring_space_wraps),
+		cmocka_unit_test(test_ring_write_wraps),
 		cmocka_unit_test(test_blit_rect),
 	};
 
