@@ -42,13 +42,16 @@ ALDFLAGS := -L$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
 	-Wl,-rpath-link,$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
 	-Wl,-rpath-link,$(ARM64_ROOT)/lib/aarch64-linux-gnu
 CLIENTS := $(UBUILD)/wcfb-kmstest $(UBUILD)/wcfb-blittest $(UBUILD)/wcfb-primetest \
-	$(UBUILD)/wcfb-screenshot $(UBUILD)/wcfb-fuzz
+	$(UBUILD)/wcfb-screenshot $(UBUILD)/wcfb-fuzz $(UBUILD)/wcfb-permtest
 CLIENT_COMMON := userspace/wcfb_client.c
 userspace: $(CLIENTS)
 $(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
 $(UBUILD)/wcfb-blittest: userspace/wcfb-blittest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+$(UBUILD)/wcfb-permtest: userspace/wcfb-permtest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
 # The ioctl fuzzer (tests/fuzz/) runs in the guest like the clients.
