@@ -22,8 +22,12 @@ out=$1 kroot=$2 krel=$3 aroot=$4 ko=$5 guest=$6; shift 6
 bins=("$@")
 
 stage=$(mktemp -d)
+# mktemp makes it 0700; it becomes the guest's /, which non-root processes
+# must be able to traverse (t_perms runs clients as uid 65534).
+chmod 755 "$stage"
 trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,lib,usr/bin,tests}
+chmod 1777 "$stage/tmp"
 mkdir -p "$stage/lib/modules/$krel"
 
 cp "$aroot/bin/busybox" "$stage/bin/busybox"
