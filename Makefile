@@ -212,7 +212,7 @@ $(CHECKPATCH):
 	$(Q)tar -C $(CACHE)/src -xf /usr/src/linux-source-6.1.tar.xz linux-source-6.1/scripts
 checkpatch: $(CHECKPATCH)
 	$(Q)perl $(CHECKPATCH) --no-tree --strict --terse -f drm/wcfb_*.[ch] \
-		drm/tests/*.c include/uapi/drm/*.h && echo "checkpatch --strict: clean"
+		drm/tests/*.c include/uapi/drm/*.h fbdev/*.c fbdev/*.h && echo "checkpatch --strict: clean"
 
 clean:
 	$(Q)rm -rf $(UBUILD) $(HBUILD) tests/unit/build $(OUT)

@@ -25,11 +25,16 @@
  * the client mid-blit never frees memory under the engine.  Imported
  * buffers the job wrote are synced for the CPU right before the fence
  * signals (wcfb_blit_job_complete()).
+ *
+ * wcfb_blit_kernel_copy() is the same machinery for the driver itself (the
+ * console's flushes, fbdev/wcfb_fbdev.c): no file, no handles, one COPY
+ * from driver memory the caller mapped into a scanout buffer.
  */
 
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/jiffies.h>
+#include <linux/kref.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -58,6 +63,9 @@
  * @imp_written: imported buffers the job writes (once each; the references
  *               are in @objs), synced for the CPU when the job completes
  * @nimp_written: entries of @imp_written
+ * @src_ref: kernel copies only: holds the driver-owned source (and its
+ *           engine mapping) until the fence has signalled
+ * @src_release: release function of @src_ref
  */
 struct wcfb_blit_job {
 	struct wcfb_engine_job base;
@@ -65,6 +73,8 @@ struct wcfb_blit_job {
 	unsigned int nobjs;
 	struct wcfb_bo **imp_written;
 	unsigned int nimp_written;
+	struct kref *src_ref;
+	void (*src_release)(struct kref *ref);
 };
 
 static void wcfb_blit_put_objs(struct drm_gem_object **objs, unsigned int n)
@@ -83,6 +93,8 @@ static void wcfb_blit_job_cleanup(struct wcfb_engine_job *ej)
 	wcfb_blit_put_objs(job->objs, job->nobjs);
 	kvfree(job->objs);
 	kfree(job->imp_written);
+	if (job->src_ref)
+		kref_put(job->src_ref, job->src_release);
 	dma_fence_put(ej->fence);
 	kfree(job);
 }
@@ -616,5 +628,103 @@ out:
 	kvfree(bufs);
 	kvfree(descs);
 	kvfree(ops);
+	return ret;
+}
+
+/* ---------------------------------------------------------- kernel copy */
+
+/**
+ * wcfb_blit_kernel_copy - one blitter COPY from driver memory to a scanout
+ *                         buffer
+ * @wcfb: the device
+ * @copy: what to copy; the source is already mapped on the engine's device
+ *        and synced for it
+ * @fence: the job's fence, a reference for the caller
+ *
+ * The driver's own entry into the blit machinery (the console's damage
+ * flushes): the destination is mapped for the engine as for a BLIT ioctl
+ * (wcfb_bo_engine_map(), once per buffer), foreign fences on it are waited
+ * for, the job's fence goes into its dma_resv as a WRITE (a flip of the
+ * buffer waits for it).  The job holds a reference on the destination and
+ * on @copy->src_ref until its fence has signalled: nothing the engine may
+ * still touch can be freed, even if the caller stops waiting.
+ *
+ * Return: 0 once the job is queued; -ENODEV without a (live) engine,
+ * -EINVAL for a copy the engine cannot do, or another negative error code;
+ * nothing is queued then.
+ */
+int wcfb_blit_kernel_copy(struct wcfb_device *wcfb,
+			  const struct wcfb_kernel_copy *copy,
+			  struct dma_fence **fence)
+{
+	struct drm_gem_object *obj = &copy->dst->base.base;
+	struct wcfb_blit_buf buf = { .obj = obj, .write = true };
+	struct wcfb_engine *eng = wcfb->engine;
+	struct wcfb_eng_desc desc = { };
+	struct wcfb_engine_table *dtab;
+	struct wcfb_engine_info info;
+	struct wcfb_blit_job *job;
+	u32 cpp, x, y;
+	int ret;
+
+	if (!eng || !wcfb_engine_alive(eng))
+		return -ENODEV;
+	wcfb_engine_get_info(eng, &info);
+	/* DRM and engine fourccs agree for the formats the display has. */
+	cpp = wcfb_blit_cpp(&info, copy->format);
+	if (!cpp || !(info.caps & BIT(WCFB_ENG_OP_COPY)) ||
+	    !copy->width || !copy->height ||
+	    copy->width > info.max_dim || copy->height > info.max_dim ||
+	    !copy->src_tab->count || copy->src_tab->count > info.max_sg)
+		return -EINVAL;
+	if (wcfb_blit_surface_origin(0, copy->pitch, copy->x, copy->y,
+				     copy->width, copy->height, cpp,
+				     copy->src_size, &x, &y) ||
+	    wcfb_blit_surface_origin(0, copy->pitch, copy->x, copy->y,
+				     copy->width, copy->height, cpp,
+				     obj->size, &x, &y))
+		return -EINVAL;
+
+	ret = wcfb_bo_engine_map(copy->dst, eng, &dtab);
+	if (ret)
+		return ret;
+
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return -ENOMEM;
+	job->objs = kvmalloc_array(1, sizeof(*job->objs), GFP_KERNEL);
+	if (!job->objs) {
+		kfree(job);
+		return -ENOMEM;
+	}
+	drm_gem_object_get(obj);
+	job->objs[0] = obj;
+	job->nobjs = 1;
+	kref_get(copy->src_ref);
+	job->src_ref = copy->src_ref;
+	job->src_release = copy->src_release;
+	job->base.cleanup = wcfb_blit_job_cleanup;
+
+	desc.opcode = cpu_to_le32(WCFB_ENG_OP_COPY);
+	desc.width = cpu_to_le32(copy->width);
+	desc.height = cpu_to_le32(copy->height);
+	wcfb_blit_set_table(&desc.dst, dtab);
+	desc.dst.pitch = cpu_to_le32(copy->pitch);
+	desc.dst.format = cpu_to_le32(copy->format);
+	desc.dst.x = cpu_to_le32(x);
+	desc.dst.y = cpu_to_le32(y);
+	/* Same layout and place in the source, its own SG table. */
+	desc.src = desc.dst;
+	wcfb_blit_set_table(&desc.src, copy->src_tab);
+
+	ret = wcfb_blit_submit(eng, job, &buf, 1, &desc, 1, fence);
+	if (ret) {
+		/* Not queued: the job and its references are still ours. */
+		kref_put(job->src_ref, job->src_release);
+		wcfb_blit_put_objs(job->objs, job->nobjs);
+		kvfree(job->objs);
+		kfree(job);
+	}
+	/* Queued: the job belongs to the engine and may already be gone. */
 	return ret;
 }

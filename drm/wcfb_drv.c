@@ -6,7 +6,9 @@
  * The platform driver for "wcfb,display": it takes the device's DMA
  * configuration and reserved pool from the device tree, then brings up the
  * scanout engine (wcfb_scanout.c), buffers (wcfb_gem.c), modesetting
- * (wcfb_kms.c), debugfs (wcfb_debugfs.c) and fbdev emulation.
+ * (wcfb_kms.c), debugfs (wcfb_debugfs.c) and the fbdev emulation
+ * (fbdev/wcfb_fbdev.c: the console on a cached shadow, flushed by the
+ * blitter).
  */
 
 #include <linux/dma-mapping.h>
@@ -19,7 +21,6 @@
 
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
-#include <drm/drm_fb_helper.h>
 #include <drm/drm_gem_dma_helper.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_managed.h>
@@ -28,6 +29,7 @@
 #include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
+#include "wcfb_fbdev.h"
 #include "wcfb_logic.h"
 #include "wcfb_scanout.h"
 
@@ -342,7 +344,7 @@ static int wcfb_probe(struct platform_device *pdev)
 		 wcfb->pool.size >> 20, wcfb->preferred_width,
 		 wcfb->preferred_height);
 
-	drm_fbdev_generic_setup(drm, 32);
+	wcfb_fbdev_setup(wcfb, 32);
 	return 0;
 }
 

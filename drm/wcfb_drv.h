@@ -10,6 +10,7 @@
 
 #include <linux/atomic.h>
 #include <linux/hrtimer.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -28,6 +29,7 @@
 #define DRIVER_MAJOR	1
 #define DRIVER_MINOR	0
 
+struct dma_fence;
 struct drm_minor;
 struct sg_table;
 struct task_struct;
@@ -154,6 +156,30 @@ static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)
 }
 
 /**
+ * struct wcfb_fbdev_stats - what the console's flushes did (debugfs fbdev)
+ * @engine_flushes: damage rectangles copied by the blitter
+ * @cpu_flushes: damage rectangles copied by the CPU (no blitter, a dead
+ *               one, or after a failed engine copy)
+ * @engine_failures: engine copies that failed and were redone by the CPU
+ * @bytes: bytes of the damaged rectangles flushed, both paths
+ * @engine_ns: time spent in engine flushes (sync, submit, fence)
+ * @sync_ns: the part of @engine_ns spent syncing the shadow for the device
+ * @cpu_ns: time spent in CPU copies
+ *
+ * In the device rather than in the fbdev emulation: debugfs may read it
+ * while the emulation is torn down, and the device outlives both.
+ */
+struct wcfb_fbdev_stats {
+	atomic64_t engine_flushes;
+	atomic64_t cpu_flushes;
+	atomic64_t engine_failures;
+	atomic64_t bytes;
+	atomic64_t engine_ns;
+	atomic64_t sync_ns;
+	atomic64_t cpu_ns;
+};
+
+/**
  * struct wcfb_device - driver instance
  * @drm: the DRM device
  * @pool: the reserved-memory pool and its accounting
@@ -169,6 +195,7 @@ static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)
  * @live_exports: live dma-bufs exported from scanout (WC) buffers
  * @live_exports_cached: live dma-bufs exported from cached buffers
  * @live_imports: live GEM objects imported from foreign dma-bufs
+ * @fbdev_stats: the console's flushes (fbdev/wcfb_fbdev.c)
  */
 struct wcfb_device {
 	struct drm_device drm;
@@ -186,6 +213,8 @@ struct wcfb_device {
 	atomic_t live_exports;
 	atomic_t live_exports_cached;
 	atomic_t live_imports;
+
+	struct wcfb_fbdev_stats fbdev_stats;
 };
 
 static inline struct wcfb_device *to_wcfb_device(struct drm_device *drm)
@@ -239,7 +268,41 @@ int wcfb_import_engine_prepare(struct wcfb_bo *bo, struct wcfb_engine *eng,
 void wcfb_import_sync_for_cpu(struct wcfb_bo *bo);
 bool wcfb_gem_can_scanout(struct drm_gem_object *obj, const char **why);
 
+/**
+ * struct wcfb_kernel_copy - a blitter COPY from driver memory to a scanout
+ *                           buffer (wcfb_blit_kernel_copy())
+ * @dst: the destination, a pool-backed scanout buffer
+ * @src_tab: the engine's SG table of the source (mapped on the engine's
+ *           device, synced for it by the caller)
+ * @src_size: bytes the source spans
+ * @src_ref: taken by the job and put once its fence has signalled, so that
+ *           the source memory and its mapping outlive the engine's use
+ * @src_release: release function of @src_ref
+ * @format: DRM fourcc of both (one the engine declares)
+ * @pitch: bytes per line, the same in both
+ * @x: first column of the rectangle, the same in both
+ * @y: first line of the rectangle, the same in both
+ * @width: pixels per line of the rectangle
+ * @height: lines of the rectangle
+ */
+struct wcfb_kernel_copy {
+	struct wcfb_bo *dst;
+	struct wcfb_engine_table *src_tab;
+	u64 src_size;
+	struct kref *src_ref;
+	void (*src_release)(struct kref *ref);
+	u32 format;
+	u32 pitch;
+	u32 x;
+	u32 y;
+	u32 width;
+	u32 height;
+};
+
 /* wcfb_blit.c */
+int wcfb_blit_kernel_copy(struct wcfb_device *wcfb,
+			  const struct wcfb_kernel_copy *copy,
+			  struct dma_fence **fence);
 int wcfb_ioctl_get_param(struct drm_device *drm, void *data,
 			 struct drm_file *file);
 int wcfb_ioctl_blit(struct drm_device *drm, void *data,

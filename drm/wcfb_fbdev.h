@@ -1,0 +1,1 @@
+../fbdev/wcfb_fbdev.h
