@@ -47,6 +47,8 @@
  *	sync_ns 1234567		the part of it spent syncing the shadow for
  *				the engine (cache clean; bouncing under
  *				swiotlb)
+ *	submit_ns 2345678	the part spent queueing the copy (the rest
+ *				is the wait for its fence)
  *	cpu_ns 0		total time of the CPU copies
  */
 

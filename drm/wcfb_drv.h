@@ -164,6 +164,8 @@ static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)
  * @bytes: bytes of the damaged rectangles flushed, both paths
  * @engine_ns: time spent in engine flushes (sync, submit, fence)
  * @sync_ns: the part of @engine_ns spent syncing the shadow for the device
+ * @submit_ns: the part of @engine_ns spent queueing the copy (the rest is
+ *             the wait for its fence)
  * @cpu_ns: time spent in CPU copies
  *
  * In the device rather than in the fbdev emulation: debugfs may read it
@@ -176,6 +178,7 @@ struct wcfb_fbdev_stats {
 	atomic64_t bytes;
 	atomic64_t engine_ns;
 	atomic64_t sync_ns;
+	atomic64_t submit_ns;
 	atomic64_t cpu_ns;
 };
 

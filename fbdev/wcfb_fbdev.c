@@ -319,6 +319,7 @@ static int wcfb_fbdev_flush_engine(struct wcfb_fbdev *fbdev,
 	};
 	struct dma_fence *fence;
 	long left;
+	u64 t0;
 	int ret;
 
 	/* A dead engine stays dead: do not even sync. */
@@ -326,14 +327,15 @@ static int wcfb_fbdev_flush_engine(struct wcfb_fbdev *fbdev,
 		return -ENODEV;
 	/* The test-only negative control of the swiotlb lane, as for blits. */
 	if (!wcfb_test_skip_sync_for_device) {
-		u64 t0 = ktime_get_ns();
-
+		t0 = ktime_get_ns();
 		wcfb_fbdev_sync_for_device(map, off, len);
 		atomic64_add(ktime_get_ns() - t0,
 			     &fbdev->wcfb->fbdev_stats.sync_ns);
 	}
 
+	t0 = ktime_get_ns();
 	ret = wcfb_blit_kernel_copy(fbdev->wcfb, &copy, &fence);
+	atomic64_add(ktime_get_ns() - t0, &fbdev->wcfb->fbdev_stats.submit_ns);
 	if (ret)
 		return ret;
 	/* Uninterruptible: this is the damage worker, not a user's task. */
@@ -811,5 +813,7 @@ void wcfb_fbdev_stats_show(struct wcfb_device *wcfb, struct seq_file *m)
 	/* Totals too: a test takes the mean of its own flushes from deltas. */
 	seq_printf(m, "engine_ns %llu\n", engine_ns);
 	seq_printf(m, "sync_ns %lld\n", (long long)atomic64_read(&st->sync_ns));
+	seq_printf(m, "submit_ns %lld\n",
+		   (long long)atomic64_read(&st->submit_ns));
 	seq_printf(m, "cpu_ns %llu\n", cpu_ns);
 }

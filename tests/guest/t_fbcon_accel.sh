@@ -11,7 +11,10 @@
 # fbdev says which path flushed: the engine's while it lives, never the
 # CPU's (noblit: the CPU's only).  Then the screen is flushed whole
 # through /dev/fb0 writes (of what it already shows), timed: the
-# "fbdev_flush" benchmark, and the screen is still the golden.
+# "fbdev_flush" benchmark, and the screen is still the golden.  With the
+# blitter, an injected fault and a hang: CPU flushes, the text correct.  Under
+# swiotlb=force, a negative control: without the sync for the device
+# (test_skip_sync_for_device=1) the text does not reach the screen.
 FBD=$DRI_DEBUG/fbdev
 [ -e $FBD ] || { echo "no debugfs fbdev"; exit 1; }
 val() { awk -v k="$1" '$1 == k { print $2 }' $FBD; }
@@ -55,6 +58,7 @@ printf '\033[2J\033[H\033[?25l' > /dev/tty1
 settle
 cat $FBD
 e0=$(val engine_flushes); c0=$(val cpu_flushes); f0=$(val engine_failures)
+pn0=$(val ${path}_ns); pb0=$(val bytes)
 
 n=200
 i=1
@@ -65,7 +69,14 @@ done > /dev/tty1
 settle
 cat $FBD
 e1=$(val engine_flushes); c1=$(val cpu_flushes); f1=$(val engine_failures)
+pn1=$(val ${path}_ns); pb1=$(val bytes)
 echo "scroll: engine flushes +$((e1 - e0)), CPU flushes +$((c1 - c0)), engine failures +$((f1 - f0))"
+# The scroll's own flushes (of whatever size the worker coalesced).
+sk=$(( (e1 - e0) + (c1 - c0) ))
+[ $sk -gt 0 ] || { echo "nothing flushed for the scroll"; exit 1; }
+scroll_us=$(echo "$pn0 $pn1 $sk" | awk '{printf "%.1f", ($2 - $1) / $3 / 1000}')
+scroll_kib=$(echo "$pb0 $pb1 $sk" | awk '{printf "%.1f", ($2 - $1) / $3 / 1024}')
+echo "scroll: $sk $path flushes, mean $scroll_kib KiB, $scroll_us us"
 
 fail=0
 # The cursor sits on the last row, empty; line n on the row above, line
@@ -100,7 +111,7 @@ fi
 # one flush per write (the worker is idle again after 0.1 s).
 cat /dev/fb0 > /tmp/fb.raw || exit 1
 bytes=$(wc -c < /tmp/fb.raw)
-k0=$(val ${path}_flushes); ns0=$(val ${path}_ns); b0=$(val bytes); s0=$(val sync_ns)
+k0=$(val ${path}_flushes); ns0=$(val ${path}_ns); b0=$(val bytes); s0=$(val sync_ns); q0=$(val submit_ns)
 i=0
 while [ $i -lt 20 ]; do
 	dd if=/tmp/fb.raw of=/dev/fb0 bs=$bytes count=1 2>/dev/null || exit 1
@@ -109,17 +120,79 @@ while [ $i -lt 20 ]; do
 done
 settle
 cat $FBD
-k1=$(val ${path}_flushes); ns1=$(val ${path}_ns); b1=$(val bytes); s1=$(val sync_ns)
+k1=$(val ${path}_flushes); ns1=$(val ${path}_ns); b1=$(val bytes); s1=$(val sync_ns); q1=$(val submit_ns)
 rm -f /tmp/fb.raw
 [ $((k1 - k0)) -gt 0 ] || { echo "no $path flush for the /dev/fb0 writes"; exit 1; }
 [ $path = cpu ] || [ "$(val cpu_flushes)" = "$c1" ] || { echo "CPU flushes with the blitter alive"; exit 1; }
 mean_us=$(echo "$ns0 $ns1 $k0 $k1" | awk '{printf "%.1f", ($2 - $1) / ($4 - $3) / 1000}')
 mb=$(echo "$b0 $b1 $k0 $k1" | awk '{printf "%.2f", ($2 - $1) / ($4 - $3) / 1048576}')
 sync_us=$(echo "$s0 $s1 $k0 $k1" | awk '{printf "%.1f", ($2 - $1) / ($4 - $3) / 1000}')
+submit_us=$(echo "$q0 $q1 $k0 $k1" | awk '{printf "%.1f", ($2 - $1) / ($4 - $3) / 1000}')
 gibs=$(echo "$b0 $b1 $ns0 $ns1" | awk '{printf "%.2f", ($2 - $1) / ($4 - $3) * 1e9 / 1073741824}')
-echo "$((k1 - k0)) whole-screen $path flushes of $mb MiB ($bytes bytes of /dev/fb0): mean $mean_us us (sync for the device $sync_us us), $gibs GiB/s"
-ctl BENCH "{\"name\":\"fbdev_flush\",\"figures\":{\"path_engine\":{\"value\":$([ $path = engine ] && echo 1 || echo 0),\"unit\":\"bool\"},\"mean\":{\"value\":$mean_us,\"unit\":\"us\"},\"sync_mean\":{\"value\":$sync_us,\"unit\":\"us\"},\"flush_size\":{\"value\":$mb,\"unit\":\"MiB\"},\"bandwidth\":{\"value\":$gibs,\"unit\":\"GiB/s\"},\"flushes\":{\"value\":$((k1 - k0)),\"unit\":\"\"}}}"
+echo "$((k1 - k0)) whole-screen $path flushes of $mb MiB ($bytes bytes of /dev/fb0): mean $mean_us us (sync for the device $sync_us us, submit $submit_us us), $gibs GiB/s"
+ctl BENCH "{\"name\":\"fbdev_flush\",\"figures\":{\"path_engine\":{\"value\":$([ $path = engine ] && echo 1 || echo 0),\"unit\":\"bool\"},\"mean\":{\"value\":$mean_us,\"unit\":\"us\"},\"sync_mean\":{\"value\":$sync_us,\"unit\":\"us\"},\"submit_mean\":{\"value\":$submit_us,\"unit\":\"us\"},\"flush_size\":{\"value\":$mb,\"unit\":\"MiB\"},\"bandwidth\":{\"value\":$gibs,\"unit\":\"GiB/s\"},\"flushes\":{\"value\":$((k1 - k0)),\"unit\":\"\"},\"scroll_mean\":{\"value\":$scroll_us,\"unit\":\"us\"},\"scroll_flush_size\":{\"value\":$scroll_kib,\"unit\":\"KiB\"},\"scroll_flushes\":{\"value\":$sk,\"unit\":\"\"}}}"
 if [ "$size" = "1024,768" ]; then
 	shot fbcon_accel_golden_again golden $GOLDEN || { echo "the /dev/fb0 writes changed the screen"; exit 1; }
 fi
 echo "console flushed by the $path"
+[ $path = engine ] || exit 0
+
+# A failed engine copy (fail-next: the descriptor faults, the fence says
+# -EIO) and a hung engine (the watchdog resets it, the fence says
+# -ETIMEDOUT) end in CPU copies: the text is on screen all the same, and
+# the engine flushes again afterwards.
+engine() {
+	local reply
+	stty -F "$CTL" -echo 2>/dev/null
+	ctl ENGINE "$@"
+	read -r reply < "$CTL"
+	case "$reply" in
+	*"ok ENGINE"*) return 0 ;;
+	*) echo "engine $*: $reply"; return 1 ;;
+	esac
+}
+# Until engine_failures passes $1 (at most $2 tenths of a second).
+wait_failures() {
+	local n=0
+	while [ "$(val engine_failures)" -le "$1" ]; do
+		[ $n -ge "$2" ] && return 1
+		sleep 0.1
+		n=$((n + 1))
+	done
+}
+for fault in fail-next hang; do
+	f0=$(val engine_failures); c0=$(val cpu_flushes)
+	if [ $fault = fail-next ]; then engine fail-next 1 || exit 1; else engine hang || exit 1; fi
+	case $fault in fail-next) word=FAULT ;; *) word=HANG ;; esac
+	printf '\033[2J\033[H\033[?25l\n\n    AFTER %s' "$word" > /dev/tty1
+	wait_failures "$f0" 300 || { cat $FBD; echo "$fault: no failed engine flush"; exit 1; }
+	[ $fault = hang ] && { engine resume || exit 1; }
+	settle
+	cat $FBD
+	[ "$(val cpu_flushes)" -gt "$c0" ] || { echo "$fault: no CPU flush after the failure"; exit 1; }
+	shot fbcon_accel_$fault glyphs 8 16 2 4 "AFTER_$word" || exit 1
+done
+e0=$(val engine_flushes); c0=$(val cpu_flushes)
+printf '\033[2J\033[H\033[?25l\n\n    ENGINE AGAIN' > /dev/tty1
+settle
+[ "$(val engine_flushes)" -gt "$e0" ] && [ "$(val cpu_flushes)" = "$c0" ] ||
+	{ cat $FBD; echo "the engine does not flush again after the faults"; exit 1; }
+shot fbcon_accel_again glyphs 8 16 2 4 ENGINE_AGAIN || exit 1
+
+# Negative control where a missing sync shows (swiotlb=force: the engine
+# reads bounce buffers): with test_skip_sync_for_device=1 the flushes skip
+# their sync for the device, the engine copies the stale bounce buffer
+# (the shadow as it was mapped: black) and the text must not appear.
+grep -q "swiotlb=force" /proc/cmdline || exit 0
+rmmod wcfb || { echo "rmmod failed"; exit 1; }
+insmod $MODDIR/wcfb.ko test_skip_sync_for_device=1 || exit 1
+[ -e $FBD ] || { echo "no debugfs fbdev after the reload"; exit 1; }
+chvt 1
+printf '\033[2J\033[H\033[?25l\n\n    STALE BOUNCE' > /dev/tty1
+settle
+cat $FBD
+rc=0
+shot fbcon_accel_nosync '!glyphs' 8 16 2 4 STALE_BOUNCE || { echo "missing sync went unnoticed"; rc=1; }
+[ "$(val engine_flushes)" -gt 0 ] || { echo "no engine flush to skip the sync of"; rc=1; }
+rmmod wcfb && insmod $MODDIR/wcfb.ko || rc=1
+exit $rc

@@ -18,5 +18,6 @@ cat $DRI_DEBUG/fbdev
 [ "$(fbd engine_flushes)" = 0 ] || { echo "engine flushes without a blitter"; exit 1; }
 [ "$(fbd cpu_flushes)" -gt "$c0" ] || { echo "the console text was not flushed by the CPU"; exit 1; }
 # The scrolled console, by the CPU, against the golden the blitter's
-# lanes match too (t_fbcon_accel: it sees no engine and expects the CPU).
+# lanes match too (t_fbcon_accel: it sees no engine and expects the CPU;
+# it ends the test, so it comes last).
 . /tests/t_fbcon_accel.sh
