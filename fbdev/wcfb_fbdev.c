@@ -379,17 +379,25 @@ static void wcfb_fbdev_flush(struct wcfb_fbdev *fbdev, const struct drm_rect *r)
 	struct drm_framebuffer *fb = &fbdev->fb->base;
 	u32 cpp = fb->format->cpp[0];
 	size_t pitch = fb->pitches[0];
-	size_t off = r->y1 * pitch + r->x1 * cpp;
-	/* From the rectangle's first byte to its last: the damaged rows. */
-	size_t len = (drm_rect_height(r) - 1) * pitch + drm_rect_width(r) * cpp;
+	struct drm_rect full;
 	int ret = -ENODEV;
+	size_t off, len;
 	u64 t0;
 
 	mutex_lock(&fbdev->flush_lock);
 	if (fbdev->stale && dma_fence_is_signaled(fbdev->stale)) {
 		dma_fence_put(fbdev->stale);
 		fbdev->stale = NULL;
+		/*
+		 * The late copy may have landed over newer CPU copies of its
+		 * rectangle: flush the whole screen once.
+		 */
+		drm_rect_init(&full, 0, 0, fb->width, fb->height);
+		r = &full;
 	}
+	off = r->y1 * pitch + r->x1 * cpp;
+	/* From the rectangle's first byte to its last: the damaged rows. */
+	len = (drm_rect_height(r) - 1) * pitch + drm_rect_width(r) * cpp;
 	if (fbdev->map && !fbdev->stale) {
 		t0 = ktime_get_ns();
 		ret = wcfb_fbdev_flush_engine(fbdev, r, off, len);
