@@ -472,9 +472,11 @@ static const struct drm_framebuffer_funcs wcfb_fbdev_fb_funcs = {
 
 /*
  * No engine flush from now on: wait for a copy still outstanding and drop
- * the mapping (the last job using it drops it otherwise, before its fence's
- * cleanup returns).  At unregistration the engine may be unbound next,
- * and its mappings must be gone by then.
+ * our reference on the mapping.  It is unmapped with its last reference:
+ * here, or in the cleanup of a job that still holds it, which the engine
+ * runs (flush_work() in its .remove) before it can be unbound.  At
+ * unregistration the engine may be unbound next, and its mappings must be
+ * gone by then.
  */
 static void wcfb_fbdev_engine_off(struct wcfb_fbdev *fbdev)
 {
