@@ -18,6 +18,9 @@ chvt 1
 printf '\033[2J\033[H\033[?25l\n\n    ENGINE GONE' > /dev/tty1
 sleep 0.3
 shot fbcon_engine_dead glyphs 8 16 2 4 ENGINE_GONE || exit 1
+# ... drawn by the console's CPU flush path now (fbdev/wcfb_fbdev.c).
+[ "$(awk '$1 == "cpu_flushes" { print $2 }' $DRI_DEBUG/fbdev)" -gt 0 ] ||
+	{ cat $DRI_DEBUG/fbdev; echo "the console was not flushed by the CPU after the engine died"; exit 1; }
 sleep 0.5
 now=$(counts)
 [ "$now" = "$base" ] || { echo "counts not back to baseline:"; echo "$base"; echo "--"; echo "$now"; exit 1; }
