@@ -23,6 +23,7 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
@@ -33,6 +34,7 @@
 #include <drm/drm_gem_dma_helper.h>
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
+#include <drm/drm_vma_manager.h>
 
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
@@ -144,12 +146,36 @@ static void wcfb_bo_free(struct drm_gem_object *obj)
 	drm_gem_dma_free(&bo->base);
 }
 
+/*
+ * What drm_gem_dma_object_mmap() does for a write-combined object, minus
+ * its bug: in 6.1, drm_gem_dma_mmap() answers a failed dma_mmap_wc() (no
+ * page for a page table: fail_page_alloc, t_page_inject) with
+ * drm_gem_vm_close(), i.e. drops the reference drm_gem_mmap_obj() took,
+ * which then drops it again itself.  The object is freed under its live
+ * handle, and the next GEM_CLOSE is a use-after-free (KASAN).  The fix,
+ * "drm/dma: Drop unbalanced obj unref" (2023), is not in 6.1.  On error
+ * the caller drops its reference, nothing else is to undo: the VMA is
+ * discarded.
+ */
+static int wcfb_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+{
+	struct drm_gem_dma_object *dma_obj = to_drm_gem_dma_obj(obj);
+
+	/* The fake offset of the DRM fd off, the whole buffer mapped. */
+	vma->vm_pgoff -= drm_vma_node_start(&obj->vma_node);
+	vma->vm_flags &= ~VM_PFNMAP;
+	vma->vm_flags |= VM_DONTEXPAND;
+
+	return dma_mmap_wc(obj->dev->dev, vma, dma_obj->vaddr,
+			   dma_obj->dma_addr, vma->vm_end - vma->vm_start);
+}
+
 static const struct drm_gem_object_funcs wcfb_gem_funcs = {
 	.free = wcfb_bo_free,
 	.print_info = drm_gem_dma_object_print_info,
 	.get_sg_table = drm_gem_dma_object_get_sg_table,
 	.vmap = drm_gem_dma_object_vmap,
-	.mmap = drm_gem_dma_object_mmap,
+	.mmap = wcfb_bo_mmap,
 	.vm_ops = &drm_gem_dma_vm_ops,
 	.export = wcfb_bo_prime_export,	/* wcfb_prime.c */
 };
@@ -200,10 +226,14 @@ static struct wcfb_bo *wcfb_gem_create(struct wcfb_device *wcfb, size_t size)
 		return ERR_CAST(dma_obj);
 	}
 
-	/* The CMA fallback trap, see the top of this file. */
+	/*
+	 * The CMA fallback trap, see the top of this file.  Not only a full
+	 * pool springs it: a CMA allocation also fails when a page in the
+	 * way cannot be migrated out (no page to move it to: t_page_inject).
+	 */
 	if (!wcfb_pool_contains(wcfb, dma_obj->dma_addr, dma_obj->base.size)) {
 		dev_warn_ratelimited(drm->dev,
-				     "%zu-byte buffer came from outside the pool (%pad): pool exhausted, refusing it\n",
+				     "%zu-byte buffer came from outside the pool (%pad): pool full or its pages busy, refusing it\n",
 				     dma_obj->base.size, &dma_obj->dma_addr);
 		drm_gem_object_put(&dma_obj->base);
 		return ERR_PTR(-ENOMEM);
