@@ -27,6 +27,12 @@
  *                                  importing the first one works, and
  *                                  without a kernel WARN (the harness
  *                                  checks the log)
+ *   wcfb-primetest mapfail KIND    one mmap() with this task's page
+ *                                  allocations open to fail_page_alloc
+ *                                  (set up by the caller): it maps or
+ *                                  fails with ENOMEM, and the buffer is
+ *                                  whole afterwards.  KIND: wc, cached
+ *                                  (DRM fd), wcbuf, cachedbuf (dma-buf)
  *
  * vgem (another /dev/dri/cardN, found by its driver name) must be loaded.
  * Prints "ok - ..." / "not ok - ..." lines; exits non-zero on failure.
@@ -156,6 +162,18 @@ static void pfree(struct pbuf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+/*
+ * A step the command cannot go on without: 0, or says which step failed
+ * and why (under fault injection, t_page_inject, the error code is what
+ * the test looks at) and returns the -errno.
+ */
+static int need(int ret, const char *what)
+{
+	if (ret)
+		wcfb_ok(0, "%s (%s)", what, strerror(-ret));
+	return ret;
+}
+
 /* Export @b; the dma-buf fd or -errno. */
 static int export(struct pbuf *b)
 {
@@ -241,7 +259,8 @@ static int cmd_wcexport(uint32_t seed)
 	uint8_t *dmap;
 	int dfd, vfd, ret;
 
-	if (wcfb_open_pipe(&p) || dumb(p.fd, &b, w, h, 32))
+	if (need(wcfb_open_pipe(&p), "wc: open the display") ||
+	    need(dumb(p.fd, &b, w, h, 32), "wc: scanout buffer"))
 		return 1;
 	memset(b.map, 0, b.size);
 	dfd = export(&b);
@@ -249,7 +268,8 @@ static int cmd_wcexport(uint32_t seed)
 	if (dfd < 0)
 		return 1;
 	dmap = mmap(NULL, b.size, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
-	wcfb_ok(dmap != MAP_FAILED, "wc: mmap of the dma-buf");
+	wcfb_ok(dmap != MAP_FAILED, "wc: mmap of the dma-buf (%s)",
+		dmap == MAP_FAILED ? strerror(errno) : "ok");
 	if (dmap == MAP_FAILED)
 		return 1;
 	ret = dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
@@ -301,14 +321,16 @@ static int cmd_cached(uint32_t seed)
 	int fd = open_card(), dfd, ret, round;
 	size_t bad;
 
-	if (fd < 0 || cached(fd, &c, w, h) || dumb(fd, &d, w, h, 32))
+	if (fd < 0 || need(cached(fd, &c, w, h), "cached: cached buffer") ||
+	    need(dumb(fd, &d, w, h, 32), "cached: scanout buffer"))
 		return 1;
 	dfd = export(&c);
 	wcfb_ok(dfd >= 0, "cached: export (%s)", dfd < 0 ? strerror(-dfd) : "ok");
 	if (dfd < 0)
 		return 1;
 	dmap = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, dfd, 0);
-	wcfb_ok(dmap != MAP_FAILED, "cached: mmap of the dma-buf");
+	wcfb_ok(dmap != MAP_FAILED, "cached: mmap of the dma-buf (%s)",
+		dmap == MAP_FAILED ? strerror(errno) : "ok");
 	if (dmap == MAP_FAILED)
 		return 1;
 	/*
@@ -366,7 +388,8 @@ static int cmd_vgemsrc(uint32_t seed)
 	uint32_t ih = 0, fb_id = 0;
 	int vfd = open_vgem(), dfd = -1, ret;
 
-	if (vfd < 0 || wcfb_open_pipe(&p) || dumb(p.fd, &fb, w, h, 32))
+	if (vfd < 0 || need(wcfb_open_pipe(&p), "vgemsrc: open the display") ||
+	    need(dumb(p.fd, &fb, w, h, 32), "vgemsrc: scanout buffer"))
 		return 1;
 	memset(fb.map, 0, fb.size);
 	ret = vgem_import(p.fd, vfd, &vb, w, h, &dfd, &ih);
@@ -403,7 +426,7 @@ static int cmd_vgemdst(uint32_t seed)
 	int fd = open_card(), vfd = open_vgem(), dfd = -1, ret, round;
 	size_t bad;
 
-	if (fd < 0 || vfd < 0 || dumb(fd, &src, w, h, 32))
+	if (fd < 0 || vfd < 0 || need(dumb(fd, &src, w, h, 32), "vgemdst: scanout buffer"))
 		return 1;
 	ret = vgem_import(fd, vfd, &vb, w, h, &dfd, &ih);
 	wcfb_ok(!ret, "vgemdst: vgem buffer imported into wcfb (%s)", strerror(-ret));
@@ -632,21 +655,22 @@ static int cmd_reexport(void)
 	struct pbuf b;
 	int fd = open_card(), dfd_a, dfd_b, ret;
 
-	if (fd < 0 || dumb(fd, &b, 64, 64, 32))
+	if (fd < 0 || need(dumb(fd, &b, 64, 64, 32), "reexport: scanout buffer"))
 		return 1;
 	f.handles[0] = b.handle;
 	f.pitches[0] = b.pitch;
 	ret = xioctl(fd, DRM_IOCTL_MODE_ADDFB2, &f);
 	wcfb_ok(!ret, "addfb2 (%s)", strerror(-ret));
 	dfd_a = export(&b);
-	wcfb_ok(dfd_a >= 0, "first export");
+	wcfb_ok(dfd_a >= 0, "first export (%s)", dfd_a < 0 ? strerror(-dfd_a) : "ok");
 	pfree(&b);	/* the last handle: DRM drops its cached dma-buf */
 	g.fb_id = f.fb_id;
 	ret = xioctl(fd, DRM_IOCTL_MODE_GETFB2, &g);
 	wcfb_ok(!ret && g.handles[0], "GETFB2 gives a new handle (%s)", strerror(-ret));
 	b = (struct pbuf){ .fd = fd, .handle = g.handles[0], .size = 64 * 64 * 4 };
 	dfd_b = export(&b);
-	wcfb_ok(dfd_b >= 0, "second export of the same buffer");
+	wcfb_ok(dfd_b >= 0, "second export of the same buffer (%s)",
+		dfd_b < 0 ? strerror(-dfd_b) : "ok");
 	ret = drmPrimeFDToHandle(fd, dfd_a, &h3) ? -errno : 0;
 	wcfb_ok(!ret && h3, "the first dma-buf imports (%s)", strerror(-ret));
 	ret = drmPrimeFDToHandle(fd, dfd_b, &h4) ? -errno : 0;
@@ -660,6 +684,93 @@ static int cmd_reexport(void)
 		close(dfd_a);
 	if (dfd_b >= 0)
 		close(dfd_b);
+	close(fd);
+	return 0;
+}
+
+/*
+ * mapfail: 6.1's drm_gem_dma_mmap() answered a failed dma_mmap_wc() by
+ * dropping a reference drm_gem_mmap_obj() drops again: the object was
+ * freed under its handle, and GEM_CLOSE was a use-after-free (KASAN).
+ * Only this task's allocations fail (/proc/self/make-it-fail), only
+ * around the mmap() (the file is opened before: writing it allocates
+ * nothing); where and how often is the caller's fail_page_alloc setup.
+ */
+static int cmd_mapfail(const char *kind)
+{
+	const uint32_t w = 1024, h = 768;
+	int wc = !strncmp(kind, "wc", 2), via_buf = !!strstr(kind, "buf");
+	struct drm_gem_close gc = { 0 };
+	int fd, mfd, dfd = -1, pfd, ret, err;
+	struct pbuf b = { 0 };
+	uint64_t off = 0;
+	uint8_t *map;
+
+	if (strcmp(kind, "wc") && strcmp(kind, "wcbuf") && strcmp(kind, "cached") &&
+	    strcmp(kind, "cachedbuf")) {
+		fprintf(stderr, "mapfail: KIND is wc, wcbuf, cached or cachedbuf\n");
+		return 2;
+	}
+	fd = open_card();
+	if (fd < 0)
+		return 1;
+	if (wc) {
+		struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = 32 };
+		struct drm_mode_map_dumb m = { 0 };
+
+		ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
+		b = (struct pbuf){ .fd = fd, .handle = c.handle, .size = c.size };
+		m.handle = c.handle;
+		ret = ret ? ret : xioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
+		off = m.offset;
+	} else {
+		struct drm_wcfb_gem_mmap_offset mo = { 0 };
+
+		ret = cached(fd, &b, w, h);
+		mo.handle = b.handle;
+		ret = ret ? ret : xioctl(fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
+		off = mo.offset;
+	}
+	if (need(ret, "mapfail: buffer"))
+		return 1;
+	mfd = fd;
+	if (via_buf) {
+		dfd = export(&b);
+		if (need(dfd < 0 ? dfd : 0, "mapfail: export"))
+			return 1;
+		mfd = dfd;
+		off = 0;
+	}
+	pfd = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	if (need(pfd < 0 || pwrite(pfd, "1", 1, 0) != 1 ? -errno : 0,
+		 "mapfail: /proc/self/make-it-fail"))
+		return 1;
+	map = mmap(NULL, b.size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, off);
+	err = map == MAP_FAILED ? errno : 0;
+	if (pwrite(pfd, "0", 1, 0) != 1)
+		return 1;
+	close(pfd);
+	wcfb_ok(!err || err == ENOMEM, "mapfail: %s: mmap, a page allocation failing: %s",
+		kind, err ? strerror(err) : "mapped");
+	if (!err)
+		munmap(map, b.size);
+
+	/* The buffer is whole: mapped again, written, read back, closed. */
+	map = mmap(NULL, b.size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, off);
+	err = map == MAP_FAILED ? errno : 0;
+	if (!err) {
+		map[0] = 0x5a;
+		map[b.size - 1] = 0xa5;
+		err = map[0] != 0x5a || map[b.size - 1] != 0xa5 ? EIO : 0;
+		munmap(map, b.size);
+	}
+	wcfb_ok(!err, "mapfail: %s: mapped, written and read afterwards (%s)",
+		kind, strerror(err));
+	if (dfd >= 0)
+		close(dfd);
+	gc.handle = b.handle;
+	ret = xioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
+	wcfb_ok(!ret, "mapfail: %s: handle closed (%s)", kind, strerror(-ret));
 	close(fd);
 	return 0;
 }
@@ -691,6 +802,8 @@ int main(int argc, char **argv)
 		ret = cmd_hold();
 	else if (!strcmp(cmd, "reexport"))
 		ret = cmd_reexport();
+	else if (!strcmp(cmd, "mapfail") && argc == 3)
+		ret = cmd_mapfail(argv[2]);
 	else
 		fprintf(stderr, "usage: see the top of wcfb-primetest.c\n");
 	return ret ? ret : wcfb_failures ? 1 : 0;

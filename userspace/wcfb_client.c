@@ -20,6 +20,31 @@
 
 int wcfb_failures;
 
+/*
+ * WCFB_MAKE_IT_FAIL=1 in the environment: this process's allocations are
+ * open to the kernel's fault injection (failslab, fail_page_alloc with
+ * task-filter: /proc/self/make-it-fail) from before main() on, but after
+ * exec and the dynamic loader (t_page_inject).  Set by a shell before
+ * exec, the flag makes exec's own allocations fail too, and 6.1's ELF
+ * loader ignores a failure to zero the end of the .data page
+ * (elf_load(): padzero()): the client then starts with bytes of its file
+ * in .bss variables (wcfb_failures, for one).
+ */
+__attribute__((constructor)) static void wcfb_make_it_fail(void)
+{
+	const char *on = getenv("WCFB_MAKE_IT_FAIL");
+	int fd;
+
+	if (!on || strcmp(on, "1"))
+		return;
+	fd = open("/proc/self/make-it-fail", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, "1", 1) != 1) {
+		fprintf(stderr, "# WCFB_MAKE_IT_FAIL: %s\n", strerror(errno));
+		exit(2);
+	}
+	close(fd);
+}
+
 /* Where the page-flip event of the latest commit is collected. */
 static struct flip_wait {
 	int done;
