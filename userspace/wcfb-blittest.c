@@ -416,7 +416,7 @@ static int cmd_ops(uint32_t seed, unsigned int n)
 	static const uint32_t copyfill[] = { WCFB_BLIT_OP_COPY, WCFB_BLIT_OP_FILL };
 	static const uint32_t conv[] = { WCFB_BLIT_OP_CONVERT, WCFB_BLIT_OP_FILL };
 	struct tbuf c1, c2, w1, w2, c565;
-	int fd = open_card();
+	int fd = open_card(), ret;
 
 	if (fd < 0)
 		return 1;
@@ -424,10 +424,11 @@ static int cmd_ops(uint32_t seed, unsigned int n)
 	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "blitter present");
 	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_UAPI_VERSION) == WCFB_UAPI_VERSION,
 		"uapi version");
-	if (buf_cached(fd, &c1, 320, 240, 32) || buf_cached(fd, &c2, 256, 200, 32) ||
-	    buf_wc(fd, &w1, 300, 220, 32) || buf_wc(fd, &w2, 320, 240, 32) ||
-	    buf_cached(fd, &c565, 320, 240, 16)) {
-		wcfb_ok(0, "buffers");
+	/* Every failure names its errno: the fault-injection tests read it. */
+	if ((ret = buf_cached(fd, &c1, 320, 240, 32)) || (ret = buf_cached(fd, &c2, 256, 200, 32)) ||
+	    (ret = buf_wc(fd, &w1, 300, 220, 32)) || (ret = buf_wc(fd, &w2, 320, 240, 32)) ||
+	    (ret = buf_cached(fd, &c565, 320, 240, 16))) {
+		wcfb_ok(0, "buffers (%s)", strerror(-ret));
 		return 1;
 	}
 	run_combo("cached->wc XR24", &c1, DRM_FORMAT_XRGB8888, &w1,
@@ -475,9 +476,14 @@ static int cmd_badinput(void)
 
 	if (fd < 0)
 		return 1;
-	if (buf_wc(fd, &d, 64, 64, 32) || buf_cached(fd, &s, 64, 64, 32))
+	ret = buf_wc(fd, &d, 64, 64, 32);
+	ret = ret ? ret : buf_cached(fd, &s, 64, 64, 32);
+	wcfb_ok(!ret, "badinput: buffers (%s)", strerror(-ret));
+	if (ret)
 		return 1;
 	exp = malloc(d.size);
+	if (!exp)
+		return wcfb_ok(0, "badinput: malloc"), 1;
 	fill_random(&d, exp);
 	good = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_COPY, .width = 16, .height = 16,
 		.dst = { .handle = d.handle, .format = DRM_FORMAT_XRGB8888, .pitch = d.pitch },
@@ -711,8 +717,9 @@ static int cmd_render(void)
 	if (fd < 0)
 		return 1;
 	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "render: GET_PARAM");
-	ret = buf_cached(fd, &a, 64, 64, 32) || buf_cached(fd, &b, 64, 64, 32);
-	wcfb_ok(!ret, "render: cached buffers + mmap");
+	ret = buf_cached(fd, &a, 64, 64, 32);
+	ret = ret ? ret : buf_cached(fd, &b, 64, 64, 32);
+	wcfb_ok(!ret, "render: cached buffers + mmap (%s)", strerror(-ret));
 	if (ret)
 		return 1;
 	ret = fill_op(&a, fill);
@@ -744,9 +751,16 @@ static int cmd_sync(uint32_t seed)
 	int fd = open_card(), ret, round;
 	uint8_t *exp;
 
-	if (fd < 0 || buf_cached(fd, &s, 256, 256, 32) || buf_cached(fd, &d, 256, 256, 32))
+	if (fd < 0)
+		return 1;
+	ret = buf_cached(fd, &s, 256, 256, 32);
+	ret = ret ? ret : buf_cached(fd, &d, 256, 256, 32);
+	wcfb_ok(!ret, "sync: buffers (%s)", strerror(-ret));
+	if (ret)
 		return 1;
 	exp = malloc(s.size);
+	if (!exp)
+		return wcfb_ok(0, "sync: malloc"), 1;
 	rng ^= seed;
 	for (round = 0; round < 3; round++) {
 		fill_random(&s, exp);	/* CPU_PREP, write, CPU_FINI */
@@ -755,7 +769,8 @@ static int cmd_sync(uint32_t seed)
 			.src = { .handle = s.handle, .format = DRM_FORMAT_XRGB8888, .pitch = s.pitch } };
 		ret = blit(fd, &op, 1, 0, 0);
 		wcfb_ok(!ret && !check_buf(&d, exp, "sync"),
-			"sync round %d: the engine saw the CPU's writes", round);
+			"sync round %d: the engine saw the CPU's writes (%s)", round,
+			strerror(-ret));
 	}
 	free(exp);
 	buf_free(&s);

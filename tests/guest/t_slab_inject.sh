@@ -2,11 +2,13 @@
 # timeout: 180
 # Allocation failures (failslab, debug kernel), one per client run: only
 # the client's own task and only kmalloc() are eligible (GFP_KERNEL
-# included, no stack dumps),
-# times=1, and the failure comes at the next multiple of an interval N
-# (failslab counts eligible allocations across runs) for N from 20 to
-# 6000, so it lands early in one run (loader, libdrm) and deep in the
-# driver's ioctls in another.  Whatever the clients
+# included, no stack dumps), armed by the client itself after exec and
+# the dynamic loader (WCFB_MAKE_IT_FAIL=1, userspace/wcfb_client.c), with
+# times=1 and a budget of S bytes (space) that must be allocated before
+# the failure, for S from 0 to 1 MB: it lands in the first ioctl of one
+# run and deep in the driver's work in another, and each run is
+# reproducible on its own (an interval would count across runs).  Whatever
+# the clients
 # report, the kernel must not complain (the harness fails on any oops,
 # WARN, KASAN or DMA-API report), and afterwards the device works and
 # every pool and PRIME count is back to its baseline (no leak on error
@@ -28,30 +30,35 @@ echo 0 > $FS/verbose
 echo N > $FS/ignore-gfp-wait
 echo Y > $FS/task-filter
 echo 100 > $FS/probability
-failing() { sh -c 'echo 1 > /proc/self/make-it-fail; exec "$@"' failing "$@" > /dev/null 2>&1; }
-ran=0 failed=0
-for n in 20 40 70 120 200 300 450 700 1000 1500 2200 3200 4500 6000; do
-	echo $n > $FS/interval
+failing() { WCFB_MAKE_IT_FAIL=1 "$@" > /dev/null 2>&1; }
+ran=0 failed=0 injected=0
+echo 1 > $FS/interval
+for n in 0 300 1000 2500 5000 9000 15000 25000 40000 65000 100000 170000 300000 600000; do
 	# No client that asks the host for screenshots: one failing between
 	# its SHOT and the answer would leave the answer for the next reader.
 	for c in "wcfb-blittest ops $n 20" "wcfb-blittest render" \
 		 "wcfb-blittest sync $n" "wcfb-primetest cached $n" \
 		 "wcfb-primetest vgemdst $n" "wcfb-primetest reexport" \
 		 "wcfb-kmstest cycle 2"; do
+		echo $n > $FS/space
 		echo 1 > $FS/times
 		# shellcheck disable=SC2086
 		failing $c || failed=$((failed + 1))
+		echo 0 > $FS/space
 		ran=$((ran + 1))
+		[ "$(cat $FS/times)" = 0 ] && injected=$((injected + 1))
 		# Name the first run after which the counts stay off.
 		if [ -z "${first_leak:-}" ]; then
 			sleep 0.3
-			[ "$(counts)" = "$base" ] || first_leak="$c (interval $n)"
+			[ "$(counts)" = "$base" ] || first_leak="$c (space $n)"
 		fi
 	done
 done
 echo 0 > $FS/probability
 echo N > $FS/task-filter
-echo "$ran client runs with one failing allocation each, $failed of them failed"
+ctl INJECTED failslab $injected
+echo "$ran client runs, one allocation failing in $injected of them, $failed of them failed"
+[ $injected -ge $((ran / 3)) ] || { echo "too few runs had a failure injected"; exit 1; }
 # Deferred frees (fences, jobs) settle.
 sleep 2
 now=$(counts)
