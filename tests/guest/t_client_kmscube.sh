@@ -9,14 +9,20 @@ exec 3<> /tmp/kc.in   # kmscube quits when stdin is readable or at EOF
 chroot $ROOTFS env MESA_LOADER_DRIVER_OVERRIDE=kms_swrast \
 	kmscube -D /dev/dri/card0 -c 240 < /tmp/kc.in > /tmp/kc.log 2>&1 &
 pid=$!
-# Capture once kmscube has reported frames (its start-up takes 2-5 s:
-# loading LLVM, more when the host is busy), not after a fixed sleep.
+# Capture once kmscube is flipping: its "Rendered" lines reach the log
+# only when it exits (stdout to a file is block-buffered), and after its
+# exit the console takes the display back -- waiting for them raced the
+# capture against that restore (a flake: the capture showed the console).
+# The scanout's flip counter (debugfs) is what moves while it runs.
+flips() { sed -n 's/^flips //p' $DRI_DEBUG/scanout; }
+f0=$(flips)
 i=0
-until grep -q "^Rendered [1-9]" /tmp/kc.log; do
-	i=$((i + 1)); [ $i -gt 300 ] && { echo "kmscube rendered nothing in 30 s"; cat /tmp/kc.log; exit 1; }
+until [ $(($(flips) - f0)) -ge 30 ]; do
+	i=$((i + 1)); [ $i -gt 300 ] && { echo "kmscube flipped nothing in 30 s"; cat /tmp/kc.log; exit 1; }
 	sleep 0.1
 done
-shot kmscube_running distinct 200 || { echo "no rendered scene on screen"; fail=1; }
+kill -0 $pid 2>/dev/null || { echo "kmscube ended before the capture"; cat /tmp/kc.log; exit 1; }
+shot kmscube_running distinct 200 || { echo "no rendered scene on screen: $(tr '\n' ' ' < $DRI_DEBUG/scanout)"; fail=1; }
 wait $pid; rc=$?
 exec 3>&-
 tail -5 /tmp/kc.log
