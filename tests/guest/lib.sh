@@ -11,6 +11,10 @@ DRI_DEBUG=/sys/kernel/debug/dri/0
 
 ctl() { echo "@@WCFB $*" > "$CTL"; }
 
+# buffer_counts: the driver's live pool objects and bytes and its PRIME
+# counts (debugfs); a test compares them with a baseline to find leaks.
+buffer_counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
+
 # shot NAME CHECK...: ask the host for a screendump of what the display
 # shows now and to check it (see the harness for the checks).  Returns 0
 # when the host says the check passed.

@@ -8,8 +8,7 @@
 # then binds the silent engine without blits instead of deferring the
 # display for ever.  Its own boot: later tests must not inherit a dead
 # engine.
-counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
-base=$(counts)
+base=$(buffer_counts)
 wcfb-blittest death || exit 1
 dmesg | grep -E "wcfb.*(respond|reset|progress)" | head -5
 wcfb-kmstest flip 800x600 XR24 11 > /tmp/ed.log 2>&1 || { cat /tmp/ed.log; echo "display broken after the engine died"; exit 1; }
@@ -22,7 +21,7 @@ shot fbcon_engine_dead glyphs 8 16 2 4 ENGINE_GONE || exit 1
 [ "$(awk '$1 == "cpu_flushes" { print $2 }' $DRI_DEBUG/fbdev)" -gt 0 ] ||
 	{ cat $DRI_DEBUG/fbdev; echo "the console was not flushed by the CPU after the engine died"; exit 1; }
 sleep 0.5
-now=$(counts)
+now=$(buffer_counts)
 [ "$now" = "$base" ] || { echo "counts not back to baseline:"; echo "$base"; echo "--"; echo "$now"; exit 1; }
 
 # Reload: the engine PCI driver binds the silent engine dead; the display

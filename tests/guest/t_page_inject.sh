@@ -33,8 +33,7 @@
 FP=/sys/kernel/debug/fail_page_alloc
 [ -d $FP ] || { echo "no fail_page_alloc in this kernel"; exit 77; }
 modload vgem || { echo "cannot load vgem"; exit 1; }
-counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
-base=$(counts)
+base=$(buffer_counts)
 echo 0 > $FP/verbose
 echo N > $FP/ignore-gfp-wait
 echo 0 > $FP/min-order
@@ -73,9 +72,9 @@ for pass in kernel user; do
 			ran=$((ran + 1))
 			what="$pass S=$s $c"
 			# Name the first run after which the counts stay off.
-			if [ -z "${first_leak:-}" ] && [ "$(counts)" != "$base" ]; then
+			if [ -z "${first_leak:-}" ] && [ "$(buffer_counts)" != "$base" ]; then
 				sleep 0.3
-				[ "$(counts)" = "$base" ] || first_leak="$what"
+				[ "$(buffer_counts)" = "$base" ] || first_leak="$what"
 			fi
 			[ "$(cat $FP/times)" = 0 ] || { echo "$what: allocated less, nothing failed"; continue; }
 			injected=$((injected + 1))
@@ -129,7 +128,7 @@ echo "(the others retried or fell back: a user page fault, a slab page of a smal
 [ $enomem -gt 0 ] || { echo "no injected failure reached the driver"; rc=1; }
 # Deferred frees (fences, jobs) settle.
 sleep 2
-now=$(counts)
+now=$(buffer_counts)
 [ "$now" = "$base" ] || { echo "counts not back to baseline, first after: ${first_leak:-?}"; echo "$base"; echo "--"; echo "$now"; rc=1; }
 wcfb-kmstest cycle 3 > /tmp/pi.log 2>&1 || { cat /tmp/pi.log; echo "display broken after fail_page_alloc"; rc=1; }
 wcfb-blittest ops 7 10 > /tmp/pi.log 2>&1 || { cat /tmp/pi.log; echo "blitter broken after fail_page_alloc"; rc=1; }

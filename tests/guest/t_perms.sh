@@ -20,13 +20,12 @@
 # root is 0755 as on a real root filesystem (mkinitramfs.sh).
 ls -ld /
 [ "$(ls -ld / | cut -c1-10)" = drwxr-xr-x ] || { echo "/ is not 0755"; exit 1; }
-counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
-base=$(counts)
+base=$(buffer_counts)
 rc=0
 for sub in selfcheck handles ioctls files; do
 	echo "== wcfb-permtest $sub"
 	wcfb-permtest $sub || { echo "wcfb-permtest $sub failed"; rc=1; }
 done
-now=$(counts)
+now=$(buffer_counts)
 [ "$now" = "$base" ] || { echo "counts not back to baseline:"; echo "$base"; echo "--"; echo "$now"; rc=1; }
 exit $rc

@@ -11,8 +11,7 @@
 # a buffer exported twice (handle closed, GETFB2, export) imports cleanly.
 # Afterwards every count in debugfs (pool, prime) is back to baseline.
 modload vgem || { echo "cannot load vgem"; exit 1; }
-counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
-base=$(counts)
+base=$(buffer_counts)
 rc=0
 wcfb-primetest wcexport 31 || rc=1
 wcfb-primetest cached 5 || rc=1
@@ -31,7 +30,7 @@ dmesg -c > /dev/null
 wcfb-primetest vgemfb || rc=1
 echo "$dbg" > /sys/module/drm/parameters/debug
 dmesg | grep "cannot be scanned out: " || { echo "no log line for the refusal"; rc=1; }
-now=$(counts)
+now=$(buffer_counts)
 [ "$now" = "$base" ] || { echo "counts not back to baseline:"; echo "$base"; echo "--"; echo "$now"; rc=1; }
 rmmod vgem
 exit $rc

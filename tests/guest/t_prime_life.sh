@@ -7,18 +7,17 @@
 # closed.  After each, the pool and prime counts in debugfs are back to
 # baseline, and the kernel complained about nothing.
 modload vgem || { echo "cannot load vgem"; exit 1; }
-counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
 # Objects are freed by the engine's cleanup worker once the jobs finish.
 settle() {
 	local i
 	for i in $(seq 50); do
-		[ "$(counts)" = "$base" ] && return 0
+		[ "$(buffer_counts)" = "$base" ] && return 0
 		sleep 0.2
 	done
-	echo "$1: counts not back to baseline:"; echo "$base"; echo "--"; counts
+	echo "$1: counts not back to baseline:"; echo "$base"; echo "--"; buffer_counts
 	return 1
 }
-base=$(counts)
+base=$(buffer_counts)
 dmesg -c > /dev/null
 
 wcfb-primetest inflight || exit 1

@@ -16,8 +16,7 @@
 FS=/sys/kernel/debug/failslab
 [ -d $FS ] || { echo "no failslab in this kernel"; exit 77; }
 modload vgem || { echo "cannot load vgem"; exit 1; }
-counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
-base=$(counts)
+base=$(buffer_counts)
 # Only the kmalloc caches fail (cache-filter): kmemleak's own caches must
 # not, or kmemleak loses track of objects, or switches itself off, and
 # the lane's leak check with it.  The lane marks them on the kernel
@@ -50,7 +49,7 @@ for n in 0 300 1000 2500 5000 9000 15000 25000 40000 65000 100000 170000 300000 
 		# Name the first run after which the counts stay off.
 		if [ -z "${first_leak:-}" ]; then
 			sleep 0.3
-			[ "$(counts)" = "$base" ] || first_leak="$c (space $n)"
+			[ "$(buffer_counts)" = "$base" ] || first_leak="$c (space $n)"
 		fi
 	done
 done
@@ -61,7 +60,7 @@ echo "$ran client runs, one allocation failing in $injected of them, $failed of 
 [ $injected -ge $((ran / 3)) ] || { echo "too few runs had a failure injected"; exit 1; }
 # Deferred frees (fences, jobs) settle.
 sleep 2
-now=$(counts)
+now=$(buffer_counts)
 rc=0
 [ "$now" = "$base" ] || { echo "counts not back to baseline, first after: ${first_leak:-?}"; echo "$base"; echo "--"; echo "$now"; rc=1; }
 wcfb-kmstest cycle 3 > /tmp/fs.log 2>&1 || { cat /tmp/fs.log; echo "display broken after failslab"; rc=1; }
