@@ -42,7 +42,8 @@ ALDFLAGS := -L$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
 	-Wl,-rpath-link,$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
 	-Wl,-rpath-link,$(ARM64_ROOT)/lib/aarch64-linux-gnu
 CLIENTS := $(UBUILD)/wcfb-kmstest $(UBUILD)/wcfb-blittest $(UBUILD)/wcfb-primetest \
-	$(UBUILD)/wcfb-screenshot $(UBUILD)/wcfb-fuzz $(UBUILD)/wcfb-permtest
+	$(UBUILD)/wcfb-screenshot $(UBUILD)/wcfb-fuzz $(UBUILD)/wcfb-permtest \
+	$(UBUILD)/wcfb-fbdevtest
 CLIENT_COMMON := userspace/wcfb_client.c
 userspace: $(CLIENTS)
 $(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
@@ -62,6 +63,9 @@ $(UBUILD)/wcfb-fuzz: tests/fuzz/wcfb-fuzz.c $(CLIENT_COMMON) $(wildcard userspac
 $(UBUILD)/wcfb-primetest: userspace/wcfb-primetest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+$(UBUILD)/wcfb-fbdevtest: userspace/wcfb-fbdevtest.c
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(ALDFLAGS)
 # libpng16 pulls in libz.so.1 itself (the arm64 root has no libz.so to -lz).
 $(UBUILD)/wcfb-screenshot: userspace/wcfb-screenshot.c userspace/wcfb_rgbhash.h
 	@mkdir -p $(UBUILD)
@@ -178,22 +182,33 @@ test-debug: $(TEST_DEPS) $(DEBUG_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT)/debug \
 		$(DEBUG_ARGS) $(DEBUG_LANE) $(if $(TESTS),--tests $(TESTS))
+# TESTS=a,b runs only those guest tests (and no host suite); LANE=x,y only
+# those lanes; LOAD=N keeps N host cores busy for the run (a bounded busy
+# loop per core: the "slower, busier machine" the suite must pass on).
+HARNESS_OPTS = $(if $(TESTS),--tests $(TESTS)) $(if $(LANE),--only-lanes $(LANE)) \
+	$(if $(LOAD),--load $(LOAD))
+PROTOCOL_TEST_CMD := python3 tests/harness/selftest_protocol.py
+HOST_SUITES = $(if $(TESTS),,--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
+	--host "protocol=$(PROTOCOL_TEST_CMD)" --host "harness=$(HARNESS_TEST_CMD)")
 test: $(TEST_DEPS) $(DEBUG_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT) \
-		--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
-		--host "harness=$(HARNESS_TEST_CMD)" $(DEBUG_ARGS) \
-		$(LANES) $(DEBUG_LANE) $(if $(TESTS),--tests $(TESTS))
+		$(HOST_SUITES) $(DEBUG_ARGS) \
+		$(LANES) $(DEBUG_LANE) $(HARNESS_OPTS)
 
 unit:
 	$(Q)$(UNIT_CMD)
 
-# Refresh the golden images of the client scenarios (tests/golden/) from
-# fresh captures; review them with git diff before committing.
+# Refresh every golden image (tests/golden/: the client scenarios' and the
+# scrolled console's) from fresh captures; review them with git diff before
+# committing.  The only way a golden changes: the harness passes --update
+# to wcfb-imgcheck for --update-golden alone.
+GOLDEN_TESTS := client_modetest,fbcon_accel
 golden: $(TEST_DEPS)
-	$(Q)WCFB_UPDATE_GOLDEN=1 python3 tests/harness/run_tests.py --kernel $(KIMAGE) \
+	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) \
 		--initrd $(INITRAMFS) --imgcheck $(IMGCHECK) --engine $(ENGINE) \
-		--rootfs $(ROOTFS) --out $(OUT)/golden \
+		--rootfs $(ROOTFS) --out $(OUT)/golden --update-golden \
+		--tests $(GOLDEN_TESTS) --lane cma:$(CACHE)/dtb/wcfb-cma.dtb \
 		--lane clients:$(CACHE)/dtb/wcfb-cma.dtb:@rootfs=$(CLIENT_ROOTFS)
 
 # -------------------------------------------------------------- demo

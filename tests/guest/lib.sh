@@ -15,6 +15,39 @@ ctl() { echo "@@WCFB $*" > "$CTL"; }
 # counts (debugfs); a test compares them with a baseline to find leaks.
 buffer_counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }
 
+# The lane's slowness (the harness's @slow=N, passed as wcfb_slow=N): every
+# in-guest wait below scales its limit by it, as the host scales its
+# timeouts, so a slow lane or a busy host waits longer instead of failing.
+SLOW=${wcfb_slow:-1}
+
+# wait_until SECONDS CMD...: poll CMD (every 50 ms) until it succeeds;
+# fails after SECONDS x SLOW.  The event-wait that replaces fixed sleeps:
+# wait for what the test needs (a counter moving, a line in a log), never
+# for a guessed time.
+wait_until() {
+	local limit=$(($1 * 20 * SLOW)) i=0
+	shift
+	until "$@"; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.05
+	done
+}
+
+# flips: the scanout's flip counter (debugfs scanout): it moves at every
+# buffer the display engine is given, so it says a client is really
+# presenting frames.
+flips() { sed -n 's/^flips //p' $DRI_DEBUG/scanout; }
+
+# wait_flips N [SECONDS]: wait until the display has flipped N more times
+# than when called (default limit 30 s x SLOW).
+wait_flips() {
+	local f0 n=$1
+	f0=$(flips)
+	wait_until "${2:-30}" _flipped_since "$f0" "$n"
+}
+_flipped_since() { [ $(($(flips) - $1)) -ge "$2" ]; }
+
 # shot NAME CHECK...: ask the host for a screendump of what the display
 # shows now and to check it (see the harness for the checks).  Returns 0
 # when the host says the check passed.
@@ -28,6 +61,33 @@ shot() {
 	*"ok $name"*) return 0 ;;
 	*) echo "shot $name: host said: $reply"; return 1 ;;
 	esac
+}
+
+# engine_ctl COMMAND...: a command for the blitter model's control socket
+# (fault injection: fail-next N, delay MS, hang, resume, stats, kill),
+# through the host.  Returns 0 when the model accepted it.
+engine_ctl() {
+	local reply
+	stty -F "$CTL" -echo 2>/dev/null
+	ctl ENGINE "$@"
+	read -r reply < "$CTL"
+	case "$reply" in
+	*"ok ENGINE"*) return 0 ;;
+	*) echo "engine $*: $reply"; return 1 ;;
+	esac
+}
+
+# shot_until SECONDS NAME CHECK...: like shot, but the host captures again
+# (every 0.2 s, for up to SECONDS x the lane's slowness) until the check
+# passes: the screen itself is the event waited for (console text after
+# fbcon's deferred flush, a client's first frames).  Only for positive
+# checks: a negative control must look once, at a moment the test chose.
+shot_until() {
+	local secs=$1
+	shift
+	local name=$1
+	shift
+	shot "$name" "@until=$secs" "$@"
 }
 
 # modload NAME [PARAMS...]: insmod NAME's dependencies in depmod order

@@ -66,6 +66,89 @@ class Result:
         self.seconds = 0.0
 
 
+def run_metadata():
+    """What a figure depends on besides the code: the host CPU, QEMU's
+    version, the commit (and whether the tree had changes)."""
+    def cmd(argv):
+        try:
+            return subprocess.run(argv, stdout=subprocess.PIPE,
+                                  stderr=subprocess.DEVNULL, text=True,
+                                  cwd=REPO).stdout.strip()
+        except OSError:
+            return ""
+    cpu = ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next((ln.split(":", 1)[1].strip() for ln in f
+                        if ln.startswith("model name")), "")
+    except OSError:
+        pass
+    qemu = cmd(["qemu-system-aarch64", "--version"]).splitlines()
+    return {"name": "run", "host_cpu": cpu, "host_cores": os.cpu_count(),
+            "qemu": qemu[0] if qemu else "",
+            "commit": cmd(["git", "rev-parse", "--short", "HEAD"]),
+            "tree_changed": bool(cmd(["git", "status", "--porcelain",
+                                      "--untracked-files=no"])),
+            "load": "%d busy host core(s)" % HostLoad.running}
+
+
+def aggregate_bench(bench):
+    """Benchmarks that ran more than once in a lane (make bench repeats
+    each) become one object: every numeric figure's median as its value,
+    with min, max and the number of samples.  A figure seen once is kept
+    as it is."""
+    groups = collections.OrderedDict()
+    for b in bench:
+        groups.setdefault((b.get("name"), b.get("lane")), []).append(b)
+    out = []
+    for (name, lane), objs in groups.items():
+        if len(objs) == 1 or name == "test_run":
+            out.extend(objs)
+            continue
+        figs = collections.OrderedDict()
+        for o in objs:
+            for k, v in o.get("figures", {}).items():
+                figs.setdefault(k, []).append(v)
+        agg = {}
+        for k, vs in figs.items():
+            nums = sorted(v["value"] for v in vs
+                          if isinstance(v.get("value"), (int, float)))
+            if not nums:
+                agg[k] = vs[-1]
+                continue
+            m = len(nums)
+            med = nums[m // 2] if m % 2 else (nums[m // 2 - 1] + nums[m // 2]) / 2
+            agg[k] = dict(vs[-1], value=med, min=nums[0], max=nums[-1],
+                          samples=m, stat="median of %d runs" % m)
+        out.append({"name": name, "lane": lane, "repeats": len(objs),
+                    "figures": agg})
+    return out
+
+
+class HostLoad:
+    """--load N: N busy-looping processes (one host core each) for the
+    run, so that the suite is tried on a busy machine.  Bounded: each
+    loop ends by itself after `limit` seconds, and all end with the run."""
+
+    running = 0
+
+    def __init__(self, n, limit):
+        HostLoad.running = n
+        self.procs = [subprocess.Popen(
+            [sys.executable, "-c",
+             "import time\nend = time.monotonic() + %d\n"
+             "while time.monotonic() < end:\n    pass\n" % limit])
+            for _ in range(n)]
+        if n:
+            print("load: %d busy loop(s) on the host for the run" % n,
+                  flush=True)
+
+    def stop(self):
+        for p in self.procs:
+            p.kill()
+            p.wait()
+
+
 class Harness:
     def __init__(self, args):
         self.args = args
@@ -130,7 +213,9 @@ class Harness:
     # ---------------------------------------------------------------- guests
     @staticmethod
     def test_header(name, key):
-        """Value of a '# key: value' line in tests/guest/t_NAME.sh."""
+        """Value of a '# key: value' line in tests/guest/t_NAME.sh (NAME@K,
+        the K-th repetition of a test, has NAME's headers)."""
+        name = name.split("@")[0]
         try:
             with open(os.path.join(GUEST_DIR, "t_%s.sh" % name)) as f:
                 for ln in f:
@@ -155,7 +240,7 @@ class Harness:
                 opts[k] = v
         return opts
 
-    def lane_tests(self, lane, wanted, kernel="debian"):
+    def lane_tests(self, lane, wanted, kernel="debian", append=""):
         """The tests a lane runs: a test with a '# lanes: a b' header runs
         only in those lanes, any other test in every lane but those that
         a '# lanes:' test claims for itself alone and those its
@@ -170,8 +255,29 @@ class Harness:
         else:
             tests = [t for t in wanted if not self.test_header(t, "lanes") and
                      lane not in (self.test_header(t, "skip-lanes") or "").split()]
-        return [t for t in tests
-                if self.test_header(t, "kernel") in (None, kernel)]
+        tests = [t for t in tests
+                 if self.test_header(t, "kernel") in (None, kernel)]
+        # @only=a,b: the lane runs no other tests (a lane whose variable
+        # matters to a few tests only, e.g. swiotlb to the sync paths).
+        only = self.lane_options(append).get("only")
+        if only:
+            tests = [t for t in tests if t in only.split(",")]
+        # Tiers ('# tier: check|test|bench', default test): `make check`
+        # runs the check tests, `make test` the check and test ones,
+        # `make bench` only the benchmarks.  Explicitly named tests
+        # (--tests) run whatever their tier.
+        if not self.args.tests:
+            want = {"check": ("check",), "test": ("check", "test"),
+                    "bench": ("bench",)}[self.args.tier]
+            tests = [t for t in tests
+                     if (self.test_header(t, "tier") or "test") in want]
+        # --repeat N: each test N times in the same boot, as NAME@1 ..
+        # NAME@N (the runner strips the suffix): benchmarks report the
+        # median, min and max of their repetitions.
+        if self.args.repeat > 1:
+            tests = ["%s@%d" % (t, k) for k in range(1, self.args.repeat + 1)
+                     for t in tests]
+        return tests
 
     def run_lane(self, lane, dtb, append_extra, tests):
         opts = self.lane_options(append_extra)
@@ -196,8 +302,10 @@ class Harness:
         """Boots once, runs what it can of todo; returns what is left."""
         append = ("console=ttyAMA0 quiet loglevel=5 oops=panic panic=-1 "
                   "fbcon=font:VGA8x16 vt.global_cursor_default=0 "
-                  "wcfb_mode=test wcfb_lane=%s wcfb_layout=%s wcfb_tests=%s %s" %
-                  (lane, dtb_layout(dtb), ",".join(todo), append_extra)).strip()
+                  "wcfb_mode=test wcfb_lane=%s wcfb_layout=%s wcfb_slow=%d "
+                  "wcfb_tests=%s %s" %
+                  (lane, dtb_layout(dtb), self.slow, ",".join(todo),
+                   append_extra)).strip()
         log = os.path.join(lane_out, "serial-boot%d.log" % boot)
         print("boot %s #%d: %d test(s)" % (lane, boot, len(todo)), flush=True)
         t_start = time.monotonic()
@@ -218,7 +326,7 @@ class Harness:
                     raise SystemExit("lane %s: @kernel=debug needs "
                                      "--debug-kernel and --debug-initrd" % lane)
                 kernel, initrd = self.args.debug_kernel, self.args.debug_initrd
-            elif w.startswith("@slow=") or w.startswith("@kernel="):
+            elif w.startswith(("@slow=", "@kernel=", "@only=")):
                 pass
             elif w.startswith("@rootfs="):
                 kind = w.split("=", 1)[1]
@@ -268,134 +376,222 @@ class Harness:
             r.detail = "the engine model logged faults:\n" + "\n".join(bad[:20])
             self.report(r)
 
+    # Protocol words the guest may send (tests/harness/README.md); any
+    # other is a malformed line and fails the test it came in.
+    KINDS = ("BOOTED", "RUNNER", "LOG", "BEGIN", "SHOT", "ENGINE", "INJECTED",
+             "CASE", "BENCH", "OUT", "RESULT", "DONE")
+    STATUSES = ("PASS", "FAIL", "SKIP")
+
     def drive(self, g, lane, t_start, left):
-        """Reads the guest until DONE; returns the tests still to run."""
-        current, cur_start, cur_log, cur_fail = None, 0.0, [], []
-        shot_fail = []
+        """Reads the guest until DONE; returns the tests still to run.
+
+        Every test of `left` ends with exactly one result: its RESULT, or
+        a failure when the guest died in it, when a BEGIN or DONE came
+        before its RESULT, or when DONE came and it never began ("lost").
+        A kernel report while a test runs fails it whatever it said (SKIP
+        included); a malformed protocol line fails the running test (or a
+        "protocol" result between tests) instead of stopping the harness."""
+        st = {"current": None, "start": 0.0, "log": [], "fail": [],
+              "shots": []}
+        done = set()
         # Kernel reports printed outside any test (at boot, between tests,
         # after the last one): they fail a "kernel-log" result of the boot.
-        orphan = []
+        orphan, protocol = [], []
         lane_out = os.path.join(self.args.out, lane)
         boot_timeout = self.args.boot_timeout * self.slow
         deadline = t_start + boot_timeout
+
+        def close(status, detail):
+            """Ends the current test with one result."""
+            name = st["current"]
+            r = Result(lane, name)
+            r.seconds = time.monotonic() - st["start"]
+            r.status, r.detail = status, detail
+            if r.status != "FAIL" and (st["fail"] or st["shots"]):
+                r.status = "FAIL"
+            if r.status != "PASS":
+                out = [ln[ln.find(PROTO) + len(PROTO) + 4:]
+                       for ln in st["log"] if PROTO + "OUT " in ln]
+                r.detail = "\n".join([r.detail] + st["shots"] +
+                                     st["fail"][:20] + out)
+            if name in done:
+                r.status = "FAIL"
+                r.detail = "a second result for this test\n" + r.detail
+            self.report(r)
+            done.add(name)
+            if name in left:
+                left.remove(name)
+            st["current"] = None
+
+        def bad_line(why, line):
+            msg = "malformed protocol line (%s): %r" % (why, line[:200])
+            if st["current"] is not None:
+                st["fail"].append(msg)
+            else:
+                protocol.append(msg)
+
         try:
             while True:
                 line = g.readline(max(0.1, deadline - time.monotonic()))
                 if line is None:
-                    if current is None:
+                    if st["current"] is None:
                         raise wcfb_qemu.GuestDied(
                             "no progress for %ds (boot or runner hang)"
                             % boot_timeout)
                     raise wcfb_qemu.GuestDied(
                         "test %s timed out after %ds" %
-                        (current, self.test_timeout(current)))
+                        (st["current"], self.test_timeout(st["current"])))
                 # A recovery from a hung or halted engine (wcfb_engine.c).
                 if ENGINE_RECOVERY.search(line):
                     self.engine_resets[lane] += 1
-                if current is not None:
-                    cur_log.append(line)
-                    if KERNEL_TROUBLE.search(line):
-                        cur_fail.append(line)
+                i = line.find(PROTO)
+                trouble = KERNEL_TROUBLE.search(line[:i] if i >= 0 else line)
+                if st["current"] is not None:
+                    st["log"].append(line)
+                    if trouble:
+                        st["fail"].append(line)
                         self.kernel_reports[lane] += 1
-                elif KERNEL_TROUBLE.search(line) and PROTO not in line:
+                elif trouble:
                     orphan.append(line)
                     self.kernel_reports[lane] += 1
-                i = line.find(PROTO)
                 if i < 0:
                     continue
-                words = line[i + len(PROTO):].split(" ")
+                words = line[i + len(PROTO):].rstrip("\r\n").split(" ")
                 kind = words[0]
-                if kind == "RUNNER":
-                    boot_s = time.monotonic() - t_start
-                    self.add_bench({"name": "boot_to_runner", "lane": lane,
-                                    "figures": {"seconds": {
-                                        "value": round(boot_s, 2),
-                                        "unit": "s"}}})
-                elif kind == "BEGIN":
-                    current, cur_start = words[1], time.monotonic()
-                    cur_log, cur_fail, shot_fail = [], [], []
-                    deadline = cur_start + self.test_timeout(current)
-                elif kind == "SHOT":
-                    ok, msg = self.shot(g, lane_out, current, words[1],
-                                        words[2:])
-                    if not ok:
-                        shot_fail.append("%s: %s" % (words[1], msg))
-                    g.send(("ok %s\n" % words[1]) if ok else
-                           ("fail %s %s\n" % (words[1], msg)))
-                elif kind == "ENGINE":
-                    # Fault injection: forwarded to the engine model's
-                    # control socket; its answer goes back on one line.
-                    # "kill" is the harness's own: the model is SIGKILLed.
-                    try:
-                        if words[1:] == ["kill"]:
-                            ans = g.kill_engine()
-                            self.injected[lane]["engine-kill"] += 1
-                        else:
-                            ans = g.engine_control(" ".join(words[1:]))
-                        g.send("ok ENGINE %s\n" % " ".join(ans.split()))
-                    except Exception as e:  # no engine, socket error
-                        g.send("fail ENGINE %s\n" % e)
-                elif kind == "INJECTED":
-                    # INJECTED <kind> <n>: a test injected n faults of a
-                    # kind (failslab, fail_page_alloc) for the summary.
-                    try:
-                        self.injected[lane][words[1]] += int(words[2])
-                    except (IndexError, ValueError):
-                        pass
-                elif kind == "CASE":
-                    # One sub-result of the current test (KUnit cases):
-                    # reported as TEST.NAME, the test goes on.
-                    r = Result(lane, words[1])
-                    r.status = words[2] if len(words) > 2 else "FAIL"
-                    r.seconds = time.monotonic() - cur_start
-                    self.report(r)
-                elif kind == "BENCH":
-                    obj = json.loads(" ".join(words[1:]))
-                    obj.setdefault("lane", lane)
-                    self.add_bench(obj)
-                elif kind == "RESULT":
-                    name, status = words[1], words[2]
-                    r = Result(lane, name)
-                    r.seconds = time.monotonic() - cur_start
-                    r.status = status
-                    r.detail = " ".join(words[3:])
-                    if status == "PASS" and (cur_fail or shot_fail):
-                        r.status = "FAIL"
-                    if r.status != "PASS":
-                        out = [ln[ln.find(PROTO) + len(PROTO) + 4:]
-                               for ln in cur_log if PROTO + "OUT " in ln]
-                        r.detail = "\n".join(
-                            [r.detail] + shot_fail + cur_fail[:20] + out)
-                    self.report(r)
-                    if name in left:
-                        left.remove(name)
-                    current = None
+                if kind not in self.KINDS:
+                    bad_line("unknown message", line)
+                    continue
+                try:
+                    if self.message(g, lane, lane_out, st, kind, words,
+                                    close, bad_line, line, t_start):
+                        break
+                except (IndexError, ValueError, KeyError, TypeError) as e:
+                    bad_line("%s: %s" % (type(e).__name__, e), line)
+                if kind == "RESULT" or kind == "DONE":
                     deadline = time.monotonic() + boot_timeout
-                elif kind == "DONE":
-                    self.orphan_report(lane, orphan)
-                    return []
+                elif kind == "BEGIN":
+                    deadline = st["start"] + self.test_timeout(st["current"])
+            # DONE: a test that began and never ended, and every test that
+            # never began, is lost.
+            if st["current"] is not None:
+                close("FAIL", "lost: the runner said DONE before its RESULT")
+            for name in list(left):
+                st["current"], st["start"] = name, time.monotonic()
+                st["log"], st["fail"], st["shots"] = [], [], []
+                close("FAIL", "lost: never run (no BEGIN before DONE)")
+            self.orphan_report(lane, orphan, protocol)
+            return []
         except wcfb_qemu.GuestDied as e:
-            self.orphan_report(lane, orphan)
-            if current is None:
-                current = left[0] if left else "boot"
-            r = Result(lane, current)
-            r.seconds = time.monotonic() - (cur_start or t_start)
-            r.detail = "%s\nlast guest lines:\n%s" % (e, g.tail(30))
-            self.report(r)
-            if current in left:
-                left.remove(current)
+            self.orphan_report(lane, orphan, protocol)
+            if st["current"] is None:
+                st["current"] = left[0] if left else "boot"
+                st["start"] = st["start"] or t_start
+            close("FAIL", "%s\nlast guest lines:\n%s" % (e, g.tail(30)))
             return left
 
-    def orphan_report(self, lane, orphan):
+    def message(self, g, lane, lane_out, st, kind, words, close, bad_line,
+                line, t_start):
+        """Handles one protocol message; True at DONE."""
+        if kind == "RUNNER":
+            boot_s = time.monotonic() - t_start
+            self.add_bench({"name": "boot_to_runner", "lane": lane,
+                            "figures": {"seconds": {
+                                "value": round(boot_s, 2), "unit": "s"}}})
+        elif kind == "BEGIN":
+            if st["current"] is not None:
+                close("FAIL", "lost: %s began before its RESULT" % words[1])
+            st["current"], st["start"] = words[1], time.monotonic()
+            st["log"], st["fail"], st["shots"] = [], [], []
+        elif kind == "SHOT":
+            ok, msg = self.shot(g, lane_out, st["current"], words[1],
+                                words[2:])
+            if not ok:
+                st["shots"].append("%s: %s" % (words[1], msg))
+            g.send(("ok %s\n" % words[1]) if ok else
+                   ("fail %s %s\n" % (words[1], msg)))
+        elif kind == "ENGINE":
+            # Fault injection: forwarded to the engine model's control
+            # socket; its answer goes back on one line.  "kill" is the
+            # harness's own: the model is SIGKILLed.
+            try:
+                if words[1:] == ["kill"]:
+                    ans = g.kill_engine()
+                    self.injected[lane]["engine-kill"] += 1
+                else:
+                    ans = g.engine_control(" ".join(words[1:]))
+                g.send("ok ENGINE %s\n" % " ".join(ans.split()))
+            except Exception as e:  # no engine, socket error
+                g.send("fail ENGINE %s\n" % e)
+        elif kind == "INJECTED":
+            # INJECTED <kind> <n>: a test injected n faults of a kind
+            # (failslab, fail_page_alloc) for the summary.
+            self.injected[lane][words[1]] += int(words[2])
+        elif kind == "CASE":
+            # One sub-result of the current test (KUnit cases): reported
+            # as its own result, the test goes on.
+            if words[2] not in self.STATUSES:
+                raise ValueError("status %r" % words[2])
+            r = Result(lane, words[1])
+            r.status = words[2]
+            r.seconds = time.monotonic() - st["start"]
+            self.report(r)
+        elif kind == "BENCH":
+            obj = json.loads(" ".join(words[1:]))
+            if not isinstance(obj, dict) or "name" not in obj or \
+                    not isinstance(obj.get("figures", {}), dict):
+                raise ValueError("not a benchmark object")
+            obj.setdefault("lane", lane)
+            self.add_bench(obj)
+        elif kind == "RESULT":
+            name, status = words[1], words[2]
+            if status not in self.STATUSES:
+                raise ValueError("status %r" % status)
+            if name != st["current"]:
+                bad_line("RESULT for %s while %s ran" % (name, st["current"]),
+                         line)
+                return False
+            close(status, " ".join(words[3:]))
+        elif kind == "DONE":
+            return True
+        return False
+
+    def orphan_report(self, lane, orphan, protocol):
         """A failed "kernel-log" result when the kernel reported trouble
-        while no test ran (boot, between tests, after the last one)."""
-        if not orphan:
-            return
-        r = Result(lane, "kernel-log")
-        r.detail = "kernel reports outside any test:\n" + "\n".join(orphan[:60])
-        self.report(r)
+        while no test ran (boot, between tests, after the last one), and a
+        failed "protocol" result for malformed lines between tests."""
+        if orphan:
+            r = Result(lane, "kernel-log")
+            r.detail = ("kernel reports outside any test:\n" +
+                        "\n".join(orphan[:60]))
+            self.report(r)
+        if protocol:
+            r = Result(lane, "protocol")
+            r.detail = "\n".join(protocol[:20])
+            self.report(r)
 
     def shot(self, g, lane_out, test, name, check):
+        """Captures the screen and checks it.  "@until=S" before the check
+        captures again every 0.2 s until the check passes, for up to S x
+        the lane's slowness (the screen is the event the guest waits for)."""
+        until = 0.0
+        if check and check[0].startswith("@until="):
+            until = float(check[0].split("=", 1)[1]) * self.slow
+            check = check[1:]
+            if check and check[0].startswith("!"):
+                return False, "@until with a negative control"
+        end = time.monotonic() + until
+        tries = 0
+        while True:
+            tries += 1
+            ok, msg = self.shot_once(g, lane_out, test, name, check)
+            if ok or time.monotonic() >= end:
+                break
+            time.sleep(0.2)
+        if until and tries > 1:
+            msg += " (capture %d)" % tries
+        return ok, msg
+
+    def shot_once(self, g, lane_out, test, name, check):
         d = os.path.join(lane_out, test or "notest")
         os.makedirs(d, exist_ok=True)
         cap = os.path.join(d, name + ".png")
@@ -408,11 +604,17 @@ class Harness:
         # "!check" is a negative control: the check must find a mismatch.
         negate = check[0].startswith("!")
         check = [check[0].lstrip("!")] + check[1:]
+        # Goldens are rewritten only by `make golden` (--update-golden),
+        # never because the environment happened to say so.
+        if check[0] == "golden" and self.args.update_golden:
+            check = check + ["--update"]
         # Golden paths in checks are relative to the repository.
+        env = dict(os.environ)
+        env.pop("WCFB_UPDATE_GOLDEN", None)
         p = subprocess.run([self.args.imgcheck] + check +
                            ["--capture", cap, "--outdir", d, "--name", name],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           text=True, cwd=REPO)
+                           text=True, cwd=REPO, env=env)
         msg = p.stdout.strip().replace("\n", "; ")[:300]
         if negate and p.returncode in (0, 1):
             return p.returncode == 1, ("mismatch found, as it must: " + msg
@@ -478,7 +680,8 @@ class Harness:
             "total": {"value": round(total, 1), "unit": "s"},
             "tests": {"value": len(self.results), "unit": "tests"}}})
         with open(os.path.join(self.args.out, "bench.json"), "w") as f:
-            json.dump(self.bench, f, indent=1)
+            json.dump([run_metadata()] + aggregate_bench(self.bench), f,
+                      indent=1)
         boots = [b["figures"]["seconds"]["value"] for b in self.bench
                  if b["name"] == "boot_to_runner"]
         print("report: boot-to-runner %s s (mean of %d boots), total %.1f s, "
@@ -509,21 +712,39 @@ def main():
                     help="comma-separated guest tests (default: all)")
     ap.add_argument("--debug-kernel", help="kernel Image of @kernel=debug lanes")
     ap.add_argument("--debug-initrd", help="initramfs of @kernel=debug lanes")
+    ap.add_argument("--tier", choices=("check", "test", "bench"),
+                    default="test", help="which tests ('# tier:' headers)")
+    ap.add_argument("--only-lanes", default="",
+                    help="comma-separated lanes to run (default: all given)")
+    ap.add_argument("--load", type=int, default=0, metavar="N",
+                    help="keep N host cores busy while the run lasts")
+    ap.add_argument("--repeat", type=int, default=1, metavar="N",
+                    help="run every guest test N times (make bench)")
+    ap.add_argument("--update-golden", action="store_true",
+                    help="rewrite golden images from the captures "
+                    "(make golden)")
     ap.add_argument("--boot-timeout", type=int, default=90)
     ap.add_argument("--test-timeout", type=int, default=120)
     args = ap.parse_args()
     t0 = time.monotonic()
     h = Harness(args)
-    for spec in args.host:
-        name, cmd = spec.split("=", 1)
-        h.run_host_suite(name, cmd)
-    tests = [t for t in args.tests.split(",") if t] or all_guest_tests()
-    for spec in args.lane:
-        name, dtb, append = (spec.split(":", 2) + [""])[:3]
-        kernel = Harness.lane_options(append).get("kernel") or "debian"
-        lane_tests = h.lane_tests(name, tests, kernel)
-        if lane_tests:
-            h.run_lane(name, dtb, append, lane_tests)
+    load = HostLoad(args.load, args.boot_timeout * 100)
+    try:
+        for spec in args.host:
+            name, cmd = spec.split("=", 1)
+            h.run_host_suite(name, cmd)
+        tests = [t for t in args.tests.split(",") if t] or all_guest_tests()
+        only = [x for x in args.only_lanes.split(",") if x]
+        for spec in args.lane:
+            name, dtb, append = (spec.split(":", 2) + [""])[:3]
+            if only and name not in only:
+                continue
+            kernel = Harness.lane_options(append).get("kernel") or "debian"
+            lane_tests = h.lane_tests(name, tests, kernel, append)
+            if lane_tests:
+                h.run_lane(name, dtb, append, lane_tests)
+    finally:
+        load.stop()
     sys.exit(h.finish(t0))
 
 

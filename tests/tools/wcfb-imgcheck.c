@@ -28,9 +28,10 @@
  * screenshot.c prints for the PNG it wrote in the guest, so the two
  * captures are compared pixel-exactly without moving files.
  *
- * golden FILE is read relative to the working directory; with
- * WCFB_UPDATE_GOLDEN=1 in the environment a missing or different golden is
- * replaced by the capture (that is how `make golden` refreshes them).
+ * golden FILE is read relative to the working directory; with --update
+ * a missing or different golden is replaced by the capture.  Only the
+ * harness's --update-golden (`make golden`) passes it: nothing in the
+ * environment can make a test run rewrite a golden.
  *
  * Exit 0 when the check passes, 1 when it fails, 2 on usage or I/O errors.
  * PNG reading and writing is libpng's.
@@ -238,21 +239,23 @@ static int check_dominant(const struct img *cap, uint32_t rgb, double share)
 	return hits >= share * n ? 0 : 1;
 }
 
+/* --update: refresh goldens from the capture (make golden). */
+static int update_golden;
+
 static int check_golden(const struct img *cap, const char *golden,
 			const char *capture, int maxdiff, double share)
 {
-	const char *update = getenv("WCFB_UPDATE_GOLDEN");
 	struct img exp;
 	int ret;
 
 	if (png_load(golden, &exp)) {
-		if (update && *update == '1')
+		if (update_golden)
 			goto refresh;
 		printf("no golden image %s (make golden creates it)\n", golden);
 		return 1;
 	}
 	ret = compare(cap, &exp, maxdiff, share);
-	if (ret == 0 || !(update && *update == '1'))
+	if (ret == 0 || !update_golden)
 		return ret;
 refresh:
 	if (png_save(golden, cap)) {
@@ -309,6 +312,8 @@ int main(int argc, char **argv)
 			outdir = argv[++i];
 		else if (!strcmp(argv[i], "--name") && i + 1 < argc)
 			name = argv[++i];
+		else if (!strcmp(argv[i], "--update"))
+			update_golden = 1;
 		else if (npos < 8)
 			pos[npos++] = argv[i];
 	}
