@@ -562,6 +562,25 @@ static int wcfb_fbdev_fb_release(struct fb_info *info, int user)
 }
 
 /*
+ * write(2) on /dev/fbN.  6.1's fb_sys_write() copies the bytes before the
+ * end of the framebuffer of a write that crosses it and then returns
+ * -ENOSPC, so the caller is told nothing was written although something
+ * was.  A write that starts inside is clamped to the end here and gets its
+ * short count, as write(2) promises and later kernels do; one at or past
+ * the end still fails with -ENOSPC/-EFBIG from the helper.
+ */
+static ssize_t wcfb_fbdev_fb_write(struct fb_info *info,
+				   const char __user *buf, size_t count,
+				   loff_t *ppos)
+{
+	loff_t size = info->screen_size ?: info->fix.smem_len;
+
+	if (*ppos >= 0 && *ppos < size && count > size - *ppos)
+		count = size - *ppos;
+	return drm_fb_helper_sys_write(info, buf, count, ppos);
+}
+
+/*
  * Everything draws into the shadow (system memory: the fb_sys_* helpers),
  * and the drm_fb_helper_sys_* wrappers report the damage.
  */
@@ -572,7 +591,7 @@ static const struct fb_ops wcfb_fbdev_fb_ops = {
 	.fb_destroy	= wcfb_fbdev_fb_destroy,
 	.fb_mmap	= fb_deferred_io_mmap,
 	.fb_read	= drm_fb_helper_sys_read,
-	.fb_write	= drm_fb_helper_sys_write,
+	.fb_write	= wcfb_fbdev_fb_write,
 	.fb_fillrect	= drm_fb_helper_sys_fillrect,
 	.fb_copyarea	= drm_fb_helper_sys_copyarea,
 	.fb_imageblit	= drm_fb_helper_sys_imageblit,
