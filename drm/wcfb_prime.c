@@ -284,15 +284,25 @@ static void wcfb_cached_unmap_dma_buf(struct dma_buf_attachment *attach,
 }
 
 /*
- * DMA_BUF_IOCTL_SYNC START.  dma_buf_begin_cpu_access() has already waited
- * for the fences in the reservation object (our blits among them), so the
- * devices are done with what the CPU is about to look at.
+ * DMA_BUF_IOCTL_SYNC START.  The devices must be done with the buffer
+ * before the CPU's view is synced: under bouncing the sync copies the
+ * bounce buffer back, and a blit still queued would write it afterwards,
+ * where the CPU never looks.  dma_buf_begin_cpu_access() does wait for
+ * the reservation's fences, but only after calling this op, so wait here
+ * first: for the writers before reading, for everybody before writing.
  */
 static int wcfb_cached_begin_cpu_access(struct dma_buf *dma_buf,
 					enum dma_data_direction dir)
 {
 	struct wcfb_cached_bo *cbo = to_wcfb_cached_bo(dma_buf->priv);
+	bool write = dir == DMA_BIDIRECTIONAL || dir == DMA_TO_DEVICE;
 	struct wcfb_cached_attachment *a;
+	long lret;
+
+	lret = dma_resv_wait_timeout(dma_buf->resv, dma_resv_usage_rw(write),
+				     true, MAX_SCHEDULE_TIMEOUT);
+	if (lret < 0)
+		return lret;
 
 	mutex_lock(&cbo->lock);
 	list_for_each_entry(a, &cbo->attachments, node)

@@ -1,4 +1,5 @@
 # timeout: 180
+# tier: check
 # PRIME both ways (wcfb-primetest), in every pool layout and under
 # swiotlb=force: a scanout buffer written through its dma-buf mmap shows
 # on screen and vgem (another device) imports and reads it; a cached
@@ -15,6 +16,16 @@ base=$(buffer_counts)
 rc=0
 wcfb-primetest wcexport 31 || rc=1
 wcfb-primetest cached 5 || rc=1
+# With the engine acting late on every doorbell, SYNC START|READ comes
+# while the engine's write is still queued: the exporter must wait for
+# it before syncing for the CPU (under swiotlb=force the sync copies the
+# bounce buffer back, and a later write to it would never be seen).
+if engine_ctl delay 100; then
+	wcfb-primetest cached 6 || { echo "cached readback with a late engine failed"; rc=1; }
+	engine_ctl delay 0 || rc=1
+else
+	echo "the engine model refused the delay"; rc=1
+fi
 wcfb-primetest vgemsrc 41 || rc=1
 wcfb-primetest vgemdst 9 || rc=1
 # Two live dma-bufs of one buffer: importing the older one works and
