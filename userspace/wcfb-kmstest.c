@@ -6,11 +6,15 @@
  *   wcfb-kmstest flip MODES FORMATS SEED   patterns + page flips, captured
  *   wcfb-kmstest modeseq WxH,WxH,...       mode changes, captured
  *   wcfb-kmstest badinput                  bad ioctl arguments -> -EINVAL
- *   wcfb-kmstest exhaust                   pool exhaustion -> -ENOMEM
- *   wcfb-kmstest poolcheck                 every live buffer inside the pool
+ *   wcfb-kmstest exhaust [debugfs]         pool exhaustion -> -ENOMEM
+ *   wcfb-kmstest poolcheck [debugfs]       buffers inside the pool: found by
+ *                                          content in the device tree's pool
+ *                                          ("debugfs": the driver's figures
+ *                                          only, for a kernel that cannot
+ *                                          read physical memory)
  *   wcfb-kmstest cycle                     one client session (for reloads)
  *   wcfb-kmstest capacity                  how many 64 KiB buffers fit now
- *   wcfb-kmstest bench-flips N             N flips at the mode's refresh
+ *   wcfb-kmstest bench-flips N             N flips: refresh, lateness, misses
  *   wcfb-kmstest bench-pool                pool efficiency figure
  *   wcfb-kmstest show SECONDS              demo: animated patterns
  *   wcfb-kmstest flipstorm                 flips + mode changes until killed
@@ -19,11 +23,15 @@
  * RG24).  Prints "ok - ..." / "not ok - ..." lines; exits non-zero when
  * any check failed.
  */
+#include <dirent.h>
+#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <drm_fourcc.h>
 
@@ -424,7 +432,432 @@ static int check_pool_addresses(const char *when)
 	return bad;
 }
 
-static int cmd_exhaust(struct wcfb_pipe *p)
+/*
+ * --- pool oracle: where the buffers are, from the kernel core, not the driver
+ *
+ * The pool's bounds come from the device tree the kernel booted with
+ * (/proc/device-tree: the reserved-memory node the display's memory-region
+ * names), checked against what the kernel made of it in /proc/iomem.
+ * Where a buffer is comes from its content: every page of the client's own
+ * mmap of it gets a tag (a random run key, the buffer's and the page's
+ * index) and the pool's physical memory is searched for the tags, through
+ * /proc/kcore where the pool is RAM (the CMA layout) and /dev/mem where it
+ * is not (a no-map carveout: outside the linear map, so kcore has no view
+ * of it and STRICT_DEVMEM allows it).  /proc/self/pagemap cannot say:
+ * dma_mmap_wc() maps with remap_pfn_range(), and the page walker reports
+ * VM_PFNMAP ranges as holes (it is still consulted, and must agree when
+ * it does report a PFN).  The driver's debugfs figures are a cross-check.
+ */
+#define PG 4096u
+
+struct pool_dt {
+	uint64_t base, size;
+	int nomap;
+	char node[256];
+};
+
+/* Reads a whole (small) file; returns its length or -errno. */
+static int slurp(const char *path, void *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY), n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len);
+	n = n < 0 ? -errno : n;
+	close(fd);
+	return n;
+}
+
+static uint64_t be_cells(const uint8_t *p, int cells)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < cells * 4; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static int dt_cells(const char *dir, const char *name, int def)
+{
+	char path[512];
+	uint8_t b[4];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return slurp(path, b, 4) == 4 ? (int)be_cells(b, 1) : def;
+}
+
+/* Does a compatible property (NUL-separated strings) list COMPAT? */
+static int dt_compatible(uint8_t *prop, int len, const char *compat)
+{
+	int i = 0;
+
+	prop[len] = 0;
+	while (i < len) {
+		if (!strcmp((char *)prop + i, compat))
+			return 1;
+		i += strlen((char *)prop + i) + 1;
+	}
+	return 0;
+}
+
+/* The pool of the display node (compatible "wcfb,display"). */
+static int dt_pool_read(struct pool_dt *pd)
+{
+	const char *dt = "/proc/device-tree", *rm = "/proc/device-tree/reserved-memory";
+	uint8_t buf[256], ph[4];
+	char path[512];
+	struct dirent *de;
+	uint32_t phandle = 0;
+	int n, ac, sc;
+	DIR *d;
+
+	memset(pd, 0, sizeof(*pd));
+	d = opendir(dt);
+	if (!d)
+		return -errno;
+	while (!phandle && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s/compatible", dt, de->d_name);
+		n = slurp(path, buf, sizeof(buf) - 1);
+		if (n <= 0 || !dt_compatible(buf, n, "wcfb,display"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/memory-region", dt, de->d_name);
+		if (slurp(path, ph, 4) == 4)
+			phandle = (uint32_t)be_cells(ph, 1);
+	}
+	closedir(d);
+	if (!phandle)
+		return -ENOENT;
+	ac = dt_cells(rm, "#address-cells", 2);
+	sc = dt_cells(rm, "#size-cells", 1);
+	d = opendir(rm);
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s/phandle", rm, de->d_name);
+		if (slurp(path, ph, 4) != 4 || be_cells(ph, 1) != phandle)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/reg", rm, de->d_name);
+		if (slurp(path, buf, sizeof(buf)) < (ac + sc) * 4)
+			break;
+		pd->base = be_cells(buf, ac);
+		pd->size = be_cells(buf + ac * 4, sc);
+		snprintf(path, sizeof(path), "%s/%s/no-map", rm, de->d_name);
+		pd->nomap = access(path, F_OK) == 0;
+		snprintf(pd->node, sizeof(pd->node), "%s", de->d_name);
+		break;
+	}
+	closedir(d);
+	return pd->size ? 0 : -ENOENT;
+}
+
+/*
+ * What /proc/iomem says of the pool's range: a no-map pool is not System
+ * RAM (the kernel left it out of its memory), a CMA pool lies inside it.
+ */
+static int iomem_agrees(const struct pool_dt *pd)
+{
+	uint64_t end = pd->base + pd->size - 1, s, e;
+	FILE *f = fopen("/proc/iomem", "r");
+	char line[256], name[128];
+	int in_ram = 0, exact = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %" SCNx64 "-%" SCNx64 " : %127[^\n]", &s, &e, name) != 3)
+			continue;
+		if (line[0] != ' ' && !strcmp(name, "System RAM") &&
+		    s <= pd->base && end <= e)
+			in_ram = 1;
+		if (s == pd->base && e == end) {
+			printf("# iomem: %s", line);
+			exact = 1;
+		}
+	}
+	fclose(f);
+	return pd->nomap ? !in_ram && exact : in_ram;
+}
+
+/* --- reading physical memory -------------------------------------------- */
+struct phys_reader {
+	int kcore, mem;
+	Elf64_Phdr ph[128];
+	int nph;
+};
+
+static void phys_open(struct phys_reader *r)
+{
+	Elf64_Ehdr eh;
+
+	memset(r, 0, sizeof(*r));
+	r->mem = open("/dev/mem", O_RDONLY | O_SYNC);
+	r->kcore = open("/proc/kcore", O_RDONLY);
+	if (r->kcore < 0)
+		return;
+	if (pread(r->kcore, &eh, sizeof(eh), 0) != sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_phentsize != sizeof(Elf64_Phdr)) {
+		close(r->kcore);
+		r->kcore = -1;
+		return;
+	}
+	r->nph = eh.e_phnum < 128 ? eh.e_phnum : 128;
+	if (pread(r->kcore, r->ph, r->nph * sizeof(Elf64_Phdr), eh.e_phoff) !=
+	    (ssize_t)(r->nph * sizeof(Elf64_Phdr)))
+		r->nph = 0;
+}
+
+static void phys_close(struct phys_reader *r)
+{
+	if (r->kcore >= 0)
+		close(r->kcore);
+	if (r->mem >= 0)
+		close(r->mem);
+}
+
+/*
+ * The kcore file offset of physical [pa, pa+len) (RAM only), or -1.  The
+ * largest segment holding it is the linear map's: the kernel image's own
+ * segment spans its freed (and unmapped) init pages too, which reads as
+ * zeros though the page allocator has handed them out since.
+ */
+static off_t kcore_off(const struct phys_reader *r, uint64_t pa, uint64_t len)
+{
+	const Elf64_Phdr *best = NULL;
+	int i;
+
+	for (i = 0; i < r->nph; i++) {
+		const Elf64_Phdr *p = &r->ph[i];
+
+		if (p->p_type == PT_LOAD && p->p_paddr != (Elf64_Addr)-1 &&
+		    pa >= p->p_paddr && pa + len <= p->p_paddr + p->p_filesz &&
+		    (!best || p->p_filesz > best->p_filesz))
+			best = p;
+	}
+	return best ? (off_t)(best->p_offset + (pa - best->p_paddr)) : -1;
+}
+
+/*
+ * The first two 64-bit words of every page of physical [pa, pa+len) into
+ * heads[2 * page]; returns the reader used, NULL when none can.
+ */
+static const char *phys_heads(const struct phys_reader *r, uint64_t pa,
+			      uint64_t len, uint64_t *heads)
+{
+	const uint64_t chunk = 1 << 20;
+	uint64_t done, i, n;
+	off_t off = r->kcore >= 0 ? kcore_off(r, pa, len) : -1;
+
+	if (off >= 0) {
+		uint64_t *buf = malloc(chunk);
+
+		if (!buf)
+			return NULL;
+		for (done = 0; done < len; done += n) {
+			n = len - done < chunk ? len - done : chunk;
+			if (pread(r->kcore, buf, n, off + done) != (ssize_t)n) {
+				free(buf);
+				return NULL;
+			}
+			for (i = 0; i < n / PG; i++) {
+				heads[2 * ((done + i * PG) / PG)] = buf[i * PG / 8];
+				heads[2 * ((done + i * PG) / PG) + 1] = buf[i * PG / 8 + 1];
+			}
+		}
+		free(buf);
+		return "/proc/kcore";
+	}
+	if (r->mem >= 0) {
+		/* Device memory for the kernel: aligned 64-bit loads only. */
+		volatile const uint64_t *m = mmap(NULL, len, PROT_READ, MAP_SHARED,
+						  r->mem, pa);
+
+		if (m == MAP_FAILED)
+			return NULL;
+		for (i = 0; i < len / PG; i++) {
+			heads[2 * i] = m[i * PG / 8];
+			heads[2 * i + 1] = m[i * PG / 8 + 1];
+		}
+		munmap((void *)m, len);
+		return "/dev/mem";
+	}
+	return NULL;
+}
+
+/* The physical address /proc/self/pagemap gives for VA, 0 for none. */
+static uint64_t pagemap_pa(int pm, const void *va)
+{
+	uint64_t e;
+
+	if (pm < 0 || pread(pm, &e, 8, (uintptr_t)va / PG * 8) != 8)
+		return 0;
+	if (!(e >> 63 & 1) || !(e & ((1ull << 55) - 1)))
+		return 0;
+	return (e & ((1ull << 55) - 1)) * PG;
+}
+
+/*
+ * The reader's control: an anonymous page of our own, whose physical
+ * address pagemap does give, must read back with its tag at that address.
+ * Fails if the reader maps physical addresses wrongly (or pagemap hides
+ * PFNs), which would make the search below meaningless.
+ */
+static int phys_reader_control(const struct phys_reader *r, int pm, uint64_t key)
+{
+	uint64_t *anon = mmap(NULL, PG, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS | MAP_LOCKED, -1, 0);
+	uint64_t pa, heads[2] = { 0, 0 };
+	const char *how = NULL;
+	int ok;
+
+	if (anon == MAP_FAILED)
+		return 0;
+	anon[0] = key ^ 0x5a5a5a5a5a5a5a5aull;
+	anon[1] = 0xc0ffee;
+	pa = pagemap_pa(pm, anon);
+	if (pa)
+		how = phys_heads(r, pa, PG, heads);
+	ok = pa && how && heads[0] == anon[0] && heads[1] == anon[1];
+	wcfb_ok(ok, "reader control: an anonymous page at %#" PRIx64
+		" (pagemap) reads back its tag through %s", pa, how ? how : "(none)");
+	munmap(anon, PG);
+	return ok;
+}
+
+/*
+ * The oracle: every page of the N buffers (the client's mmaps) is found by
+ * its tag exactly once inside the device tree's pool, each buffer
+ * physically contiguous; debugfs must name the same addresses and bounds.
+ */
+static int check_pool_oracle(const char *when, struct wcfb_buf *bufs, int n)
+{
+	uint64_t key = 0, *heads = NULL, **found;
+	unsigned int pages = 0, missing = 0, dup = 0, gaps = 0, pm_seen = 0;
+	unsigned int pm_bad = 0, dbg_bad = 0, in_pool = 0;
+	struct phys_reader r;
+	struct pool_state ps;
+	struct pool_dt pd;
+	const char *how;
+	uint64_t i, pg;
+	int b, pm, ret;
+
+	ret = dt_pool_read(&pd);
+	wcfb_ok(!ret, "%s: pool bounds from /proc/device-tree: %s reg %#" PRIx64
+		" +%#" PRIx64 " %s", when, pd.node, pd.base, pd.size,
+		pd.nomap ? "no-map" : "reusable");
+	if (ret)
+		return -1;
+	wcfb_ok(iomem_agrees(&pd), "%s: /proc/iomem agrees (%s)", when,
+		pd.nomap ? "a carveout outside System RAM" : "inside System RAM");
+	if (slurp("/dev/urandom", &key, sizeof(key)) != sizeof(key) || !key)
+		key = wcfb_now_ns() | 1;
+	phys_open(&r);
+	pm = open("/proc/self/pagemap", O_RDONLY);
+	phys_reader_control(&r, pm, key);
+
+	found = calloc(n, sizeof(*found));
+	for (b = 0; b < n; b++) {
+		volatile uint64_t *m = (volatile uint64_t *)bufs[b].map;
+
+		found[b] = calloc(bufs[b].size / PG, sizeof(uint64_t));
+		for (pg = 0; pg < bufs[b].size / PG; pg++) {
+			m[pg * PG / 8] = key;
+			m[pg * PG / 8 + 1] = (uint64_t)b << 32 | pg;
+		}
+		pages += bufs[b].size / PG;
+	}
+	__sync_synchronize();
+
+	heads = calloc(pd.size / PG * 2, sizeof(uint64_t));
+	how = heads ? phys_heads(&r, pd.base, pd.size, heads) : NULL;
+	wcfb_ok(how != NULL, "%s: the pool's physical memory readable (%s)", when,
+		how ? how : "no /proc/kcore view of it and no /dev/mem");
+	for (i = 0; how && i < pd.size / PG; i++) {
+		uint64_t bi = heads[2 * i + 1] >> 32, pi = heads[2 * i + 1] & 0xffffffff;
+
+		if (heads[2 * i] != key || bi >= (uint64_t)n ||
+		    pi >= bufs[bi].size / PG)
+			continue;
+		in_pool++;
+		if (found[bi][pi])
+			dup++;
+		found[bi][pi] = pd.base + i * PG;
+	}
+	read_pool(&ps);
+	for (b = 0; b < n; b++) {
+		for (pg = 0; pg < bufs[b].size / PG; pg++) {
+			uint64_t pa = pagemap_pa(pm, bufs[b].map + pg * PG);
+
+			if (!found[b][pg])
+				missing++;
+			else if (found[b][pg] != found[b][0] + pg * PG)
+				gaps++;
+			if (pa) {
+				pm_seen++;
+				pm_bad += pa != found[b][pg];
+			}
+		}
+		for (i = 0; i < ps.nobj; i++)
+			if (ps.obj_addr[i] == found[b][0] && ps.obj_size[i] >= bufs[b].size)
+				break;
+		if (!found[b][0] || i == ps.nobj) {
+			printf("# buffer %d (%" PRIu64 " bytes): tag found at %#" PRIx64
+			       ", debugfs has no object there\n", b, bufs[b].size, found[b][0]);
+			dbg_bad++;
+		} else {
+			printf("# buffer %d: %" PRIu64 " bytes at %#" PRIx64 "\n", b,
+			       bufs[b].size, found[b][0]);
+		}
+	}
+	wcfb_ok(how && in_pool == pages && !missing && !dup, "%s: all %u pages of %d "
+		"buffers found by content inside the pool (%u missing, %u twice)",
+		when, pages, n, missing, dup);
+	wcfb_ok(how && !missing && !gaps, "%s: every buffer physically contiguous "
+		"(%u pages out of place)", when, gaps);
+	printf("# pagemap gave a PFN for %u of %u buffer pages (PFN-mapped)\n",
+	       pm_seen, pages);
+	wcfb_ok(!pm_bad, "%s: pagemap agrees where it reports (%u disagree)", when,
+		pm_bad);
+	wcfb_ok(ps.base == pd.base && ps.size == pd.size && !dbg_bad, "%s: debugfs "
+		"cross-check: pool %#" PRIx64 "+%#" PRIx64 ", every buffer's object "
+		"where its content is (%u not)", when, ps.base, ps.size, dbg_bad);
+	for (b = 0; b < n; b++)
+		free(found[b]);
+	free(found);
+	free(heads);
+	if (pm >= 0)
+		close(pm);
+	phys_close(&r);
+	return missing || dup || gaps || dbg_bad || !how;
+}
+
+/* poolcheck: buffers of three sizes, located by the oracle above. */
+static int cmd_poolcheck(struct wcfb_pipe *p, int debugfs_only)
+{
+	static const uint32_t dims[][3] = {
+		{ 640, 480, DRM_FORMAT_XRGB8888 },
+		{ 1024, 768, DRM_FORMAT_RGB888 },
+		{ 1920, 1080, DRM_FORMAT_XRGB8888 },
+	};
+	struct wcfb_buf bufs[3];
+	int n, ret = 0;
+
+	for (n = 0; n < 3; n++) {
+		ret = wcfb_buf_create(p, &bufs[n], dims[n][0], dims[n][1], dims[n][2]);
+		if (ret)
+			break;
+	}
+	wcfb_ok(n == 3, "poolcheck: three dumb buffers (%s)", strerror(-ret));
+	check_pool_addresses("poolcheck");
+	if (!debugfs_only)
+		check_pool_oracle("poolcheck", bufs, n);
+	while (n--)
+		wcfb_buf_destroy(p, &bufs[n]);
+	return 0;
+}
+
+static int cmd_exhaust(struct wcfb_pipe *p, int debugfs_only)
 {
 	struct wcfb_buf bufs[64], again;
 	struct pool_state p0, p1;
@@ -440,6 +873,9 @@ static int cmd_exhaust(struct wcfb_pipe *p)
 	wcfb_ok(n >= 2 && ret == -ENOMEM, "pool exhausted after %d 1920x1080 "
 		"buffers with %s (want ENOMEM)", n, strerror(-ret));
 	check_pool_addresses("exhausted");
+	/* Where a CMA pool runs out, dma-direct falls back to other pages. */
+	if (!debugfs_only)
+		check_pool_oracle("exhausted", bufs, n);
 	for (i = 0; i < n; i++)
 		wcfb_buf_destroy(p, &bufs[i]);
 	read_pool(&p1);
@@ -504,27 +940,80 @@ static int cmd_cycle(struct wcfb_pipe *p, uint32_t seed)
 }
 
 /* --- benchmarks ----------------------------------------------------------- */
-static int cmp_u64(const void *a, const void *b)
+/*
+ * Flip timing.  Three sources are kept apart, and every figure says which
+ * it comes from in its "kind": "computed" from the mode (the period the
+ * driver should keep), "driver" from what the driver puts in its events
+ * (its timestamps are the simulated vblank's nominal time, so they are
+ * spaced by the period whatever the timer really did; its sequence
+ * numbers count the vblanks it handled), "measured" on the client's
+ * CLOCK_MONOTONIC when it reads each event, which is what a compositor
+ * sees.  The figures never decide pass or fail: only a measurement that
+ * could not be made (no event, a failed commit) fails.
+ */
+struct flip_sample {
+	uint64_t commit, arrival, ts;	/* commit ioctl, event read, event ts */
+	uint64_t vbl;			/* vblank count when the commit returned */
+	uint32_t seq;			/* the event's vblank */
+};
+
+static int cmp_s64(const void *a, const void *b)
 {
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+static double absd(double d)
+{
+	return d < 0 ? -d : d;
+}
+
+static void bench_fig(char *json, size_t len, const char *name, double v,
+		      int decimals, const char *unit, const char *kind)
+{
+	size_t l = strlen(json);
+
+	snprintf(json + l, len - l,
+		 "%s\"%s\":{\"value\":%.*f,\"unit\":\"%s\",\"kind\":\"%s\"}",
+		 json[l - 1] == '{' ? "" : ",", name, decimals, v, unit, kind);
+}
+
+/* Median, 99th percentile and maximum of N values, sorted in place. */
+static void bench_dist(char *json, size_t len, const char *name, int64_t *v,
+		       int n, double scale, const char *unit, const char *kind)
+{
+	char key[64];
+
+	qsort(v, n, sizeof(*v), cmp_s64);
+	snprintf(key, sizeof(key), "%s_median", name);
+	bench_fig(json, len, key, v[n / 2] / scale, 3, unit, kind);
+	snprintf(key, sizeof(key), "%s_p99", name);
+	bench_fig(json, len, key, v[(n - 1) * 99 / 100] / scale, 3, unit, kind);
+	snprintf(key, sizeof(key), "%s_max", name);
+	bench_fig(json, len, key, v[n - 1] / scale, 3, unit, kind);
 }
 
 static int cmd_bench_flips(struct wcfb_pipe *p, int n)
 {
 	const drmModeModeInfo *m = wcfb_find_mode(p, 1024, 768);
+	uint32_t missed = 0, before_commit = 0, late = 0;
+	double period_ns, ts_err_sum = 0, ts_err_max = 0;
+	double arr_err_sum = 0, arr_err_max = 0, span;
+	struct flip_sample *s;
+	int64_t *lateness, *c2e;
 	struct wcfb_buf b[2];
-	uint64_t *lat, prev_ts = 0, frame_ns, err_sum = 0, err_max = 0;
-	uint32_t prev_seq = 0, missed = 0;
-	char json[768];
+	char json[4096];
 	int i, ret;
 
-	if (!m || n < 2)
-		return wcfb_ok(0, "1024x768 listed"), 0;
-	frame_ns = (uint64_t)m->htotal * m->vtotal * 1000000ull / m->clock;
-	lat = calloc(n, sizeof(*lat));
-	if (wcfb_buf_create(p, &b[0], 1024, 768, DRM_FORMAT_XRGB8888) ||
+	if (!m || n < 3)
+		return wcfb_ok(0, "1024x768 listed, 3 flips or more"), 0;
+	period_ns = (double)m->htotal * m->vtotal * 1e6 / m->clock;
+	s = calloc(n, sizeof(*s));
+	lateness = calloc(n, sizeof(*lateness));
+	c2e = calloc(n, sizeof(*c2e));
+	if (!s || !lateness || !c2e ||
+	    wcfb_buf_create(p, &b[0], 1024, 768, DRM_FORMAT_XRGB8888) ||
 	    wcfb_buf_create(p, &b[1], 1024, 768, DRM_FORMAT_XRGB8888))
 		return wcfb_ok(0, "buffers"), 0;
 	wcfb_buf_fill_pattern(&b[0], 1);
@@ -532,50 +1021,86 @@ static int cmd_bench_flips(struct wcfb_pipe *p, int n)
 	ret = wcfb_commit(p, m, b[0].fb_id, 1024, 768, 0);
 	wcfb_ok(ret == 0, "modeset (%s)", strerror(-ret));
 	for (i = 0; i < n && !ret; i++) {
-		uint64_t t0 = wcfb_now_ns(), ts;
-		uint32_t seq;
-
+		s[i].commit = wcfb_now_ns();
 		ret = wcfb_commit(p, NULL, b[(i + 1) & 1].fb_id, 1024, 768,
 				  DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
+		/* The vblank count once the commit is in: the flip is due at
+		 * the next one. */
+		if (!ret && drmCrtcGetSequence(p->fd, p->crtc_id, &s[i].vbl, NULL))
+			ret = -errno;
+		/* A long timeout: this is not a speed check, only "no event". */
 		if (!ret)
-			ret = wcfb_wait_flip(p, 1000, &ts, &seq);
-		lat[i] = wcfb_now_ns() - t0;
-		if (i > 0) {
-			uint64_t iv = ts - prev_ts;
-			uint64_t err = iv > frame_ns ? iv - frame_ns : frame_ns - iv;
-
-			/* A flip per vblank is the goal; seq tells what was missed. */
-			if (seq - prev_seq > 1)
-				missed += seq - prev_seq - 1;
-			else {
-				err_sum += err;
-				if (err > err_max)
-					err_max = err;
-			}
-		}
-		prev_ts = ts;
-		prev_seq = seq;
+			ret = wcfb_wait_flip(p, 5000, &s[i].ts, &s[i].seq);
+		s[i].arrival = wcfb_now_ns();
+		if (ret)
+			break;
 	}
-	wcfb_ok(ret == 0, "%d flips (%s)", i, strerror(-ret));
-	qsort(lat, i, sizeof(*lat), cmp_u64);
-	snprintf(json, sizeof(json),
-		 "{\"name\":\"page_flips\",\"figures\":{"
-		 "\"flips\":{\"value\":%d,\"unit\":\"flips\"},"
-		 "\"refresh\":{\"value\":%.3f,\"unit\":\"Hz\"},"
-		 "\"interval_error_mean\":{\"value\":%.1f,\"unit\":\"us\"},"
-		 "\"interval_error_max\":{\"value\":%.1f,\"unit\":\"us\"},"
-		 "\"missed_vblanks\":{\"value\":%u,\"unit\":\"vblanks\"},"
-		 "\"commit_to_event_median\":{\"value\":%.2f,\"unit\":\"ms\"},"
-		 "\"commit_to_event_p99\":{\"value\":%.2f,\"unit\":\"ms\"},"
-		 "\"commit_to_event_max\":{\"value\":%.2f,\"unit\":\"ms\"}}}",
-		 i, 1e9 / frame_ns, i > 1 ? err_sum / 1e3 / (i - 1 - missed ? i - 1 - missed : 1) : 0.0,
-		 err_max / 1e3, missed, lat[i / 2] / 1e6, lat[i * 99 / 100] / 1e6,
-		 lat[i - 1] / 1e6);
+	wcfb_ok(ret == 0, "%d flips with events (%s)", i, strerror(-ret));
+	if (ret)
+		goto out;
+
+	for (i = 0; i < n; i++) {
+		lateness[i] = (int64_t)(s[i].arrival - s[i].ts);
+		c2e[i] = (int64_t)(s[i].arrival - s[i].commit);
+		/* Completed after the first vblank that followed its commit. */
+		if ((int32_t)(s[i].seq - (uint32_t)s[i].vbl) > 1)
+			late++;
+		if (i > 0) {
+			uint32_t gap = s[i].seq - s[i - 1].seq;
+			double want = gap * period_ns;
+			double ts_err = absd((double)(s[i].ts - s[i - 1].ts) - want);
+			double arr_err = absd((double)(s[i].arrival - s[i - 1].arrival) - want);
+			int32_t idle = (int32_t)((uint32_t)s[i].vbl - s[i - 1].seq);
+
+			if (gap > 1)
+				missed += gap - 1;
+			/* Vblanks that passed after the previous flip before
+			 * this commit was in: the client (or its wake-up) was
+			 * late, not the flip. */
+			if (idle > 0)
+				before_commit += idle;
+			ts_err_sum += ts_err;
+			arr_err_sum += arr_err;
+			ts_err_max = ts_err > ts_err_max ? ts_err : ts_err_max;
+			arr_err_max = arr_err > arr_err_max ? arr_err : arr_err_max;
+		}
+	}
+	span = (double)(s[n - 1].arrival - s[0].arrival);
+	strcpy(json, "{\"name\":\"page_flips\",\"figures\":{");
+	bench_fig(json, sizeof(json), "flips", n, 0, "flips", "measured");
+	bench_fig(json, sizeof(json), "mode_refresh", 1e9 / period_ns, 3, "Hz", "computed");
+	/* Vblanks (the events' sequence numbers) per second of arrival time;
+	 * the flip rate is what the client got, missed vblanks included. */
+	bench_fig(json, sizeof(json), "refresh_measured",
+		  (uint32_t)(s[n - 1].seq - s[0].seq) * 1e9 / span, 3, "Hz", "measured");
+	bench_fig(json, sizeof(json), "flip_rate_measured", (n - 1) * 1e9 / span,
+		  3, "Hz", "measured");
+	/* Each interval against the period times the vblanks it spans. */
+	bench_fig(json, sizeof(json), "event_ts_interval_error_mean",
+		  ts_err_sum / (n - 1) / 1e3, 1, "us", "driver");
+	bench_fig(json, sizeof(json), "event_ts_interval_error_max",
+		  ts_err_max / 1e3, 1, "us", "driver");
+	bench_fig(json, sizeof(json), "arrival_interval_error_mean",
+		  arr_err_sum / (n - 1) / 1e3, 1, "us", "measured");
+	bench_fig(json, sizeof(json), "arrival_interval_error_max",
+		  arr_err_max / 1e3, 1, "us", "measured");
+	/* Event read minus the event's timestamp: the simulated vblank's
+	 * timer lateness plus the event's delivery to the client. */
+	bench_dist(json, sizeof(json), "event_lateness", lateness, n, 1e6, "ms", "measured");
+	bench_dist(json, sizeof(json), "commit_to_event", c2e, n, 1e6, "ms", "measured");
+	bench_fig(json, sizeof(json), "missed_vblanks", missed, 0, "vblanks", "driver");
+	bench_fig(json, sizeof(json), "missed_vblanks_before_commit", before_commit, 0,
+		  "vblanks", "driver");
+	bench_fig(json, sizeof(json), "late_flips", late, 0, "flips", "driver");
+	strncat(json, "}}", sizeof(json) - strlen(json) - 1);
 	wcfb_bench(json);
+out:
 	wcfb_disable(p);
 	wcfb_buf_destroy(p, &b[0]);
 	wcfb_buf_destroy(p, &b[1]);
-	free(lat);
+	free(s);
+	free(lateness);
+	free(c2e);
 	return 0;
 }
 
@@ -716,9 +1241,9 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "badinput"))
 		cmd_badinput(&p);
 	else if (!strcmp(argv[1], "exhaust"))
-		cmd_exhaust(&p);
+		cmd_exhaust(&p, argc > 2 && !strcmp(argv[2], "debugfs"));
 	else if (!strcmp(argv[1], "poolcheck"))
-		check_pool_addresses("poolcheck");
+		cmd_poolcheck(&p, argc > 2 && !strcmp(argv[2], "debugfs"));
 	else if (!strcmp(argv[1], "capacity"))
 		cmd_capacity(&p);
 	else if (!strcmp(argv[1], "cycle"))
