@@ -1,7 +1,9 @@
 # wcfb top-level Makefile.
 #
 #   make run     boot the demo guest (installs what it needs on first use)
-#   make test    build everything and run the whole test suite
+#   make test    build everything and run the whole test suite (CI)
+#   make check   every mission path once, no debug kernel (before a commit)
+#   make bench   the benchmarks, 5 runs each: median, min, max
 #   make test-debug   only the debug-kernel lane (KASAN, lockdep, ...)
 #
 # Everything downloaded or generated lives under .cache/ (git-ignored);
@@ -129,7 +131,12 @@ $(DEBUG_STAMP): hw/qemu/debug-kernel.config hw/qemu/mkdebugkernel.sh
 DEBUG_MOD := $(CACHE)/debug-module
 DEBUG_MODULE := $(DEBUG_MOD)/drm/wcfb.ko
 KUNIT_MODULE := $(DEBUG_MOD)/drm/tests/wcfb_test.ko
-debug-module: $(DEBUG_MODULE) $(KUNIT_MODULE)
+# Deliberate bugs (tests/kmod/) for the harness self-test's selftest-debug
+# lane: they prove KASAN, lockdep and DMA-API debug report, and the
+# harness fails on the report.  In the debug initramfs, loaded by no test
+# of a normal lane.
+BUGS_MODULE := $(DEBUG_MOD)/kmod/wcfb_bugs.ko
+debug-module: $(DEBUG_MODULE) $(KUNIT_MODULE) $(BUGS_MODULE)
 $(DEBUG_MODULE): $(DEBUG_STAMP) $(wildcard drm/*.c drm/*.h drm/Kbuild include/uapi/drm/*.h hw/proto/*.h)
 	@echo "[module] building wcfb.ko against the debug kernel"
 	$(Q)mkdir -p $(DEBUG_MOD)/drm $(DEBUG_MOD)/include/uapi/drm $(DEBUG_MOD)/hw/proto
@@ -143,16 +150,22 @@ $(KUNIT_MODULE): $(DEBUG_MODULE) $(wildcard drm/tests/*.c drm/tests/Kbuild)
 	$(Q)cp -p drm/tests/*.c drm/tests/Kbuild $(DEBUG_MOD)/drm/tests/
 	$(Q)$(MAKE) -s -C $(DEBUG_KDIR) M=$(DEBUG_MOD)/drm/tests $(KMAKE_ARCH) W=1 \
 		KBUILD_EXTRA_SYMBOLS=$(DEBUG_MOD)/drm/Module.symvers modules
+$(BUGS_MODULE): $(DEBUG_STAMP) $(wildcard tests/kmod/*.c tests/kmod/Kbuild)
+	@echo "[module] building wcfb_bugs.ko (deliberate bugs) against the debug kernel"
+	$(Q)mkdir -p $(DEBUG_MOD)/kmod
+	$(Q)cp -p tests/kmod/*.c tests/kmod/Kbuild $(DEBUG_MOD)/kmod/
+	$(Q)$(MAKE) -s -C $(DEBUG_KDIR) M=$(DEBUG_MOD)/kmod $(KMAKE_ARCH) W=1 modules
 
 DEBUG_INITRAMFS := $(CACHE)/initramfs-debug.cpio.gz
-$(DEBUG_INITRAMFS): $(DEBUG_MODULE) $(KUNIT_MODULE) $(CLIENTS) $(wildcard tests/guest/*) hw/qemu/mkinitramfs.sh
-	$(Q)EXTRA_KOS=$(KUNIT_MODULE) hw/qemu/mkinitramfs.sh $@ $(DEBUG_KROOT) \
+$(DEBUG_INITRAMFS): $(DEBUG_MODULE) $(KUNIT_MODULE) $(BUGS_MODULE) $(CLIENTS) $(wildcard tests/guest/*) hw/qemu/mkinitramfs.sh
+	$(Q)EXTRA_KOS="$(KUNIT_MODULE) $(BUGS_MODULE)" hw/qemu/mkinitramfs.sh $@ $(DEBUG_KROOT) \
 		$$(cat $(DEBUG_TOP)/kernelrelease) $(ARM64_ROOT) $(DEBUG_MODULE) tests/guest $(CLIENTS)
 
 # The debug lane: the whole guest suite on the cma layout, plus KUnit and
 # a final kmemleak scan; timeouts x4, the fuzzer at a tenth of its calls,
 # the kmalloc caches open to failslab (t_slab_inject), kmemleak's not.
-DEBUG_LANE := --lane debug:$(CACHE)/dtb/wcfb-cma.dtb:"@kernel=debug @slow=4 slub_debug=A,kmalloc-*"
+DEBUG_LANE := --lane debug:$(CACHE)/dtb/wcfb-cma.dtb:"@kernel=debug @slow=4 slub_debug=A,kmalloc-* \
+	wcfb_fuzz_div=10 wcfb_fuzz_seed=3 wcfb_reloads=10 wcfb_flip_modes=640x480,1920x1080"
 DEBUG_ARGS := --debug-kernel $(DEBUG_KIMAGE) --debug-initrd $(DEBUG_INITRAMFS)
 DEBUG_DEPS := $(DEBUG_INITRAMFS) $(DEBUG_STAMP)
 
@@ -160,15 +173,31 @@ DEBUG_DEPS := $(DEBUG_INITRAMFS) $(DEBUG_STAMP)
 UNIT_CMD := $(MAKE) -s -C tests/unit check
 ENGINE_TEST_CMD := $(MAKE) -s -C tests/engine check
 HARNESS_TEST_CMD := python3 tests/harness/selftest.py --kernel $(KIMAGE) \
-	--initrd $(INITRAMFS) --dtb $(CACHE)/dtb/wcfb-cma.dtb --imgcheck $(IMGCHECK)
+	--initrd $(INITRAMFS) --dtb $(CACHE)/dtb/wcfb-cma.dtb --imgcheck $(IMGCHECK) \
+	--debug-kernel $(DEBUG_KIMAGE) --debug-initrd $(DEBUG_INITRAMFS)
 # 9p by measurement: kmscube start-up 2.25 s over 9p vs 2.35 s from the ext4
 # image (same tree), and 9p needs no image rebuild.  CLIENT_ROOTFS=ext4 works too.
 CLIENT_ROOTFS ?= 9p
-LANES := --lane cma:$(CACHE)/dtb/wcfb-cma.dtb --lane nomap:$(CACHE)/dtb/wcfb-nomap.dtb \
-	--lane swiotlb:$(CACHE)/dtb/wcfb-cma.dtb:swiotlb=force \
+# The lanes of `make test`.  Work is repeated only where a lane's variable
+# matters: cma runs every test with the full counts (120 k fuzz calls, 100
+# reloads, every mode x format); nomap runs what the pool layout changes
+# (allocation, mappings, exports, the console's buffer), swiotlb what
+# bounce buffering changes (every streaming map and its syncs); they and
+# the debug lane fuzz a tenth of the calls with seeds of their own and
+# reload 10 times.
+DTB_CMA := $(CACHE)/dtb/wcfb-cma.dtb
+DTB_NOMAP := $(CACHE)/dtb/wcfb-nomap.dtb
+QUICK := wcfb_fuzz_div=10 wcfb_reloads=10 wcfb_flip_modes=640x480,1920x1080
+NOMAP_TESTS := boot,pool,modes,kms_flip,kms_modeseq,kms_badinput,fbcon,fbcon_accel,fbdev_eof,$\
+	blit,blit_flip,prime,prime_life,prime_shot,reload,fuzz
+SWIOTLB_TESTS := boot,blit,blit_sync,blit_flip,blit_fault,blit_render,blit_badinput,$\
+	prime,prime_life,prime_shot,fbcon_accel,engine_death
+LANES := --lane cma:$(DTB_CMA):"wcfb_fuzz_seed=1" \
+	--lane nomap:$(DTB_NOMAP):"$(QUICK) wcfb_fuzz_seed=2 @only=$(NOMAP_TESTS)" \
+	--lane swiotlb:$(DTB_CMA):"swiotlb=force $(QUICK) @only=$(SWIOTLB_TESTS)" \
 	--lane baddt:$(CACHE)/dtb/wcfb-baddt.dtb \
 	--lane noblit:$(CACHE)/dtb/wcfb-noblit.dtb:@noengine \
-	--lane clients:$(CACHE)/dtb/wcfb-cma.dtb:@rootfs=$(CLIENT_ROOTFS)
+	--lane clients:$(DTB_CMA):@rootfs=$(CLIENT_ROOTFS)
 TESTS ?=
 ENGINE := hw/engine/build/wcfb-engine
 $(ENGINE): $(wildcard hw/engine/*.c hw/engine/*.h hw/proto/*.h)
@@ -195,6 +224,30 @@ test: $(TEST_DEPS) $(DEBUG_DEPS)
 		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT) \
 		$(HOST_SUITES) $(DEBUG_ARGS) \
 		$(LANES) $(DEBUG_LANE) $(HARNESS_OPTS)
+
+# `make check`: every mission path once (both pool layouts, flips, the
+# console, blits with bouncing, PRIME, one client, a short fuzz), the
+# `# tier: check` tests; no debug kernel.  Before you commit.
+CHECK_LANES := --lane cma:$(DTB_CMA):"wcfb_fuzz_div=20 wcfb_fuzz_seed=4 wcfb_flip_modes=1024x768,1920x1080" \
+	--lane nomap:$(DTB_NOMAP):"wcfb_flip_modes=1920x1080 @only=boot,pool,kms_flip,fbcon,blit,prime" \
+	--lane swiotlb:$(DTB_CMA):"swiotlb=force @only=blit,blit_sync,prime" \
+	--lane clients:$(DTB_CMA):"@rootfs=$(CLIENT_ROOTFS) @only=client_modetest"
+check: $(TEST_DEPS)
+	$(Q)python3 tests/harness/run_tests.py --tier check --kernel $(KIMAGE) \
+		--initrd $(INITRAMFS) --imgcheck $(IMGCHECK) --engine $(ENGINE) \
+		--rootfs $(ROOTFS) --out $(OUT)/check \
+		$(if $(TESTS),,--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
+		--host "protocol=$(PROTOCOL_TEST_CMD)") $(CHECK_LANES) $(HARNESS_OPTS)
+
+# `make bench`: only the benchmarks (`# tier: bench`), each 5 times in one
+# boot per layout; out/bench/bench.json has every figure's median, min and
+# max, and what the figures depend on (host CPU, QEMU, commit, load).
+BENCH_REPEAT ?= 5
+bench: $(TEST_DEPS)
+	$(Q)python3 tests/harness/run_tests.py --tier bench --repeat $(BENCH_REPEAT) \
+		--kernel $(KIMAGE) --initrd $(INITRAMFS) --imgcheck $(IMGCHECK) \
+		--engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT)/bench \
+		--lane cma:$(DTB_CMA) --lane nomap:$(DTB_NOMAP) $(HARNESS_OPTS)
 
 unit:
 	$(Q)$(UNIT_CMD)
@@ -239,6 +292,6 @@ distclean: clean
 	$(Q)rm -rf $(CACHE)
 
 help:
-	@sed -n '1,9p' Makefile
+	@sed -n '1,12p' Makefile
 
-.PHONY: debug-kernel debug-module test-debug golden rootfs engine module userspace host-tools dtb initramfs test unit run checkpatch clean distclean help
+.PHONY: check bench debug-kernel debug-module test-debug golden rootfs engine module userspace host-tools dtb initramfs test unit run checkpatch clean distclean help

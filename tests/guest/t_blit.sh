@@ -1,4 +1,5 @@
 # timeout: 300
+# tier: check
 # Every blitter op (FILL, COPY, BLEND, CONVERT) on cached->WC,
 # cached->cached, WC->WC, WC->cached and overlapping copies, with seeded
 # random rectangles incl. 1 pixel, full frame and edges: pixel-exact

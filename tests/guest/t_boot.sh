@@ -1,3 +1,4 @@
+# tier: check
 # The Debian kernel booted, the module probed on the display node, and the
 # device tree's pool is the one this lane asked for.
 [ -d /sys/module/wcfb ] || { echo "wcfb module not loaded"; exit 1; }

@@ -1,4 +1,5 @@
 # timeout: 600
+# tier: check
 # skip-lanes: swiotlb
 # The ioctl fuzzer (tests/fuzz/wcfb-fuzz.c): 100,000 seeded calls on the
 # primary node and 20,000 on the render node.  The harness fails the test
