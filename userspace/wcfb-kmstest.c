@@ -1000,6 +1000,7 @@ static int cmd_bench_flips(struct wcfb_pipe *p, int n)
 	uint32_t missed = 0, before_commit = 0, late = 0;
 	double period_ns, ts_err_sum = 0, ts_err_max = 0;
 	double arr_err_sum = 0, arr_err_max = 0, span;
+	double x_mean = 0, y_mean = 0, sxx = 0, sxy = 0;
 	struct flip_sample *s;
 	int64_t *lateness, *c2e;
 	struct wcfb_buf b[2];
@@ -1066,13 +1067,25 @@ static int cmd_bench_flips(struct wcfb_pipe *p, int n)
 		}
 	}
 	span = (double)(s[n - 1].arrival - s[0].arrival);
+	/* The measured period: the least-squares slope of each event's
+	 * arrival against its vblank number, so that the lateness of the
+	 * first and last events alone does not set it. */
+	for (i = 0; i < n; i++) {
+		x_mean += (uint32_t)(s[i].seq - s[0].seq) / (double)n;
+		y_mean += (double)(s[i].arrival - s[0].arrival) / n;
+	}
+	for (i = 0; i < n; i++) {
+		double dx = (uint32_t)(s[i].seq - s[0].seq) - x_mean;
+
+		sxy += dx * ((double)(s[i].arrival - s[0].arrival) - y_mean);
+		sxx += dx * dx;
+	}
 	strcpy(json, "{\"name\":\"page_flips\",\"figures\":{");
 	bench_fig(json, sizeof(json), "flips", n, 0, "flips", "measured");
 	bench_fig(json, sizeof(json), "mode_refresh", 1e9 / period_ns, 3, "Hz", "computed");
-	/* Vblanks (the events' sequence numbers) per second of arrival time;
-	 * the flip rate is what the client got, missed vblanks included. */
-	bench_fig(json, sizeof(json), "refresh_measured",
-		  (uint32_t)(s[n - 1].seq - s[0].seq) * 1e9 / span, 3, "Hz", "measured");
+	/* The flip rate is what the client got, missed vblanks included. */
+	bench_fig(json, sizeof(json), "refresh_measured", sxy > 0 ? 1e9 * sxx / sxy : 0,
+		  3, "Hz", "measured");
 	bench_fig(json, sizeof(json), "flip_rate_measured", (n - 1) * 1e9 / span,
 		  3, "Hz", "measured");
 	/* Each interval against the period times the vblanks it spans. */
