@@ -50,6 +50,12 @@ module_param_named(test_skip_sync_for_device, wcfb_test_skip_sync_for_device,
 MODULE_PARM_DESC(test_skip_sync_for_device,
 		 "TEST ONLY: skip dma_sync_sgtable_for_device() before the blitter uses cached buffers (breaks blits under swiotlb)");
 
+static bool wcfb_test_skip_sync_for_cpu;
+module_param_named(test_skip_sync_for_cpu, wcfb_test_skip_sync_for_cpu,
+		   bool, 0444);
+MODULE_PARM_DESC(test_skip_sync_for_cpu,
+		 "TEST ONLY: skip dma_sync_sgtable_for_cpu() when the CPU takes cached buffers back from the blitter (CPU_PREP, dma-buf begin_cpu_access: under swiotlb the CPU reads what the buffer held before the blit)");
+
 /* Largest cached buffer: one SG entry per page must fit the engine. */
 #define WCFB_CACHED_MAX_PAGES	4096u
 
@@ -188,8 +194,9 @@ void wcfb_cached_to_cpu(struct wcfb_cached_bo *cbo)
 {
 	if (!cbo->sgt || cbo->cpu_owned)
 		return;
-	dma_sync_sgtable_for_cpu(cbo->eng_tab->dev, cbo->sgt,
-				 DMA_BIDIRECTIONAL);
+	if (!wcfb_test_skip_sync_for_cpu)
+		dma_sync_sgtable_for_cpu(cbo->eng_tab->dev, cbo->sgt,
+					 DMA_BIDIRECTIONAL);
 	cbo->cpu_owned = true;
 }
 

@@ -14,6 +14,7 @@
 
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
+#include <linux/moduleparam.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -407,13 +408,27 @@ static bool wcfb_plane_format_mod_supported(struct drm_plane *plane,
 	return modifier == DRM_FORMAT_MOD_LINEAR && wcfb_format_lookup(format);
 }
 
+static bool wcfb_test_skip_implicit_sync;
+module_param_named(test_skip_implicit_sync, wcfb_test_skip_implicit_sync,
+		   bool, 0444);
+MODULE_PARM_DESC(test_skip_implicit_sync,
+		 "TEST ONLY: commits do not wait for the blits writing their framebuffers (no implicit fence from prepare_fb): unfinished blits reach the screen");
+
+/*
+ * A flip waits for the blits writing its buffer: the helper takes the
+ * fences in the buffer's dma_resv as the plane's fence, which the commit
+ * waits for before the latch.
+ */
+static int wcfb_plane_prepare_fb(struct drm_plane *plane,
+				 struct drm_plane_state *state)
+{
+	if (wcfb_test_skip_implicit_sync)
+		return 0;
+	return drm_gem_plane_helper_prepare_fb(plane, state);
+}
+
 static const struct drm_plane_helper_funcs wcfb_plane_helper_funcs = {
-	/*
-	 * Explicit, though 6.1's drm_atomic_helper_prepare_planes() falls
-	 * back to it: a flip waits for the blits writing its buffer (the
-	 * fences in the buffer's dma_resv).
-	 */
-	.prepare_fb = drm_gem_plane_helper_prepare_fb,
+	.prepare_fb = wcfb_plane_prepare_fb,
 	.atomic_check = wcfb_plane_atomic_check,
 	.atomic_update = wcfb_plane_atomic_update,
 };

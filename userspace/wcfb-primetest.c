@@ -16,7 +16,8 @@
  *   wcfb-primetest vgemfb          AddFB2 on an imported vgem buffer: EINVAL
  *   wcfb-primetest screens SEED    pattern XRGB8888 1024x768 and RGB888
  *                                  800x600: wcfb-screenshot agrees with the
- *                                  host's capture (rgbhash)
+ *                                  host's capture (rgbhash), and the first
+ *                                  screen's hash does not match the second
  *   wcfb-primetest inflight        handles and dma-buf fds closed while the
  *                                  engine (slowed down) still uses them
  *   wcfb-primetest batch           blits forever (to be killed mid-batch)
@@ -524,6 +525,7 @@ static int cmd_screens(uint32_t seed)
 		{ 800, 600, DRM_FORMAT_RGB888, 24, "shot_rg24" },
 	};
 	struct wcfb_pipe p;
+	char prev[64] = "";
 	unsigned int i;
 
 	if (wcfb_open_pipe(&p))
@@ -549,6 +551,19 @@ static int cmd_screens(uint32_t seed)
 			"%s: the in-guest screenshot is the host's capture", s[i].name);
 		wcfb_ok(!wcfb_shot(s[i].name, "pattern %u %u %u", seed + i, s[i].w, s[i].h),
 			"%s: and the pattern drawn", s[i].name);
+		/*
+		 * Negative control: the previous screen's in-guest hash, a real
+		 * capture of another screen, does not match this one.
+		 */
+		if (i && !ret) {
+			snprintf(png, sizeof(png), "%s_neg", s[i].name);
+			wcfb_ok(*prev && strcmp(prev, hash),
+				"%s: its hash differs from %s's", s[i].name, s[i - 1].name);
+			wcfb_ok(*prev && !wcfb_shot(png, "!rgbhash %s", prev),
+				"%s: %s's hash does not match its capture", s[i].name,
+				s[i - 1].name);
+		}
+		snprintf(prev, sizeof(prev), "%s", ret ? "" : hash);
 		wcfb_buf_destroy(&p, &b);
 	}
 	wcfb_disable(&p);

@@ -1,4 +1,5 @@
 # timeout: 150
+# tier: check
 # The console draws into a cached shadow and its damage is flushed to the
 # write-combined scanout buffer by the blitter (fbdev/wcfb_fbdev.c), or by
 # the CPU where there is no blitter (lane noblit: t_noblit runs this
@@ -14,7 +15,8 @@
 # "fbdev_flush" benchmark, and the screen is still the golden.  With the
 # blitter, an injected fault and a hang: CPU flushes, the text correct.  Under
 # swiotlb=force, a negative control: without the sync for the device
-# (test_skip_sync_for_device=1) the text does not reach the screen.
+# (test_skip_sync_for_device=1) the engine flushes, and the screen is the
+# stale bounce buffer (black), not the text.
 FBD=$DRI_DEBUG/fbdev
 [ -e $FBD ] || { echo "no debugfs fbdev"; exit 1; }
 val() { awk -v k="$1" '$1 == k { print $2 }' $FBD; }
@@ -181,18 +183,32 @@ shot fbcon_accel_again glyphs 8 16 2 4 ENGINE_AGAIN || exit 1
 
 # Negative control where a missing sync shows (swiotlb=force: the engine
 # reads bounce buffers): with test_skip_sync_for_device=1 the flushes skip
-# their sync for the device, the engine copies the stale bounce buffer
-# (the shadow as it was mapped: black) and the text must not appear.
+# their sync for the device, and the engine copies the bounce buffer as
+# the mapping at probe left it: the shadow then, vzalloc()ed, black.  So
+# the engine must have flushed during the control (its counter moves, the
+# CPU's does not, nothing failed: a screen nobody flushed is black too), and
+# the screen must be exactly that stale black, not the new text (nor the
+# console fbcon redrew at its takeover).
 grep -q "swiotlb=force" /proc/cmdline || exit 0
 rmmod wcfb || { echo "rmmod failed"; exit 1; }
 insmod $MODDIR/wcfb.ko test_skip_sync_for_device=1 || exit 1
 [ -e $FBD ] || { echo "no debugfs fbdev after the reload"; exit 1; }
 chvt 1
+settle
+e0=$(val engine_flushes); c0=$(val cpu_flushes); f0=$(val engine_failures)
 printf '\033[2J\033[H\033[?25l\n\n    STALE BOUNCE' > /dev/tty1
 settle
 cat $FBD
+e1=$(val engine_flushes); c1=$(val cpu_flushes); f1=$(val engine_failures)
+echo "control: engine flushes +$((e1 - e0)), CPU flushes +$((c1 - c0)), engine failures +$((f1 - f0))"
+size=$(cat /sys/class/graphics/fb0/virtual_size)
 rc=0
-shot fbcon_accel_nosync '!glyphs' 8 16 2 4 STALE_BOUNCE || { echo "missing sync went unnoticed"; rc=1; }
-[ "$(val engine_flushes)" -gt 0 ] || { echo "no engine flush to skip the sync of"; rc=1; }
+[ $((e1 - e0)) -gt 0 ] || { echo "no engine flush during the control: no sync was skipped"; rc=1; }
+[ $((c1 - c0)) -eq 0 ] && [ $((f1 - f0)) -eq 0 ] ||
+	{ echo "the control's flushes were not all the engine's"; rc=1; }
+shot fbcon_accel_nosync solid 000000 ${size%,*} ${size#*,} ||
+	{ echo "the screen is not the stale bounce buffer (black): missing sync went unnoticed"; rc=1; }
+shot fbcon_accel_nosync_text '!glyphs' 8 16 2 4 STALE_BOUNCE || { echo "the text reached the screen"; rc=1; }
+[ $rc = 0 ] && echo "stale bounce buffer on screen (expected)"
 rmmod wcfb && insmod $MODDIR/wcfb.ko || rc=1
 exit $rc
