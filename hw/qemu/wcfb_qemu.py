@@ -127,13 +127,25 @@ class Guest:
                 % ENGINE_PCI_ADDR]
 
     def engine_control(self, command):
-        """Sends one line to the engine's fault-injection socket."""
+        """Sends one line to the engine's fault-injection socket; returns
+        its whole answer, which ends with a line "ok" or "err ..." (a
+        stats answer is many lines and may arrive in several pieces)."""
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             s.settimeout(5)
             s.connect(self.engine_ctl)
             s.sendall(command.encode() + b"\n")
-            return s.recv(4096).decode(errors="replace")
+            ans = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    break
+                ans += chunk
+                last = ans.rstrip(b"\n").rsplit(b"\n", 1)[-1]
+                if ans.endswith(b"\n") and (last == b"ok" or
+                                            last.startswith(b"err")):
+                    break
+            return ans.decode(errors="replace")
         finally:
             s.close()
 

@@ -381,6 +381,7 @@ class Harness:
     KINDS = ("BOOTED", "RUNNER", "LOG", "BEGIN", "SHOT", "ENGINE", "INJECTED",
              "CASE", "BENCH", "OUT", "RESULT", "DONE")
     STATUSES = ("PASS", "FAIL", "SKIP")
+    ENGINE_REPLY_MAX = 1000
 
     def drive(self, g, lane, t_start, left):
         """Reads the guest until DONE; returns the tests still to run.
@@ -519,7 +520,15 @@ class Harness:
                     self.injected[lane]["engine-kill"] += 1
                 else:
                     ans = g.engine_control(" ".join(words[1:]))
-                g.send("ok ENGINE %s\n" % " ".join(ans.split()))
+                # One line for the guest's read, short enough for its
+                # tty (a canonical-mode line longer than the tty's buffer
+                # would be split, and its rest taken as the next answer).
+                # The whole answer goes to the test's log.
+                st["log"].append("@@WCFB OUT engine answer: " + ans)
+                reply = " ".join(ans.split())
+                if len(reply) > self.ENGINE_REPLY_MAX:
+                    reply = reply[:self.ENGINE_REPLY_MAX] + " [cut]"
+                g.send("ok ENGINE %s\n" % reply)
             except Exception as e:  # no engine, socket error
                 g.send("fail ENGINE %s\n" % e)
         elif kind == "INJECTED":

@@ -129,7 +129,7 @@ def debug_checks(args):
                  ("debug_bounded_time", False)], why, 0.0, [why])
     lane = "selftest-debug"
     text, rc, dt = run_harness(
-        args, lane + ":" + args.dtb + ":@kernel=debug @slow=4", names,
+        args, lane + ":" + args.dtb + ":@kernel=debug @slow=4 wcfb_kmemleak=0", names,
         ["--debug-kernel", args.debug_kernel,
          "--debug-initrd", args.debug_initrd], 900)
     checks, notes = [], []

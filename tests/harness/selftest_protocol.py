@@ -42,6 +42,11 @@ class ScriptedGuest:
     def tail(self, n):
         return ""
 
+    def engine_control(self, command):
+        """The model's answer to stats after many faults: long, many lines."""
+        return "".join("faultlog: seqno %d reason injected\n" % i
+                       for i in range(500)) + "ok\n"
+
 
 class Args:
     boot_timeout, test_timeout = 1, 1
@@ -55,7 +60,7 @@ def protocol(line):
     return line
 
 
-def drive(lines, expected):
+def drive(lines, expected, guest=None):
     """Runs the harness's serial reader on LINES for the tests EXPECTED;
     returns ({name: [results]}, tests left to run, the bench list)."""
     args = Args()
@@ -64,7 +69,8 @@ def drive(lines, expected):
     h.report = lambda r: h.results.append(r)
     h.add_bench = lambda obj: h.bench.append(obj)
     try:
-        left = h.drive(ScriptedGuest([protocol(ln) for ln in lines]),
+        guest = guest or ScriptedGuest([protocol(ln) for ln in lines])
+        left = h.drive(guest,
                        "fake", time.monotonic(), list(expected))
     finally:
         shutil.rmtree(args.out, ignore_errors=True)
@@ -154,6 +160,17 @@ def case_report_after_last_test():
                       ["t1"])
     return one(got, "t1", "PASS") and one(got, "kernel-log", "FAIL",
                                           "unreferenced object")
+
+
+def case_long_engine_answer():
+    """A long engine answer reaches the guest as one line its tty can
+    hold (else the rest would be read as the next answer)."""
+    g = ScriptedGuest([protocol(ln) for ln in
+                       ["BEGIN t1", "ENGINE stats", "RESULT t1 PASS", "DONE"]])
+    got, _, _ = drive(None, ["t1"], g)
+    return (one(got, "t1", "PASS") and len(g.sent) == 1 and
+            g.sent[0].count("\n") == 1 and len(g.sent[0]) < 1100 and
+            g.sent[0].startswith("ok ENGINE faultlog:"))
 
 
 CASES = [(name[5:], fn) for name, fn in sorted(globals().items())
