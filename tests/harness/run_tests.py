@@ -356,14 +356,23 @@ class Harness:
         copies = [b for b in self.bench if b.get("name") == "blit_copy_1080p"
                   and b.get("lane") == lane]
         if m and copies:
-            eng_ms = copies[-1]["figures"]["engine_ms"]["value"]
+            # The median over the lane's runs (make bench repeats the
+            # copy benchmark), as blit_copy_1080p's own figure reports.
+            runs = sorted(c["figures"]["engine_ms"]["value"] for c in copies)
+            eng_ms = runs[len(runs) // 2] if len(runs) % 2 else \
+                (runs[len(runs) // 2 - 1] + runs[len(runs) // 2]) / 2
             eng = 1920 * 1080 * 4 / (eng_ms / 1e3) / (1 << 20)
             host = float(m.group(1))
             self.add_bench({"name": "engine_vs_host_memcpy", "lane": lane,
                             "figures": {
-                                "engine": {"value": round(eng, 1), "unit": "MiB/s"},
-                                "host_memcpy": {"value": host, "unit": "MiB/s"},
-                                "ratio": {"value": round(eng / host, 3), "unit": "x"}}})
+                                "engine": {"value": round(eng, 1), "unit": "MiB/s",
+                                           "kind": "measured",
+                                           "by": "guest: 1080p copy, BLIT ioctl to fence"},
+                                "host_memcpy": {"value": host, "unit": "MiB/s",
+                                                "kind": "measured",
+                                                "by": "the model: its own memcpy of 32 MiB, once at exit"},
+                                "ratio": {"value": round(eng / host, 3), "unit": "x",
+                                          "kind": "computed"}}})
         m = re.search(r"^stats: fault_injected ([0-9]+)", report, re.M)
         if m:
             self.injected[lane]["engine"] += int(m.group(1))
