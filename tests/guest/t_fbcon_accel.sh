@@ -143,16 +143,6 @@ echo "console flushed by the $path"
 # -EIO) and a hung engine (the watchdog resets it, the fence says
 # -ETIMEDOUT) end in CPU copies: the text is on screen all the same, and
 # the engine flushes again afterwards.
-engine() {
-	local reply
-	stty -F "$CTL" -echo 2>/dev/null
-	ctl ENGINE "$@"
-	read -r reply < "$CTL"
-	case "$reply" in
-	*"ok ENGINE"*) return 0 ;;
-	*) echo "engine $*: $reply"; return 1 ;;
-	esac
-}
 # Until engine_failures passes $1 (at most $2 tenths of a second).
 wait_failures() {
 	local n=0
@@ -164,11 +154,11 @@ wait_failures() {
 }
 for fault in fail-next hang; do
 	f0=$(val engine_failures); c0=$(val cpu_flushes)
-	if [ $fault = fail-next ]; then engine fail-next 1 || exit 1; else engine hang || exit 1; fi
+	if [ $fault = fail-next ]; then engine_ctl fail-next 1 || exit 1; else engine_ctl hang || exit 1; fi
 	case $fault in fail-next) word=FAULT ;; *) word=HANG ;; esac
 	printf '\033[2J\033[H\033[?25l\n\n    AFTER %s' "$word" > /dev/tty1
 	wait_failures "$f0" 300 || { cat $FBD; echo "$fault: no failed engine flush"; exit 1; }
-	[ $fault = hang ] && { engine resume || exit 1; }
+	[ $fault = hang ] && { engine_ctl resume || exit 1; }
 	settle
 	cat $FBD
 	[ "$(val cpu_flushes)" -gt "$c0" ] || { echo "$fault: no CPU flush after the failure"; exit 1; }
