@@ -14,15 +14,12 @@ pid=$!
 # exit the console takes the display back -- waiting for them raced the
 # capture against that restore (a flake: the capture showed the console).
 # The scanout's flip counter (debugfs) is what moves while it runs.
-flips() { sed -n 's/^flips //p' $DRI_DEBUG/scanout; }
 f0=$(flips)
-i=0
-until [ $(($(flips) - f0)) -ge 30 ]; do
-	i=$((i + 1)); [ $i -gt 300 ] && { echo "kmscube flipped nothing in 30 s"; cat /tmp/kc.log; exit 1; }
-	sleep 0.1
-done
+flipping_or_gone() { [ $(($(flips) - f0)) -ge 30 ] || ! kill -0 $pid 2>/dev/null; }
+wait_until 30 flipping_or_gone
+[ $(($(flips) - f0)) -ge 30 ] || { echo "kmscube flipped $(($(flips) - f0)) frames"; cat /tmp/kc.log; exit 1; }
 kill -0 $pid 2>/dev/null || { echo "kmscube ended before the capture"; cat /tmp/kc.log; exit 1; }
-shot kmscube_running distinct 200 || { echo "no rendered scene on screen: $(tr '\n' ' ' < $DRI_DEBUG/scanout)"; fail=1; }
+shot_until 10 kmscube_running distinct 200 || { echo "no rendered scene on screen: $(tr '\n' ' ' < $DRI_DEBUG/scanout)"; fail=1; }
 wait $pid; rc=$?
 exec 3>&-
 tail -5 /tmp/kc.log

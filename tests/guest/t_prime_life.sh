@@ -8,14 +8,16 @@
 # baseline, and the kernel complained about nothing.
 modload vgem || { echo "cannot load vgem"; exit 1; }
 # Objects are freed by the engine's cleanup worker once the jobs finish.
+at_base() { [ "$(buffer_counts)" = "$base" ]; }
 settle() {
-	local i
-	for i in $(seq 50); do
-		[ "$(buffer_counts)" = "$base" ] && return 0
-		sleep 0.2
-	done
+	wait_until 10 at_base && return 0
 	echo "$1: counts not back to baseline:"; echo "$base"; echo "--"; buffer_counts
 	return 1
+}
+# The engine's completion interrupts (MSI-X, /proc/interrupts): they move
+# with every blit the engine finishes.
+engine_irqs() {
+	awk '/wcfb/ { for (i = 2; i <= NF && $i ~ /^[0-9]+$/; i++) n += $i } END { print n + 0 }' /proc/interrupts
 }
 base=$(buffer_counts)
 dmesg -c > /dev/null
@@ -26,8 +28,13 @@ echo "in-flight close: back to baseline"
 
 wcfb-primetest batch > /tmp/batch.log &
 pid=$!
-sleep 1.5
-grep -q batching /tmp/batch.log || { echo "batch client did not start"; cat /tmp/batch.log; exit 1; }
+# Killed in the middle of its stream: once it said it is batching and the
+# engine has since completed blits (its interrupts moved).
+wait_until 10 grep -q batching /tmp/batch.log || { echo "batch client did not start"; cat /tmp/batch.log; exit 1; }
+irq0=$(engine_irqs)
+blits_done() { [ $(($(engine_irqs) - irq0)) -ge 20 ]; }
+wait_until 10 blits_done || { echo "the engine completed no blits of the batch client (interrupts $irq0 -> $(engine_irqs))"; exit 1; }
+kill -0 $pid 2>/dev/null || { echo "batch client ended before the kill"; cat /tmp/batch.log; exit 1; }
 kill -9 $pid
 wait $pid 2>/dev/null
 settle "kill -9" || exit 1
@@ -38,8 +45,7 @@ mkfifo /tmp/hold.fifo
 wcfb-primetest hold < /tmp/hold.fifo > /tmp/hold.log &
 pid=$!
 exec 3> /tmp/hold.fifo
-for i in $(seq 50); do grep -q holding /tmp/hold.log && break; sleep 0.1; done
-grep -q holding /tmp/hold.log || { echo "hold client did not start"; exit 1; }
+wait_until 5 grep -q holding /tmp/hold.log || { echo "hold client did not start"; exit 1; }
 exp0=$(echo "$base" | sed -n 's/^exports_wc //p')
 grep -q "^exports_wc $((exp0 + 1))$" $DRI_DEBUG/prime || { echo "no live export"; cat $DRI_DEBUG/prime; exit 1; }
 echo "wcfb refcount with the fd held: $(cat /sys/module/wcfb/refcnt)"
