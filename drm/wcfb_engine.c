@@ -347,30 +347,38 @@ static void wcfb_engine_fail_pending(struct wcfb_engine *eng, int error)
  * @reenable, enable the engine again; declare it dead if that fails.
  * Caller holds submit_lock.
  */
+static void wcfb_engine_mark_dead(struct wcfb_engine *eng)
+{
+	spin_lock_irq(&eng->lock);
+	eng->dead = true;
+	spin_unlock_irq(&eng->lock);
+}
+
 static void wcfb_engine_reset_locked(struct wcfb_engine *eng, int error,
 				     bool reenable)
 {
-	bool dead = false;
 	int ret;
 
 	lockdep_assert_held(&eng->submit_lock);
 
 	ret = eng_hw_reset(eng);
+	/*
+	 * An engine that did not come back is declared dead before the
+	 * fences signal: a client woken by its failed fence must already
+	 * see the blitter gone (HAS_BLITTER 0, -ENODEV), not a moment in
+	 * which it still looks usable.
+	 */
+	if (ret || !eng_present(eng)) {
+		dev_err(eng->dev, "engine does not respond: disabling the blitter\n");
+		wcfb_engine_mark_dead(eng);
+		reenable = false;
+	}
 	/* Whatever completed before the reset completed successfully. */
 	wcfb_engine_retire(eng);
 	wcfb_engine_fail_pending(eng, error);
 
-	if (ret || !eng_present(eng)) {
-		dev_err(eng->dev, "engine does not respond: disabling the blitter\n");
-		dead = true;
-	} else if (reenable && eng_hw_enable(eng)) {
-		dead = true;
-	}
-
-	spin_lock_irq(&eng->lock);
-	if (dead)
-		eng->dead = true;
-	spin_unlock_irq(&eng->lock);
+	if (reenable && eng_hw_enable(eng))
+		wcfb_engine_mark_dead(eng);
 	wake_up_all(&eng->space_wq);
 }
 
@@ -404,15 +412,13 @@ static void wcfb_engine_timeout_work(struct work_struct *work)
 	spin_lock_irq(&eng->lock);
 	dead = ++eng->timeouts >= WCFB_ENGINE_MAX_TIMEOUTS;
 	spin_unlock_irq(&eng->lock);
-	if (dead)
+	if (dead) {
 		dev_err(eng->dev, "%u resets in a row without progress\n",
 			WCFB_ENGINE_MAX_TIMEOUTS);
-	wcfb_engine_reset_locked(eng, -ETIMEDOUT, !dead);
-	if (dead) {
-		spin_lock_irq(&eng->lock);
-		eng->dead = true;
-		spin_unlock_irq(&eng->lock);
+		/* Dead before the reset fails its fences (see there). */
+		wcfb_engine_mark_dead(eng);
 	}
+	wcfb_engine_reset_locked(eng, -ETIMEDOUT, !dead);
 out:
 	mutex_unlock(&eng->submit_lock);
 }

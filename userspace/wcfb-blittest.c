@@ -1184,6 +1184,15 @@ static int cmd_death(void)
 		"death: a blit works before");
 	cpu_fini(&d);
 
+	/*
+	 * From here the model acts on every doorbell 500 ms late, so the
+	 * kill, asked for right after the batch's doorbell, lands with the
+	 * batch in flight however loaded the host is.  Set only now: the
+	 * blit above must complete well inside the driver's watchdog.
+	 */
+	ret = wcfb_engine_ctl("delay 500", ans, sizeof(ans));
+	wcfb_ok(!ret && !strcmp(ans, "ok ENGINE ok"), "death: the engine model acts 500 ms late (%s)", ans);
+
 	/* ~64 1080p fills: tens of milliseconds of engine work. */
 	for (i = 0; i < N; i++)
 		ops[i] = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_FILL,

@@ -390,7 +390,7 @@ class Harness:
     KINDS = ("BOOTED", "RUNNER", "LOG", "BEGIN", "SHOT", "ENGINE", "INJECTED",
              "CASE", "BENCH", "OUT", "RESULT", "DONE")
     STATUSES = ("PASS", "FAIL", "SKIP")
-    ENGINE_REPLY_MAX = 1000
+    ENGINE_REPLY_MAX = 400
 
     def drive(self, g, lane, t_start, left):
         """Reads the guest until DONE; returns the tests still to run.
