@@ -92,6 +92,12 @@ def run_metadata():
             "load": "%d busy host core(s)" % HostLoad.running}
 
 
+def median(values):
+    v = sorted(values)
+    m = len(v)
+    return v[m // 2] if m % 2 else (v[m // 2 - 1] + v[m // 2]) / 2
+
+
 def aggregate_bench(bench):
     """Benchmarks that ran more than once in a lane (make bench repeats
     each) become one object: every numeric figure's median as its value,
@@ -117,9 +123,9 @@ def aggregate_bench(bench):
                 agg[k] = vs[-1]
                 continue
             m = len(nums)
-            med = nums[m // 2] if m % 2 else (nums[m // 2 - 1] + nums[m // 2]) / 2
-            agg[k] = dict(vs[-1], value=med, min=nums[0], max=nums[-1],
-                          samples=m, stat="median of %d runs" % m)
+            agg[k] = dict(vs[-1], value=median(nums), min=nums[0],
+                          max=nums[-1], samples=m,
+                          stat="median of %d runs" % m)
         out.append({"name": name, "lane": lane, "repeats": len(objs),
                     "figures": agg})
     return out
@@ -358,9 +364,8 @@ class Harness:
         if m and copies:
             # The median over the lane's runs (make bench repeats the
             # copy benchmark), as blit_copy_1080p's own figure reports.
-            runs = sorted(c["figures"]["engine_ms"]["value"] for c in copies)
-            eng_ms = runs[len(runs) // 2] if len(runs) % 2 else \
-                (runs[len(runs) // 2 - 1] + runs[len(runs) // 2]) / 2
+            eng_ms = median([c["figures"]["engine_ms"]["value"]
+                             for c in copies])
             eng = 1920 * 1080 * 4 / (eng_ms / 1e3) / (1 << 20)
             host = float(m.group(1))
             self.add_bench({"name": "engine_vs_host_memcpy", "lane": lane,
