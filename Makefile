@@ -45,7 +45,7 @@ ALDFLAGS := -L$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
 	-Wl,-rpath-link,$(ARM64_ROOT)/lib/aarch64-linux-gnu
 CLIENTS := $(UBUILD)/wcfb-kmstest $(UBUILD)/wcfb-blittest $(UBUILD)/wcfb-primetest \
 	$(UBUILD)/wcfb-screenshot $(UBUILD)/wcfb-fuzz $(UBUILD)/wcfb-permtest \
-	$(UBUILD)/wcfb-fbdevtest
+	$(UBUILD)/wcfb-fbdevtest $(UBUILD)/wcfb-committest $(UBUILD)/wcfb-vblanktest
 CLIENT_COMMON := userspace/wcfb_client.c
 userspace: $(CLIENTS)
 $(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
@@ -63,6 +63,12 @@ $(UBUILD)/wcfb-fuzz: tests/fuzz/wcfb-fuzz.c $(CLIENT_COMMON) $(wildcard userspac
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
 
 $(UBUILD)/wcfb-primetest: userspace/wcfb-primetest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+$(UBUILD)/wcfb-committest: userspace/wcfb-committest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+$(UBUILD)/wcfb-vblanktest: userspace/wcfb-vblanktest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
 $(UBUILD)/wcfb-fbdevtest: userspace/wcfb-fbdevtest.c

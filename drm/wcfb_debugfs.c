@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wcfb debugfs: /sys/kernel/debug/dri/<minor>/{pool,prime,scanout,fbdev}.
+ * wcfb debugfs: /sys/kernel/debug/dri/<minor>/{pool,prime,scanout,vblank,fbdev}.
  *
  * One "key value" pair per line, values in decimal except addresses
  * (0x-prefixed hex), so that a shell test can grep them.
@@ -34,6 +34,18 @@
  *	writes 15
  *	errors 0
  *
+ * vblank (the simulated vblank; timer_* since the driver was bound):
+ *	period_ns 16666666	frame duration of the current mode
+ *	count 1234		drm_crtc_vblank_count()
+ *	timer_fires 1200	vblank timer interrupts handled
+ *	timer_late_mean_ns 80000  their mean lateness behind the vblank each
+ *				reports (the host's, not the driver's: the
+ *				vblank times themselves come from the clock)
+ *	timer_late_max_ns 900000  the worst
+ *	timer_late_1ms 3	interrupts 1 ms or more late
+ *	timer_overruns 0	vblanks the timer skipped (over a frame late;
+ *				still counted, see wcfb_kms.c)
+ *
  * fbdev (the console's damage flushes, fbdev/wcfb_fbdev.c; counted since
  * the driver was bound):
  *	engine_flushes 120	rectangles copied by the blitter
@@ -52,11 +64,13 @@
  *	cpu_ns 0		total time of the CPU copies
  */
 
+#include <linux/math64.h>
 #include <linux/seq_file.h>
 
 #include <drm/drm_debugfs.h>
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
+#include <drm/drm_vblank.h>
 
 #include "wcfb_drv.h"
 #include "wcfb_fbdev.h"
@@ -113,6 +127,26 @@ static int wcfb_debugfs_scanout_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+static int wcfb_debugfs_vblank_show(struct seq_file *m, void *unused)
+{
+	struct drm_info_node *node = m->private;
+	struct wcfb_output *out = &to_wcfb_device(node->minor->dev)->output;
+	u64 fires = atomic64_read(&out->timer_fires);
+
+	seq_printf(m, "period_ns %lld\n", ktime_to_ns(out->vblank_period));
+	seq_printf(m, "count %llu\n", drm_crtc_vblank_count(&out->crtc));
+	seq_printf(m, "timer_fires %llu\n", fires);
+	seq_printf(m, "timer_late_mean_ns %llu\n",
+		   fires ? div64_u64(atomic64_read(&out->timer_late_ns), fires) : 0);
+	seq_printf(m, "timer_late_max_ns %lld\n",
+		   (long long)atomic64_read(&out->timer_late_max_ns));
+	seq_printf(m, "timer_late_1ms %lld\n",
+		   (long long)atomic64_read(&out->timer_late_1ms));
+	seq_printf(m, "timer_overruns %lld\n",
+		   (long long)atomic64_read(&out->timer_overruns));
+	return 0;
+}
+
 static int wcfb_debugfs_prime_show(struct seq_file *m, void *unused)
 {
 	struct drm_info_node *node = m->private;
@@ -138,6 +172,7 @@ static const struct drm_info_list wcfb_debugfs_list[] = {
 	{ "fbdev", wcfb_debugfs_fbdev_show, 0, NULL },
 	{ "pool", wcfb_debugfs_pool_show, 0, NULL },
 	{ "prime", wcfb_debugfs_prime_show, 0, NULL },
+	{ "vblank", wcfb_debugfs_vblank_show, 0, NULL },
 	{ "scanout", wcfb_debugfs_scanout_show, 0, NULL },
 };
 

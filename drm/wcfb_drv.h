@@ -135,9 +135,21 @@ static inline struct wcfb_cached_bo *to_wcfb_cached_bo(struct drm_gem_object *ob
  * @crtc: the CRTC
  * @encoder: a virtual encoder
  * @connector: a virtual, always connected connector
- * @vblank_timer: simulated vblank, fires once per frame while vblank is on
+ * @vblank_timer: simulated vblank, fires once per frame while the CRTC is on
  * @vblank_period: frame duration of the current mode
+ * @vblank_epoch: when the CRTC was enabled; vblank k is at epoch + k * period
+ * @vblank_running: the CRTC is on and @vblank_epoch/@vblank_period hold
+ * @vblank_reported: the last vblank the timer reported (test control only)
+ * @vblank_delayed: the timer is re-armed late (test_vblank_irq_delay_us)
  * @flips: engine programmings that changed the scanout address
+ * @timer_fires: vblank timer interrupts handled
+ * @timer_late_ns: their total lateness against the vblank each reports
+ * @timer_late_max_ns: the worst lateness
+ * @timer_late_1ms: interrupts 1 ms or more late
+ * @timer_overruns: vblanks the timer skipped (more than a frame late)
+ *
+ * The timer_* figures (debugfs "vblank") tell a late host from a late
+ * driver: they are written by the timer's handler alone.
  */
 struct wcfb_output {
 	struct drm_plane *primary;
@@ -147,7 +159,17 @@ struct wcfb_output {
 
 	struct hrtimer vblank_timer;
 	ktime_t vblank_period;
+	ktime_t vblank_epoch;
+	bool vblank_running;
+	ktime_t vblank_reported;
+	bool vblank_delayed;
 	atomic64_t flips;
+
+	atomic64_t timer_fires;
+	atomic64_t timer_late_ns;
+	atomic64_t timer_late_max_ns;
+	atomic64_t timer_late_1ms;
+	atomic64_t timer_overruns;
 };
 
 static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)

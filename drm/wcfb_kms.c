@@ -10,11 +10,30 @@
  * in the CRTC's atomic_flush, arms the page-flip event, which the vblank
  * core delivers at the first simulated vblank after the latch.  Events are
  * therefore never early.
+ *
+ * The vblanks themselves are a function of time, not of the timer: the
+ * k-th vblank after CRTC enable is at epoch + k * period, as a hardware
+ * frame counter would have it.  get_vblank_timestamp() answers from the
+ * clock, so when the timer runs late (a busy host delays the guest's timer
+ * interrupt by milliseconds) the vblank core still counts every vblank
+ * that has passed: a flip armed after a vblank that the timer has not yet
+ * reported completes at the next one, with that one's time, never with a
+ * time before it was armed.  The timer only delivers what is due.
+ *
+ * Commits wait for their flip's event (flip_done), not for a vblank count
+ * to change within 100 ms as drm_atomic_helper_wait_for_vblanks() does: a
+ * late timer is no reason for a commit to time out.
+ *
+ * A CRTC may be active with its plane off: the engine then shows a black
+ * buffer of the mode's size (wcfb_scanout_blank_get()), which the CRTC
+ * state holds.
  */
 
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
+#include <linux/math64.h>
 #include <linux/moduleparam.h>
+#include <linux/slab.h>
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
@@ -65,6 +84,23 @@ static const u64 wcfb_modifiers[] = {
 struct wcfb_plane {
 	struct drm_plane base;
 };
+
+/**
+ * struct wcfb_crtc_state - CRTC state with what an empty CRTC shows
+ * @base: the core's state
+ * @blank: black buffer shown while the CRTC is active without its plane,
+ *         NULL otherwise (a reference, see wcfb_scanout_blank_get())
+ */
+struct wcfb_crtc_state {
+	struct drm_crtc_state base;
+	struct wcfb_scanout_blank *blank;
+};
+
+static inline struct wcfb_crtc_state *
+to_wcfb_crtc_state(struct drm_crtc_state *state)
+{
+	return container_of(state, struct wcfb_crtc_state, base);
+}
 
 /* ---- modes ---- */
 
@@ -281,6 +317,32 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 	return fb;
 }
 
+/*
+ * drm_atomic_helper_commit_tail() but for the wait at the end: every
+ * active CRTC of a commit sends an event (the helpers give a commit that
+ * asked for none an internal one), and it is sent at the vblank that
+ * latched the commit, so flip_done is exactly "the old buffers are no
+ * longer scanned".  drm_atomic_helper_wait_for_vblanks() instead gives a
+ * vblank 100 ms and WARNs after that, which a host busy enough to delay
+ * the guest's timer can exceed with nothing wrong in the driver.
+ */
+static void wcfb_atomic_commit_tail(struct drm_atomic_state *state)
+{
+	struct drm_device *drm = state->dev;
+
+	drm_atomic_helper_commit_modeset_disables(drm, state);
+	drm_atomic_helper_commit_planes(drm, state, 0);
+	drm_atomic_helper_commit_modeset_enables(drm, state);
+	drm_atomic_helper_fake_vblank(state);
+	drm_atomic_helper_commit_hw_done(state);
+	drm_atomic_helper_wait_for_flip_done(drm, state);
+	drm_atomic_helper_cleanup_planes(drm, state);
+}
+
+static const struct drm_mode_config_helper_funcs wcfb_mode_config_helpers = {
+	.atomic_commit_tail = wcfb_atomic_commit_tail,
+};
+
 static const struct drm_mode_config_funcs wcfb_mode_config_funcs = {
 	.fb_create = wcfb_fb_create,
 	.atomic_check = drm_atomic_helper_check,
@@ -339,10 +401,16 @@ static int wcfb_plane_atomic_check(struct drm_plane *plane,
 		}
 	}
 
+	/*
+	 * A framebuffer may be attached while the CRTC is off (the plane
+	 * then is not visible and the engine is not touched): it is checked
+	 * against the mode when the CRTC is enabled, which adds the plane to
+	 * that commit.
+	 */
 	ret = drm_atomic_helper_check_plane_state(new, crtc_state,
 						  DRM_PLANE_NO_SCALING,
 						  DRM_PLANE_NO_SCALING,
-						  false, false);
+						  false, true);
 	if (ret)
 		return ret;
 	if (!new->fb || !crtc_state || !crtc_state->enable)
@@ -376,11 +444,7 @@ static int wcfb_plane_atomic_check(struct drm_plane *plane,
 	return 0;
 }
 
-/*
- * Also called when the plane is disabled (there is no atomic_disable):
- * that only happens together with disabling the CRTC, which parks the
- * engine.  A plane on an inactive CRTC is not scanned.
- */
+/* A plane on an inactive CRTC is not scanned. */
 static void wcfb_plane_atomic_update(struct drm_plane *plane,
 				     struct drm_atomic_state *state)
 {
@@ -400,6 +464,26 @@ static void wcfb_plane_atomic_update(struct drm_plane *plane,
 	wcfb_plane_scanout_config(new, &cfg);
 	if (!wcfb_scanout_program(wcfb->scanout, &cfg, &changed) && changed)
 		atomic64_inc(&wcfb->output.flips);
+}
+
+static void wcfb_crtc_show_blank(struct drm_crtc_state *crtc_state);
+
+/*
+ * The plane goes off.  With its CRTC, the CRTC's disable has parked the
+ * engine; on a CRTC that stays active the engine shows black instead.
+ */
+static void wcfb_plane_atomic_disable(struct drm_plane *plane,
+				      struct drm_atomic_state *state)
+{
+	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state,
+								     plane);
+	struct drm_crtc_state *crtc_state;
+
+	if (!old->crtc)
+		return;
+	crtc_state = drm_atomic_get_new_crtc_state(state, old->crtc);
+	if (crtc_state && crtc_state->active)
+		wcfb_crtc_show_blank(crtc_state);
 }
 
 static bool wcfb_plane_format_mod_supported(struct drm_plane *plane,
@@ -431,6 +515,7 @@ static const struct drm_plane_helper_funcs wcfb_plane_helper_funcs = {
 	.prepare_fb = wcfb_plane_prepare_fb,
 	.atomic_check = wcfb_plane_atomic_check,
 	.atomic_update = wcfb_plane_atomic_update,
+	.atomic_disable = wcfb_plane_atomic_disable,
 };
 
 static const struct drm_plane_funcs wcfb_plane_funcs = {
@@ -444,41 +529,108 @@ static const struct drm_plane_funcs wcfb_plane_funcs = {
 
 /* ---- CRTC and simulated vblank ---- */
 
+/*
+ * The time of the last vblank at or before @now: epoch + k * period.
+ * Zero before the CRTC was first enabled.
+ */
+static ktime_t wcfb_last_vblank(const struct wcfb_output *out, ktime_t now)
+{
+	s64 period = ktime_to_ns(out->vblank_period);
+	s64 since = ktime_to_ns(ktime_sub(now, out->vblank_epoch));
+
+	if (since < 0 || period <= 0)
+		return out->vblank_epoch;
+	return ktime_add_ns(out->vblank_epoch,
+			    div64_s64(since, period) * period);
+}
+
+static void wcfb_vblank_account_lateness(struct wcfb_output *out, s64 late)
+{
+	atomic64_inc(&out->timer_fires);
+	atomic64_add(late, &out->timer_late_ns);
+	if (late > atomic64_read(&out->timer_late_max_ns))
+		atomic64_set(&out->timer_late_max_ns, late);
+	if (late >= NSEC_PER_MSEC)
+		atomic64_inc(&out->timer_late_1ms);
+}
+
+static unsigned int wcfb_test_vblank_irq_delay_us;
+module_param_named(test_vblank_irq_delay_us, wcfb_test_vblank_irq_delay_us,
+		   uint, 0644);
+MODULE_PARM_DESC(test_vblank_irq_delay_us,
+		 "TEST ONLY: every other vblank interrupt is handled this many microseconds late (below one frame), as a busy host delays it");
+
+static bool wcfb_test_vblank_time_from_timer;
+module_param_named(test_vblank_time_from_timer,
+		   wcfb_test_vblank_time_from_timer, bool, 0644);
+MODULE_PARM_DESC(test_vblank_time_from_timer,
+		 "TEST ONLY: vblank times come from the last vblank the timer reported, not from the clock: a flip armed after a vblank the timer reports late completes at that vblank");
+
 static enum hrtimer_restart wcfb_vblank_timer_fn(struct hrtimer *timer)
 {
 	struct wcfb_output *out = container_of(timer, struct wcfb_output,
 					       vblank_timer);
+	ktime_t now = ktime_get();
+	ktime_t vblank = wcfb_last_vblank(out, now);
+	u32 delay_us = READ_ONCE(wcfb_test_vblank_irq_delay_us);
+	s64 late, period = ktime_to_ns(out->vblank_period);
 	u64 overruns;
 
 	/*
-	 * Move the expiry to the next vblank before handling this one, the
-	 * way hardware updates its registers before raising the interrupt:
-	 * get_vblank_timestamp() relies on it.
+	 * test_vblank_irq_delay_us: the even vblanks' interrupts come late.
+	 * The timer is re-armed for the late moment, then back on the grid.
 	 */
-	overruns = hrtimer_forward_now(timer, out->vblank_period);
-	if (overruns > 1)
+	if (delay_us && (u64)delay_us * NSEC_PER_USEC < period &&
+	    !out->vblank_delayed &&
+	    !(div64_s64(ktime_to_ns(ktime_sub(vblank, out->vblank_epoch)),
+			period) & 1)) {
+		out->vblank_delayed = true;
+		hrtimer_set_expires(timer, ktime_add_us(vblank, delay_us));
+		return HRTIMER_RESTART;
+	}
+	if (out->vblank_delayed) {
+		out->vblank_delayed = false;
+		hrtimer_set_expires(timer, vblank);
+	}
+
+	/* How late the interrupt is, against the vblank it reports. */
+	late = ktime_to_ns(ktime_sub(now, vblank));
+	wcfb_vblank_account_lateness(out, late);
+	WRITE_ONCE(out->vblank_reported, vblank);
+
+	/* The next expiry stays on the epoch's grid (hrtimer_forward()). */
+	overruns = hrtimer_forward(timer, now, out->vblank_period);
+	if (overruns > 1) {
+		atomic64_add(overruns - 1, &out->timer_overruns);
 		drm_dbg_vbl(out->crtc.dev, "vblank timer missed %llu frames\n",
 			    overruns - 1);
+	}
 
 	/* Returns false, harmlessly, while vblank reporting is off. */
 	drm_crtc_handle_vblank(&out->crtc);
 	return HRTIMER_RESTART;
 }
 
+/*
+ * From the clock, not from the timer (see the top of this file): the
+ * vblank core uses it both in the timer's handler and to bring the count
+ * up to date when an event is armed, so a late timer cannot make a flip
+ * armed after a vblank complete at that vblank.
+ */
 static bool wcfb_crtc_get_vblank_timestamp(struct drm_crtc *crtc,
 					   int *max_error, ktime_t *vblank_time,
 					   bool in_vblank_irq)
 {
-	struct drm_vblank_crtc *vblank = &crtc->dev->vblank[drm_crtc_index(crtc)];
 	struct wcfb_output *out = to_wcfb_output(crtc);
 
-	if (!READ_ONCE(vblank->enabled)) {
-		*vblank_time = ktime_get();
-		return true;
-	}
-	/* The expiry is the next vblank (see wcfb_vblank_timer_fn()). */
-	*vblank_time = ktime_sub(READ_ONCE(out->vblank_timer.node.expires),
-				 out->vblank_period);
+	/* Off: no vblanks, and the core falls back to the clock. */
+	if (!READ_ONCE(out->vblank_running))
+		return false;
+	if (wcfb_test_vblank_time_from_timer)
+		*vblank_time = READ_ONCE(out->vblank_reported);
+	else
+		*vblank_time = wcfb_last_vblank(out, ktime_get());
+	*max_error = 0;
 	return true;
 }
 
@@ -508,9 +660,67 @@ static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
 {
 	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state,
 									  crtc);
+	struct wcfb_crtc_state *st = to_wcfb_crtc_state(crtc_state);
+	struct wcfb_device *wcfb = to_wcfb_device(crtc->dev);
+	struct wcfb_output *out = to_wcfb_output(crtc);
+	u32 w = crtc_state->mode.hdisplay, h = crtc_state->mode.vdisplay;
+	struct wcfb_scanout_blank *blank;
+	struct wcfb_scanout_config cfg;
+	const char *why;
+	dma_addr_t addr;
+	size_t size;
+	int ret;
 
-	/* The engine cannot show "nothing": no CRTC without its plane. */
-	return drm_atomic_helper_check_crtc_state(crtc_state, false);
+	ret = drm_atomic_helper_check_crtc_state(crtc_state, true);
+	if (ret)
+		return ret;
+
+	/* Active without its plane: black, from a buffer of the mode's size. */
+	if (!crtc_state->active ||
+	    crtc_state->plane_mask & drm_plane_mask(out->primary)) {
+		wcfb_scanout_blank_put(st->blank);
+		st->blank = NULL;
+		return 0;
+	}
+	blank = wcfb_scanout_blank_get(wcfb->scanout, w, h);
+	if (IS_ERR(blank)) {
+		drm_dbg_kms(crtc->dev, "[CRTC:%d] no pool memory for a %ux%u black buffer\n",
+			    crtc->base.id, w, h);
+		return PTR_ERR(blank);
+	}
+	wcfb_scanout_blank_put(st->blank);
+	st->blank = blank;
+
+	addr = wcfb_scanout_blank_addr(blank, &size);
+	wcfb_scanout_blank_config(blank, w, h, &cfg);
+	if (!wcfb_pool_contains(wcfb, addr, size)) {
+		drm_dbg_kms(crtc->dev, "[CRTC:%d] black buffer outside the pool (pool full)\n",
+			    crtc->base.id);
+		return -ENOMEM;
+	}
+	if (wcfb_scanout_check(wcfb->scanout, &cfg, &why)) {
+		drm_dbg_kms(crtc->dev, "[CRTC:%d] %ux%u black: engine would drop it: %s\n",
+			    crtc->base.id, w, h, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The engine shows black at the mode's size (atomic_check made the buffer). */
+static void wcfb_crtc_show_blank(struct drm_crtc_state *crtc_state)
+{
+	struct wcfb_crtc_state *st = to_wcfb_crtc_state(crtc_state);
+	struct drm_crtc *crtc = crtc_state->crtc;
+	struct wcfb_device *wcfb = to_wcfb_device(crtc->dev);
+	struct wcfb_scanout_config cfg;
+	bool changed = false;
+
+	if (WARN_ON_ONCE(!st->blank))
+		return;
+	wcfb_scanout_blank_config(st->blank, crtc_state->mode.hdisplay,
+				  crtc_state->mode.vdisplay, &cfg);
+	if (!wcfb_scanout_program(wcfb->scanout, &cfg, &changed) && changed)
+		atomic64_inc(&wcfb->output.flips);
 }
 
 static void wcfb_crtc_atomic_enable(struct drm_crtc *crtc,
@@ -527,11 +737,22 @@ static void wcfb_crtc_atomic_enable(struct drm_crtc *crtc,
 	if (!period_ns)		/* mode_valid() makes this impossible */
 		period_ns = NSEC_PER_SEC / WCFB_REFRESH;
 	out->vblank_period = ns_to_ktime(period_ns);
-	hrtimer_start(&out->vblank_timer, out->vblank_period,
-		      HRTIMER_MODE_REL);
+	out->vblank_epoch = ktime_get();
+	out->vblank_reported = out->vblank_epoch;
+	out->vblank_delayed = false;
+	/* Seen by the timestamp hook only with the epoch and period above. */
+	smp_store_release(&out->vblank_running, true);
+	hrtimer_start(&out->vblank_timer,
+		      ktime_add(out->vblank_epoch, out->vblank_period),
+		      HRTIMER_MODE_ABS);
 
 	drm_crtc_vblank_on(crtc);
-	/* The engine is programmed by the plane update that follows. */
+	/*
+	 * The plane updates ran before this and programmed the engine; with
+	 * the plane off it shows black.
+	 */
+	if (!(crtc_state->plane_mask & drm_plane_mask(out->primary)))
+		wcfb_crtc_show_blank(crtc_state);
 }
 
 static void wcfb_crtc_atomic_disable(struct drm_crtc *crtc,
@@ -549,6 +770,7 @@ static void wcfb_crtc_atomic_disable(struct drm_crtc *crtc,
 	/* Sends out any event still waiting for a vblank. */
 	drm_crtc_vblank_off(crtc);
 	hrtimer_cancel(&out->vblank_timer);
+	WRITE_ONCE(out->vblank_running, false);
 }
 
 static void wcfb_crtc_atomic_flush(struct drm_crtc *crtc,
@@ -584,12 +806,49 @@ static const struct drm_crtc_helper_funcs wcfb_crtc_helper_funcs = {
 	.atomic_disable = wcfb_crtc_atomic_disable,
 };
 
+static void wcfb_crtc_destroy_state(struct drm_crtc *crtc,
+				    struct drm_crtc_state *state)
+{
+	struct wcfb_crtc_state *st = to_wcfb_crtc_state(state);
+
+	__drm_atomic_helper_crtc_destroy_state(state);
+	wcfb_scanout_blank_put(st->blank);
+	kfree(st);
+}
+
+static void wcfb_crtc_reset(struct drm_crtc *crtc)
+{
+	struct wcfb_crtc_state *st = kzalloc(sizeof(*st), GFP_KERNEL);
+
+	if (crtc->state)
+		wcfb_crtc_destroy_state(crtc, crtc->state);
+	crtc->state = NULL;
+	if (st)
+		__drm_atomic_helper_crtc_reset(crtc, &st->base);
+}
+
+static struct drm_crtc_state *wcfb_crtc_duplicate_state(struct drm_crtc *crtc)
+{
+	struct wcfb_crtc_state *old = to_wcfb_crtc_state(crtc->state);
+	struct wcfb_crtc_state *st;
+
+	st = kzalloc(sizeof(*st), GFP_KERNEL);
+	if (!st)
+		return NULL;
+	__drm_atomic_helper_crtc_duplicate_state(crtc, &st->base);
+	/* atomic_check drops it or replaces it as the new state needs. */
+	st->blank = old->blank;
+	if (st->blank)
+		st->blank = wcfb_scanout_blank_ref(st->blank);
+	return &st->base;
+}
+
 static const struct drm_crtc_funcs wcfb_crtc_funcs = {
-	.reset = drm_atomic_helper_crtc_reset,
+	.reset = wcfb_crtc_reset,
 	.set_config = drm_atomic_helper_set_config,
 	.page_flip = drm_atomic_helper_page_flip,
-	.atomic_duplicate_state = drm_atomic_helper_crtc_duplicate_state,
-	.atomic_destroy_state = drm_atomic_helper_crtc_destroy_state,
+	.atomic_duplicate_state = wcfb_crtc_duplicate_state,
+	.atomic_destroy_state = wcfb_crtc_destroy_state,
 	.enable_vblank = wcfb_crtc_enable_vblank,
 	.disable_vblank = wcfb_crtc_disable_vblank,
 	.get_vblank_timestamp = wcfb_crtc_get_vblank_timestamp,
@@ -621,6 +880,7 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	drm->mode_config.max_height = WCFB_ENGINE_MAX_DIM;
 	drm->mode_config.preferred_depth = 24;
 	drm->mode_config.funcs = &wcfb_mode_config_funcs;
+	drm->mode_config.helper_private = &wcfb_mode_config_helpers;
 
 	for (i = 0; i < WCFB_NUM_FORMATS; i++)
 		formats[i] = wcfb_formats[i].fourcc;
@@ -632,6 +892,11 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	if (IS_ERR(plane))
 		return PTR_ERR(plane);
 	drm_plane_helper_add(&plane->base, &wcfb_plane_helper_funcs);
+	/*
+	 * The engine scans memory and needs no damage, but compositors pass
+	 * FB_DAMAGE_CLIPS, and the property says the plane accepts them.
+	 */
+	drm_plane_enable_fb_damage_clips(&plane->base);
 	out->primary = &plane->base;
 
 	ret = drmm_crtc_init_with_planes(drm, &out->crtc, out->primary, NULL,
@@ -662,6 +927,11 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	out->vblank_timer.function = wcfb_vblank_timer_fn;
 	out->vblank_period = ns_to_ktime(NSEC_PER_SEC / WCFB_REFRESH);
 	atomic64_set(&out->flips, 0);
+	atomic64_set(&out->timer_fires, 0);
+	atomic64_set(&out->timer_late_ns, 0);
+	atomic64_set(&out->timer_late_max_ns, 0);
+	atomic64_set(&out->timer_late_1ms, 0);
+	atomic64_set(&out->timer_overruns, 0);
 
 	drm_mode_config_reset(drm);
 	return 0;

@@ -28,7 +28,9 @@
 #include <linux/io.h>
 #include <linux/ioport.h>
 #include <linux/kernel.h>
+#include <linux/kref.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
 #include <linux/slab.h>
@@ -92,6 +94,9 @@ static_assert(sizeof(struct wcfb_fwcfg_dma_access) == WCFB_FWCFG_DMA_ACCESS_SIZE
  * @retired: the engine was handed the zero page; no more programming
  * @writes: configurations written
  * @errors: configurations refused or failed
+ * @blank_lock: protects @blank_spare
+ * @blank_spare: the largest blank buffer made so far, kept for reuse
+ * @blank_bytes: bytes of all live blank buffers
  */
 struct wcfb_scanout {
 	struct device *dev;
@@ -111,6 +116,30 @@ struct wcfb_scanout {
 	bool retired;
 	u64 writes;
 	u64 errors;
+
+	struct mutex blank_lock; /* @blank_spare */
+	struct wcfb_scanout_blank *blank_spare;
+	atomic64_t blank_bytes;
+};
+
+/**
+ * struct wcfb_scanout_blank - a black buffer the size of a mode
+ * @ref: one per CRTC state showing it, one for wcfb_scanout.blank_spare
+ * @so: the engine
+ * @vaddr: write-combined, zero-filled (black in XRGB8888)
+ * @dma: its DMA address
+ * @width: pixels
+ * @height: lines
+ * @size: bytes
+ */
+struct wcfb_scanout_blank {
+	struct kref ref;
+	struct wcfb_scanout *so;
+	void *vaddr;
+	dma_addr_t dma;
+	u32 width;
+	u32 height;
+	size_t size;
 };
 
 /* ---- fw_cfg transport ---- */
@@ -425,6 +454,140 @@ int wcfb_scanout_park(struct wcfb_scanout *so)
 	return wcfb_scanout_write(so, &park, true, NULL);
 }
 
+/*
+ * ---- blank: an active CRTC whose plane is off ----
+ *
+ * The engine has no background colour and no "no plane" state: it always
+ * scans a buffer, and what it scans sets the monitor's size.  Black at the
+ * mode's size therefore takes a black buffer of that size, from the pool
+ * like any scanout buffer.  The CRTC state that shows one holds a
+ * reference, so a buffer is freed only once no state, committed or being
+ * committed, can point the engine at it; the largest one is kept for the
+ * next time.
+ */
+
+static void wcfb_scanout_blank_release(struct kref *ref)
+{
+	struct wcfb_scanout_blank *b = container_of(ref, struct wcfb_scanout_blank,
+						    ref);
+
+	atomic64_sub(PAGE_ALIGN(b->size), &b->so->blank_bytes);
+	dma_free_wc(b->so->dev, b->size, b->vaddr, b->dma);
+	kfree(b);
+}
+
+/**
+ * wcfb_scanout_blank_get - a black XRGB8888 buffer of at least @width x @height
+ * @so: the engine
+ * @width: pixels
+ * @height: lines
+ *
+ * Process context.  Reuses the largest buffer made so far when it is big
+ * enough.
+ *
+ * Return: a reference, to be dropped with wcfb_scanout_blank_put(), or an
+ * ERR_PTR (-ENOMEM when the pool has no room).
+ */
+struct wcfb_scanout_blank *wcfb_scanout_blank_get(struct wcfb_scanout *so,
+						  u32 width, u32 height)
+{
+	struct wcfb_scanout_blank *b, *old = NULL;
+
+	mutex_lock(&so->blank_lock);
+	b = so->blank_spare;
+	if (b && b->width >= width && b->height >= height) {
+		kref_get(&b->ref);
+		mutex_unlock(&so->blank_lock);
+		return b;
+	}
+
+	b = kzalloc(sizeof(*b), GFP_KERNEL);
+	if (!b) {
+		mutex_unlock(&so->blank_lock);
+		return ERR_PTR(-ENOMEM);
+	}
+	/* Never smaller than the spare: one buffer serves both sizes. */
+	if (so->blank_spare) {
+		width = max(width, so->blank_spare->width);
+		height = max(height, so->blank_spare->height);
+	}
+	b->so = so;
+	b->width = width;
+	b->height = height;
+	b->size = (size_t)width * 4 * height;
+	/* dma_alloc_wc() zero-fills, and all-zero XRGB8888 is black. */
+	b->vaddr = dma_alloc_wc(so->dev, b->size, &b->dma,
+				GFP_KERNEL | __GFP_NOWARN);
+	if (!b->vaddr) {
+		mutex_unlock(&so->blank_lock);
+		kfree(b);
+		return ERR_PTR(-ENOMEM);
+	}
+	kref_init(&b->ref);		/* the spare's */
+	kref_get(&b->ref);		/* the caller's */
+	atomic64_add(PAGE_ALIGN(b->size), &so->blank_bytes);
+	old = so->blank_spare;
+	so->blank_spare = b;
+	mutex_unlock(&so->blank_lock);
+
+	if (old)
+		kref_put(&old->ref, wcfb_scanout_blank_release);
+	return b;
+}
+
+/**
+ * wcfb_scanout_blank_ref - take another reference
+ * @b: the buffer
+ *
+ * Return: @b.
+ */
+struct wcfb_scanout_blank *wcfb_scanout_blank_ref(struct wcfb_scanout_blank *b)
+{
+	kref_get(&b->ref);
+	return b;
+}
+
+/**
+ * wcfb_scanout_blank_put - drop a reference from wcfb_scanout_blank_get()
+ * @b: the buffer, may be NULL
+ */
+void wcfb_scanout_blank_put(struct wcfb_scanout_blank *b)
+{
+	if (b)
+		kref_put(&b->ref, wcfb_scanout_blank_release);
+}
+
+/**
+ * wcfb_scanout_blank_config - the configuration that shows @b as @width x @height
+ * @b: a buffer of at least that size
+ * @width: pixels
+ * @height: lines
+ * @cfg: result, for wcfb_scanout_check() and wcfb_scanout_program()
+ */
+void wcfb_scanout_blank_config(const struct wcfb_scanout_blank *b, u32 width,
+			       u32 height, struct wcfb_scanout_config *cfg)
+{
+	cfg->addr = b->dma;
+	cfg->fourcc = WCFB_FMT_XRGB8888;
+	cfg->width = width;
+	cfg->height = height;
+	cfg->stride = b->width * 4;
+}
+
+/**
+ * wcfb_scanout_blank_addr - where @b is, for the pool check
+ * @b: the buffer
+ * @size: set to its size in bytes
+ *
+ * Return: its DMA address.
+ */
+dma_addr_t wcfb_scanout_blank_addr(const struct wcfb_scanout_blank *b,
+				   size_t *size)
+{
+	*size = b->size;
+	return b->dma;
+}
+
 /**
  * wcfb_scanout_retire - hand the engine the zero page and let go of it
  * @so: the engine
@@ -471,6 +634,16 @@ void wcfb_scanout_retire(struct wcfb_scanout *so)
 	if (ret)
 		dev_err(so->dev, "could not park the engine on the zero page (%d): leaking the parking buffer\n",
 			ret);
+
+	/*
+	 * Every CRTC state showing a blank buffer is gone by now (the CRTC
+	 * was shut down); the spare is the last reference.  Leaked rather
+	 * than freed if the engine could not be moved off it.
+	 */
+	if (so->blank_spare && !leak_park)
+		kref_put(&so->blank_spare->ref, wcfb_scanout_blank_release);
+	so->blank_spare = NULL;
+	WARN_ON_ONCE(!leak_park && atomic64_read(&so->blank_bytes));
 
 	if (so->park_vaddr && !leak_park)
 		dma_free_wc(so->dev, WCFB_PARK_BYTES, so->park_vaddr,
@@ -521,8 +694,9 @@ void wcfb_scanout_get_state(struct wcfb_scanout *so,
  * wcfb_scanout_pool_bytes - DMA memory held by the engine itself
  * @so: the engine
  *
- * Both allocations are a single page, which both a CMA area and a no-map
- * carveout hand out as exactly one page.
+ * The control block and the parking buffer are a single page each, which
+ * both a CMA area and a no-map carveout hand out as exactly one page;
+ * blank buffers count page-rounded.
  *
  * Return: bytes.
  */
@@ -534,7 +708,7 @@ u64 wcfb_scanout_pool_bytes(const struct wcfb_scanout *so)
 		bytes += PAGE_ALIGN(sizeof(*so->area));
 	if (so->park_vaddr)
 		bytes += PAGE_ALIGN(WCFB_PARK_BYTES);
-	return bytes;
+	return bytes + atomic64_read(&so->blank_bytes);
 }
 
 /* ---- setup ---- */
@@ -658,6 +832,8 @@ int wcfb_scanout_init(struct device *dev, struct device_node *engine_np,
 		return -ENOMEM;
 	so->dev = dev;
 	spin_lock_init(&so->lock);
+	mutex_init(&so->blank_lock);
+	atomic64_set(&so->blank_bytes, 0);
 
 	/*
 	 * ramfb is handed guest-physical addresses while DMA allocations

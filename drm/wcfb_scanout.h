@@ -15,6 +15,7 @@
 struct device;
 struct device_node;
 struct wcfb_scanout;
+struct wcfb_scanout_blank;
 struct wcfb_window;
 
 /**
@@ -65,6 +66,15 @@ int wcfb_scanout_program(struct wcfb_scanout *so,
 			 const struct wcfb_scanout_config *cfg,
 			 bool *addr_changed);
 int wcfb_scanout_park(struct wcfb_scanout *so);
+
+struct wcfb_scanout_blank *wcfb_scanout_blank_get(struct wcfb_scanout *so,
+						  u32 width, u32 height);
+struct wcfb_scanout_blank *wcfb_scanout_blank_ref(struct wcfb_scanout_blank *b);
+void wcfb_scanout_blank_put(struct wcfb_scanout_blank *b);
+void wcfb_scanout_blank_config(const struct wcfb_scanout_blank *b, u32 width,
+			       u32 height, struct wcfb_scanout_config *cfg);
+dma_addr_t wcfb_scanout_blank_addr(const struct wcfb_scanout_blank *b,
+				   size_t *size);
 
 void wcfb_scanout_get_state(struct wcfb_scanout *so,
 			    struct wcfb_scanout_state *state);

@@ -391,6 +391,12 @@ int wcfb_commit(struct wcfb_pipe *p, const drmModeModeInfo *mode,
 	return ret;
 }
 
+int wcfb_atomic_commit(struct wcfb_pipe *p, drmModeAtomicReq *req,
+		       uint32_t flags)
+{
+	return drmModeAtomicCommit(p->fd, req, flags, &last_flip) ? -errno : 0;
+}
+
 int wcfb_disable(struct wcfb_pipe *p)
 {
 	drmModeAtomicReq *req = drmModeAtomicAlloc();

@@ -60,6 +60,10 @@ void wcfb_buf_fill_pattern(struct wcfb_buf *b, uint32_t seed);
  * flags: DRM_MODE_ATOMIC_* / DRM_MODE_PAGE_FLIP_EVENT.  Returns -errno. */
 int wcfb_commit(struct wcfb_pipe *p, const drmModeModeInfo *mode,
 		uint32_t fb_id, uint32_t w, uint32_t h, uint32_t flags);
+/* Commit REQ as built by the caller; its event, if asked for, is what
+ * wcfb_wait_flip() waits for.  Returns -errno. */
+int wcfb_atomic_commit(struct wcfb_pipe *p, drmModeAtomicReq *req,
+		       uint32_t flags);
 int wcfb_disable(struct wcfb_pipe *p);
 /* Wait for one page-flip event; returns 0 and its timestamp (ns). */
 int wcfb_wait_flip(struct wcfb_pipe *p, int timeout_ms, uint64_t *ts_ns,

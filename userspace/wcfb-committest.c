@@ -1,0 +1,212 @@
+// SPDX-License-Identifier: MIT
+/*
+ * wcfb-committest: atomic commits that other KMS drivers accept and IGT
+ * makes (kms_atomic_transition, kms_vblank, kms_concurrent), checked on
+ * the screen.
+ *
+ *   wcfb-committest noprimary
+ *
+ * 1. With a framebuffer on screen, a commit turns the plane off and keeps
+ *    the CRTC active: it succeeds, its event arrives, and the screen is
+ *    black at the mode's size.
+ * 2. From a disabled CRTC, a commit enables it at another mode with no
+ *    plane: the screen is black at that size.
+ * 3. A plane update on a disabled CRTC (framebuffer attached, CRTC off)
+ *    succeeds and leaves the engine parked; enabling the CRTC then shows
+ *    that framebuffer without touching the plane again.
+ * 4. plane-all-transition style: 20 nonblocking toggles of the plane on an
+ *    active CRTC, each TEST_ONLY first, each with its event.
+ *
+ * Prints one line per check; exit 0 when all hold, 1 otherwise.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <drm_fourcc.h>
+
+#include "wcfb_client.h"
+
+#define SEED 61
+
+static int debugfs_parked(void)
+{
+	char line[128];
+	int parked = -1;
+	FILE *f = fopen("/sys/kernel/debug/dri/0/scanout", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "parked %d", &parked) == 1)
+			break;
+	fclose(f);
+	return parked;
+}
+
+/* Mode, connector and ACTIVE, and the plane as given (fb 0: off). */
+static int commit_crtc(struct wcfb_pipe *p, const drmModeModeInfo *mode,
+		       const struct wcfb_buf *b, uint32_t flags)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	uint32_t blob = 0;
+	int ret;
+
+	if (!req)
+		return -ENOMEM;
+	if (mode) {
+		if (drmModeCreatePropertyBlob(p->fd, mode, sizeof(*mode), &blob)) {
+			drmModeAtomicFree(req);
+			return -errno;
+		}
+		drmModeAtomicAddProperty(req, p->conn_id, p->conn_crtc_id, p->crtc_id);
+		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_mode_id, blob);
+		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, 1);
+		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
+	}
+	if (b) {
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_fb_id, b->fb_id);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_id, p->crtc_id);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_x, 0);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_y, 0);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_w,
+					 (uint64_t)b->width << 16);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_h,
+					 (uint64_t)b->height << 16);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_x, 0);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_y, 0);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_w, b->width);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_h, b->height);
+	} else {
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_fb_id, 0);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_id, 0);
+	}
+	ret = wcfb_atomic_commit(p, req, flags);
+	drmModeAtomicFree(req);
+	if (blob)
+		drmModeDestroyPropertyBlob(p->fd, blob);
+	return ret;
+}
+
+static int noprimary(struct wcfb_pipe *p)
+{
+	const drmModeModeInfo *m1 = wcfb_find_mode(p, 1024, 768);
+	const drmModeModeInfo *m2 = wcfb_find_mode(p, 1280, 720);
+	struct wcfb_buf a, b;
+	uint64_t ts;
+	uint32_t seq;
+	int ret, i;
+
+	if (!m1 || !m2) {
+		wcfb_ok(0, "modes 1024x768 and 1280x720 are offered");
+		return 1;
+	}
+	if (wcfb_buf_create(p, &a, 1024, 768, DRM_FORMAT_XRGB8888) ||
+	    wcfb_buf_create(p, &b, 1280, 720, DRM_FORMAT_XRGB8888)) {
+		wcfb_ok(0, "two framebuffers");
+		return 1;
+	}
+	wcfb_buf_fill_pattern(&a, SEED);
+	wcfb_buf_fill_pattern(&b, SEED + 1);
+
+	/* 1: plane off, CRTC stays on. */
+	ret = commit_crtc(p, m1, &a, 0);
+	wcfb_ok(ret == 0, "1024x768 with its framebuffer (%s)", strerror(-ret));
+	wcfb_ok(!wcfb_shot("noprimary_before", "pattern %d 1024 768", SEED),
+		"the framebuffer is on screen");
+	ret = commit_crtc(p, NULL, NULL,
+			  DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
+	wcfb_ok(ret == 0, "plane off on the active CRTC is accepted (%s)",
+		strerror(-ret));
+	ret = ret ? ret : wcfb_wait_flip(p, 3000, &ts, &seq);
+	wcfb_ok(ret == 0, "its event arrives (%s)", strerror(-ret));
+	wcfb_ok(!wcfb_shot("noprimary_off", "solid 000000 1024 768"),
+		"the screen is black at 1024x768");
+
+	/* 2: from off, enable at another mode without a plane. */
+	ret = wcfb_disable(p);
+	wcfb_ok(ret == 0, "CRTC off (%s)", strerror(-ret));
+	ret = commit_crtc(p, m2, NULL, 0);
+	wcfb_ok(ret == 0, "CRTC on at 1280x720 with no plane (%s)", strerror(-ret));
+	wcfb_ok(!wcfb_shot("noprimary_enable", "solid 000000 1280 720"),
+		"the screen is black at 1280x720");
+	ret = commit_crtc(p, NULL, &b,
+			  DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK);
+	ret = ret ? ret : wcfb_wait_flip(p, 3000, &ts, &seq);
+	wcfb_ok(ret == 0, "the plane comes back on (%s)", strerror(-ret));
+	wcfb_ok(!wcfb_shot("noprimary_back", "pattern %d 1280 720", SEED + 1),
+		"its framebuffer is on screen");
+
+	/* 3: a plane update on a disabled CRTC. */
+	ret = wcfb_disable(p);
+	wcfb_ok(ret == 0, "CRTC off (%s)", strerror(-ret));
+	ret = commit_crtc(p, NULL, &a, 0);
+	wcfb_ok(ret == 0, "framebuffer attached to the disabled CRTC (%s)",
+		strerror(-ret));
+	wcfb_ok(debugfs_parked() == 1, "the engine stays parked");
+	{
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+		uint32_t blob = 0;
+
+		drmModeCreatePropertyBlob(p->fd, m1, sizeof(*m1), &blob);
+		drmModeAtomicAddProperty(req, p->conn_id, p->conn_crtc_id, p->crtc_id);
+		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_mode_id, blob);
+		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, 1);
+		ret = drmModeAtomicCommit(p->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET,
+					  NULL) ? -errno : 0;
+		drmModeAtomicFree(req);
+		drmModeDestroyPropertyBlob(p->fd, blob);
+	}
+	wcfb_ok(ret == 0, "enabling the CRTC alone (%s)", strerror(-ret));
+	wcfb_ok(!wcfb_shot("noprimary_attached", "pattern %d 1024 768", SEED),
+		"shows the framebuffer attached while it was off");
+
+	/* 4: toggles, each tested first, each with its event. */
+	for (i = 0; i < 20; i++) {
+		const struct wcfb_buf *fb = i & 1 ? &a : NULL;
+
+		ret = commit_crtc(p, NULL, fb, DRM_MODE_ATOMIC_TEST_ONLY);
+		if (!ret)
+			ret = commit_crtc(p, NULL, fb, DRM_MODE_PAGE_FLIP_EVENT |
+					  DRM_MODE_ATOMIC_NONBLOCK);
+		if (!ret)
+			ret = wcfb_wait_flip(p, 3000, &ts, &seq);
+		if (ret)
+			break;
+	}
+	wcfb_ok(i == 20, "20 plane toggles on the active CRTC (%d done: %s)",
+		i, strerror(-ret));
+	wcfb_ok(!wcfb_shot("noprimary_toggled", "pattern %d 1024 768", SEED),
+		"the last toggle (plane on) is on screen");
+
+	wcfb_disable(p);
+	wcfb_buf_destroy(p, &a);
+	wcfb_buf_destroy(p, &b);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct wcfb_pipe p;
+	int ret;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: wcfb-committest noprimary\n");
+		return 2;
+	}
+	ret = wcfb_open_pipe(&p);
+	if (ret) {
+		fprintf(stderr, "cannot open the wcfb pipe: %s\n", strerror(-ret));
+		return 1;
+	}
+	if (!strcmp(argv[1], "noprimary")) {
+		noprimary(&p);
+	} else {
+		fprintf(stderr, "unknown command: %s\n", argv[1]);
+		return 2;
+	}
+	wcfb_close_pipe(&p);
+	printf("# %d failure(s)\n", wcfb_failures);
+	return wcfb_failures ? 1 : 0;
+}
