@@ -94,8 +94,9 @@ static_assert(sizeof(struct wcfb_fwcfg_dma_access) == WCFB_FWCFG_DMA_ACCESS_SIZE
  * @retired: the engine was handed the zero page; no more programming
  * @writes: configurations written
  * @errors: configurations refused or failed
- * @blank_lock: protects @blank_spare
- * @blank_spare: the largest blank buffer made so far, kept for reuse
+ * @blank_lock: protects @blank_spare (and its last reference's release)
+ * @blank_spare: the newest live blank buffer (no reference: cleared when
+ *               it is freed), shared by states it fits
  * @blank_bytes: bytes of all live blank buffers
  */
 struct wcfb_scanout {
@@ -124,7 +125,7 @@ struct wcfb_scanout {
 
 /**
  * struct wcfb_scanout_blank - a black buffer the size of a mode
- * @ref: one per CRTC state showing it, one for wcfb_scanout.blank_spare
+ * @ref: one per CRTC state holding it
  * @so: the engine
  * @vaddr: write-combined, zero-filled (black in XRGB8888)
  * @dma: its DMA address
@@ -462,17 +463,25 @@ int wcfb_scanout_park(struct wcfb_scanout *so)
  * mode's size therefore takes a black buffer of that size, from the pool
  * like any scanout buffer.  The CRTC state that shows one holds a
  * reference, so a buffer is freed only once no state, committed or being
- * committed, can point the engine at it; the largest one is kept for the
- * next time.
+ * committed, can point the engine at it: then at once, so the pool holds
+ * none while no CRTC is blank.  While one lives, a state that fits in it
+ * shares it.
  */
 
+/* Called with blank_lock held (kref_put_mutex()); drops it. */
 static void wcfb_scanout_blank_release(struct kref *ref)
+	__releases(&b->so->blank_lock)
 {
 	struct wcfb_scanout_blank *b = container_of(ref, struct wcfb_scanout_blank,
 						    ref);
+	struct wcfb_scanout *so = b->so;
 
-	atomic64_sub(PAGE_ALIGN(b->size), &b->so->blank_bytes);
-	dma_free_wc(b->so->dev, b->size, b->vaddr, b->dma);
+	if (so->blank_spare == b)
+		so->blank_spare = NULL;
+	mutex_unlock(&so->blank_lock);
+
+	atomic64_sub(PAGE_ALIGN(b->size), &so->blank_bytes);
+	dma_free_wc(so->dev, b->size, b->vaddr, b->dma);
 	kfree(b);
 }
 
@@ -491,12 +500,12 @@ static void wcfb_scanout_blank_release(struct kref *ref)
 struct wcfb_scanout_blank *wcfb_scanout_blank_get(struct wcfb_scanout *so,
 						  u32 width, u32 height)
 {
-	struct wcfb_scanout_blank *b, *old = NULL;
+	struct wcfb_scanout_blank *b;
 
 	mutex_lock(&so->blank_lock);
 	b = so->blank_spare;
-	if (b && b->width >= width && b->height >= height) {
-		kref_get(&b->ref);
+	if (b && b->width >= width && b->height >= height &&
+	    kref_get_unless_zero(&b->ref)) {
 		mutex_unlock(&so->blank_lock);
 		return b;
 	}
@@ -523,15 +532,10 @@ struct wcfb_scanout_blank *wcfb_scanout_blank_get(struct wcfb_scanout *so,
 		kfree(b);
 		return ERR_PTR(-ENOMEM);
 	}
-	kref_init(&b->ref);		/* the spare's */
-	kref_get(&b->ref);		/* the caller's */
+	kref_init(&b->ref);		/* the caller's */
 	atomic64_add(PAGE_ALIGN(b->size), &so->blank_bytes);
-	old = so->blank_spare;
 	so->blank_spare = b;
 	mutex_unlock(&so->blank_lock);
-
-	if (old)
-		kref_put(&old->ref, wcfb_scanout_blank_release);
 	return b;
 }
 
@@ -554,7 +558,8 @@ struct wcfb_scanout_blank *wcfb_scanout_blank_ref(struct wcfb_scanout_blank *b)
 void wcfb_scanout_blank_put(struct wcfb_scanout_blank *b)
 {
 	if (b)
-		kref_put(&b->ref, wcfb_scanout_blank_release);
+		kref_put_mutex(&b->ref, wcfb_scanout_blank_release,
+			       &b->so->blank_lock);
 }
 
 /**
@@ -635,15 +640,10 @@ void wcfb_scanout_retire(struct wcfb_scanout *so)
 		dev_err(so->dev, "could not park the engine on the zero page (%d): leaking the parking buffer\n",
 			ret);
 
-	/*
-	 * Every CRTC state showing a blank buffer is gone by now (the CRTC
-	 * was shut down); the spare is the last reference.  Leaked rather
-	 * than freed if the engine could not be moved off it.
-	 */
-	if (so->blank_spare && !leak_park)
-		kref_put(&so->blank_spare->ref, wcfb_scanout_blank_release);
-	so->blank_spare = NULL;
-	WARN_ON_ONCE(!leak_park && atomic64_read(&so->blank_bytes));
+	/* Every CRTC state showing a blank buffer is gone (CRTC shut down). */
+	if (atomic64_read(&so->blank_bytes))
+		dev_err(so->dev, "%lld bytes of blank buffers still referenced\n",
+			(long long)atomic64_read(&so->blank_bytes));
 
 	if (so->park_vaddr && !leak_park)
 		dma_free_wc(so->dev, WCFB_PARK_BYTES, so->park_vaddr,
