@@ -8,12 +8,14 @@
  * pool:
  *	layout cma|nomap
  *	base 0x70000000
- *	size 67108864
+ *	size 268435456
  *	objects 2		live pool-backed GEM objects
  *	requested 6291456	sum of their sizes
  *	consumed 6291456	pool bytes they take (see wcfb_pool_consumed())
  *	peak 9437184		highest "consumed" so far
  *	internal 8192		pool bytes held by the engine itself
+ *	free 262135808		size - internal - consumed (a buffer that
+ *				large may still not fit: alignment, holes)
  *	obj 0x70100000 3145728	one line per live object: DMA address and
  *				size in bytes, oldest first
  *
@@ -81,6 +83,7 @@ static int wcfb_debugfs_pool_show(struct seq_file *m, void *unused)
 	struct drm_info_node *node = m->private;
 	struct wcfb_device *wcfb = to_wcfb_device(node->minor->dev);
 	struct wcfb_pool *pool = &wcfb->pool;
+	u64 avail = wcfb_pool_available(wcfb);
 	struct wcfb_bo *bo;
 
 	seq_printf(m, "layout %s\n", pool->nomap ? "nomap" : "cma");
@@ -94,6 +97,8 @@ static int wcfb_debugfs_pool_show(struct seq_file *m, void *unused)
 	seq_printf(m, "peak %llu\n", pool->peak_consumed);
 	seq_printf(m, "internal %llu\n",
 		   wcfb_scanout_pool_bytes(wcfb->scanout));
+	seq_printf(m, "free %llu\n", avail > pool->bytes_consumed ?
+		   avail - pool->bytes_consumed : 0);
 	list_for_each_entry(bo, &pool->objects, pool_node)
 		seq_printf(m, "obj 0x%llx %zu\n", (u64)bo->base.dma_addr,
 			   bo->base.base.size);

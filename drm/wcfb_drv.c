@@ -339,10 +339,15 @@ static int wcfb_probe(struct platform_device *pdev)
 	if (ret)
 		return ret;
 
-	drm_info(drm, "%s pool at %pa, %llu MiB, preferred mode %ux%u\n",
+	/*
+	 * The pool's size and use at probe (the engine's pages; the console's
+	 * buffer comes next).  Use and peak from then on: debugfs "pool".
+	 */
+	drm_info(drm, "%s pool at %pa, %llu MiB, %llu KiB in use (the engine's), preferred mode %ux%u\n",
 		 wcfb->pool.nomap ? "no-map" : "CMA", &wcfb->pool.base,
-		 wcfb->pool.size >> 20, wcfb->preferred_width,
-		 wcfb->preferred_height);
+		 wcfb->pool.size >> 20,
+		 (wcfb->pool.size - wcfb_pool_available(wcfb)) >> 10,
+		 wcfb->preferred_width, wcfb->preferred_height);
 
 	wcfb_fbdev_setup(wcfb, 32);
 	return 0;

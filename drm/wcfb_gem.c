@@ -19,12 +19,20 @@
  * -ENOMEM if it does not.  A no-map pool cannot fall back
  * (dma_alloc_from_dev_coherent() claims every request), the check is made
  * anyway.
+ *
+ * Exhaustion is quiet in the core: the DMA helper allocates with
+ * __GFP_NOWARN, so neither cma_alloc() ("alloc failed") nor the page
+ * allocator behind the CMA fallback (a 1080p buffer is order 11, above
+ * MAX_ORDER - 1: refused without a word) prints anything, and the no-map
+ * pool's __dma_alloc_from_coherent() never does.  The one line is the
+ * driver's: wcfb_pool_refused(), whichever way the pool said no.
  */
 
 #include <linux/dma-mapping.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/slab.h>
 #include <linux/stddef.h>
 
@@ -214,6 +222,59 @@ struct drm_gem_object *wcfb_gem_create_object(struct drm_device *drm,
 	return &bo->base.base;
 }
 
+/*
+ * One line per burst of refusals: the first refusal after 5 s without a
+ * line is logged, the rest of the burst only counted (and the count is in
+ * the next line).  RATELIMIT_MSG_ON_RELEASE: the state is never released,
+ * so ___ratelimit() never adds its own "callbacks suppressed" line.  Kept
+ * here rather than per device: one display per system, and a second one
+ * would at worst share the limit.
+ */
+static struct ratelimit_state wcfb_pool_refused_rs =
+	RATELIMIT_STATE_INIT_FLAGS(wcfb_pool_refused_rs, 5 * HZ, 1,
+				   RATELIMIT_MSG_ON_RELEASE);
+static atomic_t wcfb_pool_refusals = ATOMIC_INIT(0);
+
+/*
+ * An allocation of @size bytes was refused with -ENOMEM: say so, once per
+ * burst, with the pool's figures.  @outside: the DMA core's buffer lay
+ * outside the pool (the CMA fallback).  No address in the line, and no
+ * word a log check takes for a complaint: running out of pool is what a
+ * client is told with ENOMEM, not a driver fault.
+ */
+static void wcfb_pool_refused(struct wcfb_device *wcfb, size_t size,
+			      bool outside)
+{
+	struct wcfb_pool *pool = &wcfb->pool;
+	u64 avail = wcfb_pool_available(wcfb);
+	u64 need = wcfb_pool_consumed(size, pool->nomap, PAGE_SHIFT);
+	u64 consumed, peak;
+	unsigned int objects, total;
+	const char *why;
+
+	total = atomic_inc_return(&wcfb_pool_refusals);
+	if (!__ratelimit(&wcfb_pool_refused_rs))
+		return;
+
+	mutex_lock(&pool->lock);
+	consumed = pool->bytes_consumed;
+	peak = pool->peak_consumed;
+	objects = pool->live_objects;
+	mutex_unlock(&pool->lock);
+
+	if (outside)
+		why = "CMA gave memory outside the pool";
+	else if (consumed + need > avail)
+		why = "exhausted";
+	else
+		why = "no free range that large, or no kernel memory for the object";
+	dev_warn(wcfb->drm.dev,
+		 "pool: %zu KiB buffer refused with ENOMEM (%s): %llu of %llu KiB taken by %u buffers, peak %llu KiB; %u refused since load, one line per 5 s\n",
+		 size >> 10, why, (pool->size - avail + consumed) >> 10,
+		 pool->size >> 10, objects, (pool->size - avail + peak) >> 10,
+		 total);
+}
+
 static struct wcfb_bo *wcfb_gem_create(struct wcfb_device *wcfb, size_t size)
 {
 	struct drm_device *drm = &wcfb->drm;
@@ -223,6 +284,8 @@ static struct wcfb_bo *wcfb_gem_create(struct wcfb_device *wcfb, size_t size)
 	if (IS_ERR(dma_obj)) {
 		drm_dbg(drm, "no pool memory for %zu bytes: %ld\n", size,
 			PTR_ERR(dma_obj));
+		if (PTR_ERR(dma_obj) == -ENOMEM)
+			wcfb_pool_refused(wcfb, size, false);
 		return ERR_CAST(dma_obj);
 	}
 
@@ -232,10 +295,10 @@ static struct wcfb_bo *wcfb_gem_create(struct wcfb_device *wcfb, size_t size)
 	 * way cannot be migrated out (no page to move it to: t_page_inject).
 	 */
 	if (!wcfb_pool_contains(wcfb, dma_obj->dma_addr, dma_obj->base.size)) {
-		dev_warn_ratelimited(drm->dev,
-				     "%zu-byte buffer came from outside the pool (%pad): pool full or its pages busy, refusing it\n",
-				     dma_obj->base.size, &dma_obj->dma_addr);
+		drm_dbg(drm, "%zu-byte buffer came from outside the pool (%pad), refusing it\n",
+			dma_obj->base.size, &dma_obj->dma_addr);
 		drm_gem_object_put(&dma_obj->base);
+		wcfb_pool_refused(wcfb, size, true);
 		return ERR_PTR(-ENOMEM);
 	}
 

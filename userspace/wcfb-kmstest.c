@@ -6,7 +6,10 @@
  *   wcfb-kmstest flip MODES FORMATS SEED   patterns + page flips, captured
  *   wcfb-kmstest modeseq WxH,WxH,...       mode changes, captured
  *   wcfb-kmstest badinput                  bad ioctl arguments -> -EINVAL
- *   wcfb-kmstest exhaust [debugfs]         pool exhaustion -> -ENOMEM
+ *   wcfb-kmstest exhaust [debugfs]         8 1080p framebuffers shown next
+ *                                          to the console, then pool
+ *                                          exhaustion -> -ENOMEM and one
+ *                                          kernel log line
  *   wcfb-kmstest poolcheck [debugfs]       buffers inside the pool: found by
  *                                          content in the device tree's pool
  *                                          ("debugfs": the driver's figures
@@ -857,27 +860,265 @@ static int cmd_poolcheck(struct wcfb_pipe *p, int debugfs_only)
 	return 0;
 }
 
+/*
+ * --- the kernel log, for the exhaustion's one line ------------------------
+ *
+ * /dev/kmsg gives one record per read(): "prio,seq,usec,flags;text\n"
+ * plus continuation lines; prio >> 3 is the facility, 0 for the kernel's
+ * own lines (what userspace writes is LOG_USER, 1).  The client writes
+ * its own markers, with a run key, around what it checks.
+ */
+struct kmsg_rec {
+	int facility;
+	uint64_t usec;
+	char text[400];
+};
+
+/* Every record in the log buffer now; returns how many (*out: malloc'd). */
+static int kmsg_read_all(struct kmsg_rec **out)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK);
+	struct kmsg_rec *v = NULL;
+	int n = 0, cap = 0;
+	char buf[8192];
+
+	*out = NULL;
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		unsigned int prio;
+		unsigned long long seq, usec;
+		ssize_t len = read(fd, buf, sizeof(buf) - 1);
+		char *text, *nl;
+
+		if (len < 0 && errno == EPIPE)	/* overwritten while we read */
+			continue;
+		if (len <= 0)
+			break;
+		buf[len] = 0;
+		text = strchr(buf, ';');
+		if (!text || sscanf(buf, "%u,%llu,%llu", &prio, &seq, &usec) != 3)
+			continue;
+		text++;
+		nl = strchr(text, '\n');
+		if (nl)
+			*nl = 0;
+		if (n == cap) {
+			struct kmsg_rec *nv;
+
+			cap = cap ? 2 * cap : 1024;
+			nv = realloc(v, cap * sizeof(*v));
+			if (!nv)
+				break;
+			v = nv;
+		}
+		v[n].facility = prio >> 3;
+		v[n].usec = usec;
+		snprintf(v[n].text, sizeof(v[n].text), "%s", text);
+		n++;
+	}
+	close(fd);
+	*out = v;
+	return n;
+}
+
+static int kmsg_mark(const char *what, uint64_t key)
+{
+	char line[128];
+	int fd = open("/dev/kmsg", O_WRONLY), len, ok;
+
+	if (fd < 0)
+		return -errno;
+	len = snprintf(line, sizeof(line), "<5>wcfb-kmstest: %s %016" PRIx64 "\n",
+		       what, key);
+	ok = write(fd, line, len) == len;
+	close(fd);
+	return ok ? 0 : -EIO;
+}
+
+/* The driver's one line for a refused allocation (wcfb_gem.c). */
+static int is_pool_line(const struct kmsg_rec *r)
+{
+	return r->facility == 0 && strstr(r->text, "pool: ") &&
+	       strstr(r->text, "refused with ENOMEM");
+}
+
+/*
+ * The driver logs the first refusal after 5 s without such a line: if an
+ * earlier test's refusal was logged less than that ago, wait it out, so
+ * that this exhaustion's line is its own.
+ */
+static void wait_pool_line_window(void)
+{
+	struct kmsg_rec *v;
+	int i, n = kmsg_read_all(&v);
+	uint64_t last = 0, now = wcfb_now_ns() / 1000;
+
+	for (i = 0; i < n; i++)
+		if (is_pool_line(&v[i]))
+			last = v[i].usec;
+	free(v);
+	/* printk's clock and CLOCK_MONOTONIC both count from boot. */
+	if (last && now < last + 6000000) {
+		printf("# an earlier pool line %.1f s ago: waiting for the "
+		       "driver's 5 s window\n", (now - last) / 1e6);
+		usleep(last + 6000000 - now);
+	}
+}
+
+/*
+ * exhaust: what IGT does to the pool in one process, then past it.  With
+ * the console's buffer alive, 8 mode-sized framebuffers (dumb 1920x1080
+ * XRGB8888 + AddFB2) are made and each is shown at 1920x1080 (a modeset,
+ * then page flips: the scanout address must be each buffer's in turn);
+ * then 1080p buffers until ENOMEM, only when the pool is really full,
+ * and two more attempts: a burst of three refusals, for which the kernel
+ * log gains exactly one line, the driver's "pool: ... refused with ENOMEM"
+ * naming the pool's size, and nothing else.
+ */
+#define IGT_LIKE 8
+#define FB1080_BYTES (1920u * 4 * 1080)
+
+static void exhaust_show_igt_like(struct wcfb_pipe *p, struct wcfb_buf *bufs)
+{
+	const drmModeModeInfo *m = wcfb_find_mode(p, 1920, 1080);
+	uint64_t addr[IGT_LIKE];
+	struct scanout_state ss;
+	struct pool_state ps;
+	int i, ret, shown = 0;
+
+	/* Ours are the newest objects, listed last. */
+	read_pool(&ps);
+	for (i = 0; i < IGT_LIKE; i++)
+		addr[i] = ps.nobj >= IGT_LIKE ? ps.obj_addr[ps.nobj - IGT_LIKE + i] : 0;
+	wcfb_ok(m != NULL, "igt-like: 1920x1080 is in the connector's list");
+	if (!m)
+		return;
+	wcfb_buf_fill_pattern(&bufs[IGT_LIKE - 1], 43);
+	for (i = 0; i < IGT_LIKE; i++) {
+		if (i == 0) {
+			ret = wcfb_commit(p, m, bufs[0].fb_id, 1920, 1080, 0);
+		} else {
+			ret = wcfb_commit(p, NULL, bufs[i].fb_id, 1920, 1080,
+					  DRM_MODE_PAGE_FLIP_EVENT |
+					  DRM_MODE_ATOMIC_NONBLOCK);
+			if (!ret)
+				ret = wcfb_wait_flip(p, 1000, NULL, NULL);
+		}
+		read_scanout(&ss);
+		if (!ret && addr[i] && ss.addr == addr[i] && !ss.parked)
+			shown++;
+		else
+			printf("# framebuffer %d: %s, scanout at %#" PRIx64 ", "
+			       "buffer at %#" PRIx64 "\n", i, strerror(-ret),
+			       ss.addr, addr[i]);
+	}
+	wcfb_ok(shown == IGT_LIKE, "igt-like: each of the %d framebuffers shown at "
+		"1920x1080 (a modeset, then flips: the scanout at each buffer in "
+		"turn): %d", IGT_LIKE, shown);
+	wcfb_ok(!wcfb_shot("igt_like_last", "pattern 43 1920 1080"),
+		"igt-like: the last one on screen");
+}
+
 static int cmd_exhaust(struct wcfb_pipe *p, int debugfs_only)
 {
-	struct wcfb_buf bufs[64], again;
-	struct pool_state p0, p1;
-	int n = 0, ret = 0, i;
+	struct wcfb_buf *bufs, again;
+	struct pool_state p0, p1, pe;
+	struct kmsg_rec *v;
+	uint64_t key = wcfb_now_ns(), t0, per_buf;
+	int n = 0, ret = 0, i, cap, nrec, begin = -1, end = -1, lines = 0;
+	int others = 0, burst_enomem = 0, size_named = 0;
+	char want_size[64];
 
 	read_pool(&p0);
-	while (n < 64) {
+	wcfb_ok(p0.size > 0 && p0.objects >= 1, "exhaust: the console's buffer is "
+		"alive in the pool (%" PRIu64 " object(s), %" PRIu64 " bytes, pool %"
+		PRIu64 " bytes)", p0.objects, p0.consumed, p0.size);
+	per_buf = FB1080_BYTES;
+	cap = (int)(p0.size / per_buf) + 4;
+	bufs = calloc(cap, sizeof(*bufs));
+	if (!bufs)
+		return 0;
+
+	/* IGT-like use: 8 mode-sized framebuffers alive at once. */
+	t0 = wcfb_now_ns();
+	for (n = 0; n < IGT_LIKE; n++) {
+		ret = wcfb_buf_create(p, &bufs[n], 1920, 1080, DRM_FORMAT_XRGB8888);
+		if (ret)
+			break;
+	}
+	wcfb_ok(n == IGT_LIKE, "igt-like: %d 1920x1080 framebuffers next to the "
+		"console (%d made, %s)", IGT_LIKE, n, strerror(-ret));
+	if (n == IGT_LIKE)
+		exhaust_show_igt_like(p, bufs);
+	printf("# igt-like: %.2f s\n", (wcfb_now_ns() - t0) / 1e9);
+
+	/* Past the pool's size: a burst of refusals, one log line. */
+	wait_pool_line_window();
+	kmsg_mark("exhaust begin", key);
+	t0 = wcfb_now_ns();
+	while (n < cap) {
 		ret = wcfb_buf_create(p, &bufs[n], 1920, 1080, DRM_FORMAT_XRGB8888);
 		if (ret)
 			break;
 		n++;
 	}
-	wcfb_ok(n >= 2 && ret == -ENOMEM, "pool exhausted after %d 1920x1080 "
-		"buffers with %s (want ENOMEM)", n, strerror(-ret));
+	read_pool(&pe);
+	for (i = 0; i < 2 && ret == -ENOMEM; i++) {
+		int r = wcfb_buf_create(p, &again, 1920, 1080, DRM_FORMAT_XRGB8888);
+
+		burst_enomem += r == -ENOMEM;
+		if (!r)
+			wcfb_buf_destroy(p, &again);
+	}
+	kmsg_mark("exhaust end", key);
+	printf("# exhaustion: %.2f s for %d buffers\n", (wcfb_now_ns() - t0) / 1e9, n);
+	wcfb_ok(n < cap && ret == -ENOMEM && burst_enomem == 2, "pool exhausted after "
+		"%d 1920x1080 buffers with %s, and the next two too (want ENOMEM)",
+		n, strerror(-ret));
+	wcfb_ok(pe.size - pe.consumed < 2 * per_buf, "only when full: %" PRIu64
+		" of %" PRIu64 " bytes taken (%" PRIu64 " left, less than two more)",
+		pe.consumed, pe.size, pe.size - pe.consumed);
+
+	nrec = kmsg_read_all(&v);
+	for (i = 0; i < nrec; i++) {
+		char b[80];
+
+		snprintf(b, sizeof(b), "wcfb-kmstest: exhaust begin %016" PRIx64, key);
+		if (!strcmp(v[i].text, b))
+			begin = i;
+		snprintf(b, sizeof(b), "wcfb-kmstest: exhaust end %016" PRIx64, key);
+		if (!strcmp(v[i].text, b))
+			end = i;
+	}
+	snprintf(want_size, sizeof(want_size), " of %" PRIu64 " KiB ", p0.size >> 10);
+	for (i = begin + 1; begin >= 0 && i < end; i++) {
+		if (v[i].facility != 0)
+			continue;
+		if (is_pool_line(&v[i])) {
+			lines++;
+			size_named += strstr(v[i].text, want_size) != NULL;
+		} else {
+			others++;
+		}
+		printf("# kernel: %s\n", v[i].text);
+	}
+	wcfb_ok(begin >= 0 && end > begin, "the kernel log has both markers (%d, %d)",
+		begin, end);
+	wcfb_ok(lines == 1 && size_named == 1, "exactly one pool line for the "
+		"burst of %d refusals, naming the pool's size (%d line(s), %d with it)",
+		1 + burst_enomem, lines, size_named);
+	wcfb_ok(others == 0, "no other kernel line meanwhile (%d)", others);
+	free(v);
+
 	check_pool_addresses("exhausted");
 	/* Where a CMA pool runs out, dma-direct falls back to other pages. */
 	if (!debugfs_only)
 		check_pool_oracle("exhausted", bufs, n);
+	wcfb_disable(p);
 	for (i = 0; i < n; i++)
 		wcfb_buf_destroy(p, &bufs[i]);
+	free(bufs);
 	read_pool(&p1);
 	wcfb_ok(p1.objects == p0.objects && p1.consumed == p0.consumed,
 		"pool back to baseline (objects %" PRIu64 "->%" PRIu64 ", consumed %"
@@ -902,12 +1143,19 @@ static int cmd_exhaust(struct wcfb_pipe *p, int debugfs_only)
 /* --- capacity: a leak of even one pool page shows as one buffer less ----- */
 static int cmd_capacity(struct wcfb_pipe *p)
 {
-	static uint32_t handles[2048];
-	int n = 0, ret = 0, i;
+	struct pool_state ps;
+	uint32_t *handles;
+	int n = 0, ret = 0, i, cap;
 
 	/* 128x128 XRGB8888 = 64 KiB: fine-grained enough that a leaked
-	 * page anywhere costs a slot, coarse enough to stay fast. */
-	while (n < 2048) {
+	 * page anywhere costs a slot, coarse enough to stay fast.  As many
+	 * as the pool could hold, and a few more: it must run out. */
+	read_pool(&ps);
+	cap = ps.size ? (int)(ps.size >> 16) + 16 : 2048;
+	handles = calloc(cap, sizeof(*handles));
+	if (!handles)
+		return 0;
+	while (n < cap) {
 		ret = dumb(p, 128, 128, 32, &handles[n]);
 		if (ret)
 			break;
@@ -915,6 +1163,7 @@ static int cmd_capacity(struct wcfb_pipe *p)
 	}
 	for (i = 0; i < n; i++)
 		undumb(p, handles[i]);
+	free(handles);
 	wcfb_ok(ret == -ENOMEM && n > 0, "capacity: %d 64 KiB buffers, then %s",
 		n, strerror(-ret));
 	printf("capacity %d\n", n);
