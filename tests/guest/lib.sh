@@ -21,15 +21,23 @@ buffer_counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG
 SLOW=${wcfb_slow:-1}
 
 # wait_until SECONDS CMD...: poll CMD (every 50 ms) until it succeeds;
-# fails after SECONDS x SLOW.  The event-wait that replaces fixed sleeps:
-# wait for what the test needs (a counter moving, a line in a log), never
-# for a guessed time.
+# fails once SECONDS x SLOW have passed by the clock (/proc/uptime, so a
+# slow CMD or a busy guest does not stretch the limit as counting polls
+# did).  The event-wait that replaces fixed sleeps: wait for what the test
+# needs (a counter moving, a line in a log), never for a guessed time.
+_uptime_cs() {
+	local u
+	read -r u _ < /proc/uptime
+	u=${u%.*}${u#*.}
+	# (no leading zeros: "0.08" would be octal 008 to the shell)
+	while [ "${u#0}" != "$u" ] && [ ${#u} -gt 1 ]; do u=${u#0}; done
+	echo "$u"
+}
 wait_until() {
-	local limit=$(($1 * 20 * SLOW)) i=0
+	local deadline=$(($(_uptime_cs) + $1 * 100 * SLOW))
 	shift
 	until "$@"; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && return 1
+		[ "$(_uptime_cs)" -ge $deadline ] && return 1
 		sleep 0.05
 	done
 }
