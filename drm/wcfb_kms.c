@@ -682,11 +682,17 @@ static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
 		st->blank = NULL;
 		return 0;
 	}
+	/*
+	 * No room for black is -EINVAL, not -ENOMEM: it is what the core's
+	 * drm_framebuffer_remove() must see to retry with the CRTC off (it
+	 * first tries to keep the CRTC on), and what a compositor's
+	 * TEST_ONLY probe takes for "not this configuration".
+	 */
 	blank = wcfb_scanout_blank_get(wcfb->scanout, w, h);
 	if (IS_ERR(blank)) {
-		drm_dbg_kms(crtc->dev, "[CRTC:%d] no pool memory for a %ux%u black buffer\n",
+		drm_dbg_kms(crtc->dev, "[CRTC:%d] no pool memory for a %ux%u black buffer: no CRTC without its plane now\n",
 			    crtc->base.id, w, h);
-		return PTR_ERR(blank);
+		return -EINVAL;
 	}
 	wcfb_scanout_blank_put(st->blank);
 	st->blank = blank;
@@ -696,7 +702,7 @@ static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
 	if (!wcfb_pool_contains(wcfb, addr, size)) {
 		drm_dbg_kms(crtc->dev, "[CRTC:%d] black buffer outside the pool (pool full)\n",
 			    crtc->base.id);
-		return -ENOMEM;
+		return -EINVAL;
 	}
 	if (wcfb_scanout_check(wcfb->scanout, &cfg, &why)) {
 		drm_dbg_kms(crtc->dev, "[CRTC:%d] %ux%u black: engine would drop it: %s\n",
