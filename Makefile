@@ -205,6 +205,11 @@ LANES := --lane cma:$(DTB_CMA):"wcfb_fuzz_seed=1" \
 	--lane noblit:$(CACHE)/dtb/wcfb-noblit.dtb:@noengine \
 	--lane clients:$(DTB_CMA):@rootfs=$(CLIENT_ROOTFS)
 TESTS ?=
+# `make test` and `make check` run up to JOBS lanes and host suites at the
+# same time, the longest (the debug lane) first; a lane's time is mostly
+# the guest waiting (vblank-paced flips, timers).  Results, .tap files and
+# bench.json as in a serial run (JOBS=1: one after another, as before).
+JOBS ?= 2
 ENGINE := hw/engine/build/wcfb-engine
 $(ENGINE): $(wildcard hw/engine/*.c hw/engine/*.h hw/proto/*.h)
 	$(Q)$(MAKE) -s -C hw/engine
@@ -228,7 +233,7 @@ HOST_SUITES = $(if $(TESTS),,--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_T
 test: $(TEST_DEPS) $(DEBUG_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT) \
-		$(HOST_SUITES) $(DEBUG_ARGS) \
+		$(HOST_SUITES) $(DEBUG_ARGS) --jobs $(JOBS) \
 		$(LANES) $(DEBUG_LANE) $(HARNESS_OPTS)
 
 # `make check`: every mission path once (both pool layouts, flips, the
@@ -241,7 +246,7 @@ CHECK_LANES := --lane cma:$(DTB_CMA):"wcfb_fuzz_div=20 wcfb_fuzz_seed=4 wcfb_fli
 check: $(TEST_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --tier check --kernel $(KIMAGE) \
 		--initrd $(INITRAMFS) --imgcheck $(IMGCHECK) --engine $(ENGINE) \
-		--rootfs $(ROOTFS) --out $(OUT)/check \
+		--rootfs $(ROOTFS) --out $(OUT)/check --jobs $(JOBS) \
 		$(if $(TESTS),,--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
 		--host "protocol=$(PROTOCOL_TEST_CMD)") $(CHECK_LANES) $(HARNESS_OPTS)
 

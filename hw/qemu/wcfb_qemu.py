@@ -7,6 +7,13 @@ The guest's serial line is QEMU's stdio: its output is the kernel console
 plus the "@@WCFB ..." protocol lines of the guest test runner, and what we
 write to QEMU's stdin arrives on the guest's ttyAMA0.  QMP listens on a
 unix socket in a private temporary directory that is always removed.
+
+Guests may run side by side (run_tests.py --jobs): everything one owns is
+its own: the QMP and engine sockets live in its mkdtemp() directory, the
+guest RAM file the engine maps is a mkstemp() file in /dev/shm, the
+serial line is a pipe (not inherited by other children: close_fds), no
+TCP port or fixed path is used, and the client rootfs is attached
+read-only (QEMU's shared lock on a read-only image).
 """
 import json
 import os
@@ -66,6 +73,8 @@ class Guest:
         self.ram_path = None
         self.log = open(log_path, "wb") if log_path else None
         self.proc = None
+        self.qmp = None
+        self.qmp_file = None
         try:
             dev_args = self._start_engine(engine, engine_args or []) if engine else []
         except Exception:
@@ -82,14 +91,16 @@ class Guest:
             "-qmp", "unix:%s,server=on,wait=off" % self.qmp_path,
         ] + (extra or [])
         self.argv = argv
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        try:
+            self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE,
+                                         stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        except Exception:       # no QEMU: the engine and RAM file go too
+            self.close()
+            raise
         self.buf = b""
         self.lines = []          # every serial line so far (decoded)
-        self.qmp = None
-        self.qmp_file = None
         self.started = time.monotonic()
 
     # --- the blitter device model -------------------------------------------

@@ -13,14 +13,23 @@ Output (--out): <lane>.tap per lane, bench.json (one object per benchmark,
 each figure with its unit), serial logs, and for every failed screenshot
 check the capture, the expected image and a diff image side by side.
 The last line printed is "N passed, N failed".
+
+--jobs N runs up to N lanes and host suites at the same time (threads: a
+lane's time is mostly the guest waiting on vblanks and timers), the
+longest first; each job has a Harness of its own, its output lines are
+prefixed "[name] " and printed whole, and its results, benchmarks and
+counters join the run's in the serial order once all jobs ended: the
+summary, the .tap files and bench.json are those of a serial run.
 """
 import argparse
 import collections
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -155,8 +164,21 @@ class HostLoad:
             p.wait()
 
 
+class Job:
+    """One unit of --jobs work: a host suite or a lane.  `run(h)` does it
+    on the job's own Harness h; `estimate` (seconds, roughly: the sum of
+    its tests' timeouts x the lane's slowness) orders the jobs, longest
+    first, when several run at once."""
+
+    def __init__(self, name, estimate, run):
+        self.name, self.estimate, self.run = name, estimate, run
+
+
 class Harness:
-    def __init__(self, args):
+    def __init__(self, args, parent=None, prefix=""):
+        """A run's Harness, or (parent given) one job's: its own results,
+        benchmarks, counters and slowness, the run's args, output lock,
+        stop flag, live guests and guest factory."""
         self.args = args
         self.results = []
         self.bench = []
@@ -168,22 +190,129 @@ class Harness:
         self.injected = collections.defaultdict(collections.Counter)
         self.engine_resets = collections.Counter()
         self.slow = 1
+        # "[lane] " before every output line of a job run alongside others.
+        self.prefix = prefix
+        if parent is None:
+            self.out_lock = threading.Lock()
+            self.stopping = threading.Event()
+            self.live_lock = threading.Lock()
+            self.live = set()                # guests running now
+            self.guest_factory = wcfb_qemu.Guest
+        else:
+            self.out_lock, self.stopping = parent.out_lock, parent.stopping
+            self.live_lock, self.live = parent.live_lock, parent.live
+            self.guest_factory = parent.guest_factory
         os.makedirs(args.out, exist_ok=True)
 
     # ---------------------------------------------------------------- output
+    def say(self, text):
+        """Prints TEXT (one or more lines) at once: lines of jobs running
+        side by side never interleave, and each carries its job's prefix."""
+        if self.prefix:
+            text = "\n".join(self.prefix + ln for ln in text.split("\n"))
+        with self.out_lock:
+            print(text, flush=True)
+
     def report(self, r):
         self.results.append(r)
         line = "%-4s %s/%s (%.1fs)" % (r.status, r.lane, r.name, r.seconds)
         if r.status != "PASS" and r.detail:
             line += "\n" + "\n".join("     | " + ln for ln in
                                       r.detail.rstrip().splitlines()[-40:])
-        print(line, flush=True)
+        self.say(line)
 
     def add_bench(self, obj):
         self.bench.append(obj)
         figs = ", ".join("%s=%s%s" % (k, v.get("value"), v.get("unit", ""))
                          for k, v in obj.get("figures", {}).items())
-        print("BENCH %s: %s" % (obj.get("name"), figs), flush=True)
+        self.say("BENCH %s: %s" % (obj.get("name"), figs))
+
+    # ------------------------------------------------------------------ jobs
+    def absorb(self, job):
+        """Adds a finished job's results, benchmarks and counters to the
+        run's, after those of the jobs before it in the serial order."""
+        self.results.extend(job.results)
+        self.bench.extend(job.bench)
+        self.kernel_reports.update(job.kernel_reports)
+        self.engine_resets.update(job.engine_resets)
+        for lane, c in job.injected.items():
+            self.injected[lane].update(c)
+
+    def stop(self):
+        """Ends the run early (a job raised, or ^C): no job or boot starts
+        any more, and every running guest is killed, so that the jobs
+        running now end at once (their guests 'died')."""
+        self.stopping.set()
+        with self.live_lock:
+            for g in self.live:
+                self.kill_guest(g)
+
+    @staticmethod
+    def kill_guest(g):
+        proc = getattr(g, "proc", None)
+        if proc is not None and proc.poll() is None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    def run_jobs(self, jobs, n):
+        """Runs the jobs (in their serial order), each on a Harness of its
+        own, up to n at a time, longest estimate first (ties in the serial
+        order); then takes in their results in the serial order.  With
+        n = 1 (or a single job) they run one after another in this thread,
+        their output unprefixed: the harness as it always was."""
+        n = max(1, min(n, len(jobs)))
+        kids = [Harness(self.args, self, "[%s] " % j.name if n > 1 else "")
+                for j in jobs]
+        if n == 1:
+            for j, k in zip(jobs, kids):
+                j.run(k)
+                self.absorb(k)
+            return
+        order = sorted(range(len(jobs)), key=lambda i: -jobs[i].estimate)
+        lock = threading.Lock()
+        errors = []
+
+        def worker(ended):
+            try:
+                while True:
+                    with lock:
+                        if not order or self.stopping.is_set():
+                            return
+                        i = order.pop(0)
+                    try:
+                        jobs[i].run(kids[i])
+                    except BaseException as e:  # SystemExit too: end the run
+                        with lock:
+                            errors.append(e)
+                        self.stop()
+            finally:
+                ended.set()
+
+        # The workers are awaited by polling their events, not join(): a
+        # join that ^C interrupted may report a thread ended that is still
+        # closing its guest (which then never removed its files).
+        ended = [threading.Event() for _ in range(n)]
+        threads = [threading.Thread(target=worker, args=(e,),
+                                    name="job%d" % k)
+                   for k, e in enumerate(ended)]
+        for t in threads:
+            t.start()
+
+        def wait():
+            while not all(e.is_set() for e in ended):
+                time.sleep(0.2)
+        try:
+            wait()
+        except BaseException:        # ^C: end the jobs, their guests too
+            self.stop()
+            wait()
+            raise
+        if errors:
+            raise errors[0]
+        for k in kids:
+            self.absorb(k)
 
     # ------------------------------------------------------------ host suites
     def run_host_suite(self, lane, cmd):
@@ -214,7 +343,7 @@ class Harness:
             r = Result(lane, "none-found")
             r.detail = "no per-test results in:\n" + p.stdout
             self.report(r)
-        print("%s tests: %.1fs" % (lane, dt), flush=True)
+        self.say("%s tests: %.1fs" % (lane, dt))
 
     # ---------------------------------------------------------------- guests
     @staticmethod
@@ -285,6 +414,13 @@ class Harness:
                      for t in tests]
         return tests
 
+    def lane_estimate(self, tests, append):
+        """A lane's rough length for the --jobs order: the sum of its
+        tests' timeouts x its @slow."""
+        slow = int(self.lane_options(append).get("slow") or 1)
+        return slow * sum(int(self.test_header(t, "timeout") or
+                              self.args.test_timeout) for t in tests)
+
     def run_lane(self, lane, dtb, append_extra, tests):
         opts = self.lane_options(append_extra)
         # @slow=N: every timeout of the lane times N (a KASAN kernel under
@@ -299,7 +435,7 @@ class Harness:
         lane_out = os.path.join(self.args.out, lane)
         os.makedirs(lane_out, exist_ok=True)
         for todo in groups:
-            while todo:
+            while todo and not self.stopping.is_set():
                 boot += 1
                 todo = self.boot_once(lane, lane_out, boot, dtb, append_extra,
                                       todo)
@@ -313,7 +449,7 @@ class Harness:
                   (lane, dtb_layout(dtb), self.slow, ",".join(todo),
                    append_extra)).strip()
         log = os.path.join(lane_out, "serial-boot%d.log" % boot)
-        print("boot %s #%d: %d test(s)" % (lane, boot, len(todo)), flush=True)
+        self.say("boot %s #%d: %d test(s)" % (lane, boot, len(todo)))
         t_start = time.monotonic()
         left = list(todo)
         # Lane options ride in the append string as @words:
@@ -341,11 +477,17 @@ class Harness:
             else:
                 words.append(w)
         append = " ".join(words)
-        with wcfb_qemu.Guest(kernel, initrd, dtb, append,
-                             log_path=log, engine=engine, rootfs=rootfs) as g:
+        with self.guest_factory(kernel, initrd, dtb, append, log_path=log,
+                                engine=engine, rootfs=rootfs) as g:
+            with self.live_lock:
+                self.live.add(g)
+                if self.stopping.is_set():
+                    self.kill_guest(g)
             try:
                 return self.drive(g, lane, t_start, left)
             finally:
+                with self.live_lock:
+                    self.live.discard(g)
                 g.close()
                 if engine:
                     self.engine_report(lane, lane_out, boot, g.engine_report)
@@ -746,6 +888,9 @@ def main():
     ap.add_argument("--update-golden", action="store_true",
                     help="rewrite golden images from the captures "
                     "(make golden)")
+    ap.add_argument("--jobs", type=int, default=1, metavar="N",
+                    help="run up to N lanes and host suites at once, the "
+                    "longest first (results as in a serial run)")
     ap.add_argument("--boot-timeout", type=int, default=90)
     ap.add_argument("--test-timeout", type=int, default=120)
     args = ap.parse_args()
@@ -753,9 +898,12 @@ def main():
     h = Harness(args)
     load = HostLoad(args.load, args.boot_timeout * 100)
     try:
+        jobs = []
         for spec in args.host:
             name, cmd = spec.split("=", 1)
-            h.run_host_suite(name, cmd)
+            jobs.append(Job(name, args.test_timeout,
+                            lambda j, name=name, cmd=cmd:
+                            j.run_host_suite(name, cmd)))
         tests = [t for t in args.tests.split(",") if t] or all_guest_tests()
         only = [x for x in args.only_lanes.split(",") if x]
         for spec in args.lane:
@@ -765,7 +913,11 @@ def main():
             kernel = Harness.lane_options(append).get("kernel") or "debian"
             lane_tests = h.lane_tests(name, tests, kernel, append)
             if lane_tests:
-                h.run_lane(name, dtb, append, lane_tests)
+                jobs.append(Job(name, h.lane_estimate(lane_tests, append),
+                                lambda j, name=name, dtb=dtb, append=append,
+                                lane_tests=lane_tests:
+                                j.run_lane(name, dtb, append, lane_tests)))
+        h.run_jobs(jobs, args.jobs)
     finally:
         load.stop()
     sys.exit(h.finish(t0))
