@@ -187,14 +187,15 @@ CLIENT_ROOTFS ?= 9p
 # The lanes of `make test`.  Work is repeated only where a lane's variable
 # matters: cma runs every test with the full counts (120 k fuzz calls, 100
 # reloads, every mode x format); nomap runs what the pool layout changes
-# (allocation, mappings, exports, the console's buffer), swiotlb what
+# (allocation, mappings, exports, the console's buffer, dumb limits, the black
+# buffer of a CRTC without its plane), swiotlb what
 # bounce buffering changes (every streaming map and its syncs); they and
 # the debug lane fuzz a tenth of the calls with seeds of their own and
 # reload 10 times.
 DTB_CMA := $(CACHE)/dtb/wcfb-cma.dtb
 DTB_NOMAP := $(CACHE)/dtb/wcfb-nomap.dtb
 QUICK := wcfb_fuzz_div=10 wcfb_reloads=10 wcfb_flip_modes=640x480,1920x1080
-NOMAP_TESTS := boot,pool,modes,kms_flip,kms_modeseq,kms_badinput,fbcon,fbcon_accel,fbdev_eof,$\
+NOMAP_TESTS := boot,pool,modes,kms_flip,kms_modeseq,kms_badinput,fbcon,fbcon_accel,fbdev_eof,dumb_limits,commit_noprimary,$\
 	blit,blit_flip,prime,prime_life,prime_shot,reload,fuzz
 SWIOTLB_TESTS := boot,blit,blit_sync,blit_flip,blit_fault,blit_render,blit_badinput,$\
 	prime,prime_life,prime_shot,fbcon_accel,engine_death

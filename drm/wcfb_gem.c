@@ -312,8 +312,9 @@ static struct wcfb_bo *wcfb_gem_create(struct wcfb_device *wcfb, size_t size)
  * @drm: the device
  * @args: the ioctl arguments
  *
- * Only 24 and 32 bpp (the engine's formats) and sizes the engine could
- * show; the pitch is rounded up to 64 bytes (see wcfb_dumb_layout()).
+ * Only 24 and 32 bpp (the engine's formats), any size the pool can hold;
+ * the pitch is rounded up to 64 bytes (see wcfb_dumb_layout()).  Larger
+ * than the pool could ever hold is -ENOMEM at once.
  *
  * Return: 0 or a negative error code.
  */
@@ -327,12 +328,18 @@ int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 	u64 size;
 	int ret;
 
-	ret = wcfb_dumb_layout(args->width, args->height, args->bpp,
-			       WCFB_ENGINE_MAX_DIM, &pitch, &size);
+	/*
+	 * A dumb buffer's width and height are bounded by memory alone (and
+	 * by the core's 32-bit size checks before this): what can be shown
+	 * (AddFB2, mode_config max_width/height) or blitted (the engine's
+	 * max_dim) is checked where it is used.  IGT's dumb_buffer probes
+	 * the largest buffer with a 262144-pixel-wide one.
+	 */
+	ret = wcfb_dumb_layout(args->width, args->height, args->bpp, U32_MAX,
+			       &pitch, &size);
 	if (ret) {
-		drm_dbg(drm, "dumb buffer %ux%u at %u bpp refused: bpp must be 24 or 32, sizes 1..%u\n",
-			args->width, args->height, args->bpp,
-			WCFB_ENGINE_MAX_DIM);
+		drm_dbg(drm, "dumb buffer %ux%u at %u bpp refused: bpp must be 24 or 32, pitch below 4 GiB\n",
+			args->width, args->height, args->bpp);
 		return ret;
 	}
 	if (wcfb_pool_consumed(size, wcfb->pool.nomap, PAGE_SHIFT) >

@@ -318,7 +318,11 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 }
 
 /*
- * drm_atomic_helper_commit_tail() but for the wait at the end: every
+ * drm_atomic_helper_commit_tail() with two changes.  The CRTC is enabled
+ * before the planes are updated (as vkms's commit_tail_rpm does): so the
+ * vblank is on when atomic_flush arms a modeset's event, which then comes
+ * at the new mode's first vblank with its sequence and time, instead of
+ * at once with the old ones.  And the wait at the end: every
  * active CRTC of a commit sends an event (the helpers give a commit that
  * asked for none an internal one), and it is sent at the vblank that
  * latched the commit, so flip_done is exactly "the old buffers are no
@@ -331,8 +335,9 @@ static void wcfb_atomic_commit_tail(struct drm_atomic_state *state)
 	struct drm_device *drm = state->dev;
 
 	drm_atomic_helper_commit_modeset_disables(drm, state);
-	drm_atomic_helper_commit_planes(drm, state, 0);
 	drm_atomic_helper_commit_modeset_enables(drm, state);
+	/* Not ACTIVE_ONLY: atomic_flush sends a disabling commit's event. */
+	drm_atomic_helper_commit_planes(drm, state, 0);
 	drm_atomic_helper_fake_vblank(state);
 	drm_atomic_helper_commit_hw_done(state);
 	drm_atomic_helper_wait_for_flip_done(drm, state);
@@ -690,7 +695,7 @@ static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
 	 */
 	blank = wcfb_scanout_blank_get(wcfb->scanout, w, h);
 	if (IS_ERR(blank)) {
-		drm_dbg_kms(crtc->dev, "[CRTC:%d] no pool memory for a %ux%u black buffer: no CRTC without its plane now\n",
+		drm_dbg_kms(crtc->dev, "[CRTC:%d] no pool room for %ux%u black: needs its plane\n",
 			    crtc->base.id, w, h);
 		return -EINVAL;
 	}
@@ -754,8 +759,8 @@ static void wcfb_crtc_atomic_enable(struct drm_crtc *crtc,
 
 	drm_crtc_vblank_on(crtc);
 	/*
-	 * The plane updates ran before this and programmed the engine; with
-	 * the plane off it shows black.
+	 * The plane update that follows programs the engine; with the plane
+	 * off it shows black.
 	 */
 	if (!(crtc_state->plane_mask & drm_plane_mask(out->primary)))
 		wcfb_crtc_show_blank(crtc_state);

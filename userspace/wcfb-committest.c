@@ -16,6 +16,10 @@
  *    that framebuffer without touching the plane again.
  * 4. plane-all-transition style: 20 nonblocking toggles of the plane on an
  *    active CRTC, each TEST_ONLY first, each with its event.
+ * 5. A modeset's event (from off, and mode to mode) carries a time after
+ *    the commit was issued: the new mode's first vblank; the vblank count
+ *    goes on across it (a query while off is EINVAL), by no more than the
+ *    frames that passed.
  *
  * Prints one line per check; exit 0 when all hold, 1 otherwise.
  */
@@ -87,6 +91,16 @@ static int commit_crtc(struct wcfb_pipe *p, const drmModeModeInfo *mode,
 	if (blob)
 		drmModeDestroyPropertyBlob(p->fd, blob);
 	return ret;
+}
+
+/* The current vblank count (a query), or -errno. */
+static int64_t vblank_query(struct wcfb_pipe *p)
+{
+	drmVBlank vbl = { .request = { .type = DRM_VBLANK_RELATIVE, .sequence = 0 } };
+
+	if (drmWaitVBlank(p->fd, &vbl))
+		return -errno;
+	return vbl.reply.sequence;
 }
 
 static int noprimary(struct wcfb_pipe *p)
@@ -179,6 +193,45 @@ static int noprimary(struct wcfb_pipe *p)
 		i, strerror(-ret));
 	wcfb_ok(!wcfb_shot("noprimary_toggled", "pattern %d 1024 768", SEED),
 		"the last toggle (plane on) is on screen");
+
+	/*
+	 * 5: a modeset's event comes at the new mode's first vblank: with a
+	 * time after the commit was issued (sent at once, it would carry the
+	 * last vblank before the CRTC went off), from off and mode to mode.
+	 */
+	for (i = 0; i < 4; i++) {
+		const drmModeModeInfo *m = i & 1 ? m2 : m1;
+		const struct wcfb_buf *fb = i & 1 ? &b : &a;
+		int64_t before = vblank_query(p), off = 0, after;
+		uint64_t issue, t_before = wcfb_now_ns();
+
+		if (i == 0 || i == 2) {
+			wcfb_disable(p);
+			off = vblank_query(p);
+		}
+		issue = wcfb_now_ns();
+		ret = commit_crtc(p, m, fb, DRM_MODE_PAGE_FLIP_EVENT |
+				  DRM_MODE_ATOMIC_NONBLOCK);
+		ret = ret ? ret : wcfb_wait_flip(p, 3000, &ts, &seq);
+		wcfb_ok(ret == 0 && ts >= issue / 1000 * 1000,
+			"modeset %d (%s) event at %llu ns, issued at %llu ns (%s)",
+			i, i == 0 || i == 2 ? "from off" : "mode change",
+			(unsigned long long)ts, (unsigned long long)issue,
+			strerror(-ret));
+		/*
+		 * kms_vblank ts-continuation: a query on the off CRTC is
+		 * EINVAL; the count goes on across the modeset, by no more
+		 * than the frames that passed (+5, as IGT allows).
+		 */
+		after = vblank_query(p);
+		if (i == 0 || i == 2)
+			wcfb_ok(off == -EINVAL, "vblank query on the off CRTC: EINVAL (%lld)",
+				(long long)off);
+		wcfb_ok(before >= 0 && after > before &&
+			after - before <= (int64_t)((wcfb_now_ns() - t_before) * 60 / 1000000000ull) + 5,
+			"vblank count %lld before, %lld after the modeset", (long long)before,
+			(long long)after);
+	}
 
 	wcfb_disable(p);
 	wcfb_buf_destroy(p, &a);

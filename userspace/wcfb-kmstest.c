@@ -6,6 +6,9 @@
  *   wcfb-kmstest flip MODES FORMATS SEED   patterns + page flips, captured
  *   wcfb-kmstest modeseq WxH,WxH,...       mode changes, captured
  *   wcfb-kmstest badinput                  bad ioctl arguments -> -EINVAL
+ *   wcfb-kmstest dumblimits                the largest dumb buffer (IGT's
+ *                                          probe, then to the page) is
+ *                                          created, a page more ENOMEM
  *   wcfb-kmstest exhaust [debugfs]         8 1080p framebuffers shown next
  *                                          to the console, then pool
  *                                          exhaustion -> -ENOMEM and one
@@ -304,6 +307,118 @@ static void undumb(struct wcfb_pipe *p, uint32_t handle)
 	struct drm_mode_destroy_dumb d = { .handle = handle };
 
 	drmIoctl(p->fd, DRM_IOCTL_MODE_DESTROY_DUMB, &d);
+}
+
+/*
+ * --- dumblimits: the largest dumb buffer is a true limit ----------------
+ *
+ * IGT's dumb_buffer create-clear finds the largest dumb buffer by creating
+ * 262144-pixel-wide ones (1 MiB a line) of 1, 2, 4, ... lines until one
+ * fails, then has its threads allocate up to that much in 1024-pixel-wide
+ * buffers.  Here: that probe (every failure must be ENOMEM, the first
+ * buffer must work, each reads back zero through its mapping); then the
+ * exact boundary in 1024x32 lines (one page each): the largest such buffer
+ * is created (twice: the limit holds), one page more is refused with
+ * ENOMEM; and the boundary is no more than the pool's free space (debugfs).
+ */
+static int dumb_try(struct wcfb_pipe *p, uint32_t w, uint32_t h, int touch)
+{
+	struct drm_mode_create_dumb cr = { .width = w, .height = h, .bpp = 32 };
+	struct drm_mode_map_dumb mreq = { 0 };
+	int ret = 0;
+
+	if (drmIoctl(p->fd, DRM_IOCTL_MODE_CREATE_DUMB, &cr))
+		return -errno;
+	if (touch) {
+		volatile uint8_t *m;
+
+		mreq.handle = cr.handle;
+		if (drmIoctl(p->fd, DRM_IOCTL_MODE_MAP_DUMB, &mreq)) {
+			ret = -errno;
+		} else {
+			m = mmap(NULL, cr.size, PROT_READ, MAP_SHARED, p->fd,
+				 mreq.offset);
+			if (m == MAP_FAILED)
+				ret = -errno;
+			else if (m[0] || m[cr.size - 1])
+				ret = -EFAULT;
+			if (m != MAP_FAILED)
+				munmap((void *)m, cr.size);
+		}
+	}
+	undumb(p, cr.handle);
+	return ret;
+}
+
+static uint64_t pool_free(void)
+{
+	char line[128];
+	unsigned long long v = 0;
+	FILE *f = fopen("/sys/kernel/debug/dri/0/pool", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "free %llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static int cmd_dumblimits(struct wcfb_pipe *p)
+{
+	uint32_t h, lo, hi;
+	uint64_t largest = 0, free_bytes;
+	int ret, first, bad_errno = 0;
+
+	/* 1: IGT's probe. */
+	first = dumb_try(p, 1u << 18, 1, 1);
+	wcfb_ok(first == 0, "a 262144x1 dumb buffer (1 MiB) works (%s)",
+		strerror(-first));
+	for (h = 1; h <= 4096; h *= 2) {
+		ret = dumb_try(p, 1u << 18, h, 1);
+		if (ret) {
+			if (ret != -ENOMEM)
+				bad_errno = ret;
+			break;
+		}
+		largest = (uint64_t)h << 20;
+	}
+	wcfb_ok(!bad_errno, "the probe ends with ENOMEM (%s)",
+		bad_errno ? strerror(-bad_errno) : "yes");
+	wcfb_ok(largest >= 64ull << 20, "the probe finds %llu MiB (at least 64)",
+		(unsigned long long)(largest >> 20));
+
+	/* 2: the exact boundary, in pages (1024 x 32 bpp lines). */
+	lo = (uint32_t)(largest >> 12);		/* fits */
+	hi = lo * 2;				/* the probe's failure */
+	while (hi - lo > 1) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		ret = dumb_try(p, 1024, mid, 0);
+		if (ret == 0) {
+			lo = mid;
+		} else {
+			if (ret != -ENOMEM)
+				bad_errno = ret;
+			hi = mid;
+		}
+	}
+	wcfb_ok(!bad_errno, "every refusal on the way is ENOMEM (%s)",
+		bad_errno ? strerror(-bad_errno) : "yes");
+	ret = dumb_try(p, 1024, lo, 1);
+	wcfb_ok(ret == 0, "the largest, 1024x%u (%u KiB), is created and reads zero (%s)",
+		lo, lo * 4, strerror(-ret));
+	ret = dumb_try(p, 1024, lo, 0);
+	wcfb_ok(ret == 0, "and again (%s)", strerror(-ret));
+	ret = dumb_try(p, 1024, lo + 1, 0);
+	wcfb_ok(ret == -ENOMEM, "one page more is refused with ENOMEM (%s)",
+		strerror(-ret));
+	free_bytes = pool_free();
+	wcfb_ok((uint64_t)lo * 4096 <= free_bytes,
+		"it is no more than the pool's free space (%llu KiB of %llu KiB free)",
+		(unsigned long long)lo * 4, (unsigned long long)(free_bytes >> 10));
+	return 0;
 }
 
 static int cmd_badinput(struct wcfb_pipe *p)
@@ -1502,6 +1617,8 @@ int main(int argc, char **argv)
 		cmd_modeseq(&p, argv[2], 11);
 	else if (!strcmp(argv[1], "badinput"))
 		cmd_badinput(&p);
+	else if (!strcmp(argv[1], "dumblimits"))
+		cmd_dumblimits(&p);
 	else if (!strcmp(argv[1], "exhaust"))
 		cmd_exhaust(&p, argc > 2 && !strcmp(argv[2], "debugfs"));
 	else if (!strcmp(argv[1], "poolcheck"))
