@@ -221,7 +221,14 @@ static const struct drm_connector_helper_funcs wcfb_connector_helper_funcs = {
 	.mode_valid = wcfb_connector_mode_valid,
 };
 
-/* No .detect: the probe helper then treats the connector as connected. */
+/*
+ * No .detect: the probe helper then treats the connector as connected.
+ * Hotplug is the core's: writing "off", "on" or "detect" to the
+ * connector's sysfs "status" forces it and reprobes, and with the probe
+ * helper's poll machinery initialised (wcfb_kms_init()) a status change
+ * sends the hotplug uevent and tells the console.  The mode list comes
+ * back the same: get_modes() depends on nothing that changes.
+ */
 static const struct drm_connector_funcs wcfb_connector_funcs = {
 	.reset = drm_atomic_helper_connector_reset,
 	.fill_modes = drm_helper_probe_single_connector_modes,
@@ -945,16 +952,23 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	atomic64_set(&out->timer_overruns, 0);
 
 	drm_mode_config_reset(drm);
+	/*
+	 * No periodic polling (the connector's .polled is 0): this only lets
+	 * a status change found by a probe send its uevent.
+	 */
+	drm_kms_helper_poll_init(drm);
 	return 0;
 }
 
 /**
- * wcfb_kms_fini - make sure the vblank timer is stopped
- * @wcfb: the device
+ * wcfb_kms_fini - stop hotplug processing and the vblank timer
+ * @wcfb: the device, unplugged (no more sysfs probes)
  *
- * Disabling the CRTC stops it; this covers the module going away anyway.
+ * Disabling the CRTC stops the timer; this covers the module going away
+ * anyway.
  */
 void wcfb_kms_fini(struct wcfb_device *wcfb)
 {
+	drm_kms_helper_poll_fini(&wcfb->drm);
 	hrtimer_cancel(&wcfb->output.vblank_timer);
 }

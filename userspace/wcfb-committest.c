@@ -5,6 +5,7 @@
  * the screen.
  *
  *   wcfb-committest noprimary
+ *   wcfb-committest hotplug     (see hotplug() below)
  *
  * 1. With a framebuffer on screen, a commit turns the plane off and keeps
  *    the CRTC active: it succeeds, its event arrives, and the screen is
@@ -24,9 +25,14 @@
  * Prints one line per check; exit 0 when all hold, 1 otherwise.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/netlink.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <drm_fourcc.h>
 
@@ -239,13 +245,134 @@ static int noprimary(struct wcfb_pipe *p)
 	return 0;
 }
 
+/*
+ * --- hotplug: the connector goes away and comes back ---------------------
+ *
+ * Through the core's sysfs "status" file, as a test or a CI job would
+ * (there is no cable): "off" must send a hotplug uevent and leave the
+ * connector disconnected with no modes, "detect" another uevent, and the
+ * connector connected with the same mode list as before.
+ */
+static int uevent_socket(void)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
+	int fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Waits up to MS for a drm "change" uevent with HOTPLUG=1. */
+static int wait_hotplug(int fd, int ms)
+{
+	uint64_t deadline = wcfb_now_ns() + (uint64_t)ms * 1000000;
+	char buf[4096];
+
+	for (;;) {
+		int64_t left = (int64_t)(deadline - wcfb_now_ns()) / 1000000;
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+		int hotplug = 0, drm = 0;
+		char *q;
+
+		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0)
+			return 0;
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		for (q = buf; q < buf + n; q += strlen(q) + 1) {
+			hotplug |= !strcmp(q, "HOTPLUG=1");
+			drm |= !strcmp(q, "SUBSYSTEM=drm");
+		}
+		if (hotplug && drm)
+			return 1;
+	}
+}
+
+static int write_status(const char *path, const char *what)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, what, strlen(what));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/* The connector's state and its modes, as "WxH@clock ..." */
+static int connector_state(struct wcfb_pipe *p, char *modes, size_t len)
+{
+	drmModeConnector *c = drmModeGetConnector(p->fd, p->conn_id);
+	size_t off = 0;
+	int i, st;
+
+	if (!c)
+		return -1;
+	modes[0] = 0;
+	for (i = 0; i < c->count_modes && off + 32 < len; i++)
+		off += snprintf(modes + off, len - off, "%ux%u@%u ",
+				c->modes[i].hdisplay, c->modes[i].vdisplay,
+				c->modes[i].clock);
+	st = c->connection;
+	drmModeFreeConnector(c);
+	return st;
+}
+
+static int hotplug(struct wcfb_pipe *p)
+{
+	char path[256], before[2048], now[2048];
+	drmModeConnector *c = drmModeGetConnector(p->fd, p->conn_id);
+	int fd, st, ret;
+
+	if (!c) {
+		wcfb_ok(0, "the connector");
+		return 1;
+	}
+	/* The core names it card<minor>-<type>-<type id>. */
+	snprintf(path, sizeof(path), "/sys/class/drm/card0-%s-%u/status",
+		 drmModeGetConnectorTypeName(c->connector_type),
+		 c->connector_type_id);
+	drmModeFreeConnector(c);
+	fd = uevent_socket();
+	wcfb_ok(fd >= 0, "uevent socket (%s)", strerror(errno));
+	if (fd < 0)
+		return 1;
+
+	st = connector_state(p, before, sizeof(before));
+	wcfb_ok(st == DRM_MODE_CONNECTED && before[0],
+		"connected at first, with modes %s", before);
+
+	ret = write_status(path, "off");
+	wcfb_ok(ret == 0, "%s <- off (%s)", path, strerror(-ret));
+	wcfb_ok(wait_hotplug(fd, 5000), "a hotplug uevent");
+	st = connector_state(p, now, sizeof(now));
+	wcfb_ok(st == DRM_MODE_DISCONNECTED && !now[0],
+		"disconnected, no modes (%d, \"%s\")", st, now);
+
+	ret = write_status(path, "detect");
+	wcfb_ok(ret == 0, "%s <- detect (%s)", path, strerror(-ret));
+	wcfb_ok(wait_hotplug(fd, 5000), "a hotplug uevent");
+	st = connector_state(p, now, sizeof(now));
+	wcfb_ok(st == DRM_MODE_CONNECTED && !strcmp(now, before),
+		"connected again with the same modes (%s)", now);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct wcfb_pipe p;
 	int ret;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: wcfb-committest noprimary\n");
+		fprintf(stderr, "usage: wcfb-committest noprimary|hotplug\n");
 		return 2;
 	}
 	ret = wcfb_open_pipe(&p);
@@ -255,6 +382,8 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "noprimary")) {
 		noprimary(&p);
+	} else if (!strcmp(argv[1], "hotplug")) {
+		hotplug(&p);
 	} else {
 		fprintf(stderr, "unknown command: %s\n", argv[1]);
 		return 2;
