@@ -30,7 +30,11 @@ KROOT := $(patsubst %/usr/src/linux-headers-$(KREL),%,$(KDIR_ARM64))
 # ---------------------------------------------------------------- module
 MODULE := drm/wcfb.ko
 module: $(MODULE)
-$(MODULE): $(wildcard drm/*.c drm/*.h drm/Kbuild include/uapi/drm/*.h)
+# Every source the module is built from: drm/, the console's fbdev/, the
+# uapi header and the engine protocol's headers.
+MODULE_SRCS := $(wildcard drm/*.c drm/*.h drm/Kbuild fbdev/*.c fbdev/*.h \
+	include/uapi/drm/*.h hw/proto/*.h)
+$(MODULE): $(MODULE_SRCS)
 	@echo "[module] building wcfb.ko against $(KREL)"
 	$(Q)$(MAKE) -s -C $(KDIR) M=$(CURDIR)/drm $(KMAKE_ARCH) W=1 modules
 
@@ -143,10 +147,12 @@ KUNIT_MODULE := $(DEBUG_MOD)/drm/tests/wcfb_test.ko
 # of a normal lane.
 BUGS_MODULE := $(DEBUG_MOD)/kmod/wcfb_bugs.ko
 debug-module: $(DEBUG_MODULE) $(KUNIT_MODULE) $(BUGS_MODULE)
-$(DEBUG_MODULE): $(DEBUG_STAMP) $(wildcard drm/*.c drm/*.h drm/Kbuild include/uapi/drm/*.h hw/proto/*.h)
+$(DEBUG_MODULE): $(DEBUG_STAMP) $(MODULE_SRCS)
 	@echo "[module] building wcfb.ko against the debug kernel"
-	$(Q)mkdir -p $(DEBUG_MOD)/drm $(DEBUG_MOD)/include/uapi/drm $(DEBUG_MOD)/hw/proto
+	$(Q)mkdir -p $(DEBUG_MOD)/drm $(DEBUG_MOD)/fbdev $(DEBUG_MOD)/include/uapi/drm $(DEBUG_MOD)/hw/proto
+	$(Q)rm -f $(DEBUG_MOD)/drm/wcfb_fbdev.[ch]
 	$(Q)cp -p drm/*.c drm/*.h drm/Kbuild $(DEBUG_MOD)/drm/
+	$(Q)cp -p fbdev/*.c fbdev/*.h $(DEBUG_MOD)/fbdev/
 	$(Q)cp -p include/uapi/drm/*.h $(DEBUG_MOD)/include/uapi/drm/
 	$(Q)cp -p hw/proto/*.h $(DEBUG_MOD)/hw/proto/
 	$(Q)$(MAKE) -s -C $(DEBUG_KDIR) M=$(DEBUG_MOD)/drm $(KMAKE_ARCH) W=1 modules

@@ -1,1 +1,0 @@
-../fbdev/wcfb_fbdev.h
