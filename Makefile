@@ -235,8 +235,12 @@ test-debug: $(TEST_DEPS) $(DEBUG_DEPS)
 HARNESS_OPTS = $(if $(TESTS),--tests $(TESTS)) $(if $(LANE),--only-lanes $(LANE)) \
 	$(if $(LOAD),--load $(LOAD))
 PROTOCOL_TEST_CMD := python3 tests/harness/selftest_protocol.py
+# dkms.conf's build as a board would run it, against the arm64 headers;
+# its module's modinfo must be make's.
+DKMS_TEST_CMD := sh tests/dkms/check.sh $(KDIR) $(KREL) $(MODULE)
 HOST_SUITES = $(if $(TESTS),,--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
-	--host "protocol=$(PROTOCOL_TEST_CMD)" --host "harness=$(HARNESS_TEST_CMD)")
+	--host "protocol=$(PROTOCOL_TEST_CMD)" --host "harness=$(HARNESS_TEST_CMD)" \
+	--host "dkms=$(DKMS_TEST_CMD)")
 test: $(TEST_DEPS) $(DEBUG_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT) \

@@ -53,6 +53,12 @@ if [ -n "$missing" ]; then
 	say "installing host packages:$missing"
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing >&2
 fi
+# dkms for the DKMS check (tests/dkms/check.sh), without its recommended
+# amd64 kernel headers: it only builds against the extracted arm64 ones.
+if ! command -v dkms >/dev/null; then
+	say "installing dkms"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends dkms >&2
+fi
 
 # --- the Debian arm64 kernel, resolved from the metapackage -----------------
 ABI=$(apt-cache depends linux-image-arm64:arm64 2>/dev/null |
