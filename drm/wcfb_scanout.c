@@ -94,7 +94,7 @@ static_assert(sizeof(struct wcfb_fwcfg_dma_access) == WCFB_FWCFG_DMA_ACCESS_SIZE
  * @retired: the engine was handed the zero page; no more programming
  * @writes: configurations written
  * @errors: configurations refused or failed
- * @blank_lock: protects @blank_spare (and its last reference's release)
+ * @blank_lock: protects @blank_spare, held over every reference drop
  * @blank_spare: the newest live blank buffer (no reference: cleared when
  *               it is freed), shared by states it fits
  * @blank_bytes: bytes of all live blank buffers
@@ -468,18 +468,16 @@ int wcfb_scanout_park(struct wcfb_scanout *so)
  * shares it.
  */
 
-/* Called with blank_lock held (kref_put_mutex()); drops it. */
+/* Called with blank_lock held (wcfb_scanout_blank_put()). */
 static void wcfb_scanout_blank_release(struct kref *ref)
-	__releases(&b->so->blank_lock)
 {
 	struct wcfb_scanout_blank *b = container_of(ref, struct wcfb_scanout_blank,
 						    ref);
 	struct wcfb_scanout *so = b->so;
 
+	lockdep_assert_held(&so->blank_lock);
 	if (so->blank_spare == b)
 		so->blank_spare = NULL;
-	mutex_unlock(&so->blank_lock);
-
 	atomic64_sub(PAGE_ALIGN(b->size), &so->blank_bytes);
 	dma_free_wc(so->dev, b->size, b->vaddr, b->dma);
 	kfree(b);
@@ -557,9 +555,15 @@ struct wcfb_scanout_blank *wcfb_scanout_blank_ref(struct wcfb_scanout_blank *b)
  */
 void wcfb_scanout_blank_put(struct wcfb_scanout_blank *b)
 {
-	if (b)
-		kref_put_mutex(&b->ref, wcfb_scanout_blank_release,
-			       &b->so->blank_lock);
+	struct wcfb_scanout *so;
+
+	if (!b)
+		return;
+	/* The lock keeps blank_get() from sharing a buffer being freed. */
+	so = b->so;
+	mutex_lock(&so->blank_lock);
+	kref_put(&b->ref, wcfb_scanout_blank_release);
+	mutex_unlock(&so->blank_lock);
 }
 
 /**
