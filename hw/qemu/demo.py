@@ -85,6 +85,8 @@ def main():
             print("[run] %.1fs: %s -> %s" % (time.monotonic() - t0, step, png),
                   flush=True)
             if step == "ready":
+                print("[run] done: the captures and serial.log are in %s"
+                      % args.out, flush=True)
                 if have_display or args.interactive:
                     passthrough(g)
                 return 0

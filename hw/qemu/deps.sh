@@ -54,10 +54,15 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing >&2
 fi
 # dkms for the DKMS check (tests/dkms/check.sh), without its recommended
-# amd64 kernel headers: it only builds against the extracted arm64 ones.
-if ! command -v dkms >/dev/null; then
-	say "installing dkms"
-	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends dkms >&2
+# amd64 kernel headers: it only builds against the extracted arm64 ones;
+# seabios for the option ROM QEMU's ramfb loads (vgabios-ramfb.bin),
+# whose absence QEMU reports at every boot.
+nr=""
+command -v dkms >/dev/null || nr=" dkms"
+[ -e /usr/share/seabios/vgabios-ramfb.bin ] || nr="$nr seabios"
+if [ -n "$nr" ]; then
+	say "installing$nr"
+	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $nr >&2
 fi
 
 # --- the Debian arm64 kernel, resolved from the metapackage -----------------

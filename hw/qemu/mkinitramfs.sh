@@ -26,7 +26,9 @@ stage=$(mktemp -d)
 # must be able to traverse (t_perms runs clients as uid 65534).
 chmod 755 "$stage"
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,lib,usr/bin,tests}
+# usr/sbin too: busybox --install -s puts applets there (and printed one
+# "No such file or directory" per applet without it).
+mkdir -p "$stage"/{bin,sbin,etc,proc,sys,dev,tmp,run,root,lib,usr/bin,usr/sbin,tests}
 chmod 1777 "$stage/tmp"
 mkdir -p "$stage/lib/modules/$krel"
 
