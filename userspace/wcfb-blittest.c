@@ -65,20 +65,10 @@ struct tbuf {
 	uint32_t fb_id;
 };
 
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int ret;
-
-	do
-		ret = ioctl(fd, req, arg);
-	while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret ? -errno : 0;
-}
-
 static int buf_map(struct tbuf *b)
 {
 	struct drm_wcfb_gem_mmap_offset mo = { .handle = b->handle };
-	int ret = xioctl(b->fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
+	int ret = wcfb_ioctl(b->fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
 
 	if (ret)
 		return ret;
@@ -93,7 +83,7 @@ static int buf_cached(int fd, struct tbuf *b, uint32_t w, uint32_t h, uint32_t b
 	int ret;
 
 	memset(b, 0, sizeof(*b));
-	ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
 	if (ret)
 		return ret;
 	*b = (struct tbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
@@ -108,7 +98,7 @@ static int buf_wc(int fd, struct tbuf *b, uint32_t w, uint32_t h, uint32_t bpp)
 	int ret;
 
 	memset(b, 0, sizeof(*b));
-	ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
 	if (ret)
 		return ret;
 	*b = (struct tbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
@@ -124,7 +114,7 @@ static void buf_free(struct tbuf *b)
 		drmModeRmFB(b->fd, b->fb_id);
 	if (b->map && b->map != MAP_FAILED)
 		munmap(b->map, b->size);
-	xioctl(b->fd, DRM_IOCTL_GEM_CLOSE, &gc);
+	wcfb_ioctl(b->fd, DRM_IOCTL_GEM_CLOSE, &gc);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -133,14 +123,14 @@ static int cpu_prep(struct tbuf *b, uint32_t op)
 	struct drm_wcfb_gem_cpu_prep p = { .handle = b->handle, .op = op,
 					   .timeout_ns = 5000000000ll };
 
-	return xioctl(b->fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+	return wcfb_ioctl(b->fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
 }
 
 static int cpu_fini(struct tbuf *b)
 {
 	struct drm_wcfb_gem_cpu_fini f = { .handle = b->handle };
 
-	return xioctl(b->fd, DRM_IOCTL_WCFB_GEM_CPU_FINI, &f);
+	return wcfb_ioctl(b->fd, DRM_IOCTL_WCFB_GEM_CPU_FINI, &f);
 }
 
 static int blit(int fd, struct drm_wcfb_blit_op *ops, uint32_t n,
@@ -150,7 +140,7 @@ static int blit(int fd, struct drm_wcfb_blit_op *ops, uint32_t n,
 				   .in_syncobj = in_sync,
 				   .out_syncobj = out_sync };
 
-	return xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
 }
 
 /* --- reference (engine-protocol.md section 5) --------------------------- */
@@ -412,7 +402,7 @@ static uint64_t get_param(int fd, uint32_t p)
 {
 	struct drm_wcfb_get_param gp = { .param = p };
 
-	return xioctl(fd, DRM_IOCTL_WCFB_GET_PARAM, &gp) ? ~0ull : gp.value;
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GET_PARAM, &gp) ? ~0ull : gp.value;
 }
 
 static int cmd_ops(uint32_t seed, unsigned int n)
@@ -528,16 +518,16 @@ static int cmd_badinput(void)
 		many[ret] = good;
 	expect_err(fd, many, 1025, -E2BIG, "1025 ops");
 	b = (struct drm_wcfb_blit){ .ops = (uintptr_t)many, .op_count = 1000000 };
-	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
 	wcfb_ok(ret == -E2BIG, "bad input: 1e6 ops -> E2BIG (got %s)", strerror(-ret));
 	b = (struct drm_wcfb_blit){ .ops = (uintptr_t)many, .op_count = 1, .flags = 4 };
-	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
 	wcfb_ok(ret == -EINVAL, "bad input: blit flags -> EINVAL (got %s)", strerror(-ret));
 	b = (struct drm_wcfb_blit){ .ops = (uintptr_t)many, .op_count = 1, .reserved = 1 };
-	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
 	wcfb_ok(ret == -EINVAL, "bad input: blit reserved -> EINVAL (got %s)", strerror(-ret));
 	b = (struct drm_wcfb_blit){ .ops = 16, .op_count = 1 };
-	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
 	wcfb_ok(ret == -EFAULT, "bad input: bad ops pointer -> EFAULT (got %s)", strerror(-ret));
 	/* a bad op at the end of a valid batch: nothing of the batch runs */
 	many[1].dst.x = 60;
@@ -545,21 +535,21 @@ static int cmd_badinput(void)
 		many[ret].op = WCFB_BLIT_OP_FILL, memset(&many[ret].src, 0, sizeof(many[ret].src));
 	expect_err(fd, many, 2, -EINVAL, "valid op then invalid op");
 	b = (struct drm_wcfb_blit){ .ops = (uintptr_t)&good, .op_count = 1, .in_syncobj = 0x777 };
-	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
 	wcfb_ok(ret == -ENOENT || ret == -EINVAL, "bad input: bad in-syncobj (got %s)", strerror(-ret));
 	b = (struct drm_wcfb_blit){ .ops = (uintptr_t)&good, .op_count = 1, .out_syncobj = 0x778 };
-	ret = xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
 	wcfb_ok(ret == -ENOENT, "bad input: bad out-syncobj (got %s)", strerror(-ret));
 	{
 		struct drm_wcfb_gem_create_cached c = { .width = 1 << 20, .height = 1 << 20, .bpp = 32 };
 
-		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
 		wcfb_ok(ret == -EINVAL, "bad input: huge cached buffer (got %s)", strerror(-ret));
 		c = (struct drm_wcfb_gem_create_cached){ .size = 1ull << 40 };
-		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
 		wcfb_ok(ret == -E2BIG, "bad input: 1 TiB cached buffer (got %s)", strerror(-ret));
 		c = (struct drm_wcfb_gem_create_cached){ .width = 8, .height = 8, .bpp = 12 };
-		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
 		wcfb_ok(ret == -EINVAL, "bad input: 12 bpp (got %s)", strerror(-ret));
 	}
 	wcfb_ok(!check_buf(&d, exp, "dst after bad input"), "bad input: destination untouched");
@@ -629,7 +619,7 @@ static int cmd_fault(void)
 		struct drm_wcfb_gem_cpu_prep p = { .handle = d.handle, .op = WCFB_PREP_READ,
 						   .timeout_ns = 20000000000ll };
 
-		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
 	}
 	wcfb_ok(ret == -EIO, "fault: hung blit fails after %.2f s (got %s)",
 		(wcfb_now_ns() - t0) / 1e9, strerror(-ret));
@@ -850,7 +840,7 @@ static int cmd_render(void)
 	ret = blit(fd, &op, 1, 0, 0);
 	ret = ret ? ret : cpu_prep(&b, WCFB_PREP_READ);
 	wcfb_ok(!ret && !expect_fill(&b, fill), "render: copy result (%s)", strerror(-ret));
-	ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd);
 	wcfb_ok(ret == -EACCES || ret == -EOPNOTSUPP || ret == -EINVAL,
 		"render: dumb create refused (%s)", strerror(-ret));
 	res = drmModeGetResources(fd);
@@ -1208,7 +1198,7 @@ static int cmd_death(void)
 		struct drm_wcfb_gem_cpu_prep p = { .handle = big.handle, .op = WCFB_PREP_READ,
 						   .timeout_ns = 30000000000ll };
 
-		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
 	}
 	/* The batch may have finished before the kill landed: then 0. */
 	wcfb_ok(ret == -EIO || ret == 0, "death: the in-flight batch ends after %.2f s (%s)",
@@ -1222,7 +1212,7 @@ static int cmd_death(void)
 		struct drm_wcfb_gem_cpu_prep p = { .handle = d.handle, .op = WCFB_PREP_READ,
 						   .timeout_ns = 30000000000ll };
 
-		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
 		wcfb_ok(ret == -EIO, "death: a blit to the dead engine fails after %.2f s (%s)",
 			(wcfb_now_ns() - t0) / 1e9, strerror(-ret));
 		cpu_fini(&d);

@@ -90,16 +90,6 @@
 #define KPTR_LO		0xffff000000000000ull
 #define KPTR_HI		0xffffffff00000000ull
 
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int ret;
-
-	do
-		ret = ioctl(fd, req, arg);
-	while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret ? -errno : 0;
-}
-
 static const char *err(int ret)
 {
 	return ret ? strerror(-ret) : "success";
@@ -493,7 +483,7 @@ struct bo {
 static int bo_mmap(struct bo *b)
 {
 	struct drm_wcfb_gem_mmap_offset mo = { .handle = b->handle };
-	int ret = xioctl(b->fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
+	int ret = wcfb_ioctl(b->fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
 	struct drm_wcfb_gem_mmap_offset c = mo;
 
 	if (ret)
@@ -517,7 +507,7 @@ static int bo_cached(int fd, struct bo *b, uint32_t w, uint32_t h)
 	int ret;
 
 	memset(b, 0, sizeof(*b));
-	ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
 	if (ret)
 		return ret;
 	RECORD("WCFB_GEM_CREATE_CACHED", "w/h/bpp", c);
@@ -533,14 +523,14 @@ static int bo_dumb(int fd, struct bo *b, uint32_t w, uint32_t h)
 	int ret;
 
 	memset(b, 0, sizeof(*b));
-	ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
 	if (ret)
 		return ret;
 	RECORD("MODE_CREATE_DUMB", "", c);
 	*b = (struct bo){ .fd = fd, .handle = c.handle, .pitch = c.pitch, .w = w,
 			  .h = h, .size = c.size };
 	m.handle = c.handle;
-	ret = xioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
 	if (ret)
 		return ret;
 	check_offset("MODE_MAP_DUMB", m.offset);
@@ -565,7 +555,7 @@ static int bo_addfb(struct bo *b)
 				      .pixel_format = DRM_FORMAT_XRGB8888,
 				      .handles = { b->handle },
 				      .pitches = { b->pitch } };
-	int ret = xioctl(b->fd, DRM_IOCTL_MODE_ADDFB2, &f);
+	int ret = wcfb_ioctl(b->fd, DRM_IOCTL_MODE_ADDFB2, &f);
 
 	if (!ret) {
 		b->fb_id = f.fb_id;
@@ -579,11 +569,11 @@ static void bo_free(struct bo *b)
 	struct drm_gem_close gc = { .handle = b->handle };
 
 	if (b->fb_id)
-		xioctl(b->fd, DRM_IOCTL_MODE_RMFB, &b->fb_id);
+		wcfb_ioctl(b->fd, DRM_IOCTL_MODE_RMFB, &b->fb_id);
 	if (b->map)
 		munmap(b->map, b->size);
 	if (b->handle)
-		xioctl(b->fd, DRM_IOCTL_GEM_CLOSE, &gc);
+		wcfb_ioctl(b->fd, DRM_IOCTL_GEM_CLOSE, &gc);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -592,14 +582,14 @@ static int cpu_prep(int fd, uint32_t handle, uint32_t op)
 	struct drm_wcfb_gem_cpu_prep p = { .handle = handle, .op = op,
 					   .timeout_ns = 5000000000ll };
 
-	return xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
 }
 
 static int cpu_fini(int fd, uint32_t handle)
 {
 	struct drm_wcfb_gem_cpu_fini f = { .handle = handle };
 
-	return xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_FINI, &f);
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_FINI, &f);
 }
 
 static int blit_fill(int fd, uint32_t handle, uint32_t pitch, uint32_t w,
@@ -612,7 +602,7 @@ static int blit_fill(int fd, uint32_t handle, uint32_t pitch, uint32_t w,
 	struct drm_wcfb_blit b = { .ops = (uintptr_t)&op, .op_count = 1,
 				   .in_syncobj = in_sync, .out_syncobj = out_sync };
 
-	return xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
 }
 
 static int blit_copy(int fd, uint32_t dst, uint32_t src, uint32_t pitch,
@@ -623,7 +613,7 @@ static int blit_copy(int fd, uint32_t dst, uint32_t src, uint32_t pitch,
 		.src = { .handle = src, .format = DRM_FORMAT_XRGB8888, .pitch = pitch } };
 	struct drm_wcfb_blit b = { .ops = (uintptr_t)&op, .op_count = 1 };
 
-	return xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
 }
 
 static int all_pixels(const struct bo *b, uint32_t v)
@@ -651,7 +641,7 @@ static uint32_t get_param(int fd, uint32_t param)
 {
 	struct drm_wcfb_get_param gp = { .param = param };
 
-	return xioctl(fd, DRM_IOCTL_WCFB_GET_PARAM, &gp) ? 0 : (uint32_t)gp.value;
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GET_PARAM, &gp) ? 0 : (uint32_t)gp.value;
 }
 
 /* --- privileges ----------------------------------------------------------- */
@@ -1037,7 +1027,7 @@ static int atom_commit(int fd, struct atom *a, uint32_t flags, uint64_t user_dat
 		.objs_ptr = (uintptr_t)a->objs, .count_props_ptr = (uintptr_t)a->counts,
 		.props_ptr = (uintptr_t)a->props, .prop_values_ptr = (uintptr_t)a->vals,
 		.user_data = user_data };
-	int ret = xioctl(fd, DRM_IOCTL_MODE_ATOMIC, &r);
+	int ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_ATOMIC, &r);
 
 	if (out)
 		*out = r;
@@ -1047,7 +1037,7 @@ static int atom_commit(int fd, struct atom *a, uint32_t flags, uint64_t user_dat
 static int mode_blob(int fd, const drmModeModeInfo *mode, uint32_t *id)
 {
 	struct drm_mode_create_blob c = { .data = (uintptr_t)mode, .length = sizeof(*mode) };
-	int ret = xioctl(fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &c);
+	int ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATEPROPBLOB, &c);
 
 	if (!ret) {
 		same_ptr("MODE_CREATEPROPBLOB", c.data, mode);
@@ -1062,7 +1052,7 @@ static void destroy_blob(int fd, uint32_t id)
 {
 	struct drm_mode_destroy_blob d = { .blob_id = id };
 
-	xioctl(fd, DRM_IOCTL_MODE_DESTROYPROPBLOB, &d);
+	wcfb_ioctl(fd, DRM_IOCTL_MODE_DESTROYPROPBLOB, &d);
 }
 
 static int scanout_state(uint64_t *addr, uint64_t *flips)
@@ -1098,25 +1088,25 @@ static void foreign_handles(const char *who, int fd, const uint32_t *h,
 
 		ret = has_blit ? blit_fill(fd, h[i], 256, 16, 16, 0xdead, 0, 0) : -ENOENT;
 		wcfb_ok(ret == -ENOENT, "%s: BLIT into A's handle %u -> %s", who, h[i], err(ret));
-		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
 		wcfb_ok(ret == -ENOENT, "%s: WCFB_GEM_MMAP_OFFSET of A's handle %u -> %s", who, h[i], err(ret));
 		ret = cpu_prep(fd, h[i], WCFB_PREP_READ);
 		wcfb_ok(ret == -ENOENT, "%s: WCFB_GEM_CPU_PREP of A's handle %u -> %s", who, h[i], err(ret));
-		ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_FINI, &cf);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_FINI, &cf);
 		wcfb_ok(ret == -ENOENT, "%s: WCFB_GEM_CPU_FINI of A's handle %u -> %s", who, h[i], err(ret));
-		ret = xioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph);
 		wcfb_ok(ret == -ENOENT, "%s: PRIME_HANDLE_TO_FD of A's handle %u -> %s", who, h[i], err(ret));
 		if (!ret)
 			close(ph.fd);
 		/* Render nodes refuse MAP_DUMB and FLINK outright (no
 		 * DRM_RENDER_ALLOW); an unauthenticated primary client is
 		 * refused FLINK (DRM_AUTH) and finds no object to map. */
-		ret = xioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &md);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &md);
 		wcfb_ok(ret == (render ? -EACCES : -ENOENT), "%s: MODE_MAP_DUMB of A's handle %u -> %s",
 			who, h[i], err(ret));
-		ret = xioctl(fd, DRM_IOCTL_GEM_FLINK, &fl);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_GEM_FLINK, &fl);
 		wcfb_ok(ret == -EACCES, "%s: GEM_FLINK of A's handle %u -> %s", who, h[i], err(ret));
-		ret = xioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
 		wcfb_ok(ret == -EINVAL, "%s: GEM_CLOSE of A's handle %u -> %s", who, h[i], err(ret));
 		/* Fake offsets are device-wide; only files with a handle to
 		 * the object are on its vma node's allow list. */
@@ -1133,11 +1123,11 @@ static void foreign_handles(const char *who, int fd, const uint32_t *h,
 		uint32_t hs = a_syncobj;
 		struct drm_syncobj_wait sw = { .handles = (uintptr_t)&hs, .count_handles = 1 };
 
-		ret = xioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &sh);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &sh);
 		wcfb_ok(ret == -EINVAL, "%s: SYNCOBJ_HANDLE_TO_FD of A's syncobj %u -> %s", who, a_syncobj, err(ret));
-		ret = xioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &sw);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &sw);
 		wcfb_ok(ret == -ENOENT, "%s: SYNCOBJ_WAIT on A's syncobj -> %s", who, err(ret));
-		ret = xioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &sd);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &sd);
 		wcfb_ok(ret == -EINVAL, "%s: SYNCOBJ_DESTROY of A's syncobj -> %s", who, err(ret));
 	}
 }
@@ -1157,11 +1147,11 @@ static void render_no_kms(const char *who, int fd, const struct wcfb_pipe *p,
 	int ret;
 
 	memcpy(&sc.mode, mode, sizeof(sc.mode));
-	ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd);
 	wcfb_ok(ret == -EACCES, "%s: CREATE_DUMB -> %s", who, err(ret));
-	ret = xioctl(fd, DRM_IOCTL_MODE_GETRESOURCES, &res);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_GETRESOURCES, &res);
 	wcfb_ok(ret == -EACCES, "%s: GETRESOURCES -> %s", who, err(ret));
-	ret = xioctl(fd, DRM_IOCTL_MODE_SETCRTC, &sc);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_SETCRTC, &sc);
 	wcfb_ok(ret == -EACCES, "%s: SETCRTC -> %s", who, err(ret));
 	atom_show(&a, p, 0, a_fb, mode->hdisplay, mode->vdisplay);
 	ret = atom_commit(fd, &a, DRM_MODE_ATOMIC_TEST_ONLY, 0, NULL);
@@ -1219,7 +1209,7 @@ static int unprivileged(const char *dir, const struct wcfb_pipe *p,
 		struct drm_auth au = { .magic = 1 };
 
 		memcpy(&sc.mode, mode, sizeof(sc.mode));
-		ret = xioctl(fd, DRM_IOCTL_MODE_SETCRTC, &sc);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_SETCRTC, &sc);
 		wcfb_ok(ret == -EACCES, "unpriv: SETCRTC with A's framebuffer -> %s", err(ret));
 		ret = mode_blob(fd, mode, &blob);
 		wcfb_ok(!ret, "unpriv: CREATEPROPBLOB allowed (%s)", err(ret));
@@ -1231,23 +1221,23 @@ static int unprivileged(const char *dir, const struct wcfb_pipe *p,
 		ret = atom_commit(fd, &a, DRM_MODE_ATOMIC_NONBLOCK | DRM_MODE_PAGE_FLIP_EVENT, 0, NULL);
 		wcfb_ok(ret == -EACCES, "unpriv: atomic page flip -> %s", err(ret));
 		destroy_blob(fd, blob);
-		ret = xioctl(fd, DRM_IOCTL_MODE_PAGE_FLIP, &pf);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_PAGE_FLIP, &pf);
 		wcfb_ok(ret == -EACCES, "unpriv: PAGE_FLIP -> %s", err(ret));
-		ret = xioctl(fd, DRM_IOCTL_MODE_SETPLANE, &sp);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_SETPLANE, &sp);
 		wcfb_ok(ret == -EACCES, "unpriv: SETPLANE -> %s", err(ret));
-		ret = xioctl(fd, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &op);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_OBJ_SETPROPERTY, &op);
 		wcfb_ok(ret == -EACCES, "unpriv: OBJ_SETPROPERTY ACTIVE=0 -> %s", err(ret));
-		ret = xioctl(fd, DRM_IOCTL_MODE_DIRTYFB, &dc);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_DIRTYFB, &dc);
 		wcfb_ok(ret == -EACCES, "unpriv: DIRTYFB on A's framebuffer -> %s", err(ret));
-		ret = xioctl(fd, DRM_IOCTL_MODE_CURSOR, &cu);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CURSOR, &cu);
 		wcfb_ok(ret == -EACCES, "unpriv: CURSOR -> %s", err(ret));
-		ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_LEASE, &cl);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_LEASE, &cl);
 		wcfb_ok(ret == -EACCES, "unpriv: CREATE_LEASE -> %s", err(ret));
-		ret = xioctl(fd, DRM_IOCTL_SET_MASTER, NULL);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_SET_MASTER, NULL);
 		wcfb_ok(ret == -EACCES, "unpriv: SET_MASTER -> %s", err(ret));
-		ret = xioctl(fd, DRM_IOCTL_DROP_MASTER, NULL);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_DROP_MASTER, NULL);
 		wcfb_ok(ret == -EACCES, "unpriv: DROP_MASTER -> %s", err(ret));
-		ret = xioctl(fd, DRM_IOCTL_AUTH_MAGIC, &au);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_AUTH_MAGIC, &au);
 		wcfb_ok(ret == -EACCES, "unpriv: AUTH_MAGIC -> %s", err(ret));
 	}
 	/* A's framebuffer: visible by id, but no handle to it, not removable. */
@@ -1257,15 +1247,15 @@ static int unprivileged(const char *dir, const struct wcfb_pipe *p,
 		struct drm_gem_open go = { .name = flink };
 		uint32_t id = a_fb;
 
-		ret = xioctl(fd, DRM_IOCTL_MODE_GETFB, &gf);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_GETFB, &gf);
 		wcfb_ok(!ret && !gf.handle, "unpriv: GETFB of A's framebuffer gives no handle (%s, handle %u)",
 			err(ret), gf.handle);
-		ret = xioctl(fd, DRM_IOCTL_MODE_GETFB2, &gf2);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_GETFB2, &gf2);
 		wcfb_ok(!ret && !gf2.handles[0], "unpriv: GETFB2 of A's framebuffer gives no handle (%s, handle %u)",
 			err(ret), gf2.handles[0]);
-		ret = xioctl(fd, DRM_IOCTL_MODE_RMFB, &id);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_RMFB, &id);
 		wcfb_ok(ret == -ENOENT, "unpriv: RMFB of A's framebuffer -> %s", err(ret));
-		ret = xioctl(fd, DRM_IOCTL_GEM_OPEN, &go);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_GEM_OPEN, &go);
 		wcfb_ok(ret == -EACCES, "unpriv: GEM_OPEN of A's FLINK name -> %s", err(ret));
 	}
 	foreign_handles("unpriv", fd, h, off, n, a_syncobj, has_blit, 0);
@@ -1280,7 +1270,7 @@ static int unprivileged(const char *dir, const struct wcfb_pipe *p,
 		wcfb_ok(!ret, "unpriv: own dumb buffer + ADDFB2 allowed (%s)", err(ret));
 		memcpy(&sc.mode, mode, sizeof(sc.mode));
 		sc.fb_id = own.fb_id;
-		ret = xioctl(fd, DRM_IOCTL_MODE_SETCRTC, &sc);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_SETCRTC, &sc);
 		wcfb_ok(ret == -EACCES, "unpriv: SETCRTC with its own framebuffer -> %s", err(ret));
 		bo_free(&own);
 	}
@@ -1347,8 +1337,8 @@ static int cmd_handles(void)
 		struct drm_syncobj_create sc = { 0 };
 		struct drm_gem_flink fl = { .handle = d.handle };
 
-		ret = xioctl(p.fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc);
-		ret = ret ? ret : xioctl(p.fd, DRM_IOCTL_GEM_FLINK, &fl);
+		ret = wcfb_ioctl(p.fd, DRM_IOCTL_SYNCOBJ_CREATE, &sc);
+		ret = ret ? ret : wcfb_ioctl(p.fd, DRM_IOCTL_GEM_FLINK, &fl);
 		wcfb_ok(!ret, "handles: A's syncobj and FLINK name (%s)", err(ret));
 		sync = sc.handle;
 		flink = fl.name;
@@ -1374,7 +1364,7 @@ static int cmd_handles(void)
 	{
 		struct drm_gem_open go = { .name = flink };
 
-		ret = xioctl(rfd, DRM_IOCTL_GEM_OPEN, &go);
+		ret = wcfb_ioctl(rfd, DRM_IOCTL_GEM_OPEN, &go);
 		wcfb_ok(ret == -EACCES, "render: GEM_OPEN of A's FLINK name -> %s", err(ret));
 	}
 	/* R's own buffer probably gets one of A's handle numbers: that number
@@ -1385,7 +1375,7 @@ static int cmd_handles(void)
 		struct drm_prime_handle ph = { .handle = r.handle, .flags = DRM_CLOEXEC };
 		uint32_t other = r.handle == h[0] ? h[1] : h[0];
 
-		ret = xioctl(rfd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph);
+		ret = wcfb_ioctl(rfd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph);
 		wcfb_ok(!ret, "render: PRIME export of its own handle works (%s)", err(ret));
 		if (!ret)
 			close(ph.fd);
@@ -1446,12 +1436,12 @@ static int cmd_handles(void)
 		struct drm_mode_fb_cmd gf = { .fb_id = d.fb_id };
 		struct drm_gem_close gc;
 
-		ret = xioctl(p.fd, DRM_IOCTL_MODE_GETFB, &gf);
+		ret = wcfb_ioctl(p.fd, DRM_IOCTL_MODE_GETFB, &gf);
 		wcfb_ok(!ret && gf.handle, "handles: A's framebuffer still there, GETFB gives A a handle (%s)",
 			err(ret));
 		gc.handle = gf.handle;
 		if (gf.handle && gf.handle != d.handle)
-			xioctl(p.fd, DRM_IOCTL_GEM_CLOSE, &gc);
+			wcfb_ioctl(p.fd, DRM_IOCTL_GEM_CLOSE, &gc);
 	}
 	for (i = 0; has_blit && i < 2; i++) {
 		fill = 0x00100000 * (i + 1) + 0x55;
@@ -1478,7 +1468,7 @@ static int calls_ok, calls_failed;
 
 static int call(int fd, unsigned long req, void *arg, const char *name)
 {
-	int ret = xioctl(fd, req, arg);
+	int ret = wcfb_ioctl(fd, req, arg);
 
 	if (ret) {
 		calls_failed++;
@@ -1749,7 +1739,7 @@ static void identity(int fd, const char *node)
 		struct drm_get_cap gc = { .capability = i };
 		char d[32];
 
-		if (xioctl(fd, DRM_IOCTL_GET_CAP, &gc))
+		if (wcfb_ioctl(fd, DRM_IOCTL_GET_CAP, &gc))
 			continue;	/* not every cap exists on every node */
 		snprintf(d, sizeof(d), "%s cap %#x", node, i);
 		RECORD("GET_CAP", d, gc);
@@ -1990,7 +1980,7 @@ static void gem_and_prime(int fd, int rfd, struct bo *d)
 			RECORD("GEM_OPEN", "", go);
 			gc.handle = go.handle;
 			if (go.handle != d->handle)
-				xioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
+				wcfb_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
 		}
 	}
 	if (!call(fd, DRM_IOCTL_PRIME_HANDLE_TO_FD, &ph, "PRIME_HANDLE_TO_FD")) {
@@ -2005,7 +1995,7 @@ static void gem_and_prime(int fd, int rfd, struct bo *d)
 		if (!call(rfd, DRM_IOCTL_PRIME_FD_TO_HANDLE, &other, "PRIME_FD_TO_HANDLE")) {
 			RECORD("PRIME_FD_TO_HANDLE", "render node", other);
 			gc.handle = other.handle;
-			xioctl(rfd, DRM_IOCTL_GEM_CLOSE, &gc);
+			wcfb_ioctl(rfd, DRM_IOCTL_GEM_CLOSE, &gc);
 		}
 		close(ph.fd);
 	}
@@ -2022,14 +2012,14 @@ static void gem_and_prime(int fd, int rfd, struct bo *d)
 				RECORD("MODE_GETFB", "", gf);
 				gc.handle = gf.handle;
 				if (gf.handle != d->handle)
-					xioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
+					wcfb_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
 			}
 			gf2.fb_id = af.fb_id;
 			if (!call(fd, DRM_IOCTL_MODE_GETFB2, &gf2, "MODE_GETFB2")) {
 				RECORD("MODE_GETFB2", "", gf2);
 				gc.handle = gf2.handles[0];
 				if (gf2.handles[0] != d->handle)
-					xioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
+					wcfb_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
 			}
 			call(fd, DRM_IOCTL_MODE_RMFB, &af.fb_id, "MODE_RMFB");
 		}
@@ -2054,7 +2044,7 @@ static void blits_and_syncobjs(int rfd, int has_blit)
 		if (!call(rfd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &cs, "WCFB_GEM_CREATE_CACHED")) {
 			RECORD("WCFB_GEM_CREATE_CACHED", "size", cs);
 			gc.handle = cs.handle;
-			xioctl(rfd, DRM_IOCTL_GEM_CLOSE, &gc);
+			wcfb_ioctl(rfd, DRM_IOCTL_GEM_CLOSE, &gc);
 		}
 	}
 	{
@@ -2107,7 +2097,7 @@ static void blits_and_syncobjs(int rfd, int has_blit)
 				struct drm_syncobj_destroy sd = { .handle = fh.handle };
 
 				RECORD("SYNCOBJ_FD_TO_HANDLE", "", fh);
-				xioctl(rfd, DRM_IOCTL_SYNCOBJ_DESTROY, &sd);
+				wcfb_ioctl(rfd, DRM_IOCTL_SYNCOBJ_DESTROY, &sd);
 			}
 			close(sh.fd);
 		}

@@ -56,21 +56,11 @@
 #include "wcfb_client.h"
 #include "wcfb_pattern.h"
 
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	int ret;
-
-	do
-		ret = ioctl(fd, req, arg);
-	while (ret == -1 && (errno == EINTR || errno == EAGAIN));
-	return ret ? -errno : 0;
-}
-
 static int dmabuf_sync(int dfd, uint64_t flags)
 {
 	struct dma_buf_sync s = { .flags = flags };
 
-	return xioctl(dfd, DMA_BUF_IOCTL_SYNC, &s);
+	return wcfb_ioctl(dfd, DMA_BUF_IOCTL_SYNC, &s);
 }
 
 /* A buffer on some DRM device: handle, layout, optional mapping. */
@@ -123,13 +113,13 @@ static int dumb(int fd, struct pbuf *b, uint32_t w, uint32_t h, uint32_t bpp)
 	int ret;
 
 	memset(b, 0, sizeof(*b));
-	ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
 	if (ret)
 		return ret;
 	*b = (struct pbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
 			    .w = w, .h = h, .size = c.size };
 	m.handle = c.handle;
-	ret = xioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
 	if (ret)
 		return ret;
 	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
@@ -146,7 +136,7 @@ static int cached(int fd, struct pbuf *b, uint32_t w, uint32_t h)
 	int ret;
 
 	memset(b, 0, sizeof(*b));
-	ret = xioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
 	if (ret)
 		return ret;
 	*b = (struct pbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
@@ -218,7 +208,7 @@ static int copy(int fd, uint32_t dh, uint32_t dpitch, uint32_t sh,
 		.src = { .handle = sh, .format = DRM_FORMAT_XRGB8888, .pitch = spitch } };
 	struct drm_wcfb_blit b = { .ops = (uintptr_t)&op, .op_count = 1 };
 
-	return xioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
 }
 
 static int cpu_prep(int fd, uint32_t handle, uint32_t op)
@@ -226,7 +216,7 @@ static int cpu_prep(int fd, uint32_t handle, uint32_t op)
 	struct drm_wcfb_gem_cpu_prep p = { .handle = handle, .op = op,
 					   .timeout_ns = 5000000000ll };
 
-	return xioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
 }
 
 static int add_fb(int fd, struct pbuf *b, uint32_t fourcc, uint32_t *fb_id)
@@ -674,13 +664,13 @@ static int cmd_reexport(void)
 		return 1;
 	f.handles[0] = b.handle;
 	f.pitches[0] = b.pitch;
-	ret = xioctl(fd, DRM_IOCTL_MODE_ADDFB2, &f);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_ADDFB2, &f);
 	wcfb_ok(!ret, "addfb2 (%s)", strerror(-ret));
 	dfd_a = export(&b);
 	wcfb_ok(dfd_a >= 0, "first export (%s)", dfd_a < 0 ? strerror(-dfd_a) : "ok");
 	pfree(&b);	/* the last handle: DRM drops its cached dma-buf */
 	g.fb_id = f.fb_id;
-	ret = xioctl(fd, DRM_IOCTL_MODE_GETFB2, &g);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_GETFB2, &g);
 	wcfb_ok(!ret && g.handles[0], "GETFB2 gives a new handle (%s)", strerror(-ret));
 	b = (struct pbuf){ .fd = fd, .handle = g.handles[0], .size = 64 * 64 * 4 };
 	dfd_b = export(&b);
@@ -733,17 +723,17 @@ static int cmd_mapfail(const char *kind)
 		struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = 32 };
 		struct drm_mode_map_dumb m = { 0 };
 
-		ret = xioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
+		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
 		b = (struct pbuf){ .fd = fd, .handle = c.handle, .size = c.size };
 		m.handle = c.handle;
-		ret = ret ? ret : xioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
+		ret = ret ? ret : wcfb_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
 		off = m.offset;
 	} else {
 		struct drm_wcfb_gem_mmap_offset mo = { 0 };
 
 		ret = cached(fd, &b, w, h);
 		mo.handle = b.handle;
-		ret = ret ? ret : xioctl(fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
+		ret = ret ? ret : wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
 		off = mo.offset;
 	}
 	if (need(ret, "mapfail: buffer"))
@@ -784,7 +774,7 @@ static int cmd_mapfail(const char *kind)
 	if (dfd >= 0)
 		close(dfd);
 	gc.handle = b.handle;
-	ret = xioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
+	ret = wcfb_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
 	wcfb_ok(!ret, "mapfail: %s: handle closed (%s)", kind, strerror(-ret));
 	close(fd);
 	return 0;

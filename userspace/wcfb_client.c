@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <termios.h>
 #include <time.h>
@@ -153,6 +154,16 @@ void wcfb_bench(const char *json)
 		dprintf(fd, "\n@@WCFB BENCH %s\n", json);
 		close(fd);
 	}
+}
+
+int wcfb_ioctl(int fd, unsigned long req, void *arg)
+{
+	int ret;
+
+	do
+		ret = ioctl(fd, req, arg);
+	while (ret == -1 && (errno == EINTR || errno == EAGAIN));
+	return ret ? -errno : 0;
 }
 
 uint64_t wcfb_now_ns(void)

@@ -69,5 +69,7 @@ int wcfb_disable(struct wcfb_pipe *p);
 int wcfb_wait_flip(struct wcfb_pipe *p, int timeout_ms, uint64_t *ts_ns,
 		   uint32_t *seq);
 uint64_t wcfb_now_ns(void);
+/* ioctl(2), retried on EINTR/EAGAIN as libdrm's drmIoctl(); returns -errno. */
+int wcfb_ioctl(int fd, unsigned long req, void *arg);
 
 #endif
