@@ -182,7 +182,6 @@ DEBUG_ARGS := --debug-kernel $(DEBUG_KIMAGE) --debug-initrd $(DEBUG_INITRAMFS)
 DEBUG_DEPS := $(DEBUG_INITRAMFS) $(DEBUG_STAMP)
 
 # ------------------------------------------------------------- tests
-UNIT_CMD := $(MAKE) -s -C tests/unit check
 ENGINE_TEST_CMD := $(MAKE) -s -C tests/engine check
 HARNESS_TEST_CMD := python3 tests/harness/selftest.py --kernel $(KIMAGE) \
 	--initrd $(INITRAMFS) --dtb $(CACHE)/dtb/wcfb-cma.dtb --imgcheck $(IMGCHECK) \
@@ -238,7 +237,7 @@ PROTOCOL_TEST_CMD := python3 tests/harness/selftest_protocol.py
 # dkms.conf's build as a board would run it, against the arm64 headers;
 # its module's modinfo must be make's.
 DKMS_TEST_CMD := sh tests/dkms/check.sh $(KDIR) $(KREL) $(MODULE)
-HOST_SUITES = $(if $(TESTS),,--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
+HOST_SUITES = $(if $(TESTS),,--host "engine=$(ENGINE_TEST_CMD)" \
 	--host "protocol=$(PROTOCOL_TEST_CMD)" --host "harness=$(HARNESS_TEST_CMD)" \
 	--host "dkms=$(DKMS_TEST_CMD)")
 test: $(TEST_DEPS) $(DEBUG_DEPS)
@@ -258,7 +257,7 @@ check: $(TEST_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --tier check --kernel $(KIMAGE) \
 		--initrd $(INITRAMFS) --imgcheck $(IMGCHECK) --engine $(ENGINE) \
 		--rootfs $(ROOTFS) --out $(OUT)/check --jobs $(JOBS) \
-		$(if $(TESTS),,--host "unit=$(UNIT_CMD)" --host "engine=$(ENGINE_TEST_CMD)" \
+		$(if $(TESTS),,--host "engine=$(ENGINE_TEST_CMD)" \
 		--host "protocol=$(PROTOCOL_TEST_CMD)") $(CHECK_LANES) $(HARNESS_OPTS)
 
 # `make bench`: only the benchmarks (`# tier: bench`), each 5 times in one
@@ -270,9 +269,6 @@ bench: $(TEST_DEPS)
 		--kernel $(KIMAGE) --initrd $(INITRAMFS) --imgcheck $(IMGCHECK) \
 		--engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT)/bench \
 		--lane cma:$(DTB_CMA) --lane nomap:$(DTB_NOMAP) $(HARNESS_OPTS)
-
-unit:
-	$(Q)$(UNIT_CMD)
 
 # Refresh every golden image (tests/golden/: the client scenarios' and the
 # scrolled console's) from fresh captures; review them with git diff before
@@ -305,7 +301,7 @@ checkpatch: $(CHECKPATCH)
 		drm/tests/*.c include/uapi/drm/*.h fbdev/*.c fbdev/*.h && echo "checkpatch --strict: clean"
 
 clean:
-	$(Q)rm -rf $(UBUILD) $(HBUILD) tests/unit/build $(OUT)
+	$(Q)rm -rf $(UBUILD) $(HBUILD) $(OUT)
 	$(Q)rm -f drm/*.o drm/*.ko drm/*.mod drm/*.mod.c drm/.*.cmd drm/modules.order drm/Module.symvers
 	$(Q)rm -f $(INITRAMFS) $(DTBS) $(DEBUG_INITRAMFS)
 	$(Q)rm -rf $(DEBUG_MOD)
@@ -316,4 +312,4 @@ distclean: clean
 help:
 	@sed -n '1,12p' Makefile
 
-.PHONY: check bench debug-kernel debug-module test-debug golden rootfs engine module userspace host-tools dtb initramfs test unit run checkpatch clean distclean help
+.PHONY: check bench debug-kernel debug-module test-debug golden rootfs engine module userspace host-tools dtb initramfs test run checkpatch clean distclean help

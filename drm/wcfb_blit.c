@@ -35,6 +35,7 @@
 #include <linux/dma-resv.h>
 #include <linux/jiffies.h>
 #include <linux/kref.h>
+#include <linux/math64.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -47,10 +48,11 @@
 #include <drm/drm_print.h>
 #include <drm/drm_syncobj.h>
 
+#include <kunit/visibility.h>
+
 #include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
-#include "wcfb_logic.h"
 
 /* How long a blit waits for its in-fence or a foreign fence. */
 #define WCFB_BLIT_FENCE_WAIT_MS	10000
@@ -186,6 +188,64 @@ int wcfb_ioctl_get_param(struct drm_device *drm, void *data,
 
 /* ------------------------------------------------------------ validation */
 
+/**
+ * wcfb_blit_surface_origin - place a blit rectangle inside a buffer
+ * @offset: byte offset of the surface's origin in the buffer (userspace's)
+ * @pitch: bytes per line, not 0
+ * @x: first column, relative to the origin
+ * @y: first line, relative to the origin
+ * @w: width in pixels (0: nothing is touched)
+ * @h: height in lines (0: nothing is touched)
+ * @cpp: bytes per pixel, not 0
+ * @size: bytes in the buffer
+ * @ox: the rectangle's first column from the buffer start
+ * @oy: the rectangle's first line from the buffer start
+ *
+ * The offset is folded into (x, y) (it must land on a pixel boundary), and
+ * every byte the blitter would touch, (oy + h - 1) * pitch + (ox + w) * cpp,
+ * must lie inside @size and no line may run past @pitch.  All in 64-bit
+ * arithmetic with explicit overflow checks: userspace controls every input.
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x,
+					      u32 y, u32 w, u32 h, u32 cpp,
+					      u64 size, u32 *ox, u32 *oy)
+{
+	u64 line, in_line, cx, cy, row_end, end;
+
+	if (!pitch || !cpp)
+		return -EINVAL;
+	line = div64_u64_rem(offset, pitch, &in_line);
+	if (in_line % cpp)
+		return -EINVAL;
+	cx = (u64)x + in_line / cpp;
+	cy = (u64)y + line;
+	if (cx > U32_MAX || cy > U32_MAX)
+		return -EINVAL;
+	if (w && h) {
+		/* cx < 2^32, w < 2^32, cpp <= 2^32: at most 2^65 -- check. */
+		if (cx + w > U64_MAX / cpp)
+			return -EINVAL;
+		row_end = (cx + w) * cpp;
+		if (row_end > pitch)
+			return -EINVAL;
+		/* cy + h - 1 < 2^33 and pitch < 2^32: fits in 65 bits -- check. */
+		if (cy + h - 1 > U64_MAX / pitch)
+			return -EINVAL;
+		end = (cy + h - 1) * pitch;
+		if (end > U64_MAX - row_end)
+			return -EINVAL;
+		end += row_end;
+		if (end > size)
+			return -EINVAL;
+	}
+	*ox = (u32)cx;
+	*oy = (u32)cy;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_blit_surface_origin);
+
 /* cpp of a format the engine declares, 0 if unknown or not supported. */
 static u32 wcfb_blit_cpp(const struct wcfb_engine_info *info, u32 format)
 {
@@ -217,7 +277,7 @@ static int wcfb_blit_check_surface(const struct wcfb_engine_info *info,
 	cpp = wcfb_blit_cpp(info, s->format);
 	if (!cpp || s->pad)
 		return -EINVAL;
-	/* The rectangle inside the buffer, offset folded in (wcfb_logic.c). */
+	/* The rectangle inside the buffer, offset folded in. */
 	if (wcfb_blit_surface_origin(s->offset, s->pitch, s->x, s->y, w, h, cpp,
 				     size, &x, &y))
 		return -EINVAL;

@@ -26,11 +26,12 @@
 #include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 
+#include <kunit/visibility.h>
+
 #include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
 #include "wcfb_fbdev.h"
-#include "wcfb_logic.h"
 #include "wcfb_scanout.h"
 
 #define WCFB_DEFAULT_WIDTH	1024
@@ -188,6 +189,58 @@ static void wcfb_release_scanout(struct drm_device *drm, void *arg)
 {
 	wcfb_scanout_destroy(arg);
 }
+
+static int wcfb_parse_u32(const char **s, u32 *out)
+{
+	const char *p = *s;
+	u32 v = 0;
+	int digits = 0;
+
+	while (*p >= '0' && *p <= '9') {
+		if (++digits > 5)	/* nothing sensible has 6 digits */
+			return -EINVAL;
+		v = v * 10 + (u32)(*p - '0');
+		p++;
+	}
+	if (!digits)
+		return -EINVAL;
+	*s = p;
+	*out = v;
+	return 0;
+}
+
+/**
+ * wcfb_parse_mode - parse "WIDTHxHEIGHT"
+ * @s: the string, e.g. "1280x720" (an 'X' is accepted too, as is one
+ *     trailing newline)
+ * @width: result
+ * @height: result
+ *
+ * Only the syntax is checked here (and that neither number is 0); whether
+ * the size is usable is the caller's business.
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int wcfb_parse_mode(const char *s, u32 *width, u32 *height)
+{
+	u32 w, h;
+
+	if (!s || wcfb_parse_u32(&s, &w))
+		return -EINVAL;
+	if (*s != 'x' && *s != 'X')
+		return -EINVAL;
+	s++;
+	if (wcfb_parse_u32(&s, &h))
+		return -EINVAL;
+	if (*s == '\n')
+		s++;
+	if (*s != '\0' || !w || !h)
+		return -EINVAL;
+	*width = w;
+	*height = h;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_parse_mode);
 
 static void wcfb_read_preferred_mode(struct wcfb_device *wcfb)
 {

@@ -263,6 +263,24 @@ int wcfb_bo_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng,
 		       struct wcfb_engine_table **tab);
 struct dma_buf *wcfb_bo_prime_export(struct drm_gem_object *obj, int flags);
 
+/*
+ * Static unless the kernel has KUnit (VISIBLE_IF_KUNIT), for
+ * drm/tests/wcfb_kunit.c.
+ */
+#if IS_ENABLED(CONFIG_KUNIT)
+/* wcfb_drv.c */
+int wcfb_parse_mode(const char *s, u32 *width, u32 *height);
+/* wcfb_blit.c */
+int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x, u32 y, u32 w,
+			     u32 h, u32 cpp, u64 size, u32 *ox, u32 *oy);
+/* wcfb_gem.c */
+int wcfb_dumb_layout(u32 width, u32 height, u32 bpp, u32 max_dim,
+		     u32 *pitch, u64 *size);
+u64 wcfb_pool_consumed(u64 size, bool nomap, unsigned int page_shift);
+bool wcfb_mode_fits_pool(u32 width, u32 height, u64 pool_avail, bool nomap,
+			 unsigned int page_shift);
+#endif
+
 /* wcfb_gem_cached.c */
 extern bool wcfb_test_skip_sync_for_device;
 bool wcfb_gem_is_cached(const struct drm_gem_object *obj);

@@ -45,7 +45,6 @@
 #include <kunit/visibility.h>
 
 #include "wcfb_engine.h"
-#include "wcfb_logic.h"
 
 #define WCFB_ENGINE_NAME		"wcfb-engine"
 #define WCFB_ENGINE_RING_ENTRIES	1024u
@@ -142,6 +141,52 @@ static const struct dma_fence_ops wcfb_fence_ops = {
 };
 
 static_assert(offsetof(struct wcfb_fence, base) == 0);
+
+/*
+ * ---- the ring ----
+ *
+ * Ring indices run free (u32, wrapping); a slot is index & (size - 1) with
+ * size a power of two.  Free slots: size minus what was published (head)
+ * and not yet retired.
+ */
+
+VISIBLE_IF_KUNIT u32 wcfb_ring_space(u32 head, u32 retired, u32 size)
+{
+	/* Unsigned subtraction is exact across the u32 wrap. */
+	return size - (head - retired);
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_ring_space);
+
+VISIBLE_IF_KUNIT u32 wcfb_ring_slot(u32 index, u32 size)
+{
+	return index & (size - 1);
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_ring_slot);
+
+/*
+ * Publish @count descriptors: copy them into @ring (@size slots, a power
+ * of two) from free-running index @head on, wrapping at the end of the
+ * ring, numbered *@seqno + 1, *@seqno + 2, ... (the engine writes each
+ * number to the completion page when it is done) and marked pending.
+ * Leaves the last number in *@seqno and returns it.  The caller has
+ * checked the space (wcfb_ring_space()) and writes HEAD afterwards.
+ */
+VISIBLE_IF_KUNIT u64 wcfb_ring_write(struct wcfb_eng_desc *ring, u32 size,
+				     u32 head, const struct wcfb_eng_desc *descs,
+				     u32 count, u64 *seqno)
+{
+	u32 i;
+
+	for (i = 0; i < count; i++) {
+		struct wcfb_eng_desc *slot = &ring[wcfb_ring_slot(head + i, size)];
+
+		memcpy(slot, &descs[i], sizeof(*slot));
+		slot->seqno = cpu_to_le64(++*seqno);
+		slot->status = cpu_to_le32(WCFB_ENG_ST_PENDING);
+	}
+	return *seqno;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_ring_write);
 
 /* ------------------------------------------------------------ registers */
 

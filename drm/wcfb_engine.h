@@ -107,4 +107,12 @@ int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
 		       const struct wcfb_eng_desc *descs, u32 count,
 		       struct dma_fence **fence);
 
+/* Static in wcfb_engine.c unless the kernel has KUnit (VISIBLE_IF_KUNIT). */
+#if IS_ENABLED(CONFIG_KUNIT)
+u32 wcfb_ring_space(u32 head, u32 retired, u32 size);
+u32 wcfb_ring_slot(u32 index, u32 size);
+u64 wcfb_ring_write(struct wcfb_eng_desc *ring, u32 size, u32 head,
+		    const struct wcfb_eng_desc *descs, u32 count, u64 *seqno);
+#endif
+
 #endif /* WCFB_ENGINE_H */

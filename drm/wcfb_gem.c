@@ -44,13 +44,108 @@
 #include <drm/drm_print.h>
 #include <drm/drm_vma_manager.h>
 
+#include <kunit/visibility.h>
+
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
-#include "wcfb_logic.h"
 #include "wcfb_scanout.h"
 
 /* drm_gem_dma_free() kfree()s the drm_gem_dma_object: it must come first. */
 static_assert(offsetof(struct wcfb_bo, base) == 0);
+
+/* Dumb buffers get their pitch rounded up to this. */
+#define WCFB_DUMB_PITCH_ALIGN	64
+
+/**
+ * wcfb_dumb_layout - pitch and size of a dumb buffer
+ * @width: pixels, 1..@max_dim
+ * @height: lines, 1..@max_dim
+ * @bpp: 24 or 32
+ * @max_dim: largest accepted width and height
+ * @pitch: result, width * cpp rounded up to WCFB_DUMB_PITCH_ALIGN
+ * @size: result, pitch * height
+ *
+ * The 64-byte pitch alignment keeps every line cache-line aligned and, for
+ * RGB888, makes the pitch a multiple of 4 as the scanout engine needs
+ * (WCFB_SCANOUT_PITCH_ALIGN).
+ *
+ * Return: 0 or -EINVAL.
+ */
+VISIBLE_IF_KUNIT int wcfb_dumb_layout(u32 width, u32 height, u32 bpp,
+				      u32 max_dim, u32 *pitch, u64 *size)
+{
+	u64 p;
+
+	if (bpp != 24 && bpp != 32)
+		return -EINVAL;
+	if (!width || width > max_dim || !height || height > max_dim)
+		return -EINVAL;
+
+	p = (u64)width * (bpp / 8);
+	p = ALIGN(p, WCFB_DUMB_PITCH_ALIGN);
+	if (p > U32_MAX)
+		return -EINVAL;
+	*pitch = (u32)p;
+	*size = p * height;
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_dumb_layout);
+
+/**
+ * wcfb_pool_consumed - pool bytes an allocation of @size really takes
+ * @size: bytes asked of dma_alloc_wc()
+ * @nomap: true for a no-map carveout, false for a CMA area
+ * @page_shift: PAGE_SHIFT
+ *
+ * A CMA area hands out exactly PAGE_ALIGN(size) (cma_alloc() of
+ * size >> PAGE_SHIFT pages; the alignment it asks for only fragments).
+ * The per-device coherent allocator behind a no-map carveout uses
+ * bitmap_find_free_region(..., get_order(size)), i.e. it grabs
+ * PAGE_SIZE << get_order(size): a 3 MiB buffer costs 4 MiB.
+ *
+ * Return: bytes taken from the pool.
+ */
+VISIBLE_IF_KUNIT u64 wcfb_pool_consumed(u64 size, bool nomap,
+					unsigned int page_shift)
+{
+	u64 pages, order_pages = 1;
+
+	if (!size)
+		return 0;
+	pages = (size + (1ULL << page_shift) - 1) >> page_shift;
+	if (!nomap)
+		return pages << page_shift;
+	while (order_pages < pages)
+		order_pages <<= 1;
+	return order_pages << page_shift;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_pool_consumed);
+
+/**
+ * wcfb_mode_fits_pool - can the pool hold two XRGB8888 buffers of a mode?
+ * @width: pixels
+ * @height: lines
+ * @pool_avail: pool bytes available for scanout buffers
+ * @nomap: pool layout, see wcfb_pool_consumed()
+ * @page_shift: PAGE_SHIFT
+ *
+ * Two buffers: one on screen and one being drawn, the least a page-flipping
+ * client needs.
+ *
+ * Return: true if they fit.
+ */
+VISIBLE_IF_KUNIT bool wcfb_mode_fits_pool(u32 width, u32 height,
+					  u64 pool_avail, bool nomap,
+					  unsigned int page_shift)
+{
+	u32 pitch;
+	u64 size;
+
+	if (wcfb_dumb_layout(width, height, 32, U32_MAX, &pitch, &size))
+		return false;
+	return 2 * wcfb_pool_consumed(size, nomap, page_shift) <= pool_avail;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_mode_fits_pool);
 
 /**
  * wcfb_pool_init - set up the (empty) pool accounting

@@ -52,13 +52,7 @@
 #include <drm/drm_vblank.h>
 
 #include "wcfb_drv.h"
-#include "wcfb_logic.h"
 #include "wcfb_scanout.h"
-
-/* The logic's fourccs must be DRM's. */
-static_assert(WCFB_FMT_XRGB8888 == DRM_FORMAT_XRGB8888);
-static_assert(WCFB_FMT_ARGB8888 == DRM_FORMAT_ARGB8888);
-static_assert(WCFB_FMT_RGB888 == DRM_FORMAT_RGB888);
 
 #define WCFB_REFRESH		60
 /* Refresh rates the simulated vblank accepts for user-supplied modes. */
@@ -892,10 +886,10 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	ret = drmm_mode_config_init(drm);
 	if (ret)
 		return ret;
-	drm->mode_config.min_width = WCFB_ENGINE_MIN_DIM;
-	drm->mode_config.min_height = WCFB_ENGINE_MIN_DIM;
-	drm->mode_config.max_width = WCFB_ENGINE_MAX_DIM;
-	drm->mode_config.max_height = WCFB_ENGINE_MAX_DIM;
+	drm->mode_config.min_width = WCFB_SCANOUT_MIN_DIM;
+	drm->mode_config.min_height = WCFB_SCANOUT_MIN_DIM;
+	drm->mode_config.max_width = WCFB_SCANOUT_MAX_DIM;
+	drm->mode_config.max_height = WCFB_SCANOUT_MAX_DIM;
 	drm->mode_config.preferred_depth = 24;
 	drm->mode_config.funcs = &wcfb_mode_config_funcs;
 	drm->mode_config.helper_private = &wcfb_mode_config_helpers;

@@ -37,8 +37,12 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
-#include "wcfb_logic.h"
+#include <asm/unaligned.h>
+#include <drm/drm_fourcc.h>
+#include <kunit/visibility.h>
+
 #include "wcfb_scanout.h"
+#include "wcfb_scanout_wire.h"
 
 #define WCFB_MAX_RAM_WINDOWS	16
 /*
@@ -50,7 +54,7 @@
 #define WCFB_FWCFG_POLL_US	1
 
 /* The parking buffer: the engine's minimum size, XRGB8888. */
-#define WCFB_PARK_DIM		WCFB_ENGINE_MIN_DIM
+#define WCFB_PARK_DIM		WCFB_SCANOUT_MIN_DIM
 #define WCFB_PARK_STRIDE	(WCFB_PARK_DIM * 4)
 #define WCFB_PARK_BYTES		(WCFB_PARK_STRIDE * WCFB_PARK_DIM)
 
@@ -142,6 +146,272 @@ struct wcfb_scanout_blank {
 	u32 height;
 	size_t size;
 };
+
+/* ---- what ramfb shows: formats, limits, pitch, range ---- */
+
+/*
+ * The formats QEMU 7.2's ramfb converts without loss: its
+ * qemu_drm_format_to_pixman() knows exactly these three.
+ */
+const struct wcfb_format wcfb_formats[WCFB_NUM_FORMATS] = {
+	{ .fourcc = DRM_FORMAT_XRGB8888, .cpp = 4 },
+	{ .fourcc = DRM_FORMAT_ARGB8888, .cpp = 4 },
+	{ .fourcc = DRM_FORMAT_RGB888,   .cpp = 3 },
+};
+EXPORT_SYMBOL_IF_KUNIT(wcfb_formats);
+
+const struct wcfb_format *wcfb_format_lookup(u32 fourcc)
+{
+	unsigned int i;
+
+	for (i = 0; i < WCFB_NUM_FORMATS; i++)
+		if (wcfb_formats[i].fourcc == fourcc)
+			return &wcfb_formats[i];
+	return NULL;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_format_lookup);
+
+const char *wcfb_verdict_str(enum wcfb_verdict v)
+{
+	switch (v) {
+	case WCFB_OK:
+		return "ok";
+	case WCFB_ERR_FORMAT:
+		return "pixel format not supported by the scanout engine";
+	case WCFB_ERR_WIDTH:
+		return "width outside the scanout engine's 16..4096";
+	case WCFB_ERR_HEIGHT:
+		return "height outside the scanout engine's 16..4096";
+	case WCFB_ERR_PITCH_ALIGN:
+		return "pitch not a multiple of 4 bytes";
+	case WCFB_ERR_PITCH_SHORT:
+		return "pitch shorter than one line";
+	case WCFB_ERR_FLAGS:
+		return "reserved flags set";
+	case WCFB_ERR_RANGE:
+		return "scanned range not inside guest RAM";
+	case WCFB_ERR_OVERFLOW:
+		return "layout overflows";
+	}
+	return "unknown";
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_verdict_str);
+
+/**
+ * wcfb_check_dims - check a visible size against the scanout limits
+ * @width: pixels
+ * @height: lines
+ *
+ * Return: WCFB_OK, WCFB_ERR_WIDTH or WCFB_ERR_HEIGHT.
+ */
+enum wcfb_verdict wcfb_check_dims(u32 width, u32 height)
+{
+	if (width < WCFB_SCANOUT_MIN_DIM || width > WCFB_SCANOUT_MAX_DIM)
+		return WCFB_ERR_WIDTH;
+	if (height < WCFB_SCANOUT_MIN_DIM || height > WCFB_SCANOUT_MAX_DIM)
+		return WCFB_ERR_HEIGHT;
+	return WCFB_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_check_dims);
+
+/**
+ * wcfb_check_pitch - check a line pitch for a format and width
+ * @fourcc: DRM fourcc
+ * @width: pixels per line
+ * @pitch: bytes from one line to the next
+ *
+ * ramfb wraps guest memory in a pixman image, and pixman only accepts row
+ * strides that are a multiple of 4 bytes: with an "odd pitch" (easy to get
+ * with RGB888, e.g. 1366 * 3 = 4098) QEMU 7.2 cannot create the surface
+ * and aborts on an assertion.  A pitch shorter than a line would make lines
+ * overlap.  Both are refused up front.
+ *
+ * Return: WCFB_OK or the reason for refusal.
+ */
+enum wcfb_verdict wcfb_check_pitch(u32 fourcc, u32 width, u32 pitch)
+{
+	const struct wcfb_format *fmt = wcfb_format_lookup(fourcc);
+
+	if (!fmt)
+		return WCFB_ERR_FORMAT;
+	if (pitch % WCFB_SCANOUT_PITCH_ALIGN)
+		return WCFB_ERR_PITCH_ALIGN;
+	if ((u64)pitch < (u64)width * fmt->cpp)
+		return WCFB_ERR_PITCH_SHORT;
+	return WCFB_OK;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_check_pitch);
+
+/**
+ * wcfb_scan_span - bytes the scanout engine reads for one frame
+ * @width: pixels per line
+ * @height: lines
+ * @stride: bytes from one line to the next
+ * @cpp: bytes per pixel
+ *
+ * ramfb maps stride * (height - 1) + width * cpp bytes from the start
+ * address: every line but the last in full, and the visible part of the
+ * last one.  This is also exactly what DRM's framebuffer helpers require of
+ * a GEM object.
+ *
+ * Return: the span in bytes, 0 for an empty frame.
+ */
+u64 wcfb_scan_span(u32 width, u32 height, u32 stride, u32 cpp)
+{
+	if (!width || !height)
+		return 0;
+	return (u64)stride * (height - 1) + (u64)width * cpp;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_scan_span);
+
+/**
+ * wcfb_window_contains - is [@addr, @addr + @len) inside @win?
+ * @win: the window
+ * @addr: first byte
+ * @len: length in bytes, must be non-zero
+ *
+ * Written so that no sum can wrap around.
+ *
+ * Return: true if the whole range is inside.
+ */
+bool wcfb_window_contains(const struct wcfb_window *win, u64 addr, u64 len)
+{
+	u64 off;
+
+	if (!len || addr < win->base)
+		return false;
+	off = addr - win->base;
+	if (off >= win->size)
+		return false;
+	return len <= win->size - off;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_window_contains);
+
+/* ---- the ramfb and fw_cfg wire formats ---- */
+
+/**
+ * wcfb_ramfb_cfg_check - would ramfb accept and show this configuration?
+ * @cfg: the configuration
+ * @ram: guest RAM windows (ramfb only scans memory it can map as RAM)
+ * @nr_ram: number of entries in @ram
+ *
+ * QEMU's ramfb drops a configuration it dislikes without telling anybody,
+ * leaving the previous one on screen; this predicts that.  The scanned range
+ * must lie inside a single window, as QEMU maps it in one piece.
+ *
+ * Return: WCFB_OK or the reason for refusal.
+ */
+VISIBLE_IF_KUNIT enum wcfb_verdict
+wcfb_ramfb_cfg_check(const struct wcfb_ramfb_cfg *cfg,
+		     const struct wcfb_window *ram, unsigned int nr_ram)
+{
+	const struct wcfb_format *fmt = wcfb_format_lookup(cfg->fourcc);
+	enum wcfb_verdict v;
+	unsigned int i;
+	u64 span;
+
+	if (!fmt)
+		return WCFB_ERR_FORMAT;
+	if (cfg->flags)
+		return WCFB_ERR_FLAGS;
+	v = wcfb_check_dims(cfg->width, cfg->height);
+	if (v != WCFB_OK)
+		return v;
+	v = wcfb_check_pitch(cfg->fourcc, cfg->width, cfg->stride);
+	if (v != WCFB_OK)
+		return v;
+
+	span = wcfb_scan_span(cfg->width, cfg->height, cfg->stride, fmt->cpp);
+	if (cfg->addr + span < cfg->addr)
+		return WCFB_ERR_OVERFLOW;
+	for (i = 0; i < nr_ram; i++)
+		if (wcfb_window_contains(&ram[i], cfg->addr, span))
+			return WCFB_OK;
+	return WCFB_ERR_RANGE;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_ramfb_cfg_check);
+
+/**
+ * wcfb_ramfb_cfg_encode - serialize a ramfb configuration
+ * @out: 28 bytes: be64 addr, be32 fourcc, be32 flags, be32 width,
+ *       be32 height, be32 stride (QEMU's packed struct RAMFBCfg)
+ * @cfg: the configuration
+ */
+VISIBLE_IF_KUNIT void wcfb_ramfb_cfg_encode(u8 out[WCFB_RAMFB_CFG_SIZE],
+					    const struct wcfb_ramfb_cfg *cfg)
+{
+	put_unaligned_be64(cfg->addr, out + 0);
+	put_unaligned_be32(cfg->fourcc, out + 8);
+	put_unaligned_be32(cfg->flags, out + 12);
+	put_unaligned_be32(cfg->width, out + 16);
+	put_unaligned_be32(cfg->height, out + 20);
+	put_unaligned_be32(cfg->stride, out + 24);
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_ramfb_cfg_encode);
+
+/**
+ * wcfb_fwcfg_dma_control - control word of a fw_cfg DMA access
+ * @select: selector key, used if @flags has WCFB_FWCFG_DMA_SELECT
+ * @flags: WCFB_FWCFG_DMA_* operation bits
+ *
+ * Return: the control word (key in bits 31:16, operation in the low bits).
+ */
+VISIBLE_IF_KUNIT u32 wcfb_fwcfg_dma_control(u16 select, u32 flags)
+{
+	return ((u32)select << 16) | (flags & 0xffff);
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_fwcfg_dma_control);
+
+/**
+ * wcfb_fwcfg_dma_access_encode - serialize a fw_cfg DMA access block
+ * @out: 16 bytes: be32 control, be32 length, be64 address
+ * @control: control word, see wcfb_fwcfg_dma_control()
+ * @length: bytes to transfer
+ * @address: guest-physical address of the data
+ */
+VISIBLE_IF_KUNIT void
+wcfb_fwcfg_dma_access_encode(u8 out[WCFB_FWCFG_DMA_ACCESS_SIZE],
+			     u32 control, u32 length, u64 address)
+{
+	put_unaligned_be32(control, out + 0);
+	put_unaligned_be32(length, out + 4);
+	put_unaligned_be64(address, out + 8);
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_fwcfg_dma_access_encode);
+
+/* The device clears the control word when done, leaving at most ERROR. */
+VISIBLE_IF_KUNIT bool wcfb_fwcfg_dma_done(u32 control)
+{
+	return (control & ~(u32)WCFB_FWCFG_DMA_ERROR) == 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_fwcfg_dma_done);
+
+VISIBLE_IF_KUNIT bool wcfb_fwcfg_dma_failed(u32 control)
+{
+	return control & WCFB_FWCFG_DMA_ERROR;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_fwcfg_dma_failed);
+
+/**
+ * wcfb_fwcfg_file_parse - decode one fw_cfg file directory entry
+ * @in: 64 bytes: be32 size, be16 select, be16 reserved, char name[56]
+ * @out: result
+ *
+ * Return: 0, or -EINVAL if the name is not NUL-terminated.
+ */
+VISIBLE_IF_KUNIT int wcfb_fwcfg_file_parse(const u8 in[WCFB_FWCFG_FILE_SIZE],
+					   struct wcfb_fwcfg_file *out)
+{
+	const u8 *name = in + 8;
+
+	if (!memchr(name, '\0', WCFB_FWCFG_FILE_NAME_LEN))
+		return -EINVAL;
+	out->size = get_unaligned_be32(in + 0);
+	out->select = get_unaligned_be16(in + 4);
+	memcpy(out->name, name, WCFB_FWCFG_FILE_NAME_LEN);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(wcfb_fwcfg_file_parse);
 
 /* ---- fw_cfg transport ---- */
 
@@ -260,7 +530,7 @@ static int wcfb_fwcfg_find_file(struct wcfb_scanout *so, const char *name,
 				    sizeof(__be32), data);
 	if (ret)
 		goto out;
-	count = wcfb_get_be32(so->area->data);
+	count = get_unaligned_be32(so->area->data);
 	if (count > WCFB_FWCFG_MAX_FILES) {
 		ret = -EIO;
 		goto out;
@@ -440,7 +710,7 @@ int wcfb_scanout_park(struct wcfb_scanout *so)
 {
 	const struct wcfb_scanout_config park = {
 		.addr = so->park_dma,
-		.fourcc = WCFB_FMT_XRGB8888,
+		.fourcc = DRM_FORMAT_XRGB8888,
 		.width = WCFB_PARK_DIM,
 		.height = WCFB_PARK_DIM,
 		.stride = WCFB_PARK_STRIDE,
@@ -577,7 +847,7 @@ void wcfb_scanout_blank_config(const struct wcfb_scanout_blank *b, u32 width,
 			       u32 height, struct wcfb_scanout_config *cfg)
 {
 	cfg->addr = b->dma;
-	cfg->fourcc = WCFB_FMT_XRGB8888;
+	cfg->fourcc = DRM_FORMAT_XRGB8888;
 	cfg->width = width;
 	cfg->height = height;
 	cfg->stride = b->width * 4;
@@ -615,7 +885,7 @@ void wcfb_scanout_retire(struct wcfb_scanout *so)
 {
 	const struct wcfb_scanout_config zero = {
 		.addr = (dma_addr_t)page_to_phys(ZERO_PAGE(0)),
-		.fourcc = WCFB_FMT_XRGB8888,
+		.fourcc = DRM_FORMAT_XRGB8888,
 		.width = WCFB_PARK_DIM,
 		.height = WCFB_PARK_DIM,
 		.stride = WCFB_PARK_STRIDE,

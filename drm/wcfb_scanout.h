@@ -16,7 +16,74 @@ struct device;
 struct device_node;
 struct wcfb_scanout;
 struct wcfb_scanout_blank;
-struct wcfb_window;
+
+/*
+ * Scanout limits.  QEMU's ramfb refuses (silently) anything below 16x16;
+ * its own upper bound is far larger (16000x12000), 4096 is this driver's
+ * cap.
+ */
+#define WCFB_SCANOUT_MIN_DIM		16
+#define WCFB_SCANOUT_MAX_DIM		4096
+/* Row strides must be a multiple of this (pixman; see wcfb_check_pitch()). */
+#define WCFB_SCANOUT_PITCH_ALIGN	4
+
+/**
+ * struct wcfb_format - a pixel format the scanout engine shows pixel-exactly
+ * @fourcc: DRM fourcc code
+ * @cpp: bytes per pixel
+ */
+struct wcfb_format {
+	u32 fourcc;
+	u8 cpp;
+};
+
+#define WCFB_NUM_FORMATS	3
+extern const struct wcfb_format wcfb_formats[WCFB_NUM_FORMATS];
+
+const struct wcfb_format *wcfb_format_lookup(u32 fourcc);
+
+/**
+ * enum wcfb_verdict - result of a layout or configuration check
+ * @WCFB_OK: acceptable
+ * @WCFB_ERR_FORMAT: fourcc (or bpp) not supported
+ * @WCFB_ERR_WIDTH: width outside the allowed range
+ * @WCFB_ERR_HEIGHT: height outside the allowed range
+ * @WCFB_ERR_PITCH_ALIGN: pitch not a multiple of WCFB_SCANOUT_PITCH_ALIGN
+ * @WCFB_ERR_PITCH_SHORT: pitch shorter than one line of pixels
+ * @WCFB_ERR_FLAGS: reserved configuration flags set
+ * @WCFB_ERR_RANGE: scanned bytes not entirely inside an allowed window
+ * @WCFB_ERR_OVERFLOW: arithmetic overflow in the layout
+ */
+enum wcfb_verdict {
+	WCFB_OK = 0,
+	WCFB_ERR_FORMAT,
+	WCFB_ERR_WIDTH,
+	WCFB_ERR_HEIGHT,
+	WCFB_ERR_PITCH_ALIGN,
+	WCFB_ERR_PITCH_SHORT,
+	WCFB_ERR_FLAGS,
+	WCFB_ERR_RANGE,
+	WCFB_ERR_OVERFLOW,
+};
+
+const char *wcfb_verdict_str(enum wcfb_verdict v);
+
+enum wcfb_verdict wcfb_check_dims(u32 width, u32 height);
+enum wcfb_verdict wcfb_check_pitch(u32 fourcc, u32 width, u32 pitch);
+
+u64 wcfb_scan_span(u32 width, u32 height, u32 stride, u32 cpp);
+
+/**
+ * struct wcfb_window - a physical address window [@base, @base + @size)
+ * @base: first byte
+ * @size: length in bytes
+ */
+struct wcfb_window {
+	u64 base;
+	u64 size;
+};
+
+bool wcfb_window_contains(const struct wcfb_window *win, u64 addr, u64 len);
 
 /**
  * struct wcfb_scanout_config - what the engine scans

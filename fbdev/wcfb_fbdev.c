@@ -68,7 +68,7 @@
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
 #include "wcfb_fbdev.h"
-#include "wcfb_logic.h"
+#include "wcfb_scanout.h"
 
 /*
  * How long a flush waits for its copy.  Longer than the engine can take

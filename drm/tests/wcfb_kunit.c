@@ -6,12 +6,16 @@
  * wcfb.ko through the EXPORTED_FOR_KUNIT_TESTING namespace.  The guest
  * test t_kunit.sh loads it and reports every KTAP result.
  *
- *  - the ring accounting of wcfb_logic.c (free-running u32 indices),
- *  - the format table, pitch checks, dumb layout and the blit rectangle
- *    placement the descriptors are built from,
- *  - the engine SG tables as the blit path builds them: pages into an
- *    sg_table (sg_alloc_table_from_pages), mapped with dma_map_sgtable()
- *    on a device, turned into engine entries by
+ * One suite per file under test, each function tested in one of them:
+ *  - wcfb_scanout: what ramfb shows (format table, limits, pitch, scanned
+ *    span, RAM windows) and the ramfb and fw_cfg wire formats,
+ *  - wcfb_gem: dumb buffer layout and pool consumption,
+ *  - wcfb_drv: the "WxH" mode parameter parser,
+ *  - wcfb_blitter: the ring accounting of wcfb_engine.c (free-running u32
+ *    indices) and the blit rectangle placement of wcfb_blit.c,
+ *  - wcfb_sg: the blitter SG tables as the blit path builds them: pages
+ *    into an sg_table (sg_alloc_table_from_pages), mapped with
+ *    dma_map_sgtable() on a device, turned into engine entries by
  *    wcfb_engine_table_from_sgt().
  */
 #include <kunit/test.h>
@@ -22,22 +26,504 @@
 #include <linux/module.h>
 #include <linux/scatterlist.h>
 #include <linux/slab.h>
+#include <linux/string.h>
 
+#include <asm/unaligned.h>
+#include <drm/drm_fourcc.h>
+
+#include "../wcfb_drv.h"
 #include "../wcfb_engine.h"
-#include "../wcfb_logic.h"
+#include "../wcfb_scanout.h"
+#include "../wcfb_scanout_wire.h"
 #include "../../hw/proto/wcfb_engine_proto.h"
 
-/* ------------------------------------------------------------- ring */
+#define MiB (1024ULL * 1024ULL)
+
+/* ========================================================= wcfb_scanout */
+
+/* QEMU virt: 1 GiB of RAM at 0x40000000; the pool at 0x70000000. */
+static const struct wcfb_window virt_ram[] = {
+	{ .base = 0x40000000ULL, .size = 0x40000000ULL },
+};
+
+static void wcfb_test_formats(struct kunit *test)
+{
+	const struct wcfb_format *f;
+	unsigned int i;
+
+	/* The fourcc codes themselves, as drm_fourcc.h spells them. */
+	KUNIT_EXPECT_EQ(test, DRM_FORMAT_XRGB8888, 0x34325258);
+	KUNIT_EXPECT_EQ(test, DRM_FORMAT_ARGB8888, 0x34325241);
+	KUNIT_EXPECT_EQ(test, DRM_FORMAT_RGB888, 0x34324752);
+
+	f = wcfb_format_lookup(DRM_FORMAT_XRGB8888);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, f->cpp, 4);
+	f = wcfb_format_lookup(0x34325241);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, f->cpp, 4);
+	f = wcfb_format_lookup(DRM_FORMAT_RGB888);
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_EQ(test, f->cpp, 3);
+	/* YUYV, XBGR8888, RGB565, 0: not shown pixel-exactly by ramfb. */
+	KUNIT_EXPECT_NULL(test, wcfb_format_lookup(DRM_FORMAT_YUYV));
+	KUNIT_EXPECT_NULL(test, wcfb_format_lookup(DRM_FORMAT_XBGR8888));
+	KUNIT_EXPECT_NULL(test, wcfb_format_lookup(DRM_FORMAT_RGB565));
+	KUNIT_EXPECT_NULL(test, wcfb_format_lookup(0));
+	KUNIT_EXPECT_EQ(test, WCFB_NUM_FORMATS, 3);
+	for (i = 0; i < WCFB_NUM_FORMATS; i++)
+		KUNIT_EXPECT_PTR_EQ(test, wcfb_format_lookup(wcfb_formats[i].fourcc),
+				    &wcfb_formats[i]);
+}
+
+static void wcfb_test_check_dims(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, wcfb_check_dims(16, 16), WCFB_OK);
+	KUNIT_EXPECT_EQ(test, wcfb_check_dims(4096, 4096), WCFB_OK);
+	KUNIT_EXPECT_EQ(test, wcfb_check_dims(1920, 1080), WCFB_OK);
+	KUNIT_EXPECT_EQ(test, wcfb_check_dims(15, 16), WCFB_ERR_WIDTH);
+	KUNIT_EXPECT_EQ(test, wcfb_check_dims(4097, 16), WCFB_ERR_WIDTH);
+	KUNIT_EXPECT_EQ(test, wcfb_check_dims(0, 0), WCFB_ERR_WIDTH);
+	KUNIT_EXPECT_EQ(test, wcfb_check_dims(16, 15), WCFB_ERR_HEIGHT);
+	KUNIT_EXPECT_EQ(test, wcfb_check_dims(16, 4097), WCFB_ERR_HEIGHT);
+}
+
+static void wcfb_test_pitch(struct kunit *test)
+{
+	const u32 xr24 = DRM_FORMAT_XRGB8888, rg24 = DRM_FORMAT_RGB888;
+
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(xr24, 800, 3200), WCFB_OK);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(xr24, 800, 3199), WCFB_ERR_PITCH_ALIGN);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(xr24, 800, 3196), WCFB_ERR_PITCH_SHORT);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(rg24, 801, 2404), WCFB_OK);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(rg24, 801, 2403), WCFB_ERR_PITCH_ALIGN);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(0x12345678, 16, 64), WCFB_ERR_FORMAT);
+	/* The classic odd pitch: 1366 * 3 = 4098, not a multiple of 4. */
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(rg24, 1366, 4098), WCFB_ERR_PITCH_ALIGN);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(rg24, 1366, 4100), WCFB_OK);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(rg24, 1024, 3072), WCFB_OK);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(xr24, 1024, 4096), WCFB_OK);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(xr24, 1024, 8192), WCFB_OK);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(xr24, 1024, 4092), WCFB_ERR_PITCH_SHORT);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(xr24, 1024, 4098), WCFB_ERR_PITCH_ALIGN);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(DRM_FORMAT_RGB565, 1024, 2048),
+			WCFB_ERR_FORMAT);
+	/* width * cpp does not fit in 32 bits: still "short", no wrap. */
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(xr24, 0x40000001u, 4), WCFB_ERR_PITCH_SHORT);
+	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(xr24, 0x40000000u, 0), WCFB_ERR_PITCH_SHORT);
+}
+
+static void wcfb_test_scan_span(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, wcfb_scan_span(1024, 768, 4096, 4), 3145728ull);
+	/* Last line only up to the visible width: 8192 * 767 + 4096. */
+	KUNIT_EXPECT_EQ(test, wcfb_scan_span(1024, 768, 8192, 4), 6287360ull);
+	KUNIT_EXPECT_EQ(test, wcfb_scan_span(16, 16, 64, 4), 1024ull);
+	KUNIT_EXPECT_EQ(test, wcfb_scan_span(16, 1, 64, 3), 48ull);
+	KUNIT_EXPECT_EQ(test, wcfb_scan_span(0, 768, 4096, 4), 0ull);
+	KUNIT_EXPECT_EQ(test, wcfb_scan_span(1024, 0, 4096, 4), 0ull);
+	/* 64-bit result for 32-bit inputs. */
+	KUNIT_EXPECT_GT(test, wcfb_scan_span(4096, 0xffffffffu, 0xffffffffu, 4),
+			0xffffffffULL);
+}
+
+static void wcfb_test_window_contains(struct kunit *test)
+{
+	const struct wcfb_window pool = { 0x70000000ULL, 0x4000000ULL };
+	const struct wcfb_window top = { 0xfffffffffffff000ULL, 0x1000 };
+
+	KUNIT_EXPECT_TRUE(test, wcfb_window_contains(&pool, 0x70000000ULL, 0x4000000ULL));
+	KUNIT_EXPECT_TRUE(test, wcfb_window_contains(&pool, 0x73fff000ULL, 0x1000));
+	KUNIT_EXPECT_FALSE(test, wcfb_window_contains(&pool, 0x73fff000ULL, 0x1001));
+	KUNIT_EXPECT_FALSE(test, wcfb_window_contains(&pool, 0x6ffff000ULL, 0x1000));
+	KUNIT_EXPECT_FALSE(test, wcfb_window_contains(&pool, 0x74000000ULL, 1));
+	KUNIT_EXPECT_FALSE(test, wcfb_window_contains(&pool, 0x70000000ULL, 0));
+	/* Sums that would wrap around must not fool it. */
+	KUNIT_EXPECT_FALSE(test, wcfb_window_contains(&pool, 0x70000000ULL, ~0ULL));
+	KUNIT_EXPECT_TRUE(test, wcfb_window_contains(&top, 0xffffffffffffffffULL, 1));
+	KUNIT_EXPECT_FALSE(test, wcfb_window_contains(&top, 0xffffffffffffffffULL, 2));
+}
+
+static void wcfb_test_ramfb_encode_big_endian(struct kunit *test)
+{
+	const struct wcfb_ramfb_cfg cfg = {
+		.addr = 0x70100000ULL,
+		.fourcc = DRM_FORMAT_XRGB8888,
+		.flags = 0,
+		.width = 1024,
+		.height = 768,
+		.stride = 4096,
+	};
+	static const u8 expected[WCFB_RAMFB_CFG_SIZE] = {
+		0x00, 0x00, 0x00, 0x00, 0x70, 0x10, 0x00, 0x00,	/* addr */
+		0x34, 0x32, 0x52, 0x58,				/* "XR24" */
+		0x00, 0x00, 0x00, 0x00,				/* flags */
+		0x00, 0x00, 0x04, 0x00,				/* 1024 */
+		0x00, 0x00, 0x03, 0x00,				/* 768 */
+		0x00, 0x00, 0x10, 0x00,				/* 4096 */
+	};
+	u8 out[WCFB_RAMFB_CFG_SIZE];
+
+	KUNIT_EXPECT_EQ(test, WCFB_RAMFB_CFG_SIZE, 28);
+	memset(out, 0xa5, sizeof(out));
+	wcfb_ramfb_cfg_encode(out, &cfg);
+	KUNIT_EXPECT_EQ(test, memcmp(out, expected, sizeof(expected)), 0);
+}
+
+static void wcfb_test_ramfb_encode_high_address(struct kunit *test)
+{
+	const struct wcfb_ramfb_cfg cfg = {
+		.addr = 0x0123456789abcdefULL,
+		.fourcc = DRM_FORMAT_RGB888,
+		.flags = 0x11223344,
+		.width = 0x0a0b0c0d,
+		.height = 16,
+		.stride = 0xfedcba98,
+	};
+	static const u8 expected[WCFB_RAMFB_CFG_SIZE] = {
+		0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+		0x34, 0x32, 0x47, 0x52,				/* "RG24" */
+		0x11, 0x22, 0x33, 0x44,
+		0x0a, 0x0b, 0x0c, 0x0d,
+		0x00, 0x00, 0x00, 0x10,
+		0xfe, 0xdc, 0xba, 0x98,
+	};
+	u8 out[WCFB_RAMFB_CFG_SIZE];
+
+	wcfb_ramfb_cfg_encode(out, &cfg);
+	KUNIT_EXPECT_EQ(test, memcmp(out, expected, sizeof(expected)), 0);
+
+	/* Read back field by field, as QEMU's ramfb_fw_cfg_write() does. */
+	KUNIT_EXPECT_EQ(test, get_unaligned_be64(out + 0), cfg.addr);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(out + 8), cfg.fourcc);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(out + 12), cfg.flags);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(out + 16), cfg.width);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(out + 20), cfg.height);
+	KUNIT_EXPECT_EQ(test, get_unaligned_be32(out + 24), cfg.stride);
+}
+
+static struct wcfb_ramfb_cfg good_cfg(void)
+{
+	struct wcfb_ramfb_cfg cfg = {
+		.addr = 0x70100000ULL,
+		.fourcc = DRM_FORMAT_XRGB8888,
+		.flags = 0,
+		.width = 1024,
+		.height = 768,
+		.stride = 4096,
+	};
+	return cfg;
+}
+
+static void wcfb_test_ramfb_check(struct kunit *test)
+{
+	const struct wcfb_window two[] = {
+		{ 0x40000000ULL, 0x10000000ULL },
+		{ 0x80000000ULL, 0x10000000ULL },
+	};
+	struct wcfb_ramfb_cfg cfg;
+
+	cfg = good_cfg();
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1), WCFB_OK);
+
+	cfg = good_cfg();
+	cfg.fourcc = DRM_FORMAT_XBGR8888;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1), WCFB_ERR_FORMAT);
+
+	cfg = good_cfg();
+	cfg.flags = 1;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1), WCFB_ERR_FLAGS);
+
+	cfg = good_cfg();
+	cfg.width = 15;
+	cfg.stride = 64;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1), WCFB_ERR_WIDTH);
+
+	cfg = good_cfg();
+	cfg.height = 15;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1), WCFB_ERR_HEIGHT);
+
+	cfg = good_cfg();
+	cfg.stride = 4094;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1),
+			WCFB_ERR_PITCH_ALIGN);
+
+	cfg = good_cfg();
+	cfg.stride = 4092;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1),
+			WCFB_ERR_PITCH_SHORT);
+
+	/* Ending exactly at the end of RAM is fine, one byte more is not. */
+	cfg = good_cfg();
+	cfg.addr = 0x80000000ULL - 3145728;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1), WCFB_OK);
+	cfg.addr += 4;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1), WCFB_ERR_RANGE);
+
+	/* Below RAM (e.g. a device's MMIO) is not scanned. */
+	cfg = good_cfg();
+	cfg.addr = 0x09020000ULL;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1), WCFB_ERR_RANGE);
+
+	/* No RAM at all. */
+	cfg = good_cfg();
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 0), WCFB_ERR_RANGE);
+
+	/* Second window, and a range straddling the gap between two. */
+	cfg = good_cfg();
+	cfg.addr = 0x80000000ULL;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, two, 2), WCFB_OK);
+	cfg.addr = 0x4ff00000ULL;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, two, 2), WCFB_ERR_RANGE);
+
+	/* Wrap-around at the top of the address space. */
+	cfg = good_cfg();
+	cfg.addr = 0xfffffffffff00000ULL;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1), WCFB_ERR_OVERFLOW);
+
+	/* The zero-page parking configuration of the driver. */
+	cfg = good_cfg();
+	cfg.addr = 0x41234000ULL;
+	cfg.width = 16;
+	cfg.height = 16;
+	cfg.stride = 64;
+	KUNIT_EXPECT_EQ(test, wcfb_ramfb_cfg_check(&cfg, virt_ram, 1), WCFB_OK);
+}
+
+static void wcfb_test_fwcfg_dma_access(struct kunit *test)
+{
+	static const u8 expected[WCFB_FWCFG_DMA_ACCESS_SIZE] = {
+		0x00, 0x19, 0x00, 0x0a,		/* key 0x19, SELECT | READ */
+		0x00, 0x00, 0x00, 0x04,		/* length */
+		0x00, 0x00, 0x00, 0x00, 0x7f, 0xff, 0x10, 0x40,
+	};
+	u8 out[WCFB_FWCFG_DMA_ACCESS_SIZE];
+	u32 control;
+
+	KUNIT_EXPECT_EQ(test, WCFB_FWCFG_DMA_ACCESS_SIZE, 16);
+
+	control = wcfb_fwcfg_dma_control(WCFB_FWCFG_KEY_FILE_DIR,
+					 WCFB_FWCFG_DMA_SELECT | WCFB_FWCFG_DMA_READ);
+	KUNIT_EXPECT_EQ(test, control, 0x0019000au);
+	memset(out, 0xa5, sizeof(out));
+	wcfb_fwcfg_dma_access_encode(out, control, 4, 0x7fff1040ULL);
+	KUNIT_EXPECT_EQ(test, memcmp(out, expected, sizeof(expected)), 0);
+
+	/* The ramfb write: key in the top half, SELECT | WRITE = 0x18. */
+	KUNIT_EXPECT_EQ(test, wcfb_fwcfg_dma_control(0x0025, WCFB_FWCFG_DMA_SELECT |
+						     WCFB_FWCFG_DMA_WRITE),
+			0x00250018u);
+	/* A continued read carries no key. */
+	KUNIT_EXPECT_EQ(test, wcfb_fwcfg_dma_control(0, WCFB_FWCFG_DMA_READ), 2u);
+
+	/* 64-bit address, all bytes distinct. */
+	wcfb_fwcfg_dma_access_encode(out, 0x80000010, 0x1c, 0x1122334455667788ULL);
+	KUNIT_EXPECT_EQ(test, out[0], 0x80);
+	KUNIT_EXPECT_EQ(test, out[3], 0x10);
+	KUNIT_EXPECT_EQ(test, out[7], 0x1c);
+	KUNIT_EXPECT_EQ(test, out[8], 0x11);
+	KUNIT_EXPECT_EQ(test, out[15], 0x88);
+}
+
+static void wcfb_test_fwcfg_completion(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, wcfb_fwcfg_dma_done(0));
+	KUNIT_EXPECT_FALSE(test, wcfb_fwcfg_dma_failed(0));
+	KUNIT_EXPECT_TRUE(test, wcfb_fwcfg_dma_done(WCFB_FWCFG_DMA_ERROR));
+	KUNIT_EXPECT_TRUE(test, wcfb_fwcfg_dma_failed(WCFB_FWCFG_DMA_ERROR));
+	KUNIT_EXPECT_FALSE(test, wcfb_fwcfg_dma_done(WCFB_FWCFG_DMA_READ));
+	KUNIT_EXPECT_FALSE(test, wcfb_fwcfg_dma_done(0x0019000a));
+	KUNIT_EXPECT_FALSE(test, wcfb_fwcfg_dma_done(WCFB_FWCFG_DMA_WRITE |
+						     WCFB_FWCFG_DMA_ERROR));
+}
+
+static void wcfb_test_fwcfg_file_parse(struct kunit *test)
+{
+	u8 entry[WCFB_FWCFG_FILE_SIZE];
+	struct wcfb_fwcfg_file f;
+
+	memset(entry, 0, sizeof(entry));
+	entry[3] = 0x1c;			/* size 28 */
+	entry[4] = 0x00;
+	entry[5] = 0x25;			/* select 0x0025 */
+	entry[6] = 0xde;			/* reserved: ignored */
+	entry[7] = 0xad;
+	memcpy(entry + 8, "etc/ramfb", 9);
+
+	memset(&f, 0xff, sizeof(f));
+	KUNIT_EXPECT_EQ(test, wcfb_fwcfg_file_parse(entry, &f), 0);
+	KUNIT_EXPECT_EQ(test, f.size, 28u);
+	KUNIT_EXPECT_EQ(test, f.select, 0x25);
+	KUNIT_EXPECT_STREQ(test, f.name, "etc/ramfb");
+
+	entry[0] = 0x12;
+	entry[1] = 0x34;
+	entry[2] = 0x56;
+	entry[3] = 0x78;
+	entry[4] = 0x80;
+	entry[5] = 0x01;
+	KUNIT_EXPECT_EQ(test, wcfb_fwcfg_file_parse(entry, &f), 0);
+	KUNIT_EXPECT_EQ(test, f.size, 0x12345678u);
+	KUNIT_EXPECT_EQ(test, f.select, 0x8001);
+
+	/* A name using all 56 bytes has no terminator: refused. */
+	memset(entry + 8, 'a', WCFB_FWCFG_FILE_NAME_LEN);
+	KUNIT_EXPECT_EQ(test, wcfb_fwcfg_file_parse(entry, &f), -EINVAL);
+	/* 55 characters and a NUL: fine. */
+	entry[8 + WCFB_FWCFG_FILE_NAME_LEN - 1] = '\0';
+	KUNIT_EXPECT_EQ(test, wcfb_fwcfg_file_parse(entry, &f), 0);
+	KUNIT_EXPECT_EQ(test, strlen(f.name), (size_t)55);
+}
+
+static void wcfb_test_verdict_strings(struct kunit *test)
+{
+	int v;
+
+	KUNIT_EXPECT_STREQ(test, wcfb_verdict_str(WCFB_OK), "ok");
+	for (v = WCFB_ERR_FORMAT; v <= WCFB_ERR_OVERFLOW; v++) {
+		const char *s = wcfb_verdict_str((enum wcfb_verdict)v);
+
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		KUNIT_EXPECT_STRNEQ(test, s, "unknown");
+		KUNIT_EXPECT_STRNEQ(test, s, "ok");
+	}
+	KUNIT_EXPECT_STREQ(test, wcfb_verdict_str((enum wcfb_verdict)1000), "unknown");
+}
+
+/* ============================================================= wcfb_gem */
+
+static void wcfb_test_dumb_layout(struct kunit *test)
+{
+	u32 pitch = 0;
+	u64 size = 0;
+
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(800, 600, 32, 4096, &pitch, &size), 0);
+	KUNIT_EXPECT_EQ(test, pitch, 3200u);
+	KUNIT_EXPECT_EQ(test, size, 3200ull * 600);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(801, 2, 24, 4096, &pitch, &size), 0);
+	KUNIT_EXPECT_EQ(test, pitch, 2432u);	/* 2403 rounded up to 64 */
+	KUNIT_EXPECT_EQ(test, size, 2432ull * 2);
+	KUNIT_EXPECT_EQ(test, pitch % WCFB_SCANOUT_PITCH_ALIGN, 0u);
+
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 768, 32, 4096, &pitch, &size), 0);
+	KUNIT_EXPECT_EQ(test, pitch, 4096u);
+	KUNIT_EXPECT_EQ(test, size, 3145728ull);
+	/* RGB888 1366 wide: 4098 rounded up to 64 -> 4160. */
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1366, 768, 24, 4096, &pitch, &size), 0);
+	KUNIT_EXPECT_EQ(test, pitch, 4160u);
+	KUNIT_EXPECT_EQ(test, size, 4160ull * 768);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1, 1, 32, 4096, &pitch, &size), 0);
+	KUNIT_EXPECT_EQ(test, pitch, 64u);
+	KUNIT_EXPECT_EQ(test, size, 64ull);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(4096, 4096, 32, 4096, &pitch, &size), 0);
+	KUNIT_EXPECT_EQ(test, pitch, 16384u);
+	KUNIT_EXPECT_EQ(test, size, 64 * MiB);
+
+	pitch = 7;
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(800, 600, 16, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, pitch, 7u);	/* untouched on error */
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 768, 16, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 768, 8, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 768, 0, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(0, 600, 32, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(0, 768, 32, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 0, 32, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(4097, 1, 32, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(4097, 768, 32, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1, 4097, 32, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 4097, 32, 4096, &pitch, &size), -EINVAL);
+}
+
+static void wcfb_test_pool_consumed(struct kunit *test)
+{
+	/* CMA: exactly the pages. */
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(3145728, false, 12), 3145728ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(1, false, 12), 4096ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(4097, false, 12), 8192ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(12289, false, 12), 16384ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(8294400, false, 12), 8294400ull);
+	/* no-map carveout: PAGE_SIZE << get_order(size). */
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(3145728, true, 12), 4194304ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(1, true, 12), 4096ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(4096, true, 12), 4096ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(4097, true, 12), 8192ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(12289, true, 12), 16384ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(8294400, true, 12), 8388608ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(4194304, true, 12), 4194304ull);
+	/* 64 KiB pages. */
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(65537, true, 16), 131072ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(0, true, 12), 0ull);
+	KUNIT_EXPECT_EQ(test, wcfb_pool_consumed(0, false, 12), 0ull);
+}
+
+static void wcfb_test_mode_fits_pool(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, wcfb_mode_fits_pool(1920, 1080, 64 * MiB, false, 12));
+	KUNIT_EXPECT_TRUE(test, wcfb_mode_fits_pool(1920, 1080, 64 * MiB, true, 12));
+	/* 4096x4096x4 = 64 MiB per buffer: two do not fit in 64 MiB. */
+	KUNIT_EXPECT_FALSE(test, wcfb_mode_fits_pool(4096, 4096, 64 * MiB, false, 12));
+	/* 1280x1024: 5 MiB per buffer; CMA 10 MiB, no-map 2 x 8 MiB. */
+	KUNIT_EXPECT_TRUE(test, wcfb_mode_fits_pool(1280, 1024, 12 * MiB, false, 12));
+	KUNIT_EXPECT_FALSE(test, wcfb_mode_fits_pool(1280, 1024, 12 * MiB, true, 12));
+	KUNIT_EXPECT_TRUE(test, wcfb_mode_fits_pool(1280, 1024, 16 * MiB, true, 12));
+	/* Exactly two 1024x768 buffers (3 MiB each, CMA). */
+	KUNIT_EXPECT_TRUE(test, wcfb_mode_fits_pool(1024, 768, 6 * MiB, false, 12));
+	KUNIT_EXPECT_FALSE(test, wcfb_mode_fits_pool(1024, 768, 6 * MiB - 1, false, 12));
+}
+
+/* ============================================================= wcfb_drv */
+
+static void wcfb_test_parse_mode(struct kunit *test)
+{
+	u32 w = 0, h = 0;
+
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("1280x720", &w, &h), 0);
+	KUNIT_EXPECT_EQ(test, w, 1280u);
+	KUNIT_EXPECT_EQ(test, h, 720u);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("16X16\n", &w, &h), 0);
+	KUNIT_EXPECT_EQ(test, w, 16u);
+	KUNIT_EXPECT_EQ(test, h, 16u);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("99999x1", &w, &h), 0);
+	KUNIT_EXPECT_EQ(test, w, 99999u);
+
+	w = 1;
+	h = 2;
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode(NULL, &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("1280", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("x720", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("1280x", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("1280x720x", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("1280*720", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode(" 1280x720", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("1280x720 ", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("-1280x720", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("0x720", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("1280x0", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("123456x10", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("4294967297x1", &w, &h), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_parse_mode("1280x720\n\n", &w, &h), -EINVAL);
+	/* Outputs untouched on error. */
+	KUNIT_EXPECT_EQ(test, w, 1u);
+	KUNIT_EXPECT_EQ(test, h, 2u);
+}
+
+/* ========================================================= wcfb_blitter */
 
 static void wcfb_test_ring_space(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, wcfb_ring_space(0, 0, 64), 64u);
 	KUNIT_EXPECT_EQ(test, wcfb_ring_space(64, 0, 64), 0u);
 	KUNIT_EXPECT_EQ(test, wcfb_ring_space(10, 4, 64), 58u);
+	KUNIT_EXPECT_EQ(test, wcfb_ring_space(0, 0, 1024), 1024u);
+	KUNIT_EXPECT_EQ(test, wcfb_ring_space(1024, 0, 1024), 0u);
+	KUNIT_EXPECT_EQ(test, wcfb_ring_space(1000, 990, 1024), 1014u);
 	/* Across the u32 wrap: head wrapped, retired did not yet. */
 	KUNIT_EXPECT_EQ(test, wcfb_ring_space(2, 0xfffffff4u, 64), 50u);
 	KUNIT_EXPECT_EQ(test, wcfb_ring_space(0x30u, 0xfffffff0u, 64), 0u);
 	KUNIT_EXPECT_EQ(test, wcfb_ring_space(0xffffffffu, 0xffffffffu, 64), 64u);
+	/* Head 2, retired 0xfffffffe: 4 in use. */
+	KUNIT_EXPECT_EQ(test, wcfb_ring_space(2, 0xfffffffeu, 8), 4u);
 }
 
 static void wcfb_test_ring_slot(struct kunit *test)
@@ -46,8 +532,10 @@ static void wcfb_test_ring_slot(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wcfb_ring_slot(63, 64), 63u);
 	KUNIT_EXPECT_EQ(test, wcfb_ring_slot(64, 64), 0u);
 	KUNIT_EXPECT_EQ(test, wcfb_ring_slot(0xffffffffu, 64), 63u);
+	KUNIT_EXPECT_EQ(test, wcfb_ring_slot(0xffffffffu, 8), 7u);
 	/* Consecutive indices across the wrap stay consecutive slots. */
 	KUNIT_EXPECT_EQ(test, wcfb_ring_slot(0xffffffffu + 1u, 64), 0u);
+	KUNIT_EXPECT_EQ(test, wcfb_ring_slot(0xfffffff8u + 9u, 8), 1u);
 }
 
 /* Publishing and retiring a full ring's worth, wrapping the indices. */
@@ -113,63 +601,32 @@ static void wcfb_test_ring_write(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b[0x19], 0);
 }
 
-/* ---------------------------------------------------- formats, pitch */
-
-static void wcfb_test_formats(struct kunit *test)
+/* Descriptors published across the ring's end keep order and numbering. */
+static void wcfb_test_ring_write_wraps(struct kunit *test)
 {
-	const struct wcfb_format *f;
-	unsigned int i;
+	struct wcfb_eng_desc ring[8], d[3];
+	u64 seqno = 9;
+	u32 i;
 
-	f = wcfb_format_lookup(WCFB_FMT_XRGB8888);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	KUNIT_EXPECT_EQ(test, f->cpp, 4);
-	f = wcfb_format_lookup(WCFB_FMT_RGB888);
-	KUNIT_ASSERT_NOT_NULL(test, f);
-	KUNIT_EXPECT_EQ(test, f->cpp, 3);
-	KUNIT_EXPECT_NULL(test, wcfb_format_lookup(WCFB_FOURCC('Y', 'U', 'Y', 'V')));
-	KUNIT_EXPECT_NULL(test, wcfb_format_lookup(0));
-	for (i = 0; i < WCFB_NUM_FORMATS; i++)
-		KUNIT_EXPECT_PTR_EQ(test, wcfb_format_lookup(wcfb_formats[i].fourcc),
-				    &wcfb_formats[i]);
+	memset(ring, 0xa5, sizeof(ring));
+	memset(d, 0, sizeof(d));
+	for (i = 0; i < 3; i++)
+		d[i].width = cpu_to_le32(10 + i);
+	KUNIT_EXPECT_EQ(test, wcfb_ring_write(ring, 8, 0xffffffffu, d, 3, &seqno), 12ull);
+	KUNIT_EXPECT_EQ(test, seqno, 12ull);
+	/* Index 0xffffffff is slot 7, then 0 and 1. */
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(ring[7].width), 10u);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(ring[0].width), 11u);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(ring[1].width), 12u);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(ring[7].seqno), 10ull);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(ring[0].seqno), 11ull);
+	KUNIT_EXPECT_EQ(test, le64_to_cpu(ring[1].seqno), 12ull);
+	KUNIT_EXPECT_EQ(test, le32_to_cpu(ring[1].status), WCFB_ENG_ST_PENDING);
+	/* Slot 2 is untouched. */
+	KUNIT_EXPECT_EQ(test, ((u8 *)&ring[2])[0], 0xa5);
 }
 
-static void wcfb_test_pitch(struct kunit *test)
-{
-	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(WCFB_FMT_XRGB8888, 800, 3200), WCFB_OK);
-	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(WCFB_FMT_XRGB8888, 800, 3199),
-			WCFB_ERR_PITCH_ALIGN);
-	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(WCFB_FMT_XRGB8888, 800, 3196),
-			WCFB_ERR_PITCH_SHORT);
-	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(WCFB_FMT_RGB888, 801, 2404), WCFB_OK);
-	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(WCFB_FMT_RGB888, 801, 2403),
-			WCFB_ERR_PITCH_ALIGN);
-	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(0x12345678, 16, 64), WCFB_ERR_FORMAT);
-	/* width * cpp does not fit in 32 bits: still "short", no wrap. */
-	KUNIT_EXPECT_EQ(test, wcfb_check_pitch(WCFB_FMT_XRGB8888, 0x40000001u, 4),
-			WCFB_ERR_PITCH_SHORT);
-}
-
-static void wcfb_test_dumb_layout(struct kunit *test)
-{
-	u32 pitch = 0;
-	u64 size = 0;
-
-	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(800, 600, 32, 4096, &pitch, &size), 0);
-	KUNIT_EXPECT_EQ(test, pitch, 3200u);
-	KUNIT_EXPECT_EQ(test, size, 3200ull * 600);
-	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(801, 2, 24, 4096, &pitch, &size), 0);
-	KUNIT_EXPECT_EQ(test, pitch, 2432u);	/* 2403 rounded up to 64 */
-	KUNIT_EXPECT_EQ(test, size, 2432ull * 2);
-	KUNIT_EXPECT_EQ(test, pitch % WCFB_ENGINE_PITCH_ALIGN, 0u);
-	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(800, 600, 16, 4096, &pitch, &size), -EINVAL);
-	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(0, 600, 32, 4096, &pitch, &size), -EINVAL);
-	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(4097, 1, 32, 4096, &pitch, &size), -EINVAL);
-	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1, 4097, 32, 4096, &pitch, &size), -EINVAL);
-}
-
-/* ------------------------------------------------ blit rectangles */
-
-/* wcfb_blit_surface_origin() on an 800x600 XRGB8888 buffer, pitch 3200. */
+/* wcfb_blit_surface_origin() with 4 bytes per pixel. */
 static int origin(u64 offset, u32 pitch, u32 x, u32 y, u32 w, u32 h,
 		  u64 size, u32 *ox, u32 *oy)
 {
@@ -182,6 +639,7 @@ static void wcfb_test_surface_origin(struct kunit *test)
 	const u32 max = 0xffffffffu;
 	u32 ox = 0, oy = 0;
 
+	/* An 800x600 XRGB8888 buffer, pitch 3200. */
 	KUNIT_EXPECT_EQ(test, origin(0, 3200, 10, 20, 100, 50, size, &ox, &oy), 0);
 	KUNIT_EXPECT_EQ(test, ox, 10u);
 	KUNIT_EXPECT_EQ(test, oy, 20u);
@@ -200,6 +658,44 @@ static void wcfb_test_surface_origin(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, origin(0, 0xfffffffcu, max, max, max, max, ~0ull, &ox, &oy),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test, origin(0, 0, 0, 0, 1, 1, size, &ox, &oy), -EINVAL);
+}
+
+/* A 64x64 XRGB8888 buffer, pitch 256, 16 KiB. */
+static void wcfb_test_surface_origin_small(struct kunit *test)
+{
+	u32 ox = 77, oy = 77;
+
+	/* The whole buffer fits exactly. */
+	KUNIT_EXPECT_EQ(test, origin(0, 256, 0, 0, 64, 64, 16384, &ox, &oy), 0);
+	KUNIT_EXPECT_EQ(test, ox, 0u);
+	KUNIT_EXPECT_EQ(test, oy, 0u);
+	/* One pixel more in either direction does not. */
+	KUNIT_EXPECT_EQ(test, origin(0, 256, 1, 0, 64, 64, 16384, &ox, &oy), -EINVAL);
+	KUNIT_EXPECT_EQ(test, origin(0, 256, 0, 1, 64, 64, 16384, &ox, &oy), -EINVAL);
+	KUNIT_EXPECT_EQ(test, origin(0, 256, 0, 0, 64, 64, 16383, &ox, &oy), -EINVAL);
+	/* The bottom-right pixel alone. */
+	KUNIT_EXPECT_EQ(test, origin(0, 256, 63, 63, 1, 1, 16384, &ox, &oy), 0);
+	KUNIT_EXPECT_EQ(test, ox, 63u);
+	KUNIT_EXPECT_EQ(test, oy, 63u);
+	/* An offset of 1 line + 2 pixels moves the origin. */
+	KUNIT_EXPECT_EQ(test, origin(256 + 8, 256, 1, 1, 2, 2, 16384, &ox, &oy), 0);
+	KUNIT_EXPECT_EQ(test, ox, 3u);
+	KUNIT_EXPECT_EQ(test, oy, 2u);
+	/* An offset inside a pixel is refused. */
+	KUNIT_EXPECT_EQ(test, origin(2, 256, 0, 0, 1, 1, 16384, &ox, &oy), -EINVAL);
+	/* Overflow attempts: huge y with a huge pitch, huge x, huge offset. */
+	KUNIT_EXPECT_EQ(test, origin(0, 0xffffffffu, 0, 0xffffffffu, 1, 0xffffffffu,
+				     ~0ull, &ox, &oy), -EINVAL);
+	KUNIT_EXPECT_EQ(test, origin(0, 256, 0xffffffffu, 0, 0xffffffffu, 1, ~0ull,
+				     &ox, &oy), -EINVAL);
+	KUNIT_EXPECT_EQ(test, origin(~0ull, 256, 0, 0, 1, 1, ~0ull, &ox, &oy), -EINVAL);
+	/* Zero-sized rectangles touch nothing but still need a valid origin. */
+	KUNIT_EXPECT_EQ(test, origin(0, 256, 5, 5, 0, 10, 0, &ox, &oy), 0);
+	KUNIT_EXPECT_EQ(test, origin(0, 0, 0, 0, 1, 1, 16384, &ox, &oy), -EINVAL);
+	/* RGB565, odd width: 3 pixels of 2 bytes at x=1 in a 8-byte pitch. */
+	KUNIT_EXPECT_EQ(test, wcfb_blit_surface_origin(0, 8, 1, 0, 3, 1, 2, 8, &ox, &oy), 0);
+	KUNIT_EXPECT_EQ(test, wcfb_blit_surface_origin(0, 8, 2, 0, 3, 1, 2, 8, &ox, &oy),
+			-EINVAL);
 }
 
 /* --------------------------------------------------- SG tables */
@@ -335,21 +831,63 @@ static void wcfb_test_sg_runs(struct kunit *test)
 	__free_pages(block, 3);
 }
 
-static struct kunit_case wcfb_logic_cases[] = {
+static struct kunit_case wcfb_scanout_cases[] = {
+	KUNIT_CASE(wcfb_test_formats),
+	KUNIT_CASE(wcfb_test_check_dims),
+	KUNIT_CASE(wcfb_test_pitch),
+	KUNIT_CASE(wcfb_test_scan_span),
+	KUNIT_CASE(wcfb_test_window_contains),
+	KUNIT_CASE(wcfb_test_ramfb_encode_big_endian),
+	KUNIT_CASE(wcfb_test_ramfb_encode_high_address),
+	KUNIT_CASE(wcfb_test_ramfb_check),
+	KUNIT_CASE(wcfb_test_fwcfg_dma_access),
+	KUNIT_CASE(wcfb_test_fwcfg_completion),
+	KUNIT_CASE(wcfb_test_fwcfg_file_parse),
+	KUNIT_CASE(wcfb_test_verdict_strings),
+	{}
+};
+
+static struct kunit_suite wcfb_scanout_suite = {
+	.name = "wcfb_scanout",
+	.test_cases = wcfb_scanout_cases,
+};
+
+static struct kunit_case wcfb_gem_cases[] = {
+	KUNIT_CASE(wcfb_test_dumb_layout),
+	KUNIT_CASE(wcfb_test_pool_consumed),
+	KUNIT_CASE(wcfb_test_mode_fits_pool),
+	{}
+};
+
+static struct kunit_suite wcfb_gem_suite = {
+	.name = "wcfb_gem",
+	.test_cases = wcfb_gem_cases,
+};
+
+static struct kunit_case wcfb_drv_cases[] = {
+	KUNIT_CASE(wcfb_test_parse_mode),
+	{}
+};
+
+static struct kunit_suite wcfb_drv_suite = {
+	.name = "wcfb_drv",
+	.test_cases = wcfb_drv_cases,
+};
+
+static struct kunit_case wcfb_blitter_cases[] = {
 	KUNIT_CASE(wcfb_test_ring_space),
 	KUNIT_CASE(wcfb_test_ring_slot),
 	KUNIT_CASE(wcfb_test_ring_cycle),
 	KUNIT_CASE(wcfb_test_ring_write),
-	KUNIT_CASE(wcfb_test_formats),
-	KUNIT_CASE(wcfb_test_pitch),
-	KUNIT_CASE(wcfb_test_dumb_layout),
+	KUNIT_CASE(wcfb_test_ring_write_wraps),
 	KUNIT_CASE(wcfb_test_surface_origin),
+	KUNIT_CASE(wcfb_test_surface_origin_small),
 	{}
 };
 
-static struct kunit_suite wcfb_logic_suite = {
-	.name = "wcfb_logic",
-	.test_cases = wcfb_logic_cases,
+static struct kunit_suite wcfb_blitter_suite = {
+	.name = "wcfb_blitter",
+	.test_cases = wcfb_blitter_cases,
 };
 
 static struct kunit_case wcfb_sg_cases[] = {
@@ -366,7 +904,8 @@ static struct kunit_suite wcfb_sg_suite = {
 	.test_cases = wcfb_sg_cases,
 };
 
-kunit_test_suites(&wcfb_logic_suite, &wcfb_sg_suite);
+kunit_test_suites(&wcfb_scanout_suite, &wcfb_gem_suite, &wcfb_drv_suite,
+		  &wcfb_blitter_suite, &wcfb_sg_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests of wcfb internals");

@@ -27,7 +27,7 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 HOST_PKGS="qemu-system-arm qemu-utils gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu
-	device-tree-compiler cpio kmod libpng-dev libcmocka-dev pkg-config python3
+	device-tree-compiler cpio kmod libpng-dev pkg-config python3
 	make gcc bc flex bison libelf-dev libssl-dev linux-source-6.1 sparse
 	dpkg-dev xz-utils zstd"
 
