@@ -5,6 +5,8 @@
 #   make check   every mission path once, no debug kernel (before a commit)
 #   make bench   the benchmarks, 5 runs each: median, min, max
 #   make test-debug   only the debug-kernel lane (KASAN, lockdep, ...)
+#   make run CMD='./prog' SHARE=dir   run your arm64 program in the guest
+#                (hw/qemu/wcfb-run; Documentation/running-your-programs.md)
 #
 # Everything downloaded or generated lives under .cache/ (git-ignored);
 # test results go to out/ (see README.md).  The module builds natively too:
@@ -239,7 +241,7 @@ PROTOCOL_TEST_CMD := python3 tests/harness/selftest_protocol.py
 DKMS_TEST_CMD := sh tests/dkms/check.sh $(KDIR) $(KREL) $(MODULE)
 HOST_SUITES = $(if $(TESTS),,--host "engine=$(ENGINE_TEST_CMD)" \
 	--host "protocol=$(PROTOCOL_TEST_CMD)" --host "harness=$(HARNESS_TEST_CMD)" \
-	--host "dkms=$(DKMS_TEST_CMD)")
+	--host "dkms=$(DKMS_TEST_CMD)" --host "runner=$(RUNNER_TEST_CMD)")
 test: $(TEST_DEPS) $(DEBUG_DEPS)
 	$(Q)python3 tests/harness/run_tests.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--imgcheck $(IMGCHECK) --engine $(ENGINE) --rootfs $(ROOTFS) --out $(OUT) \
@@ -282,13 +284,40 @@ golden: $(TEST_DEPS)
 		--tests $(GOLDEN_TESTS) --lane cma:$(CACHE)/dtb/wcfb-cma.dtb \
 		--lane clients:$(CACHE)/dtb/wcfb-cma.dtb:@rootfs=$(CLIENT_ROOTFS)
 
+# ------------------------------------------------- your own programs
+# hw/qemu/wcfb-run boots the guest with a host directory shared at /work
+# and runs one command there (Documentation/running-your-programs.md);
+# `make run-deps` builds what it needs, `make run CMD=...` runs it:
+#   make run CMD='./myprog --frames 10' SHARE=path/to/arm64/build \
+#        [GOLDEN=dir [UPDATE=1]] [TIMEOUT=300] [LAYOUT=nomap]
+# (captures and logs in $(OUT)/run; CMD is passed as written: make does
+# not expand its $VARIABLES, the guest's shell does).  Its self-test
+# draws a pattern with the tiny libdrm program tests/runner/wcfb-pattern.c.
+RUNNER := hw/qemu/wcfb-run
+RUNNER_DEPS := $(INITRAMFS) $(DTBS) $(ENGINE) $(IMGCHECK) $(ROOTFS_STAMP)
+SHARE ?= .
+TIMEOUT ?= 300
+RUNNER_ARGS = --out $(OUT)/run --timeout $(TIMEOUT) --layout $(LAYOUT) \
+	$(if $(GOLDEN),--golden $(GOLDEN)) $(if $(UPDATE),--update)
+run-deps: $(RUNNER_DEPS)
+RUNNER_PROG := $(UBUILD)/wcfb-pattern
+$(RUNNER_PROG): tests/runner/wcfb-pattern.c userspace/wcfb_pattern.h
+	@mkdir -p $(@D)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(ALDFLAGS) -ldrm
+RUNNER_TEST_CMD := $(MAKE) -s $(RUNNER_PROG) && \
+	python3 tests/runner/selftest_runner.py --prog $(RUNNER_PROG) --imgcheck $(IMGCHECK)
+# The runner's self-test alone (it is a host suite of `make test`).
+test-runner: $(RUNNER_DEPS) $(RUNNER_PROG)
+	$(Q)python3 tests/runner/selftest_runner.py --prog $(RUNNER_PROG) --imgcheck $(IMGCHECK)
+
 # -------------------------------------------------------------- demo
 LAYOUT ?= cma
 DEMO ?= console
-run: $(INITRAMFS) $(DTBS) $(ENGINE) $(if $(filter console,$(DEMO)),,$(ROOTFS_STAMP))
-	$(Q)python3 hw/qemu/demo.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
+# CMD=...: your program instead of the demo (hw/qemu/wcfb-run, above).
+run: $(INITRAMFS) $(DTBS) $(ENGINE) $(if $(filter console,$(DEMO)),,$(ROOTFS_STAMP)) $(if $(value CMD),$(RUNNER_DEPS))
+	$(Q)$(if $(value CMD),$(RUNNER) $(RUNNER_ARGS) $(SHARE) '$(subst ','\'',$(value CMD))',python3 hw/qemu/demo.py --kernel $(KIMAGE) --initrd $(INITRAMFS) \
 		--dtb $(CACHE)/dtb/wcfb-$(LAYOUT).dtb --engine $(ENGINE) \
-		--rootfs $(ROOTFS) --demo $(DEMO) --out $(OUT)/demo
+		--rootfs $(ROOTFS) --demo $(DEMO) --out $(OUT)/demo)
 
 # checkpatch.pl from Debian's linux-source-6.1 (only its scripts/ unpacked).
 CHECKPATCH := $(CACHE)/src/linux-source-6.1/scripts/checkpatch.pl
@@ -310,6 +339,6 @@ distclean: clean
 	$(Q)rm -rf $(CACHE)
 
 help:
-	@sed -n '1,12p' Makefile
+	@sed -n '1,13p' Makefile
 
-.PHONY: check bench debug-kernel debug-module test-debug golden rootfs engine module userspace host-tools dtb initramfs test run checkpatch clean distclean help
+.PHONY: run-deps test-runner check bench debug-kernel debug-module test-debug golden rootfs engine module userspace host-tools dtb initramfs test run checkpatch clean distclean help
