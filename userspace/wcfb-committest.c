@@ -66,28 +66,15 @@ static int commit_crtc(struct wcfb_pipe *p, const drmModeModeInfo *mode,
 	if (!req)
 		return -ENOMEM;
 	if (mode) {
-		if (drmModeCreatePropertyBlob(p->fd, mode, sizeof(*mode), &blob)) {
+		ret = wcfb_req_mode(p, req, mode, &blob);
+		if (ret) {
 			drmModeAtomicFree(req);
-			return -errno;
+			return ret;
 		}
-		drmModeAtomicAddProperty(req, p->conn_id, p->conn_crtc_id, p->crtc_id);
-		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_mode_id, blob);
-		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, 1);
 		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
 	}
 	if (b) {
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_fb_id, b->fb_id);
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_id, p->crtc_id);
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_x, 0);
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_y, 0);
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_w,
-					 (uint64_t)b->width << 16);
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_h,
-					 (uint64_t)b->height << 16);
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_x, 0);
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_y, 0);
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_w, b->width);
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_h, b->height);
+		wcfb_req_plane(p, req, b->fb_id, b->width, b->height);
 	} else {
 		drmModeAtomicAddProperty(req, p->plane_id, p->plane_fb_id, 0);
 		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_id, 0);
@@ -169,12 +156,9 @@ static int noprimary(struct wcfb_pipe *p)
 		drmModeAtomicReq *req = drmModeAtomicAlloc();
 		uint32_t blob = 0;
 
-		drmModeCreatePropertyBlob(p->fd, m1, sizeof(*m1), &blob);
-		drmModeAtomicAddProperty(req, p->conn_id, p->conn_crtc_id, p->crtc_id);
-		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_mode_id, blob);
-		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, 1);
-		ret = drmModeAtomicCommit(p->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET,
-					  NULL) ? -errno : 0;
+		ret = wcfb_req_mode(p, req, m1, &blob);
+		if (!ret)
+			ret = wcfb_atomic_commit(p, req, DRM_MODE_ATOMIC_ALLOW_MODESET);
 		drmModeAtomicFree(req);
 		drmModeDestroyPropertyBlob(p->fd, blob);
 	}

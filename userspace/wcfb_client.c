@@ -365,25 +365,20 @@ void wcfb_buf_fill_pattern(struct wcfb_buf *b, uint32_t seed)
 	}
 }
 
-int wcfb_commit(struct wcfb_pipe *p, const drmModeModeInfo *mode,
-		uint32_t fb_id, uint32_t w, uint32_t h, uint32_t flags)
+int wcfb_req_mode(struct wcfb_pipe *p, drmModeAtomicReq *req,
+		  const drmModeModeInfo *mode, uint32_t *blob)
 {
-	drmModeAtomicReq *req = drmModeAtomicAlloc();
-	uint32_t blob = 0;
-	int ret;
+	if (drmModeCreatePropertyBlob(p->fd, mode, sizeof(*mode), blob))
+		return -errno;
+	drmModeAtomicAddProperty(req, p->conn_id, p->conn_crtc_id, p->crtc_id);
+	drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_mode_id, *blob);
+	drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, 1);
+	return 0;
+}
 
-	if (!req)
-		return -ENOMEM;
-	if (mode) {
-		if (drmModeCreatePropertyBlob(p->fd, mode, sizeof(*mode), &blob)) {
-			drmModeAtomicFree(req);
-			return -errno;
-		}
-		drmModeAtomicAddProperty(req, p->conn_id, p->conn_crtc_id, p->crtc_id);
-		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_mode_id, blob);
-		drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, 1);
-		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
-	}
+void wcfb_req_plane(struct wcfb_pipe *p, drmModeAtomicReq *req,
+		    uint32_t fb_id, uint32_t w, uint32_t h)
+{
 	drmModeAtomicAddProperty(req, p->plane_id, p->plane_fb_id, fb_id);
 	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_id, p->crtc_id);
 	drmModeAtomicAddProperty(req, p->plane_id, p->plane_src_x, 0);
@@ -394,6 +389,26 @@ int wcfb_commit(struct wcfb_pipe *p, const drmModeModeInfo *mode,
 	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_y, 0);
 	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_w, w);
 	drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_h, h);
+}
+
+int wcfb_commit(struct wcfb_pipe *p, const drmModeModeInfo *mode,
+		uint32_t fb_id, uint32_t w, uint32_t h, uint32_t flags)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	uint32_t blob = 0;
+	int ret;
+
+	if (!req)
+		return -ENOMEM;
+	if (mode) {
+		ret = wcfb_req_mode(p, req, mode, &blob);
+		if (ret) {
+			drmModeAtomicFree(req);
+			return ret;
+		}
+		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
+	}
+	wcfb_req_plane(p, req, fb_id, w, h);
 	/* Every commit's event (if asked for) lands in last_flip. */
 	ret = drmModeAtomicCommit(p->fd, req, flags, &last_flip) ? -errno : 0;
 	drmModeAtomicFree(req);

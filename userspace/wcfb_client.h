@@ -56,6 +56,13 @@ int wcfb_buf_create(struct wcfb_pipe *p, struct wcfb_buf *b, uint32_t w,
 		    uint32_t h, uint32_t fourcc);
 void wcfb_buf_destroy(struct wcfb_pipe *p, struct wcfb_buf *b);
 void wcfb_buf_fill_pattern(struct wcfb_buf *b, uint32_t seed);
+/* Add to REQ: MODE (a new blob, returned in BLOB for the caller to destroy)
+ * on the connector and the CRTC, ACTIVE 1.  Returns -errno. */
+int wcfb_req_mode(struct wcfb_pipe *p, drmModeAtomicReq *req,
+		  const drmModeModeInfo *mode, uint32_t *blob);
+/* Add to REQ: the plane showing FB_ID as W x H from (0,0) on the CRTC. */
+void wcfb_req_plane(struct wcfb_pipe *p, drmModeAtomicReq *req,
+		    uint32_t fb_id, uint32_t w, uint32_t h);
 /* Atomic commit showing FB on the whole MODE (mode NULL: keep the mode).
  * flags: DRM_MODE_ATOMIC_* / DRM_MODE_PAGE_FLIP_EVENT.  Returns -errno. */
 int wcfb_commit(struct wcfb_pipe *p, const drmModeModeInfo *mode,
