@@ -55,35 +55,12 @@ static int debugfs_parked(void)
 	return parked;
 }
 
-/* Mode, connector and ACTIVE, and the plane as given (fb 0: off). */
+/* Mode, connector and ACTIVE, and the plane as given (NULL: off). */
 static int commit_crtc(struct wcfb_pipe *p, const drmModeModeInfo *mode,
 		       const struct wcfb_buf *b, uint32_t flags)
 {
-	drmModeAtomicReq *req = drmModeAtomicAlloc();
-	uint32_t blob = 0;
-	int ret;
-
-	if (!req)
-		return -ENOMEM;
-	if (mode) {
-		ret = wcfb_req_mode(p, req, mode, &blob);
-		if (ret) {
-			drmModeAtomicFree(req);
-			return ret;
-		}
-		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
-	}
-	if (b) {
-		wcfb_req_plane(p, req, b->fb_id, b->width, b->height);
-	} else {
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_fb_id, 0);
-		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_id, 0);
-	}
-	ret = wcfb_atomic_commit(p, req, flags);
-	drmModeAtomicFree(req);
-	if (blob)
-		drmModeDestroyPropertyBlob(p->fd, blob);
-	return ret;
+	return wcfb_commit(p, mode, b ? b->fb_id : 0, b ? b->width : 0,
+			   b ? b->height : 0, flags);
 }
 
 /* The current vblank count (a query), or -errno. */

@@ -408,7 +408,12 @@ int wcfb_commit(struct wcfb_pipe *p, const drmModeModeInfo *mode,
 		}
 		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
 	}
-	wcfb_req_plane(p, req, fb_id, w, h);
+	if (fb_id) {
+		wcfb_req_plane(p, req, fb_id, w, h);
+	} else {
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_fb_id, 0);
+		drmModeAtomicAddProperty(req, p->plane_id, p->plane_crtc_id, 0);
+	}
 	/* Every commit's event (if asked for) lands in last_flip. */
 	ret = drmModeAtomicCommit(p->fd, req, flags, &last_flip) ? -errno : 0;
 	drmModeAtomicFree(req);

@@ -63,7 +63,8 @@ int wcfb_req_mode(struct wcfb_pipe *p, drmModeAtomicReq *req,
 /* Add to REQ: the plane showing FB_ID as W x H from (0,0) on the CRTC. */
 void wcfb_req_plane(struct wcfb_pipe *p, drmModeAtomicReq *req,
 		    uint32_t fb_id, uint32_t w, uint32_t h);
-/* Atomic commit showing FB on the whole MODE (mode NULL: keep the mode).
+/* Atomic commit showing FB on the whole MODE (mode NULL: keep the mode;
+ * fb_id 0: the plane off, the CRTC as MODE says).
  * flags: DRM_MODE_ATOMIC_* / DRM_MODE_PAGE_FLIP_EVENT.  Returns -errno. */
 int wcfb_commit(struct wcfb_pipe *p, const drmModeModeInfo *mode,
 		uint32_t fb_id, uint32_t w, uint32_t h, uint32_t flags);
