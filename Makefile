@@ -177,9 +177,10 @@ $(DEBUG_INITRAMFS): $(DEBUG_MODULE) $(KUNIT_MODULE) $(BUGS_MODULE) $(CLIENTS) $(
 
 # The debug lane: the whole guest suite on the cma layout, plus KUnit and
 # a final kmemleak scan; timeouts x4, the fuzzer at a tenth of its calls,
+# 5 reloads,
 # the kmalloc caches open to failslab (t_slab_inject), kmemleak's not.
 DEBUG_LANE := --lane debug:$(CACHE)/dtb/wcfb-cma.dtb:"@kernel=debug @slow=4 slub_debug=A,kmalloc-* \
-	wcfb_fuzz_div=10 wcfb_fuzz_seed=3 wcfb_reloads=10 wcfb_flip_modes=640x480,1920x1080"
+	wcfb_fuzz_div=10 wcfb_fuzz_seed=3 wcfb_reloads=5 wcfb_flip_modes=640x480,1920x1080"
 DEBUG_ARGS := --debug-kernel $(DEBUG_KIMAGE) --debug-initrd $(DEBUG_INITRAMFS)
 DEBUG_DEPS := $(DEBUG_INITRAMFS) $(DEBUG_STAMP)
 
