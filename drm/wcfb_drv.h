@@ -13,6 +13,7 @@
 #include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/types.h>
 
 #include <drm/drm_connector.h>
@@ -48,6 +49,8 @@ struct wcfb_scanout;
  * @bytes_requested: sum of the objects' sizes
  * @bytes_consumed: pool bytes the objects really take
  * @peak_consumed: highest @bytes_consumed seen
+ * @refused_rs: one log line per burst of refused allocations
+ * @refusals: allocations refused with -ENOMEM since probe
  */
 struct wcfb_pool {
 	phys_addr_t base;
@@ -60,6 +63,9 @@ struct wcfb_pool {
 	u64 bytes_requested;
 	u64 bytes_consumed;
 	u64 peak_consumed;
+
+	struct ratelimit_state refused_rs;
+	atomic_t refusals;
 };
 
 /**

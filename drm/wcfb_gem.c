@@ -156,6 +156,15 @@ EXPORT_SYMBOL_IF_KUNIT(wcfb_mode_fits_pool);
 int wcfb_pool_init(struct wcfb_device *wcfb)
 {
 	INIT_LIST_HEAD(&wcfb->pool.objects);
+	/*
+	 * One line per burst of refusals: the first after 5 s without a line
+	 * is logged, the rest only counted (the count is in the next line).
+	 * RATELIMIT_MSG_ON_RELEASE: the state is never released, so
+	 * ___ratelimit() never adds its own "callbacks suppressed" line.
+	 */
+	ratelimit_state_init(&wcfb->pool.refused_rs, 5 * HZ, 1);
+	ratelimit_set_flags(&wcfb->pool.refused_rs, RATELIMIT_MSG_ON_RELEASE);
+	atomic_set(&wcfb->pool.refusals, 0);
 	return drmm_mutex_init(&wcfb->drm, &wcfb->pool.lock);
 }
 
@@ -318,19 +327,6 @@ struct drm_gem_object *wcfb_gem_create_object(struct drm_device *drm,
 }
 
 /*
- * One line per burst of refusals: the first refusal after 5 s without a
- * line is logged, the rest of the burst only counted (and the count is in
- * the next line).  RATELIMIT_MSG_ON_RELEASE: the state is never released,
- * so ___ratelimit() never adds its own "callbacks suppressed" line.  Kept
- * here rather than per device: one display per system, and a second one
- * would at worst share the limit.
- */
-static struct ratelimit_state wcfb_pool_refused_rs =
-	RATELIMIT_STATE_INIT_FLAGS(wcfb_pool_refused_rs, 5 * HZ, 1,
-				   RATELIMIT_MSG_ON_RELEASE);
-static atomic_t wcfb_pool_refusals = ATOMIC_INIT(0);
-
-/*
  * An allocation of @size bytes was refused with -ENOMEM: say so, once per
  * burst, with the pool's figures.  @outside: the DMA core's buffer lay
  * outside the pool (the CMA fallback).  No address in the line, and no
@@ -347,8 +343,8 @@ static void wcfb_pool_refused(struct wcfb_device *wcfb, size_t size,
 	unsigned int objects, total;
 	const char *why;
 
-	total = atomic_inc_return(&wcfb_pool_refusals);
-	if (!__ratelimit(&wcfb_pool_refused_rs))
+	total = atomic_inc_return(&pool->refusals);
+	if (!__ratelimit(&pool->refused_rs))
 		return;
 
 	mutex_lock(&pool->lock);
@@ -364,7 +360,7 @@ static void wcfb_pool_refused(struct wcfb_device *wcfb, size_t size,
 	else
 		why = "no free range that large, or no kernel memory for the object";
 	dev_warn(wcfb->drm.dev,
-		 "pool: %zu KiB buffer refused with ENOMEM (%s): %llu of %llu KiB taken by %u buffers, peak %llu KiB; %u refused since load, one line per 5 s\n",
+		 "pool: %zu KiB buffer refused with ENOMEM (%s): %llu of %llu KiB taken by %u buffers, peak %llu KiB; %u refused since probe, one line per 5 s\n",
 		 size >> 10, why, (pool->size - avail + consumed) >> 10,
 		 pool->size >> 10, objects, (pool->size - avail + peak) >> 10,
 		 total);

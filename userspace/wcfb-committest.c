@@ -42,17 +42,9 @@
 
 static int debugfs_parked(void)
 {
-	char line[128];
-	int parked = -1;
-	FILE *f = fopen("/sys/kernel/debug/dri/0/scanout", "r");
+	long long parked;
 
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "parked %d", &parked) == 1)
-			break;
-	fclose(f);
-	return parked;
+	return wcfb_debugfs_value("scanout", "parked", &parked) ? -1 : (int)parked;
 }
 
 /* Mode, connector and ACTIVE, and the plane as given (NULL: off). */

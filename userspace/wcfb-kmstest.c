@@ -50,7 +50,7 @@ static const char *const all_formats[] = { "XR24", "AR24", "RG24" };
 /* --- debugfs readers ----------------------------------------------------- */
 struct pool_state {
 	uint64_t base, size;
-	uint64_t objects, requested, consumed;
+	uint64_t objects, requested, consumed, free;
 	uint64_t obj_addr[256], obj_size[256];
 	unsigned int nobj;
 };
@@ -76,6 +76,8 @@ static int read_pool(struct pool_state *ps)
 			ps->requested = a;
 		else if (sscanf(line, "consumed %" SCNu64, &a) == 1)
 			ps->consumed = a;
+		else if (sscanf(line, "free %" SCNu64, &a) == 1)
+			ps->free = a;
 		else if (sscanf(line, "obj 0x%" SCNx64 " %" SCNu64, &a, &b) == 2 &&
 			 ps->nobj < 256) {
 			ps->obj_addr[ps->nobj] = a;
@@ -350,25 +352,11 @@ static int dumb_try(struct wcfb_pipe *p, uint32_t w, uint32_t h, int touch)
 	return ret;
 }
 
-static uint64_t pool_free(void)
-{
-	char line[128];
-	unsigned long long v = 0;
-	FILE *f = fopen("/sys/kernel/debug/dri/0/pool", "r");
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "free %llu", &v) == 1)
-			break;
-	fclose(f);
-	return v;
-}
-
 static int cmd_dumblimits(struct wcfb_pipe *p)
 {
+	struct pool_state ps;
 	uint32_t h, lo, hi;
-	uint64_t largest = 0, free_bytes;
+	uint64_t largest = 0;
 	int ret, first, bad_errno = 0;
 
 	/* 1: IGT's probe. */
@@ -414,10 +402,10 @@ static int cmd_dumblimits(struct wcfb_pipe *p)
 	ret = dumb_try(p, 1024, lo + 1, 0);
 	wcfb_ok(ret == -ENOMEM, "one page more is refused with ENOMEM (%s)",
 		strerror(-ret));
-	free_bytes = pool_free();
-	wcfb_ok((uint64_t)lo * 4096 <= free_bytes,
+	read_pool(&ps);
+	wcfb_ok((uint64_t)lo * 4096 <= ps.free,
 		"it is no more than the pool's free space (%llu KiB of %llu KiB free)",
-		(unsigned long long)lo * 4, (unsigned long long)(free_bytes >> 10));
+		(unsigned long long)lo * 4, (unsigned long long)(ps.free >> 10));
 	return 0;
 }
 

@@ -40,8 +40,6 @@
 
 #include "wcfb_client.h"
 
-#define VBLANK_DEBUGFS "/sys/kernel/debug/dri/0/vblank"
-
 /* The only failure was events timed before their flips (exit 3). */
 static int only_early;
 
@@ -51,20 +49,12 @@ struct timer_figures {
 
 static void read_timer(struct timer_figures *t)
 {
-	char line[128];
-	FILE *f = fopen(VBLANK_DEBUGFS, "r");
-
 	memset(t, 0, sizeof(*t));
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		sscanf(line, "timer_fires %lld", &t->fires);
-		sscanf(line, "timer_late_mean_ns %lld", &t->late_mean_ns);
-		sscanf(line, "timer_late_max_ns %lld", &t->late_max_ns);
-		sscanf(line, "timer_late_1ms %lld", &t->late_1ms);
-		sscanf(line, "timer_overruns %lld", &t->overruns);
-	}
-	fclose(f);
+	wcfb_debugfs_value("vblank", "timer_fires", &t->fires);
+	wcfb_debugfs_value("vblank", "timer_late_mean_ns", &t->late_mean_ns);
+	wcfb_debugfs_value("vblank", "timer_late_max_ns", &t->late_max_ns);
+	wcfb_debugfs_value("vblank", "timer_late_1ms", &t->late_1ms);
+	wcfb_debugfs_value("vblank", "timer_overruns", &t->overruns);
 }
 
 static pid_t spin(void)

@@ -156,6 +156,24 @@ void wcfb_bench(const char *json)
 	}
 }
 
+int wcfb_debugfs_value(const char *file, const char *key, long long *val)
+{
+	char path[128], line[256], fmt[64];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/0/%s", file);
+	snprintf(fmt, sizeof(fmt), "%s %%lld", key);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (ret && fgets(line, sizeof(line), f))
+		if (sscanf(line, fmt, val) == 1)
+			ret = 0;
+	fclose(f);
+	return ret;
+}
+
 int wcfb_ioctl(int fd, unsigned long req, void *arg)
 {
 	int ret;

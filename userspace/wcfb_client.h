@@ -77,6 +77,9 @@ int wcfb_disable(struct wcfb_pipe *p);
 int wcfb_wait_flip(struct wcfb_pipe *p, int timeout_ms, uint64_t *ts_ns,
 		   uint32_t *seq);
 uint64_t wcfb_now_ns(void);
+/* The decimal value of "KEY value" in the driver's debugfs FILE (pool,
+ * scanout, vblank, ...): 0, or -errno (-ENOENT: no such key). */
+int wcfb_debugfs_value(const char *file, const char *key, long long *val);
 /* ioctl(2), retried on EINTR/EAGAIN as libdrm's drmIoctl(); returns -errno. */
 int wcfb_ioctl(int fd, unsigned long req, void *arg);
 
