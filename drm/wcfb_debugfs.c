@@ -76,6 +76,7 @@
 
 #include "wcfb_drv.h"
 #include "wcfb_fbdev.h"
+#include "wcfb_gem.h"
 #include "wcfb_scanout.h"
 
 static int wcfb_debugfs_pool_show(struct seq_file *m, void *unused)
@@ -99,9 +100,9 @@ static int wcfb_debugfs_pool_show(struct seq_file *m, void *unused)
 		   wcfb_scanout_pool_bytes(wcfb->scanout));
 	seq_printf(m, "free %llu\n", avail > pool->bytes_consumed ?
 		   avail - pool->bytes_consumed : 0);
-	list_for_each_entry(bo, &pool->objects, pool_node)
-		seq_printf(m, "obj 0x%llx %zu\n", (u64)bo->base.dma_addr,
-			   bo->base.base.size);
+	list_for_each_entry(bo, &pool->objects, scanout.pool_node)
+		seq_printf(m, "obj 0x%llx %zu\n", (u64)bo->dma.dma_addr,
+			   wcfb_bo_obj(bo)->size);
 	mutex_unlock(&pool->lock);
 
 	return 0;

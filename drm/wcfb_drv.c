@@ -31,6 +31,8 @@
 #include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
+#include "wcfb_gem.h"
+#include "wcfb_job.h"
 #include "wcfb_fbdev.h"
 #include "wcfb_scanout.h"
 
@@ -59,13 +61,29 @@ static const struct drm_ioctl_desc wcfb_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(WCFB_BLIT, wcfb_ioctl_blit, DRM_RENDER_ALLOW),
 };
 
+static int wcfb_open(struct drm_device *drm, struct drm_file *file)
+{
+	return wcfb_job_open(to_wcfb_device(drm), file);
+}
+
+static void wcfb_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	wcfb_job_postclose(file);
+}
+
 static const struct drm_driver wcfb_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_MODESET | DRIVER_ATOMIC |
 			   DRIVER_RENDER | DRIVER_SYNCOBJ,
 	.ioctls = wcfb_ioctls,
 	.num_ioctls = ARRAY_SIZE(wcfb_ioctls),
 	.fops = &wcfb_fops,
-	DRM_GEM_DMA_DRIVER_OPS_WITH_DUMB_CREATE(wcfb_gem_dumb_create),
+	.open = wcfb_open,
+	.postclose = wcfb_postclose,
+	.dumb_create = wcfb_gem_dumb_create,
+	.prime_handle_to_fd = drm_gem_prime_handle_to_fd,
+	.prime_fd_to_handle = drm_gem_prime_fd_to_handle,
+	.gem_prime_mmap = drm_gem_prime_mmap,
+	/* Made by the shmem helper only: cached buffers (wcfb_gem.h). */
 	.gem_create_object = wcfb_gem_create_object,
 	.gem_prime_import = wcfb_gem_prime_import,
 	.debugfs_init = wcfb_debugfs_init,
@@ -278,6 +296,11 @@ static void wcfb_read_preferred_mode(struct wcfb_device *wcfb)
 	}
 }
 
+static void wcfb_put_blitter(struct drm_device *drm, void *eng)
+{
+	wcfb_engine_put(eng);
+}
+
 /*
  * The blitter named by wcfb,blitter: none (node absent or disabled) leaves
  * the display without blits; a node whose engine is not bound yet defers.
@@ -303,7 +326,13 @@ static int wcfb_find_blitter(struct wcfb_device *wcfb)
 	if (ret)
 		dev_err_probe(dev, ret, "blitter %pOF is not available\n", np);
 	of_node_put(np);
-	return ret;
+	if (ret)
+		return ret;
+	ret = drmm_add_action_or_reset(&wcfb->drm, wcfb_put_blitter,
+				       wcfb->engine);
+	if (ret)
+		return ret;
+	return wcfb_job_init(wcfb);
 }
 
 static int wcfb_probe(struct platform_device *pdev)
@@ -322,9 +351,6 @@ static int wcfb_probe(struct platform_device *pdev)
 	drm = &wcfb->drm;
 	platform_set_drvdata(pdev, drm);
 
-	ret = drmm_mutex_init(drm, &wcfb->cached_create_lock);
-	if (ret)
-		return ret;
 	ret = wcfb_find_blitter(wcfb);
 	if (ret)
 		return ret;

@@ -20,9 +20,8 @@
 #include <drm/drm_crtc.h>
 #include <drm/drm_device.h>
 #include <drm/drm_encoder.h>
-#include <drm/drm_gem_dma_helper.h>
-#include <drm/drm_gem_shmem_helper.h>
 #include <drm/drm_plane.h>
+#include <drm/gpu_scheduler.h>
 
 #define DRIVER_NAME	"wcfb"
 #define DRIVER_DESC	"KMS on write-combined reserved memory, scanned out by ramfb"
@@ -32,9 +31,8 @@
 
 struct dma_fence;
 struct drm_minor;
-struct sg_table;
-struct task_struct;
 struct wcfb_engine;
+struct wcfb_bo;
 struct wcfb_engine_table;
 struct wcfb_scanout;
 
@@ -44,7 +42,7 @@ struct wcfb_scanout;
  * @size: size of the pool in bytes
  * @nomap: true for a no-map carveout, false for a reusable CMA area
  * @lock: protects everything below
- * @objects: live pool-backed GEM objects (struct wcfb_bo.pool_node)
+ * @objects: live scanout buffers (&wcfb_bo.scanout.pool_node)
  * @live_objects: number of entries on @objects
  * @bytes_requested: sum of the objects' sizes
  * @bytes_consumed: pool bytes the objects really take
@@ -67,73 +65,6 @@ struct wcfb_pool {
 	struct ratelimit_state refused_rs;
 	atomic_t refusals;
 };
-
-/**
- * struct wcfb_bo - a GEM DMA object with pool accounting
- * @base: the DMA helper object
- * @pool_node: entry on &wcfb_pool.objects while accounted
- * @consumed: pool bytes this object takes (0 if not accounted)
- * @accounted: true once the object was checked to be in the pool and
- *             added to the accounting; imported objects never are
- * @eng_lock: protects @eng_tab and @eng_addr
- * @eng_tab: the blitter's SG table, made on first blit (one entry for a
- *           pool buffer, one per DMA segment for an imported one)
- * @eng_addr: the buffer mapped for the blitter with dma_map_resource()
- * @imp_dev: imported buffers only: the device the dma-buf is attached to
- *           and mapped on (base.sgt, DMA_BIDIRECTIONAL, for the buffer's
- *           lifetime): the blitter's, or the display's without a blitter
- * @imp_scanout: imported buffers only: physically contiguous and inside the
- *               pool, base.dma_addr is its address: may be a framebuffer
- * @imp_why: imported buffers only: why it may not be a framebuffer
- */
-struct wcfb_bo {
-	struct drm_gem_dma_object base;
-	struct list_head pool_node;
-	u64 consumed;
-	bool accounted;
-
-	struct mutex eng_lock; /* the engine mapping */
-	struct wcfb_engine_table *eng_tab;
-	dma_addr_t eng_addr;
-
-	struct device *imp_dev;
-	bool imp_scanout;
-	const char *imp_why;
-};
-
-static inline struct wcfb_bo *to_wcfb_bo(struct drm_gem_object *obj)
-{
-	return container_of(to_drm_gem_dma_obj(obj), struct wcfb_bo, base);
-}
-
-/**
- * struct wcfb_cached_bo - a GEM shmem object of CPU-cached pages
- * @base: the shmem helper object (map_wc false: cacheable CPU mappings)
- * @lock: protects everything below
- * @sgt: the pages, mapped on the engine's device with dma_map_sgtable();
- *       made on first blit, unmapped on free
- * @eng_tab: the engine's SG table of @sgt
- * @cpu_owned: the CPU may have written the pages since the last
- *             dma_sync_sgtable_for_device() (or the mapping): the next
- *             blit must sync for the device first; cleared by that sync,
- *             set by CPU_PREP's dma_sync_sgtable_for_cpu()
- * @attachments: dma-buf attachments of the exported buffer
- *               (struct wcfb_cached_attachment, wcfb_prime.c)
- */
-struct wcfb_cached_bo {
-	struct drm_gem_shmem_object base;
-	struct mutex lock; /* mapping, ownership, attachments */
-	struct sg_table *sgt;
-	struct wcfb_engine_table *eng_tab;
-	bool cpu_owned;
-	struct list_head attachments;
-};
-
-static inline struct wcfb_cached_bo *to_wcfb_cached_bo(struct drm_gem_object *obj)
-{
-	return container_of(to_drm_gem_shmem_obj(obj), struct wcfb_cached_bo,
-			    base);
-}
 
 /**
  * struct wcfb_output - the display pipeline
@@ -218,10 +149,9 @@ struct wcfb_fbdev_stats {
  * @output: the display pipeline
  * @preferred_width: width of the preferred mode
  * @preferred_height: height of the preferred mode
- * @engine: the blitter, NULL if the device tree names none
- * @cached_create_lock: serialises cached-object creation
- * @cached_creator: the task creating a cached object, for
- *                  wcfb_gem_create_object(); under @cached_create_lock
+ * @engine: the blitter (a reference), NULL if the device tree names none
+ * @sched: the blitter's job scheduler (wcfb_job.c), with @engine only
+ * @kernel_entity: the driver's own jobs (the console's flushes)
  * @live_cached: live cached objects
  * @live_exports: live dma-bufs exported from scanout (WC) buffers
  * @live_exports_cached: live dma-bufs exported from cached buffers
@@ -237,8 +167,8 @@ struct wcfb_device {
 	u32 preferred_height;
 
 	struct wcfb_engine *engine;
-	struct mutex cached_create_lock; /* cached object creation */
-	struct task_struct *cached_creator;
+	struct drm_gpu_scheduler sched;
+	struct drm_sched_entity kernel_entity;
 
 	atomic_t live_cached;
 	atomic_t live_exports;
@@ -260,14 +190,6 @@ bool wcfb_pool_contains(const struct wcfb_device *wcfb, dma_addr_t addr,
 u64 wcfb_pool_available(const struct wcfb_device *wcfb);
 bool wcfb_pool_fits_mode(const struct wcfb_device *wcfb, u32 width,
 			 u32 height);
-struct drm_gem_object *wcfb_gem_create_object(struct drm_device *drm,
-					      size_t size);
-int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
-			 struct drm_mode_create_dumb *args);
-
-int wcfb_bo_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng,
-		       struct wcfb_engine_table **tab);
-struct dma_buf *wcfb_bo_prime_export(struct drm_gem_object *obj, int flags);
 
 /*
  * Static unless the kernel has KUnit (VISIBLE_IF_KUNIT), for
@@ -287,35 +209,7 @@ bool wcfb_mode_fits_pool(u32 width, u32 height, u64 pool_avail, bool nomap,
 			 unsigned int page_shift);
 #endif
 
-/* wcfb_gem_cached.c */
-extern bool wcfb_test_skip_sync_for_device;
-bool wcfb_gem_is_cached(const struct drm_gem_object *obj);
-struct drm_gem_object *wcfb_cached_create_object(struct drm_device *drm,
-						 size_t size);
-int wcfb_cached_engine_prepare(struct wcfb_cached_bo *cbo,
-			       struct wcfb_engine *eng,
-			       struct wcfb_engine_table **tab);
-void wcfb_cached_to_device(struct wcfb_cached_bo *cbo);
-void wcfb_cached_to_cpu(struct wcfb_cached_bo *cbo);
-int wcfb_ioctl_gem_create_cached(struct drm_device *drm, void *data,
-				 struct drm_file *file);
-int wcfb_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
-			       struct drm_file *file);
-int wcfb_ioctl_gem_cpu_prep(struct drm_device *drm, void *data,
-			    struct drm_file *file);
-int wcfb_ioctl_gem_cpu_fini(struct drm_device *drm, void *data,
-			    struct drm_file *file);
-
-/* wcfb_prime.c */
-struct dma_buf *wcfb_cached_prime_export(struct drm_gem_object *obj,
-					 int flags);
-struct drm_gem_object *wcfb_gem_prime_import(struct drm_device *drm,
-					     struct dma_buf *dma_buf);
-bool wcfb_gem_is_import(const struct drm_gem_object *obj);
-int wcfb_import_engine_prepare(struct wcfb_bo *bo, struct wcfb_engine *eng,
-			       struct wcfb_engine_table **tab);
-void wcfb_import_sync_for_cpu(struct wcfb_bo *bo);
-bool wcfb_gem_can_scanout(struct drm_gem_object *obj, const char **why);
+/* The buffer objects and their ioctls: wcfb_gem.h. */
 
 /**
  * struct wcfb_kernel_copy - a blitter COPY from driver memory to a scanout

@@ -15,13 +15,21 @@
  * completion page; the interrupt handler retires every job whose last seqno
  * has been reached, so coalesced interrupts complete everything up to the
  * seqno.  A job whose descriptors did not all finish with status OK fails
- * its fence with -EIO.  If work is outstanding for longer than the
- * device tree's wcfb,timeout-ms (or the engine halts), a delayed work item
+ * its fence with -EIO.  Jobs come from the DRM GPU scheduler (wcfb_job.c),
+ * whose timeout is the device tree's wcfb,timeout-ms: when a job runs
+ * longer, the scheduler's timedout_job calls wcfb_engine_recover(), which
  * resets the engine, fails every pending fence with -ETIMEDOUT and enables
- * the engine again.  An engine that does not come back from a reset, whose
- * identification reads back wrong, or that times out three times in a row
- * without completing anything is declared dead: later submissions fail
- * with -ENODEV and the display is not affected.
+ * the engine again.  An engine that halts on a configuration error is
+ * reset the same way at once, from the interrupt's work item.  An engine
+ * that does not come back from a reset, whose identification reads back
+ * wrong, or that times out three times in a row without completing
+ * anything is declared dead: later submissions fail with -ENODEV and the
+ * display is not affected.
+ *
+ * The display holds a reference on &struct wcfb_engine (wcfb_engine_lookup()
+ * to wcfb_engine_put()): its scheduler may still hand jobs over after the
+ * PCI function was unbound, and they must find a dead engine, not freed
+ * memory.
  */
 
 #include <linux/delay.h>
@@ -31,6 +39,7 @@
 #include <linux/interrupt.h>
 #include <linux/io.h>
 #include <linux/iopoll.h>
+#include <linux/kref.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
@@ -69,21 +78,23 @@
  * @cmpl: completion page, coherent memory
  * @cmpl_dma: its DMA address
  * @fence_context: the dma_fence context of this engine
+ * @ref: the PCI driver's and the display's references
  * @submit_lock: serialises the producer side (ring writes, HEAD) and resets
  * @head: driver's producer index (free-running); under @submit_lock, and
  *        only reset under @lock too
  * @next_seqno: last seqno handed out; under @submit_lock
- * @lock: protects @pending, @done, @retired, @timeouts
+ * @lock: protects @pending, @retired, @timeouts
  * @pending: jobs handed to the engine, in ring order
- * @done: jobs whose fence signalled, waiting for their cleanup
  * @retired: ring index up to which descriptors were retired
  * @timeouts: consecutive resets without a completion in between
  * @dead: the engine is gone, submissions fail with -ENODEV
+ * @removed: the PCI function was unbound: its registers, ring and
+ *           completion page are gone; under @submit_lock
  * @space_wq: submitters waiting for ring space
- * @timeout_work: watchdog; also run at once when the engine halts
- * @cleanup_work: runs the cleanup of retired jobs outside the interrupt
+ * @halt_work: resets an engine that halted, from its interrupt
  */
 struct wcfb_engine {
+	struct kref ref;
 	struct pci_dev *pdev;
 	struct device *dev;
 	void __iomem *bar0;
@@ -104,16 +115,15 @@ struct wcfb_engine {
 	u32 head;
 	u64 next_seqno;
 
-	spinlock_t lock; /* pending/done lists, retired index */
+	spinlock_t lock; /* pending list, retired index */
 	struct list_head pending;
-	struct list_head done;
 	u32 retired;
 	unsigned int timeouts;
 	bool dead;
+	bool removed;
 
 	wait_queue_head_t space_wq;
-	struct delayed_work timeout_work;
-	struct work_struct cleanup_work;
+	struct work_struct halt_work;
 };
 
 /*
@@ -281,15 +291,33 @@ static int eng_hw_enable(struct wcfb_engine *eng)
 /* ------------------------------------------------------------ completion */
 
 /*
+ * Signal @job's fence with @error (0: success) and let go of it: the
+ * scheduler's job that embeds it may be freed as soon as the fence has
+ * signalled.  Engine lock held.
+ */
+static void wcfb_engine_job_signal(struct wcfb_engine_job *job, int error)
+{
+	struct dma_fence *fence = job->fence;
+
+	list_del(&job->node);
+	job->error = error;
+	if (error)
+		dma_fence_set_error(fence, error);
+	if (job->complete)
+		job->complete(job);
+	dma_fence_signal(fence);
+	dma_fence_put(fence);
+}
+
+/*
  * Retire every pending job whose last seqno the engine has reached.
- * Called from the interrupt, the watchdog and the reset path.
+ * Called from the interrupt, the scheduler's timeout and the reset path.
  */
 static void wcfb_engine_retire(struct wcfb_engine *eng)
 {
 	struct wcfb_engine_job *job, *tmp;
 	bool progress = false;
 	unsigned long flags;
-	bool more;
 	u64 done;
 
 	spin_lock_irqsave(&eng->lock, flags);
@@ -312,29 +340,15 @@ static void wcfb_engine_retire(struct wcfb_engine *eng)
 				job->error = -EIO;
 		}
 		eng->retired = job->first + job->count;
-		list_move_tail(&job->node, &eng->done);
-		if (job->error)
-			dma_fence_set_error(job->fence, job->error);
-		if (job->complete)
-			job->complete(job);
-		dma_fence_signal(job->fence);
+		wcfb_engine_job_signal(job, job->error);
 		progress = true;
 	}
-	more = !list_empty(&eng->pending);
 	if (progress)
 		eng->timeouts = 0;
 	spin_unlock_irqrestore(&eng->lock, flags);
 
-	if (!progress)
-		return;
-	wake_up_all(&eng->space_wq);
-	schedule_work(&eng->cleanup_work);
-	/* The watchdog measures time without progress. */
-	if (more)
-		mod_delayed_work(system_wq, &eng->timeout_work,
-				 msecs_to_jiffies(eng->timeout_ms));
-	else
-		cancel_delayed_work(&eng->timeout_work);
+	if (progress)
+		wake_up_all(&eng->space_wq);
 }
 
 static irqreturn_t wcfb_engine_irq(int irq, void *arg)
@@ -344,25 +358,8 @@ static irqreturn_t wcfb_engine_irq(int irq, void *arg)
 	wcfb_engine_retire(eng);
 	/* A configuration error halts the engine: only a reset helps. */
 	if (eng_read(eng, WCFB_ENG_REG_STATUS) == WCFB_ENG_STATUS_HALTED)
-		mod_delayed_work(system_wq, &eng->timeout_work, 0);
+		schedule_work(&eng->halt_work);
 	return IRQ_HANDLED;
-}
-
-static void wcfb_engine_cleanup_work(struct work_struct *work)
-{
-	struct wcfb_engine *eng = container_of(work, struct wcfb_engine,
-					       cleanup_work);
-	struct wcfb_engine_job *job, *tmp;
-	LIST_HEAD(list);
-
-	spin_lock_irq(&eng->lock);
-	list_splice_init(&eng->done, &list);
-	spin_unlock_irq(&eng->lock);
-
-	list_for_each_entry_safe(job, tmp, &list, node) {
-		list_del(&job->node);
-		job->cleanup(job);
-	}
 }
 
 /* Fail every pending job with @error; the engine no longer owns them. */
@@ -371,18 +368,12 @@ static void wcfb_engine_fail_pending(struct wcfb_engine *eng, int error)
 	struct wcfb_engine_job *job, *tmp;
 
 	spin_lock_irq(&eng->lock);
-	list_for_each_entry_safe(job, tmp, &eng->pending, node) {
-		list_move_tail(&job->node, &eng->done);
-		dma_fence_set_error(job->fence, error);
-		if (job->complete)
-			job->complete(job);
-		dma_fence_signal(job->fence);
-	}
+	list_for_each_entry_safe(job, tmp, &eng->pending, node)
+		wcfb_engine_job_signal(job, error);
 	eng->retired = 0;
 	eng->head = 0;
 	spin_unlock_irq(&eng->lock);
 	wake_up_all(&eng->space_wq);
-	schedule_work(&eng->cleanup_work);
 }
 
 /*
@@ -427,24 +418,34 @@ static void wcfb_engine_reset_locked(struct wcfb_engine *eng, int error,
 	wake_up_all(&eng->space_wq);
 }
 
-static void wcfb_engine_timeout_work(struct work_struct *work)
+/*
+ * The engine hung (@why "timeout": the scheduler's job ran longer than
+ * timeout_ms) or halted: reset it and fail what it had not completed with
+ * -ETIMEDOUT.  When this returns, nothing is pending: every job the engine
+ * had was completed or failed, which the scheduler's recovery relies on.
+ */
+static void wcfb_engine_reset_hung(struct wcfb_engine *eng, bool timeout)
 {
-	struct wcfb_engine *eng = container_of(to_delayed_work(work),
-					       struct wcfb_engine, timeout_work);
 	bool halted, idle, dead;
 	u32 status;
 
+	mutex_lock(&eng->submit_lock);
+	if (eng->removed)
+		goto out;
 	/* An interrupt may have been lost: look before resetting. */
 	wcfb_engine_retire(eng);
-
-	mutex_lock(&eng->submit_lock);
 	status = eng_read(eng, WCFB_ENG_REG_STATUS);
 	halted = status == WCFB_ENG_STATUS_HALTED;
 	spin_lock_irq(&eng->lock);
 	idle = list_empty(&eng->pending);
 	dead = eng->dead;
 	spin_unlock_irq(&eng->lock);
-	if (dead || (idle && !halted))
+	if (dead) {
+		/* Was reset when it died; nothing can be pending, make sure. */
+		wcfb_engine_fail_pending(eng, -ENODEV);
+		goto out;
+	}
+	if (idle && !halted)
 		goto out;
 
 	if (halted)
@@ -455,7 +456,8 @@ static void wcfb_engine_timeout_work(struct work_struct *work)
 			 eng->timeout_ms, status);
 
 	spin_lock_irq(&eng->lock);
-	dead = ++eng->timeouts >= WCFB_ENGINE_MAX_TIMEOUTS;
+	/* A halt is the engine refusing a descriptor, not a hang. */
+	dead = timeout && ++eng->timeouts >= WCFB_ENGINE_MAX_TIMEOUTS;
 	spin_unlock_irq(&eng->lock);
 	if (dead) {
 		dev_err(eng->dev, "%u resets in a row without progress\n",
@@ -465,6 +467,40 @@ static void wcfb_engine_timeout_work(struct work_struct *work)
 	}
 	wcfb_engine_reset_locked(eng, -ETIMEDOUT, !dead);
 out:
+	mutex_unlock(&eng->submit_lock);
+}
+
+static void wcfb_engine_halt_work(struct work_struct *work)
+{
+	wcfb_engine_reset_hung(container_of(work, struct wcfb_engine, halt_work),
+			       false);
+}
+
+/**
+ * wcfb_engine_recover - reset a hung engine
+ * @eng: the engine
+ *
+ * The scheduler's timedout_job, with the scheduler stopped.  On return no
+ * job is pending on the engine: each one completed, or its fence failed
+ * with -ETIMEDOUT (-ENODEV if the engine is dead).
+ */
+void wcfb_engine_recover(struct wcfb_engine *eng)
+{
+	wcfb_engine_reset_hung(eng, true);
+}
+
+/**
+ * wcfb_engine_poll - retire what the engine completed, without waiting for
+ *                    its interrupt
+ * @eng: the engine
+ *
+ * For the scheduler's timeout: a lost or late interrupt is no hang.
+ */
+void wcfb_engine_poll(struct wcfb_engine *eng)
+{
+	mutex_lock(&eng->submit_lock);
+	if (!eng->removed)
+		wcfb_engine_retire(eng);
 	mutex_unlock(&eng->submit_lock);
 }
 
@@ -489,17 +525,17 @@ static bool wcfb_engine_can_submit(struct wcfb_engine *eng, u32 count)
 /**
  * wcfb_engine_submit - hand a job's descriptors to the engine
  * @eng: the engine
- * @job: the job; @job->cleanup must be set
+ * @job: the job
  * @descs: @count descriptors; opcode, surfaces, sizes filled in, seqno and
  *         status are set here
  * @count: 1 .. &wcfb_engine_info.max_batch
  * @fence: the job's fence, a reference for the caller
  *
- * On success @job->fence is set and the job belongs to the engine: its
- * cleanup runs once the fence signalled, possibly before this returns, so
- * the caller must not touch @job any more; @fence gets a reference of its
- * own.  On failure nothing was submitted and the job is still the
- * caller's.
+ * On success @job->fence is set and the engine holds @job until the fence
+ * has signalled, possibly before this returns; @fence gets a reference of
+ * its own.  On failure nothing was submitted.  The scheduler's credit
+ * limit keeps at most max_batch descriptors on the ring, so the wait for
+ * space below is for a reset in progress only.
  *
  * Return: 0, -EINVAL, -ENOMEM, -ENODEV (engine gone), -ETIMEDOUT (no ring
  * space in time) or -ERESTARTSYS.
@@ -512,7 +548,7 @@ int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
 	long left;
 	int ret;
 
-	if (!count || count > eng->info.max_batch || !job->cleanup)
+	if (!count || count > eng->info.max_batch)
 		return -EINVAL;
 	wf = kzalloc(sizeof(*wf), GFP_KERNEL);
 	if (!wf)
@@ -551,6 +587,7 @@ int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
 	job->error = 0;
 	dma_fence_init(&wf->base, &wcfb_fence_ops, &wf->lock,
 		       eng->fence_context, job->last_seqno);
+	/* The engine's reference, put when the fence has signalled. */
 	job->fence = &wf->base;
 	*fence = dma_fence_get(job->fence);
 
@@ -567,10 +604,6 @@ int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
 	eng_write(eng, WCFB_ENG_REG_HEAD, eng->head);
 	/* HEAD -> doorbell: eng_kick()'s writel() orders the two. */
 	eng_kick(eng);
-
-	/* Arm the watchdog unless it is already running. */
-	queue_delayed_work(system_wq, &eng->timeout_work,
-			   msecs_to_jiffies(eng->timeout_ms));
 	mutex_unlock(&eng->submit_lock);
 	return 0;
 
@@ -705,6 +738,29 @@ u64 wcfb_engine_fence_context(struct wcfb_engine *eng)
 	return eng->fence_context;
 }
 
+static void wcfb_engine_release(struct kref *ref)
+{
+	struct wcfb_engine *eng = container_of(ref, struct wcfb_engine, ref);
+
+	put_device(eng->dev);
+	kfree(eng);
+}
+
+/**
+ * wcfb_engine_put - drop a reference from wcfb_engine_lookup()
+ * @eng: the engine, or NULL
+ */
+void wcfb_engine_put(struct wcfb_engine *eng)
+{
+	if (eng)
+		kref_put(&eng->ref, wcfb_engine_release);
+}
+
+static void wcfb_engine_put_action(void *eng)
+{
+	wcfb_engine_put(eng);
+}
+
 /**
  * wcfb_engine_lookup - find the bound engine of a device-tree node
  * @consumer: the device that will use it
@@ -712,7 +768,8 @@ u64 wcfb_engine_fence_context(struct wcfb_engine *eng)
  * @out: the engine
  *
  * Adds a device link so that the engine cannot be unbound while
- * @consumer is bound.
+ * @consumer is bound, and takes a reference on the engine for the
+ * consumer, dropped with wcfb_engine_put().
  *
  * Return: 0, -EPROBE_DEFER while the engine is not bound (yet), or
  * -EINVAL if the link cannot be made.
@@ -743,6 +800,7 @@ int wcfb_engine_lookup(struct device *consumer, struct device_node *np,
 		ret = -EINVAL;
 		goto out;
 	}
+	kref_get(&eng->ref);
 	*out = eng;
 out:
 	device_unlock(dev);
@@ -816,6 +874,7 @@ static void wcfb_engine_read_timeout(struct wcfb_engine *eng)
 		ms = WCFB_ENGINE_DEFAULT_TIMEOUT_MS;
 	}
 	eng->timeout_ms = ms;
+	eng->info.timeout_ms = ms;
 }
 
 static int wcfb_engine_probe(struct pci_dev *pdev,
@@ -839,11 +898,15 @@ static int wcfb_engine_probe(struct pci_dev *pdev,
 		return ret;
 	map = pcim_iomap_table(pdev);
 
-	eng = devm_kzalloc(dev, sizeof(*eng), GFP_KERNEL);
+	eng = kzalloc(sizeof(*eng), GFP_KERNEL);
 	if (!eng)
 		return -ENOMEM;
+	kref_init(&eng->ref);
+	eng->dev = get_device(dev);
+	ret = devm_add_action_or_reset(dev, wcfb_engine_put_action, eng);
+	if (ret)
+		return ret;
 	eng->pdev = pdev;
-	eng->dev = dev;
 	eng->bar0 = map[WCFB_ENGINE_BAR_DOORBELL];
 	eng->regs = map[WCFB_ENGINE_BAR_REGS];
 
@@ -865,10 +928,8 @@ static int wcfb_engine_probe(struct pci_dev *pdev,
 	mutex_init(&eng->submit_lock);
 	spin_lock_init(&eng->lock);
 	INIT_LIST_HEAD(&eng->pending);
-	INIT_LIST_HEAD(&eng->done);
 	init_waitqueue_head(&eng->space_wq);
-	INIT_DELAYED_WORK(&eng->timeout_work, wcfb_engine_timeout_work);
-	INIT_WORK(&eng->cleanup_work, wcfb_engine_cleanup_work);
+	INIT_WORK(&eng->halt_work, wcfb_engine_halt_work);
 	eng->fence_context = dma_fence_context_alloc(1);
 
 	/* Page-aligned, so 128- and 64-byte aligned as required. */
@@ -939,13 +1000,17 @@ static void wcfb_engine_remove(struct pci_dev *pdev)
 		wcfb_engine_fail_pending(eng, -ENODEV);
 	else
 		wcfb_engine_reset_locked(eng, -ENODEV, false);
+	eng->removed = true;
 	mutex_unlock(&eng->submit_lock);
 
 	disable_irq(eng->irq);
-	cancel_delayed_work_sync(&eng->timeout_work);
-	flush_work(&eng->cleanup_work);
+	cancel_work_sync(&eng->halt_work);
 	pci_set_drvdata(pdev, NULL);
-	/* Ring memory, IRQ, vectors and BARs are released by devres. */
+	/*
+	 * Ring memory, IRQ, vectors and BARs are released by devres, and the
+	 * PCI driver's reference on the engine; the display's may last a
+	 * little longer, on a dead engine.
+	 */
 }
 
 static const struct pci_device_id wcfb_engine_ids[] = {

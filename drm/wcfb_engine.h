@@ -5,10 +5,10 @@
  * Only wcfb_engine.c knows the engine's registers, ring, doorbell and
  * interrupt.  Its users build descriptors (the wire format of
  * hw/proto/wcfb_engine_proto.h) that point at SG tables allocated here, and
- * hand them over as a job; the job's fence signals from the interrupt when
- * the engine has completed every descriptor of the job, with -EIO if one
- * of them faulted, -ETIMEDOUT if the engine had to be reset, -ENODEV if the
- * engine is gone.
+ * hand them over as a job (from the scheduler's run_job, wcfb_job.c); the
+ * job's fence signals from the interrupt when the engine has completed
+ * every descriptor of the job, with -EIO if one of them faulted,
+ * -ETIMEDOUT if the engine had to be reset, -ENODEV if the engine is gone.
  */
 #ifndef WCFB_ENGINE_H
 #define WCFB_ENGINE_H
@@ -39,25 +39,24 @@ struct wcfb_engine_table {
 };
 
 /**
- * struct wcfb_engine_job - a batch of descriptors with one fence
- * @fence: signalled when every descriptor completed (or failed); set by
- *         wcfb_engine_submit(), which holds a reference for the engine
- * @cleanup: called once the fence has signalled, from a worker (never from
- *           the interrupt), to drop what the job holds; it must free the job
- *           and put @fence
- * @complete: optional; called when the engine is done with the job (also
- *            when it failed), right before @fence signals, with the
- *            engine's spinlock held and interrupts off: for the cache
- *            maintenance a waiter on the fence relies on
- * @node: on the engine's pending and done lists
+ * struct wcfb_engine_job - a run of descriptors on the ring with one fence
+ * @fence: the hardware fence: signalled when every descriptor completed
+ *         (or failed, or the engine was reset); set by wcfb_engine_submit()
+ * @complete: called when the engine is done with the job (also when it
+ *            failed), right before @fence signals, with the engine's
+ *            spinlock held and interrupts off: for the cache maintenance a
+ *            waiter on the fence relies on
+ * @node: on the engine's pending list
  * @first: ring index of the first descriptor
  * @count: descriptors
  * @last_seqno: seqno of the last descriptor
  * @error: 0, or the error the fence gets
+ *
+ * Embedded in the scheduler's job (wcfb_job.c), which outlives the fence's
+ * signalling: the engine lets go of the job when the fence signals.
  */
 struct wcfb_engine_job {
 	struct dma_fence *fence;
-	void (*cleanup)(struct wcfb_engine_job *job);
 	void (*complete)(struct wcfb_engine_job *job);
 
 	/* private to wcfb_engine.c */
@@ -75,7 +74,8 @@ struct wcfb_engine_job {
  * @formats: WCFB_ENG_FMTCAP_* bits
  * @max_sg: largest SG table per surface
  * @max_dim: largest width/height
- * @max_batch: largest number of descriptors per job
+ * @max_batch: largest number of descriptors on the ring at once
+ * @timeout_ms: a job running longer than this hung (wcfb,timeout-ms)
  */
 struct wcfb_engine_info {
 	u32 version;
@@ -84,12 +84,14 @@ struct wcfb_engine_info {
 	u32 max_sg;
 	u32 max_dim;
 	u32 max_batch;
+	u32 timeout_ms;
 };
 
 extern struct pci_driver wcfb_engine_pci_driver;
 
 int wcfb_engine_lookup(struct device *consumer, struct device_node *np,
 		       struct wcfb_engine **out);
+void wcfb_engine_put(struct wcfb_engine *eng);
 struct device *wcfb_engine_device(struct wcfb_engine *eng);
 void wcfb_engine_get_info(struct wcfb_engine *eng,
 			  struct wcfb_engine_info *info);
@@ -106,6 +108,8 @@ struct wcfb_engine_table *wcfb_engine_table_from_sgt(struct device *dev,
 int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
 		       const struct wcfb_eng_desc *descs, u32 count,
 		       struct dma_fence **fence);
+void wcfb_engine_poll(struct wcfb_engine *eng);
+void wcfb_engine_recover(struct wcfb_engine *eng);
 
 /* Static in wcfb_engine.c unless the kernel has KUnit (VISIBLE_IF_KUNIT). */
 #if IS_ENABLED(CONFIG_KUNIT)

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wcfb buffers: GEM DMA objects carved from the display's reserved pool.
+ * wcfb buffers: the object every kind shares (constructor, free path,
+ * engine mapping, the buffer ioctls of every kind), and the scanout kind:
+ * write-combined buffers carved from the display's reserved pool.
  *
- * The GEM DMA helpers allocate with dma_alloc_wc() on the display device,
+ * Scanout buffers are allocated with dma_alloc_wc() on the display device,
  * which is a non-coherent DMA master: the CPU gets a write-combined mapping,
  * userspace mmap goes through dma_mmap_wc(), PRIME export through
  * wcfb_prime.c (importers get dma_map_resource() mappings, never the
@@ -29,6 +31,8 @@
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/dma-resv.h>
+#include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -46,12 +50,11 @@
 
 #include <kunit/visibility.h>
 
+#include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
+#include "wcfb_gem.h"
 #include "wcfb_scanout.h"
-
-/* drm_gem_dma_free() kfree()s the drm_gem_dma_object: it must come first. */
-static_assert(offsetof(struct wcfb_bo, base) == 0);
 
 /* Dumb buffers get their pitch rounded up to this. */
 #define WCFB_DUMB_PITCH_ALIGN	64
@@ -217,59 +220,123 @@ bool wcfb_pool_fits_mode(const struct wcfb_device *wcfb, u32 width,
 
 static void wcfb_pool_account(struct wcfb_pool *pool, struct wcfb_bo *bo)
 {
-	bo->consumed = wcfb_pool_consumed(bo->base.base.size, pool->nomap,
-					  PAGE_SHIFT);
+	size_t size = wcfb_bo_obj(bo)->size;
+
+	bo->scanout.consumed = wcfb_pool_consumed(size, pool->nomap, PAGE_SHIFT);
 
 	mutex_lock(&pool->lock);
-	list_add_tail(&bo->pool_node, &pool->objects);
+	list_add_tail(&bo->scanout.pool_node, &pool->objects);
 	pool->live_objects++;
-	pool->bytes_requested += bo->base.base.size;
-	pool->bytes_consumed += bo->consumed;
+	pool->bytes_requested += size;
+	pool->bytes_consumed += bo->scanout.consumed;
 	pool->peak_consumed = max(pool->peak_consumed, pool->bytes_consumed);
-	bo->accounted = true;
 	mutex_unlock(&pool->lock);
 }
 
 static void wcfb_pool_unaccount(struct wcfb_pool *pool, struct wcfb_bo *bo)
 {
 	mutex_lock(&pool->lock);
-	list_del_init(&bo->pool_node);
+	list_del_init(&bo->scanout.pool_node);
 	pool->live_objects--;
-	pool->bytes_requested -= bo->base.base.size;
-	pool->bytes_consumed -= bo->consumed;
-	bo->accounted = false;
+	pool->bytes_requested -= wcfb_bo_obj(bo)->size;
+	pool->bytes_consumed -= bo->scanout.consumed;
 	mutex_unlock(&pool->lock);
 }
 
-static void wcfb_bo_free(struct drm_gem_object *obj)
+/* ------------------------------------------------- the common object */
+
+/**
+ * wcfb_bo_alloc - the one constructor of every buffer kind
+ * @ops: the kind
+ *
+ * Allocates and initialises what all kinds share; the caller attaches the
+ * memory (the GEM helpers for scanout and cached buffers, the dma-buf for
+ * imports).
+ *
+ * Return: the object, or NULL.
+ */
+struct wcfb_bo *wcfb_bo_alloc(const struct wcfb_bo_ops *ops)
+{
+	struct wcfb_bo *bo;
+
+	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	if (!bo)
+		return NULL;
+	bo->ops = ops;
+	mutex_init(&bo->lock);
+	wcfb_bo_obj(bo)->funcs = ops->funcs;
+	return bo;
+}
+
+/**
+ * wcfb_bo_free - &drm_gem_object_funcs.free of every buffer kind
+ * @obj: the object, its last reference gone
+ *
+ * No job holds the object any more (a job holds a reference until its
+ * fence has signalled): the engine is done with it.
+ */
+void wcfb_bo_free(struct drm_gem_object *obj)
 {
 	struct wcfb_bo *bo = to_wcfb_bo(obj);
 
-	/* No job holds the object any more: the engine is done with it. */
-	if (bo->eng_tab) {
-		dma_unmap_resource(bo->eng_tab->dev, bo->eng_addr,
-				   bo->base.base.size, DMA_BIDIRECTIONAL,
-				   DMA_ATTR_SKIP_CPU_SYNC);
-		wcfb_engine_table_free(bo->eng_tab);
-	}
-	mutex_destroy(&bo->eng_lock);
-	if (bo->accounted)
-		wcfb_pool_unaccount(&to_wcfb_device(obj->dev)->pool, bo);
-	drm_gem_dma_free(&bo->base);
+	if (bo->eng_tab)
+		bo->ops->engine_unmap(bo);
+	mutex_destroy(&bo->lock);
+	bo->ops->release(bo);
 }
+
+/**
+ * wcfb_bo_engine_table - the blitter's SG table of a buffer
+ * @bo: any buffer of this device
+ * @eng: the blitter
+ * @tab: the table, valid until @bo is freed
+ *
+ * Made by the kind's &wcfb_bo_ops.engine_map on first use, kept until the
+ * buffer is freed.
+ *
+ * Return: 0 or the kind's negative error code.
+ */
+int wcfb_bo_engine_table(struct wcfb_bo *bo, struct wcfb_engine *eng,
+			 struct wcfb_engine_table **tab)
+{
+	int ret = 0;
+
+	mutex_lock(&bo->lock);
+	if (!bo->eng_tab)
+		ret = bo->ops->engine_map(bo, eng);
+	if (!ret)
+		*tab = bo->eng_tab;
+	mutex_unlock(&bo->lock);
+	return ret;
+}
+
+/**
+ * wcfb_bo_can_scanout - may @obj back a framebuffer?
+ * @obj: a GEM object of this device
+ * @why: set to the reason when not
+ *
+ * Return: true if the scanout engine can show it.
+ */
+bool wcfb_bo_can_scanout(struct drm_gem_object *obj, const char **why)
+{
+	struct wcfb_bo *bo = to_wcfb_bo(obj);
+
+	return bo->ops->can_scanout(bo, why);
+}
+
+/* ------------------------------------------------------ scanout kind */
 
 /*
  * What drm_gem_dma_object_mmap() does for a write-combined object, minus
  * its bug: in 6.1, drm_gem_dma_mmap() answers a failed dma_mmap_wc() (no
- * page for a page table: fail_page_alloc, t_page_inject) with
- * drm_gem_vm_close(), i.e. drops the reference drm_gem_mmap_obj() took,
- * which then drops it again itself.  The object is freed under its live
- * handle, and the next GEM_CLOSE is a use-after-free (KASAN).  The fix,
- * "drm/dma: Drop unbalanced obj unref" (2023), is not in 6.1.  On error
- * the caller drops its reference, nothing else is to undo: the VMA is
- * discarded.
+ * page for a page table) with drm_gem_vm_close(), i.e. drops the reference
+ * drm_gem_mmap_obj() took, which then drops it again itself: the object is
+ * freed under its live handle.  The fix, "drm/dma: Drop unbalanced obj
+ * unref" (2023), is not in 6.1.  On error the caller drops its reference,
+ * nothing else is to undo: the VMA is discarded.
  */
-static int wcfb_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
+static int wcfb_scanout_mmap(struct drm_gem_object *obj,
+			     struct vm_area_struct *vma)
 {
 	struct drm_gem_dma_object *dma_obj = to_drm_gem_dma_obj(obj);
 
@@ -282,49 +349,87 @@ static int wcfb_bo_mmap(struct drm_gem_object *obj, struct vm_area_struct *vma)
 			   dma_obj->dma_addr, vma->vm_end - vma->vm_start);
 }
 
-static const struct drm_gem_object_funcs wcfb_gem_funcs = {
+/*
+ * Pool memory is given to the engine with dma_map_resource(): no bounce
+ * buffer and no cache maintenance, which write-combined memory needs none
+ * of; and a no-map carveout has no linear mapping that dma_map_sgtable()
+ * (swiotlb, cache maintenance through phys_to_virt()) could use.  The
+ * display device's DMA address is the physical address (probe refuses
+ * offsets).
+ *
+ * DMA_ATTR_SKIP_CPU_SYNC, as in the PRIME export of these buffers: the
+ * same memory is the display device's coherent (write-combined)
+ * allocation, and DMA-API debug rejects a second, overlapping
+ * device-writable mapping of it unless it is declared to need no CPU
+ * cache maintenance ("cacheline tracking EEXIST, overlapping mappings
+ * aren't supported").
+ */
+static int wcfb_scanout_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng)
+{
+	struct device *dev = wcfb_engine_device(eng);
+	size_t size = wcfb_bo_obj(bo)->size;
+	struct wcfb_engine_table *t;
+	dma_addr_t addr;
+
+	addr = dma_map_resource(dev, bo->dma.dma_addr, size, DMA_BIDIRECTIONAL,
+				DMA_ATTR_SKIP_CPU_SYNC);
+	if (dma_mapping_error(dev, addr))
+		return -EIO;
+	t = wcfb_engine_table_alloc(dev, 1);
+	if (!t) {
+		dma_unmap_resource(dev, addr, size, DMA_BIDIRECTIONAL,
+				   DMA_ATTR_SKIP_CPU_SYNC);
+		return -ENOMEM;
+	}
+	t->entries[0].addr = cpu_to_le64(addr);
+	t->entries[0].len = cpu_to_le64(size);
+	bo->scanout.eng_addr = addr;
+	bo->eng_tab = t;
+	return 0;
+}
+
+static void wcfb_scanout_engine_unmap(struct wcfb_bo *bo)
+{
+	dma_unmap_resource(bo->eng_tab->dev, bo->scanout.eng_addr,
+			   wcfb_bo_obj(bo)->size, DMA_BIDIRECTIONAL,
+			   DMA_ATTR_SKIP_CPU_SYNC);
+	wcfb_engine_table_free(bo->eng_tab);
+}
+
+static bool wcfb_scanout_can_scanout(struct wcfb_bo *bo, const char **why)
+{
+	return true;
+}
+
+static void wcfb_scanout_release(struct wcfb_bo *bo)
+{
+	struct drm_gem_object *obj = wcfb_bo_obj(bo);
+
+	if (!list_empty(&bo->scanout.pool_node))
+		wcfb_pool_unaccount(&to_wcfb_device(obj->dev)->pool, bo);
+	/* dma_free_wc() if allocated, drm_gem_object_release(), kfree(). */
+	drm_gem_dma_free(&bo->dma);
+}
+
+static const struct drm_gem_object_funcs wcfb_scanout_funcs = {
 	.free = wcfb_bo_free,
 	.print_info = drm_gem_dma_object_print_info,
 	.get_sg_table = drm_gem_dma_object_get_sg_table,
 	.vmap = drm_gem_dma_object_vmap,
-	.mmap = wcfb_bo_mmap,
+	.mmap = wcfb_scanout_mmap,
 	.vm_ops = &drm_gem_dma_vm_ops,
-	.export = wcfb_bo_prime_export,	/* wcfb_prime.c */
+	.export = wcfb_scanout_prime_export,	/* wcfb_prime.c */
 };
 
-/**
- * wcfb_gem_create_object - &drm_driver.gem_create_object hook
- * @drm: the device
- * @size: object size (unused: memory is allocated by the caller)
- *
- * Called by the DMA helpers for every object, allocated or imported, before
- * any memory is attached, and by the shmem helper for cached objects.
- * Accounting happens later, in wcfb_gem_create(), once the memory is known
- * to be in the pool.
- *
- * Return: the new object or an ERR_PTR().
- */
-struct drm_gem_object *wcfb_gem_create_object(struct drm_device *drm,
-					      size_t size)
-{
-	struct wcfb_device *wcfb = to_wcfb_device(drm);
-	struct wcfb_bo *bo;
-
-	/*
-	 * The shmem helper calls this hook too: for the task that is
-	 * creating a cached object (wcfb_gem_cached.c), make one of those.
-	 */
-	if (READ_ONCE(wcfb->cached_creator) == current)
-		return wcfb_cached_create_object(drm, size);
-
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
-	if (!bo)
-		return ERR_PTR(-ENOMEM);
-	INIT_LIST_HEAD(&bo->pool_node);
-	mutex_init(&bo->eng_lock);
-	bo->base.base.funcs = &wcfb_gem_funcs;
-	return &bo->base.base;
-}
+/* Write-combined for every CPU: no sync in either direction. */
+static const struct wcfb_bo_ops wcfb_scanout_ops = {
+	.kind = "scanout",
+	.funcs = &wcfb_scanout_funcs,
+	.engine_map = wcfb_scanout_engine_map,
+	.engine_unmap = wcfb_scanout_engine_unmap,
+	.can_scanout = wcfb_scanout_can_scanout,
+	.release = wcfb_scanout_release,
+};
 
 /*
  * An allocation of @size bytes was refused with -ENOMEM: say so, once per
@@ -366,35 +471,73 @@ static void wcfb_pool_refused(struct wcfb_device *wcfb, size_t size,
 		 total);
 }
 
-static struct wcfb_bo *wcfb_gem_create(struct wcfb_device *wcfb, size_t size)
+/**
+ * wcfb_gem_create_scanout - a scanout buffer from the pool
+ * @wcfb: the device
+ * @size: bytes, rounded up to whole pages
+ *
+ * What drm_gem_dma_create() does, through wcfb_bo_alloc() rather than the
+ * &drm_driver.gem_create_object hook, which belongs to the shmem helper
+ * (wcfb_gem_cached.c): a shmem-file-backed GEM object, a mmap offset, and
+ * dma_alloc_wc() on the display device, which its memory-region serves
+ * from the pool.
+ *
+ * Return: the buffer, accounted in the pool, or an ERR_PTR(): -ENOMEM
+ * when the pool cannot hold it.
+ */
+struct wcfb_bo *wcfb_gem_create_scanout(struct wcfb_device *wcfb, size_t size)
 {
 	struct drm_device *drm = &wcfb->drm;
-	struct drm_gem_dma_object *dma_obj;
+	struct drm_gem_object *obj;
+	struct wcfb_bo *bo;
+	int ret;
 
-	dma_obj = drm_gem_dma_create(drm, size);
-	if (IS_ERR(dma_obj)) {
-		drm_dbg(drm, "no pool memory for %zu bytes: %ld\n", size,
-			PTR_ERR(dma_obj));
-		if (PTR_ERR(dma_obj) == -ENOMEM)
-			wcfb_pool_refused(wcfb, size, false);
-		return ERR_CAST(dma_obj);
+	size = round_up(size, PAGE_SIZE);
+	bo = wcfb_bo_alloc(&wcfb_scanout_ops);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&bo->scanout.pool_node);
+	obj = wcfb_bo_obj(bo);
+	ret = drm_gem_object_init(drm, obj, size);
+	if (ret) {
+		mutex_destroy(&bo->lock);
+		kfree(bo);
+		return ERR_PTR(ret);
+	}
+	/* From here on wcfb_bo_free() unwinds. */
+	ret = drm_gem_create_mmap_offset(obj);
+	if (ret)
+		goto err_put;
+
+	/* Quiet: the one line is wcfb_pool_refused()'s, see the top. */
+	bo->dma.vaddr = dma_alloc_wc(drm->dev, size, &bo->dma.dma_addr,
+				     GFP_KERNEL | __GFP_NOWARN);
+	if (!bo->dma.vaddr) {
+		drm_dbg(drm, "no pool memory for %zu bytes\n", size);
+		wcfb_pool_refused(wcfb, size, false);
+		ret = -ENOMEM;
+		goto err_put;
 	}
 
 	/*
 	 * The CMA fallback trap, see the top of this file.  Not only a full
 	 * pool springs it: a CMA allocation also fails when a page in the
-	 * way cannot be migrated out (no page to move it to: t_page_inject).
+	 * way cannot be migrated out (no page to move it to).
 	 */
-	if (!wcfb_pool_contains(wcfb, dma_obj->dma_addr, dma_obj->base.size)) {
+	if (!wcfb_pool_contains(wcfb, bo->dma.dma_addr, size)) {
 		drm_dbg(drm, "%zu-byte buffer came from outside the pool (%pad), refusing it\n",
-			dma_obj->base.size, &dma_obj->dma_addr);
-		drm_gem_object_put(&dma_obj->base);
+			size, &bo->dma.dma_addr);
 		wcfb_pool_refused(wcfb, size, true);
-		return ERR_PTR(-ENOMEM);
+		ret = -ENOMEM;
+		goto err_put;
 	}
 
-	wcfb_pool_account(&wcfb->pool, to_wcfb_bo(&dma_obj->base));
-	return to_wcfb_bo(&dma_obj->base);
+	wcfb_pool_account(&wcfb->pool, bo);
+	return bo;
+
+err_put:
+	drm_gem_object_put(obj);
+	return ERR_PTR(ret);
 }
 
 /**
@@ -440,15 +583,15 @@ int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 		return -ENOMEM;
 	}
 
-	bo = wcfb_gem_create(wcfb, size);
+	bo = wcfb_gem_create_scanout(wcfb, size);
 	if (IS_ERR(bo))
 		return PTR_ERR(bo);
 
 	/* Once the handle exists, userspace may close it at any time. */
-	obj_size = bo->base.base.size;
-	ret = drm_gem_handle_create(file, &bo->base.base, &args->handle);
+	obj_size = wcfb_bo_obj(bo)->size;
+	ret = drm_gem_handle_create(file, wcfb_bo_obj(bo), &args->handle);
 	/* The handle holds the reference now, or the object goes away. */
-	drm_gem_object_put(&bo->base.base);
+	drm_gem_object_put(wcfb_bo_obj(bo));
 	if (ret) {
 		drm_dbg(drm, "no handle for the dumb buffer: %d\n", ret);
 		return ret;
@@ -459,65 +602,132 @@ int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 	return 0;
 }
 
+/* ------------------------------------------------ buffer ioctls */
+
 /**
- * wcfb_bo_engine_map - the blitter's view of a scanout buffer
- * @bo: a pool-backed buffer
- * @eng: the blitter
- * @tab: its one-entry SG table, valid until @bo is freed
+ * wcfb_ioctl_gem_mmap_offset - DRM_IOCTL_WCFB_GEM_MMAP_OFFSET
+ * @drm: the device
+ * @data: &struct drm_wcfb_gem_mmap_offset
+ * @file: the client
  *
- * Pool memory is given to the engine with dma_map_resource(): no bounce
- * buffer and no cache maintenance, which write-combined memory needs none
- * of; and a no-map carveout has no linear mapping that dma_map_sgtable()
- * (swiotlb, cache maintenance through phys_to_virt()) could use.  The
- * display device's DMA address is the physical address (probe refuses
- * offsets).  Made once, kept until the buffer is freed.
- *
- * DMA_ATTR_SKIP_CPU_SYNC, as in the PRIME export of these buffers: the
- * same memory is the display device's coherent (write-combined)
- * allocation, and DMA-API debug rejects a second, overlapping
- * device-writable mapping of it unless it is declared to need no CPU
- * cache maintenance ("cacheline tracking EEXIST, overlapping mappings
- * aren't supported", found by the debug-kernel lane).
- *
- * Return: 0, -EINVAL for a buffer that is not in the pool (imported),
- * -ENOMEM or -EIO.
+ * Return: 0 or a negative error code.
  */
-int wcfb_bo_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng,
-		       struct wcfb_engine_table **tab)
+int wcfb_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
+			       struct drm_file *file)
 {
-	struct device *dev = wcfb_engine_device(eng);
-	size_t size = bo->base.base.size;
-	struct wcfb_engine_table *t;
-	dma_addr_t addr;
-	int ret = 0;
+	struct drm_wcfb_gem_mmap_offset *args = data;
+	struct drm_gem_object *obj;
+	int ret;
 
-	if (!bo->accounted)
+	if (args->flags)
 		return -EINVAL;
-
-	mutex_lock(&bo->eng_lock);
-	if (bo->eng_tab)
-		goto out;
-
-	addr = dma_map_resource(dev, bo->base.dma_addr, size,
-				DMA_BIDIRECTIONAL, DMA_ATTR_SKIP_CPU_SYNC);
-	if (dma_mapping_error(dev, addr)) {
-		ret = -EIO;
-		goto out;
-	}
-	t = wcfb_engine_table_alloc(dev, 1);
-	if (!t) {
-		dma_unmap_resource(dev, addr, size, DMA_BIDIRECTIONAL,
-				   DMA_ATTR_SKIP_CPU_SYNC);
-		ret = -ENOMEM;
-		goto out;
-	}
-	t->entries[0].addr = cpu_to_le64(addr);
-	t->entries[0].len = cpu_to_le64(size);
-	bo->eng_addr = addr;
-	bo->eng_tab = t;
-out:
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	ret = drm_gem_create_mmap_offset(obj);
 	if (!ret)
-		*tab = bo->eng_tab;
-	mutex_unlock(&bo->eng_lock);
+		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
+	drm_gem_object_put(obj);
 	return ret;
+}
+
+/*
+ * Did a write fence on @obj fail?  After the waits, so all are signalled;
+ * the locked iterator, since the unlocked one skips signalled fences.
+ */
+static int wcfb_gem_write_error(struct drm_gem_object *obj)
+{
+	struct dma_resv_iter cursor;
+	struct dma_fence *fence;
+	int err;
+
+	err = dma_resv_lock_interruptible(obj->resv, NULL);
+	if (err)
+		return err;
+	dma_resv_for_each_fence(&cursor, obj->resv, DMA_RESV_USAGE_WRITE,
+				fence) {
+		if (dma_fence_get_status(fence) < 0)
+			err = -EIO;
+	}
+	dma_resv_unlock(obj->resv);
+	return err;
+}
+
+/**
+ * wcfb_ioctl_gem_cpu_prep - DRM_IOCTL_WCFB_GEM_CPU_PREP
+ * @drm: the device
+ * @data: &struct drm_wcfb_gem_cpu_prep
+ * @file: the client
+ *
+ * Waits for the engine as the etnaviv/msm ioctls of the same name do, then
+ * hands the buffer to the CPU (its kind's &wcfb_bo_ops.to_cpu: a cached
+ * buffer is synced for the CPU).
+ *
+ * Return: 0, -EBUSY / -ETIMEDOUT if still busy, -EIO if the last blit into
+ * the buffer failed, or another negative error code.
+ */
+int wcfb_ioctl_gem_cpu_prep(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct drm_wcfb_gem_cpu_prep *args = data;
+	const u32 ops = WCFB_PREP_READ | WCFB_PREP_WRITE;
+	enum dma_resv_usage usage;
+	struct drm_gem_object *obj;
+	unsigned long timeout;
+	long lret;
+	int ret;
+
+	if (args->op & ~(ops | WCFB_PREP_NOSYNC) || !(args->op & ops) ||
+	    args->timeout_ns < 0)
+		return -EINVAL;
+	/* Reading waits for writers; writing waits for everybody. */
+	usage = args->op & WCFB_PREP_WRITE ? DMA_RESV_USAGE_READ :
+					     DMA_RESV_USAGE_WRITE;
+	timeout = args->op & WCFB_PREP_NOSYNC ? 0 :
+		  nsecs_to_jiffies64(args->timeout_ns);
+	timeout = min_t(u64, timeout, MAX_SCHEDULE_TIMEOUT - 1);
+
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+
+	lret = dma_resv_wait_timeout(obj->resv, usage, true, timeout);
+	if (lret == 0) {
+		ret = args->op & WCFB_PREP_NOSYNC || !args->timeout_ns ?
+		      -EBUSY : -ETIMEDOUT;
+		goto out;
+	} else if (lret < 0) {
+		ret = lret;
+		goto out;
+	}
+
+	wcfb_bo_to_cpu(to_wcfb_bo(obj));
+	ret = wcfb_gem_write_error(obj);
+out:
+	drm_gem_object_put(obj);
+	return ret;
+}
+
+/**
+ * wcfb_ioctl_gem_cpu_fini - DRM_IOCTL_WCFB_GEM_CPU_FINI
+ * @drm: the device
+ * @data: &struct drm_wcfb_gem_cpu_fini
+ * @file: the client
+ *
+ * Return: 0 or a negative error code.
+ */
+int wcfb_ioctl_gem_cpu_fini(struct drm_device *drm, void *data,
+			    struct drm_file *file)
+{
+	struct drm_wcfb_gem_cpu_fini *args = data;
+	struct drm_gem_object *obj;
+
+	if (args->flags)
+		return -EINVAL;
+	obj = drm_gem_object_lookup(file, args->handle);
+	if (!obj)
+		return -ENOENT;
+	wcfb_bo_from_cpu(to_wcfb_bo(obj));
+	drm_gem_object_put(obj);
+	return 0;
 }

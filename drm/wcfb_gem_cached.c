@@ -6,26 +6,25 @@
  * The engine is a non-coherent DMA master, so cached pages need cache
  * maintenance whenever ownership moves between the CPU and the engine:
  *
- *   first blit      dma_map_sgtable(engine, DMA_BIDIRECTIONAL)  (syncs)
- *   CPU -> engine   dma_sync_sgtable_for_device()  in CPU_FINI, or in the
- *                   blit ioctl if the CPU may have written since
+ *   first blit      dma_map_sgtable(engine, DMA_BIDIRECTIONAL)  (syncs),
+ *                   in the blit ioctl
+ *   CPU -> engine   dma_sync_sgtable_for_device()  in CPU_FINI, or when a
+ *                   job runs if the CPU may have written since
  *   engine -> CPU   dma_sync_sgtable_for_cpu()     in CPU_PREP, after
  *                   waiting for the engine's fences on the object
  *   free            dma_unmap_sgtable()
  *
- * Ownership is tracked per object (&wcfb_cached_bo.cpu_owned) so that a
+ * Ownership is tracked per object (&wcfb_bo.cached.cpu_owned) so that a
  * sync for the device is never made while the engine's results are not
  * yet synced for the CPU: with a bounce buffer (swiotlb) that would copy
  * the stale CPU pages over what the engine wrote.
  *
- * The shmem helper allocates through &drm_driver.gem_create_object, which
- * makes GEM DMA objects for the display; wcfb_gem_create_object() hands
- * the task creating a cached object a &struct wcfb_cached_bo instead.
+ * The shmem helper allocates through &drm_driver.gem_create_object; the
+ * driver's other kinds do not use that hook (wcfb_gem.c, wcfb_prime.c),
+ * so wcfb_gem_create_object() always makes a cached buffer.
  */
 
 #include <linux/dma-mapping.h>
-#include <linux/dma-resv.h>
-#include <linux/jiffies.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/scatterlist.h>
@@ -40,9 +39,7 @@
 #include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
-
-/* drm_gem_shmem_free() kfree()s the shmem object: it must come first. */
-static_assert(offsetof(struct wcfb_cached_bo, base) == 0);
+#include "wcfb_gem.h"
 
 bool wcfb_test_skip_sync_for_device;
 module_param_named(test_skip_sync_for_device, wcfb_test_skip_sync_for_device,
@@ -59,75 +56,8 @@ MODULE_PARM_DESC(test_skip_sync_for_cpu,
 /* Largest cached buffer: one SG entry per page must fit the engine. */
 #define WCFB_CACHED_MAX_PAGES	4096u
 
-static void wcfb_cached_free(struct drm_gem_object *obj)
-{
-	struct wcfb_cached_bo *cbo = to_wcfb_cached_bo(obj);
-
-	/* No job holds the object any more: the engine is done with it. */
-	if (cbo->sgt) {
-		dma_unmap_sgtable(cbo->eng_tab->dev, cbo->sgt,
-				  DMA_BIDIRECTIONAL, 0);
-		sg_free_table(cbo->sgt);
-		kfree(cbo->sgt);
-		wcfb_engine_table_free(cbo->eng_tab);
-		drm_gem_shmem_put_pages(&cbo->base);
-	}
-	/* Attachments hold a reference on the object: there are none left. */
-	WARN_ON(!list_empty(&cbo->attachments));
-	mutex_destroy(&cbo->lock);
-	atomic_dec(&to_wcfb_device(obj->dev)->live_cached);
-	drm_gem_shmem_free(&cbo->base);
-}
-
-static const struct drm_gem_object_funcs wcfb_cached_funcs = {
-	.free = wcfb_cached_free,
-	.print_info = drm_gem_shmem_object_print_info,
-	.pin = drm_gem_shmem_object_pin,
-	.unpin = drm_gem_shmem_object_unpin,
-	.get_sg_table = drm_gem_shmem_object_get_sg_table,
-	.vmap = drm_gem_shmem_object_vmap,
-	.vunmap = drm_gem_shmem_object_vunmap,
-	.mmap = drm_gem_shmem_object_mmap,
-	.vm_ops = &drm_gem_shmem_vm_ops,
-	.export = wcfb_cached_prime_export,	/* wcfb_prime.c */
-};
-
-/**
- * wcfb_gem_is_cached - is @obj a cached (shmem) buffer?
- * @obj: a GEM object of this device
- *
- * Return: true for a &struct wcfb_cached_bo.
- */
-bool wcfb_gem_is_cached(const struct drm_gem_object *obj)
-{
-	return obj->funcs == &wcfb_cached_funcs;
-}
-
-/**
- * wcfb_cached_create_object - allocate a cached object for the shmem helper
- * @drm: the device
- * @size: object size
- *
- * Return: the object, not yet initialised by the helper, or an ERR_PTR().
- */
-struct drm_gem_object *wcfb_cached_create_object(struct drm_device *drm,
-						 size_t size)
-{
-	struct wcfb_cached_bo *cbo;
-
-	cbo = kzalloc(sizeof(*cbo), GFP_KERNEL);
-	if (!cbo)
-		return ERR_PTR(-ENOMEM);
-	mutex_init(&cbo->lock);
-	INIT_LIST_HEAD(&cbo->attachments);
-	cbo->cpu_owned = true;
-	cbo->base.map_wc = false;	/* cacheable CPU mappings */
-	cbo->base.base.funcs = &wcfb_cached_funcs;
-	return &cbo->base.base;
-}
-
-/* Map the pages for the engine.  Caller holds cbo->lock. */
-static int wcfb_cached_map(struct wcfb_cached_bo *cbo, struct wcfb_engine *eng)
+/* Map the pages for the engine.  Caller holds bo->lock. */
+static int wcfb_cached_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng)
 {
 	struct device *dev = wcfb_engine_device(eng);
 	struct wcfb_engine_info info;
@@ -135,10 +65,10 @@ static int wcfb_cached_map(struct wcfb_cached_bo *cbo, struct wcfb_engine *eng)
 	struct sg_table *sgt;
 	int ret;
 
-	ret = drm_gem_shmem_get_pages(&cbo->base);
+	ret = drm_gem_shmem_get_pages(&bo->shmem);
 	if (ret)
 		return ret;
-	sgt = drm_gem_shmem_get_sg_table(&cbo->base);
+	sgt = drm_gem_shmem_get_sg_table(&bo->shmem);
 	if (IS_ERR(sgt)) {
 		ret = PTR_ERR(sgt);
 		goto err_put_pages;
@@ -158,8 +88,9 @@ static int wcfb_cached_map(struct wcfb_cached_bo *cbo, struct wcfb_engine *eng)
 		ret = -ENOMEM;
 		goto err_unmap;
 	}
-	cbo->sgt = sgt;
-	cbo->eng_tab = tab;
+	bo->cached.sgt = sgt;
+	bo->cached.cpu_owned = false;
+	bo->eng_tab = tab;
 	return 0;
 
 err_unmap:
@@ -168,67 +99,118 @@ err_free_sgt:
 	sg_free_table(sgt);
 	kfree(sgt);
 err_put_pages:
-	drm_gem_shmem_put_pages(&cbo->base);
+	drm_gem_shmem_put_pages(&bo->shmem);
 	return ret;
 }
 
-/**
- * wcfb_cached_to_device - CPU -> engine hand-over of the engine's mapping
- * @cbo: the buffer; caller holds cbo->lock
- */
-void wcfb_cached_to_device(struct wcfb_cached_bo *cbo)
+static void wcfb_cached_engine_unmap(struct wcfb_bo *bo)
 {
-	if (!cbo->sgt || !cbo->cpu_owned)
-		return;
-	if (!wcfb_test_skip_sync_for_device)
-		dma_sync_sgtable_for_device(cbo->eng_tab->dev, cbo->sgt,
-					    DMA_BIDIRECTIONAL);
-	cbo->cpu_owned = false;
+	dma_unmap_sgtable(bo->eng_tab->dev, bo->cached.sgt, DMA_BIDIRECTIONAL,
+			  0);
+	sg_free_table(bo->cached.sgt);
+	kfree(bo->cached.sgt);
+	wcfb_engine_table_free(bo->eng_tab);
+	drm_gem_shmem_put_pages(&bo->shmem);
 }
 
-/**
- * wcfb_cached_to_cpu - engine -> CPU hand-over of the engine's mapping
- * @cbo: the buffer; caller holds cbo->lock and waited for the engine
+/*
+ * CPU -> engine: before a job uses the buffer (its run, in the scheduler's
+ * thread), and at CPU_FINI / DMA_BUF_IOCTL_SYNC END.
  */
-void wcfb_cached_to_cpu(struct wcfb_cached_bo *cbo)
+static void wcfb_cached_to_engine(struct wcfb_bo *bo)
 {
-	if (!cbo->sgt || cbo->cpu_owned)
-		return;
-	if (!wcfb_test_skip_sync_for_cpu)
-		dma_sync_sgtable_for_cpu(cbo->eng_tab->dev, cbo->sgt,
-					 DMA_BIDIRECTIONAL);
-	cbo->cpu_owned = true;
-}
-
-/**
- * wcfb_cached_engine_prepare - make a cached buffer ready for a blit
- * @cbo: the buffer
- * @eng: the blitter
- * @tab: the engine's SG table of the buffer, valid until it is freed
- *
- * Maps the pages on first use; hands the buffer to the engine (sync for
- * device) if the CPU may have written it since it last had it.
- *
- * Return: 0 or a negative error code.
- */
-int wcfb_cached_engine_prepare(struct wcfb_cached_bo *cbo,
-			       struct wcfb_engine *eng,
-			       struct wcfb_engine_table **tab)
-{
-	int ret = 0;
-
-	mutex_lock(&cbo->lock);
-	if (!cbo->sgt) {
-		ret = wcfb_cached_map(cbo, eng);
-		if (!ret)
-			cbo->cpu_owned = false;
-	} else {
-		wcfb_cached_to_device(cbo);
+	mutex_lock(&bo->lock);
+	if (bo->eng_tab && bo->cached.cpu_owned) {
+		if (!wcfb_test_skip_sync_for_device)
+			dma_sync_sgtable_for_device(bo->eng_tab->dev,
+						    bo->cached.sgt,
+						    DMA_BIDIRECTIONAL);
+		bo->cached.cpu_owned = false;
 	}
-	if (!ret)
-		*tab = cbo->eng_tab;
-	mutex_unlock(&cbo->lock);
-	return ret;
+	mutex_unlock(&bo->lock);
+}
+
+/* Engine -> CPU: CPU_PREP / SYNC START, after waiting for the engine. */
+static void wcfb_cached_to_cpu(struct wcfb_bo *bo)
+{
+	mutex_lock(&bo->lock);
+	if (bo->eng_tab && !bo->cached.cpu_owned) {
+		if (!wcfb_test_skip_sync_for_cpu)
+			dma_sync_sgtable_for_cpu(bo->eng_tab->dev,
+						 bo->cached.sgt,
+						 DMA_BIDIRECTIONAL);
+		bo->cached.cpu_owned = true;
+	}
+	mutex_unlock(&bo->lock);
+}
+
+static bool wcfb_cached_can_scanout(struct wcfb_bo *bo, const char **why)
+{
+	*why = "cached (shmem) buffers are not scanout memory";
+	return false;
+}
+
+static void wcfb_cached_release(struct wcfb_bo *bo)
+{
+	struct drm_gem_object *obj = wcfb_bo_obj(bo);
+
+	/* Attachments hold a reference on the object: there are none left. */
+	WARN_ON(!list_empty(&bo->cached.attachments));
+	atomic_dec(&to_wcfb_device(obj->dev)->live_cached);
+	drm_gem_shmem_free(&bo->shmem);
+}
+
+static const struct drm_gem_object_funcs wcfb_cached_funcs = {
+	.free = wcfb_bo_free,
+	.print_info = drm_gem_shmem_object_print_info,
+	.pin = drm_gem_shmem_object_pin,
+	.unpin = drm_gem_shmem_object_unpin,
+	.get_sg_table = drm_gem_shmem_object_get_sg_table,
+	.vmap = drm_gem_shmem_object_vmap,
+	.vunmap = drm_gem_shmem_object_vunmap,
+	.mmap = drm_gem_shmem_object_mmap,
+	.vm_ops = &drm_gem_shmem_vm_ops,
+	.export = wcfb_cached_prime_export,	/* wcfb_prime.c */
+};
+
+/*
+ * The CPU's side is synced lazily, when the CPU asks (to_cpu), not when a
+ * job completes: most results are read by the next blit, not the CPU.
+ */
+static const struct wcfb_bo_ops wcfb_cached_ops = {
+	.kind = "cached",
+	.funcs = &wcfb_cached_funcs,
+	.engine_map = wcfb_cached_engine_map,
+	.engine_unmap = wcfb_cached_engine_unmap,
+	.to_engine = wcfb_cached_to_engine,
+	.to_cpu = wcfb_cached_to_cpu,
+	.from_cpu = wcfb_cached_to_engine,
+	.can_scanout = wcfb_cached_can_scanout,
+	.release = wcfb_cached_release,
+};
+
+/**
+ * wcfb_gem_create_object - &drm_driver.gem_create_object: a cached buffer
+ * @drm: the device
+ * @size: object size (the shmem helper attaches the pages)
+ *
+ * Only the shmem helper calls this hook: scanout and imported buffers are
+ * made without it.
+ *
+ * Return: the object, not yet initialised by the helper, or an ERR_PTR().
+ */
+struct drm_gem_object *wcfb_gem_create_object(struct drm_device *drm,
+					      size_t size)
+{
+	struct wcfb_bo *bo;
+
+	bo = wcfb_bo_alloc(&wcfb_cached_ops);
+	if (!bo)
+		return ERR_PTR(-ENOMEM);
+	INIT_LIST_HEAD(&bo->cached.attachments);
+	bo->cached.cpu_owned = true;
+	bo->shmem.map_wc = false;	/* cacheable CPU mappings */
+	return wcfb_bo_obj(bo);
 }
 
 /* --------------------------------------------------------------- ioctls */
@@ -290,19 +272,11 @@ int wcfb_ioctl_gem_create_cached(struct drm_device *drm, void *data,
 	if (ret)
 		return ret;
 
-	mutex_lock(&wcfb->cached_create_lock);
-	WRITE_ONCE(wcfb->cached_creator, current);
 	shmem = drm_gem_shmem_create(drm, size);
-	WRITE_ONCE(wcfb->cached_creator, NULL);
-	mutex_unlock(&wcfb->cached_create_lock);
 	if (IS_ERR(shmem))
 		return PTR_ERR(shmem);
-	if (WARN_ON(!wcfb_gem_is_cached(&shmem->base))) {
-		drm_gem_object_put(&shmem->base);
-		return -EINVAL;
-	}
 	/*
-	 * Counted here, not in wcfb_cached_create_object(): the shmem
+	 * Counted here, not in wcfb_gem_create_object(): the shmem
 	 * helper's error paths kfree() the object without the free hook.
 	 */
 	atomic_inc(&wcfb->live_cached);
@@ -318,141 +292,3 @@ int wcfb_ioctl_gem_create_cached(struct drm_device *drm, void *data,
 	return 0;
 }
 
-/**
- * wcfb_ioctl_gem_mmap_offset - DRM_IOCTL_WCFB_GEM_MMAP_OFFSET
- * @drm: the device
- * @data: &struct drm_wcfb_gem_mmap_offset
- * @file: the client
- *
- * Return: 0 or a negative error code.
- */
-int wcfb_ioctl_gem_mmap_offset(struct drm_device *drm, void *data,
-			       struct drm_file *file)
-{
-	struct drm_wcfb_gem_mmap_offset *args = data;
-	struct drm_gem_object *obj;
-	int ret;
-
-	if (args->flags)
-		return -EINVAL;
-	obj = drm_gem_object_lookup(file, args->handle);
-	if (!obj)
-		return -ENOENT;
-	ret = drm_gem_create_mmap_offset(obj);
-	if (!ret)
-		args->offset = drm_vma_node_offset_addr(&obj->vma_node);
-	drm_gem_object_put(obj);
-	return ret;
-}
-
-/*
- * Did a write fence on @obj fail?  After the waits, so all are signalled;
- * the locked iterator, since the unlocked one skips signalled fences.
- */
-static int wcfb_gem_write_error(struct drm_gem_object *obj)
-{
-	struct dma_resv_iter cursor;
-	struct dma_fence *fence;
-	int err;
-
-	err = dma_resv_lock_interruptible(obj->resv, NULL);
-	if (err)
-		return err;
-	dma_resv_for_each_fence(&cursor, obj->resv, DMA_RESV_USAGE_WRITE,
-				fence) {
-		if (dma_fence_get_status(fence) < 0)
-			err = -EIO;
-	}
-	dma_resv_unlock(obj->resv);
-	return err;
-}
-
-/**
- * wcfb_ioctl_gem_cpu_prep - DRM_IOCTL_WCFB_GEM_CPU_PREP
- * @drm: the device
- * @data: &struct drm_wcfb_gem_cpu_prep
- * @file: the client
- *
- * Waits for the engine as the etnaviv/msm ioctls of the same name do, then
- * syncs a cached buffer for the CPU.
- *
- * Return: 0, -EBUSY / -ETIMEDOUT if still busy, -EIO if the last blit into
- * the buffer failed, or another negative error code.
- */
-int wcfb_ioctl_gem_cpu_prep(struct drm_device *drm, void *data,
-			    struct drm_file *file)
-{
-	struct drm_wcfb_gem_cpu_prep *args = data;
-	const u32 ops = WCFB_PREP_READ | WCFB_PREP_WRITE;
-	enum dma_resv_usage usage;
-	struct drm_gem_object *obj;
-	unsigned long timeout;
-	long lret;
-	int ret;
-
-	if (args->op & ~(ops | WCFB_PREP_NOSYNC) || !(args->op & ops) ||
-	    args->timeout_ns < 0)
-		return -EINVAL;
-	/* Reading waits for writers; writing waits for everybody. */
-	usage = args->op & WCFB_PREP_WRITE ? DMA_RESV_USAGE_READ :
-					     DMA_RESV_USAGE_WRITE;
-	timeout = args->op & WCFB_PREP_NOSYNC ? 0 :
-		  nsecs_to_jiffies64(args->timeout_ns);
-	timeout = min_t(u64, timeout, MAX_SCHEDULE_TIMEOUT - 1);
-
-	obj = drm_gem_object_lookup(file, args->handle);
-	if (!obj)
-		return -ENOENT;
-
-	lret = dma_resv_wait_timeout(obj->resv, usage, true, timeout);
-	if (lret == 0) {
-		ret = args->op & WCFB_PREP_NOSYNC || !args->timeout_ns ?
-		      -EBUSY : -ETIMEDOUT;
-		goto out;
-	} else if (lret < 0) {
-		ret = lret;
-		goto out;
-	}
-
-	if (wcfb_gem_is_cached(obj)) {
-		struct wcfb_cached_bo *cbo = to_wcfb_cached_bo(obj);
-
-		mutex_lock(&cbo->lock);
-		wcfb_cached_to_cpu(cbo);
-		mutex_unlock(&cbo->lock);
-	}
-	ret = wcfb_gem_write_error(obj);
-out:
-	drm_gem_object_put(obj);
-	return ret;
-}
-
-/**
- * wcfb_ioctl_gem_cpu_fini - DRM_IOCTL_WCFB_GEM_CPU_FINI
- * @drm: the device
- * @data: &struct drm_wcfb_gem_cpu_fini
- * @file: the client
- *
- * Return: 0 or a negative error code.
- */
-int wcfb_ioctl_gem_cpu_fini(struct drm_device *drm, void *data,
-			    struct drm_file *file)
-{
-	struct drm_wcfb_gem_cpu_fini *args = data;
-	struct drm_gem_object *obj;
-
-	if (args->flags)
-		return -EINVAL;
-	obj = drm_gem_object_lookup(file, args->handle);
-	if (!obj)
-		return -ENOENT;
-	if (wcfb_gem_is_cached(obj)) {
-		struct wcfb_cached_bo *cbo = to_wcfb_cached_bo(obj);
-
-		mutex_lock(&cbo->lock);
-		wcfb_cached_to_device(cbo);
-		mutex_unlock(&cbo->lock);
-	}
-	drm_gem_object_put(obj);
-	return 0;
-}

@@ -52,6 +52,7 @@
 #include <drm/drm_vblank.h>
 
 #include "wcfb_drv.h"
+#include "wcfb_gem.h"
 #include "wcfb_scanout.h"
 
 #define WCFB_REFRESH		60
@@ -295,7 +296,7 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 	 */
 	obj = drm_gem_object_lookup(file, cmd->handles[0]);
 	if (obj) {
-		bool ok = wcfb_gem_can_scanout(obj, &why);
+		bool ok = wcfb_bo_can_scanout(obj, &why);
 
 		drm_gem_object_put(obj);
 		if (!ok) {

@@ -60,9 +60,7 @@
 
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
-
-/* How long preparing an imported buffer waits for its writers. */
-#define WCFB_IMPORT_WAIT_MS	10000
+#include "wcfb_gem.h"
 
 MODULE_IMPORT_NS(DMA_BUF);
 
@@ -113,11 +111,11 @@ static struct sg_table *wcfb_wc_map_dma_buf(struct dma_buf_attachment *attach,
 	 * The display's DMA address is the physical address (probe refuses
 	 * offsets).  No CPU sync: the memory is write-combined everywhere.
 	 */
-	addr = dma_map_resource(attach->dev, bo->base.dma_addr, obj->size, dir,
+	addr = dma_map_resource(attach->dev, bo->dma.dma_addr, obj->size, dir,
 				DMA_ATTR_SKIP_CPU_SYNC);
 	if (dma_mapping_error(attach->dev, addr)) {
 		drm_dbg_prime(obj->dev, "dma_map_resource() of %pad for %s failed\n",
-			      &bo->base.dma_addr, dev_name(attach->dev));
+			      &bo->dma.dma_addr, dev_name(attach->dev));
 		ret = -EIO;
 		goto err_table;
 	}
@@ -163,17 +161,16 @@ static const struct dma_buf_ops wcfb_wc_dmabuf_ops = {
 };
 
 /**
- * wcfb_bo_prime_export - &drm_gem_object_funcs.export of scanout buffers
+ * wcfb_scanout_prime_export - &drm_gem_object_funcs.export of scanout
+ *                             buffers
  * @obj: a pool-backed buffer
  * @flags: the dma-buf file's flags
  *
  * Return: the dma-buf or an ERR_PTR().
  */
-struct dma_buf *wcfb_bo_prime_export(struct drm_gem_object *obj, int flags)
+struct dma_buf *wcfb_scanout_prime_export(struct drm_gem_object *obj,
+					  int flags)
 {
-	/* Only pool memory has the layout the ops above rely on. */
-	if (!to_wcfb_bo(obj)->accounted)
-		return ERR_PTR(-EINVAL);
 	return wcfb_prime_export(obj, flags, &wcfb_wc_dmabuf_ops,
 				 &to_wcfb_device(obj->dev)->live_exports);
 }
@@ -182,7 +179,7 @@ struct dma_buf *wcfb_bo_prime_export(struct drm_gem_object *obj, int flags)
 
 /**
  * struct wcfb_cached_attachment - an importer of an exported cached buffer
- * @node: on &wcfb_cached_bo.attachments
+ * @node: on &wcfb_bo.cached.attachments
  * @dev: the importer's device
  * @sgt: the pages, mapped on @dev while @mapped
  * @dir: the direction of the mapping
@@ -199,7 +196,7 @@ struct wcfb_cached_attachment {
 static int wcfb_cached_attach(struct dma_buf *dma_buf,
 			      struct dma_buf_attachment *attach)
 {
-	struct wcfb_cached_bo *cbo = to_wcfb_cached_bo(dma_buf->priv);
+	struct wcfb_bo *bo = to_wcfb_bo(dma_buf->priv);
 	struct wcfb_cached_attachment *a;
 	struct sg_table *sgt;
 	int ret;
@@ -208,11 +205,11 @@ static int wcfb_cached_attach(struct dma_buf *dma_buf,
 	if (!a)
 		return -ENOMEM;
 	/* Pinned for as long as the importer is attached. */
-	ret = drm_gem_shmem_pin(&cbo->base);
+	ret = drm_gem_shmem_pin(&bo->shmem);
 	if (ret)
 		goto err_free;
 	/* An sg_table of its own: each importer maps it on its device. */
-	sgt = drm_gem_shmem_get_sg_table(&cbo->base);
+	sgt = drm_gem_shmem_get_sg_table(&bo->shmem);
 	if (IS_ERR(sgt)) {
 		ret = PTR_ERR(sgt);
 		goto err_unpin;
@@ -221,13 +218,13 @@ static int wcfb_cached_attach(struct dma_buf *dma_buf,
 	a->sgt = sgt;
 	attach->priv = a;
 
-	mutex_lock(&cbo->lock);
-	list_add(&a->node, &cbo->attachments);
-	mutex_unlock(&cbo->lock);
+	mutex_lock(&bo->lock);
+	list_add(&a->node, &bo->cached.attachments);
+	mutex_unlock(&bo->lock);
 	return 0;
 
 err_unpin:
-	drm_gem_shmem_unpin(&cbo->base);
+	drm_gem_shmem_unpin(&bo->shmem);
 err_free:
 	kfree(a);
 	return ret;
@@ -236,15 +233,15 @@ err_free:
 static void wcfb_cached_detach(struct dma_buf *dma_buf,
 			       struct dma_buf_attachment *attach)
 {
-	struct wcfb_cached_bo *cbo = to_wcfb_cached_bo(dma_buf->priv);
+	struct wcfb_bo *bo = to_wcfb_bo(dma_buf->priv);
 	struct wcfb_cached_attachment *a = attach->priv;
 
-	mutex_lock(&cbo->lock);
+	mutex_lock(&bo->lock);
 	list_del(&a->node);
-	mutex_unlock(&cbo->lock);
+	mutex_unlock(&bo->lock);
 	sg_free_table(a->sgt);
 	kfree(a->sgt);
-	drm_gem_shmem_unpin(&cbo->base);
+	drm_gem_shmem_unpin(&bo->shmem);
 	kfree(a);
 }
 
@@ -252,21 +249,21 @@ static struct sg_table *
 wcfb_cached_map_dma_buf(struct dma_buf_attachment *attach,
 			enum dma_data_direction dir)
 {
-	struct wcfb_cached_bo *cbo = to_wcfb_cached_bo(attach->dmabuf->priv);
+	struct wcfb_bo *bo = to_wcfb_bo(attach->dmabuf->priv);
 	struct wcfb_cached_attachment *a = attach->priv;
 	int ret;
 
 	/* Cleans the CPU caches (or fills the bounce buffers) for @dir. */
 	ret = dma_map_sgtable(attach->dev, a->sgt, dir, 0);
 	if (ret) {
-		drm_dbg_prime(cbo->base.base.dev, "mapping for %s failed: %d\n",
+		drm_dbg_prime(wcfb_bo_obj(bo)->dev, "mapping for %s failed: %d\n",
 			      dev_name(attach->dev), ret);
 		return ERR_PTR(ret);
 	}
-	mutex_lock(&cbo->lock);
+	mutex_lock(&bo->lock);
 	a->dir = dir;
 	a->mapped = true;
-	mutex_unlock(&cbo->lock);
+	mutex_unlock(&bo->lock);
 	return a->sgt;
 }
 
@@ -274,12 +271,12 @@ static void wcfb_cached_unmap_dma_buf(struct dma_buf_attachment *attach,
 				      struct sg_table *sgt,
 				      enum dma_data_direction dir)
 {
-	struct wcfb_cached_bo *cbo = to_wcfb_cached_bo(attach->dmabuf->priv);
+	struct wcfb_bo *bo = to_wcfb_bo(attach->dmabuf->priv);
 	struct wcfb_cached_attachment *a = attach->priv;
 
-	mutex_lock(&cbo->lock);
+	mutex_lock(&bo->lock);
 	a->mapped = false;
-	mutex_unlock(&cbo->lock);
+	mutex_unlock(&bo->lock);
 	dma_unmap_sgtable(attach->dev, sgt, dir, 0);
 }
 
@@ -294,7 +291,7 @@ static void wcfb_cached_unmap_dma_buf(struct dma_buf_attachment *attach,
 static int wcfb_cached_begin_cpu_access(struct dma_buf *dma_buf,
 					enum dma_data_direction dir)
 {
-	struct wcfb_cached_bo *cbo = to_wcfb_cached_bo(dma_buf->priv);
+	struct wcfb_bo *bo = to_wcfb_bo(dma_buf->priv);
 	bool write = dir == DMA_BIDIRECTIONAL || dir == DMA_TO_DEVICE;
 	struct wcfb_cached_attachment *a;
 	long lret;
@@ -304,12 +301,12 @@ static int wcfb_cached_begin_cpu_access(struct dma_buf *dma_buf,
 	if (lret < 0)
 		return lret;
 
-	mutex_lock(&cbo->lock);
-	list_for_each_entry(a, &cbo->attachments, node)
+	mutex_lock(&bo->lock);
+	list_for_each_entry(a, &bo->cached.attachments, node)
 		if (a->mapped)
 			dma_sync_sgtable_for_cpu(a->dev, a->sgt, dir);
-	wcfb_cached_to_cpu(cbo);
-	mutex_unlock(&cbo->lock);
+	mutex_unlock(&bo->lock);
+	wcfb_bo_to_cpu(bo);
 	return 0;
 }
 
@@ -317,15 +314,15 @@ static int wcfb_cached_begin_cpu_access(struct dma_buf *dma_buf,
 static int wcfb_cached_end_cpu_access(struct dma_buf *dma_buf,
 				      enum dma_data_direction dir)
 {
-	struct wcfb_cached_bo *cbo = to_wcfb_cached_bo(dma_buf->priv);
+	struct wcfb_bo *bo = to_wcfb_bo(dma_buf->priv);
 	struct wcfb_cached_attachment *a;
 
-	mutex_lock(&cbo->lock);
-	list_for_each_entry(a, &cbo->attachments, node)
+	mutex_lock(&bo->lock);
+	list_for_each_entry(a, &bo->cached.attachments, node)
 		if (a->mapped)
 			dma_sync_sgtable_for_device(a->dev, a->sgt, dir);
-	wcfb_cached_to_device(cbo);
-	mutex_unlock(&cbo->lock);
+	mutex_unlock(&bo->lock);
+	wcfb_bo_from_cpu(bo);
 	return 0;
 }
 
@@ -366,36 +363,98 @@ struct dma_buf *wcfb_cached_prime_export(struct drm_gem_object *obj,
 
 /* --------------------------------------------------------------- import */
 
-static void wcfb_import_free(struct drm_gem_object *obj)
+static int wcfb_import_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng)
 {
-	struct wcfb_device *wcfb = to_wcfb_device(obj->dev);
-	struct wcfb_bo *bo = to_wcfb_bo(obj);
-	struct device *dev = bo->imp_dev;
+	struct device *dev = wcfb_engine_device(eng);
+	struct drm_device *drm = wcfb_bo_obj(bo)->dev;
+	struct sg_table *sgt = bo->dma.sgt;
+	struct wcfb_engine_info info;
 
-	/* No job holds the object any more: the engine is done with it. */
+	if (bo->imported.dev != dev) {
+		drm_dbg_prime(drm, "blit: buffer was imported for %s, not the blitter\n",
+			      dev_name(bo->imported.dev));
+		return -EINVAL;
+	}
+	wcfb_engine_get_info(eng, &info);
+	if (sgt->nents > info.max_sg) {
+		drm_dbg_prime(drm, "blit: import has %u DMA segments, engine takes %u\n",
+			      sgt->nents, info.max_sg);
+		return -E2BIG;
+	}
+	bo->eng_tab = wcfb_engine_table_from_sgt(dev, sgt);
+	return bo->eng_tab ? 0 : -ENOMEM;
+}
+
+static void wcfb_import_engine_unmap(struct wcfb_bo *bo)
+{
+	/* The attachment's mapping is the exporter's, undone at release. */
 	wcfb_engine_table_free(bo->eng_tab);
-	mutex_destroy(&bo->eng_lock);
-	atomic_dec(&wcfb->live_imports);
+}
+
+/*
+ * The CPU may have written through the exporter's mapping, which the
+ * exporter does not tell us: sync for the device before every use --
+ * except while another job uses the buffer.  With bounce buffers that
+ * sync copies the pages over the bounce buffer, and a job still writing
+ * it would lose its writes.  The job's dependencies made everybody else's
+ * writers finish first (implicit fences); the engine's own earlier jobs
+ * run in ring order and are counted in engine_users.
+ */
+static void wcfb_import_to_engine(struct wcfb_bo *bo)
+{
+	if (atomic_inc_return(&bo->imported.engine_users) == 1)
+		dma_sync_sgtable_for_device(bo->imported.dev, bo->dma.sgt,
+					    DMA_BIDIRECTIONAL);
+}
+
+/*
+ * Before the job's fence signals, interrupts off (dma_sync_*_for_cpu is
+ * allowed there): whoever waits for the fence (DMA_BUF_IOCTL_SYNC on the
+ * exporter's dma-buf) must find the engine's writes in the pages, and an
+ * importer-agnostic exporter (vgem has no begin_cpu_access) syncs nothing
+ * itself.
+ */
+static void wcfb_import_from_engine(struct wcfb_bo *bo, bool written)
+{
+	if (written)
+		dma_sync_sgtable_for_cpu(bo->imported.dev, bo->dma.sgt,
+					 DMA_BIDIRECTIONAL);
+	atomic_dec(&bo->imported.engine_users);
+}
+
+static bool wcfb_import_can_scanout(struct wcfb_bo *bo, const char **why)
+{
+	if (!bo->imported.scanout)
+		*why = bo->imported.why;
+	return bo->imported.scanout;
+}
+
+static void wcfb_import_release(struct wcfb_bo *bo)
+{
+	struct drm_gem_object *obj = wcfb_bo_obj(bo);
+	struct device *dev = bo->imported.dev;
+
+	atomic_dec(&to_wcfb_device(obj->dev)->live_imports);
 	/* Unmaps and detaches (drm_prime_gem_destroy()), puts the dma-buf. */
-	drm_gem_dma_free(&bo->base);
+	drm_gem_dma_free(&bo->dma);
 	put_device(dev);
 }
 
 static const struct drm_gem_object_funcs wcfb_import_funcs = {
-	.free = wcfb_import_free,
+	.free = wcfb_bo_free,
 	.print_info = drm_gem_dma_object_print_info,
 };
 
-/**
- * wcfb_gem_is_import - is @obj imported from a foreign dma-buf?
- * @obj: a GEM object of this device
- *
- * Return: true for an imported &struct wcfb_bo.
- */
-bool wcfb_gem_is_import(const struct drm_gem_object *obj)
-{
-	return obj->funcs == &wcfb_import_funcs;
-}
+static const struct wcfb_bo_ops wcfb_import_ops = {
+	.kind = "imported",
+	.funcs = &wcfb_import_funcs,
+	.engine_map = wcfb_import_engine_map,
+	.engine_unmap = wcfb_import_engine_unmap,
+	.to_engine = wcfb_import_to_engine,
+	.from_engine = wcfb_import_from_engine,
+	.can_scanout = wcfb_import_can_scanout,
+	.release = wcfb_import_release,
+};
 
 /*
  * May the import be scanned out?  Only a physically contiguous range
@@ -405,14 +464,14 @@ bool wcfb_gem_is_import(const struct drm_gem_object *obj)
 static void wcfb_import_classify(struct wcfb_device *wcfb, struct wcfb_bo *bo,
 				 struct sg_table *sgt)
 {
-	u64 size = bo->base.base.size, len = 0;
+	u64 size = wcfb_bo_obj(bo)->size, len = 0;
 	phys_addr_t start = 0, next = 0;
 	struct scatterlist *sg;
 	unsigned int i;
 
 	for_each_sgtable_sg(sgt, sg, i) {
 		if (!sg_page(sg)) {
-			bo->imp_why = "the exporter gives DMA addresses only, no pages";
+			bo->imported.why = "the exporter gives DMA addresses only, no pages";
 			return;
 		}
 		if (!i)
@@ -423,15 +482,15 @@ static void wcfb_import_classify(struct wcfb_device *wcfb, struct wcfb_bo *bo,
 		len += sg->length;
 	}
 	if (len < size) {
-		bo->imp_why = "not physically contiguous";
+		bo->imported.why = "not physically contiguous";
 		return;
 	}
 	if (!wcfb_pool_contains(wcfb, start, size)) {
-		bo->imp_why = "not inside the scanout pool";
+		bo->imported.why = "not inside the scanout pool";
 		return;
 	}
-	bo->base.dma_addr = start;
-	bo->imp_scanout = true;
+	bo->dma.dma_addr = start;
+	bo->imported.scanout = true;
 }
 
 /**
@@ -501,27 +560,25 @@ struct drm_gem_object *wcfb_gem_prime_import(struct drm_device *drm,
 		goto err_detach;
 	}
 
-	bo = kzalloc(sizeof(*bo), GFP_KERNEL);
+	bo = wcfb_bo_alloc(&wcfb_import_ops);
 	if (!bo) {
 		ret = -ENOMEM;
 		goto err_unmap;
 	}
-	INIT_LIST_HEAD(&bo->pool_node);
-	mutex_init(&bo->eng_lock);
-	bo->base.base.funcs = &wcfb_import_funcs;
-	drm_gem_private_object_init(drm, &bo->base.base, dma_buf->size);
-	bo->base.sgt = sgt;
-	bo->imp_dev = dev;
+	drm_gem_private_object_init(drm, wcfb_bo_obj(bo), dma_buf->size);
+	bo->dma.sgt = sgt;
+	bo->imported.dev = dev;
+	atomic_set(&bo->imported.engine_users, 0);
 	wcfb_import_classify(wcfb, bo, sgt);
-	/* From here on wcfb_import_free() (drm_prime_gem_destroy()) unwinds. */
-	bo->base.base.import_attach = attach;
-	bo->base.base.resv = dma_buf->resv;
+	/* From here on wcfb_bo_free() (drm_prime_gem_destroy()) unwinds. */
+	wcfb_bo_obj(bo)->import_attach = attach;
+	wcfb_bo_obj(bo)->resv = dma_buf->resv;
 	atomic_inc(&wcfb->live_imports);
 	drm_dbg_prime(drm, "imported %zu bytes, %u DMA segments on %s; %s%s\n",
 		      dma_buf->size, sgt->nents, dev_name(dev),
-		      bo->imp_scanout ? "may be scanned out" : "no scanout: ",
-		      bo->imp_scanout ? "" : bo->imp_why);
-	return &bo->base.base;
+		      bo->imported.scanout ? "may be scanned out" : "no scanout: ",
+		      bo->imported.scanout ? "" : bo->imported.why);
+	return wcfb_bo_obj(bo);
 
 err_unmap:
 	dma_buf_unmap_attachment(attach, sgt, DMA_BIDIRECTIONAL);
@@ -531,100 +588,4 @@ err_detach:
 err_put_dev:
 	put_device(dev);
 	return ERR_PTR(ret);
-}
-
-/**
- * wcfb_import_engine_prepare - make an imported buffer ready for a blit
- * @bo: the imported buffer
- * @eng: the blitter
- * @tab: the engine's SG table of the buffer, valid until it is freed
- *
- * Waits for the buffer's writers (ours included: with bounce buffers, the
- * sync for the device would copy the stale pages over what a blit still
- * writes), then syncs the mapping for the device: the CPU may have written
- * through the exporter's mapping, which the exporter does not tell us.
- *
- * Return: 0, -EINVAL if the buffer was imported without a blitter, -E2BIG
- * if it has more DMA segments than the engine takes, -ETIMEDOUT, -ENOMEM
- * or -ERESTARTSYS.
- */
-int wcfb_import_engine_prepare(struct wcfb_bo *bo, struct wcfb_engine *eng,
-			       struct wcfb_engine_table **tab)
-{
-	struct device *dev = wcfb_engine_device(eng);
-	struct drm_device *drm = bo->base.base.dev;
-	struct sg_table *sgt = bo->base.sgt;
-	struct wcfb_engine_info info;
-	struct wcfb_engine_table *t;
-	long lret;
-	int ret = 0;
-
-	if (bo->imp_dev != dev) {
-		drm_dbg_prime(drm, "blit: buffer was imported for %s, not the blitter\n",
-			      dev_name(bo->imp_dev));
-		return -EINVAL;
-	}
-	lret = dma_resv_wait_timeout(bo->base.base.resv, DMA_RESV_USAGE_WRITE,
-				     true, msecs_to_jiffies(WCFB_IMPORT_WAIT_MS));
-	if (lret < 0)
-		return lret;
-	if (!lret)
-		return -ETIMEDOUT;
-
-	mutex_lock(&bo->eng_lock);
-	if (!bo->eng_tab) {
-		wcfb_engine_get_info(eng, &info);
-		if (sgt->nents > info.max_sg) {
-			drm_dbg_prime(drm, "blit: import has %u DMA segments, engine takes %u\n",
-				      sgt->nents, info.max_sg);
-			ret = -E2BIG;
-			goto out;
-		}
-		t = wcfb_engine_table_from_sgt(dev, sgt);
-		if (!t) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		bo->eng_tab = t;
-	}
-	dma_sync_sgtable_for_device(dev, sgt, DMA_BIDIRECTIONAL);
-	*tab = bo->eng_tab;
-out:
-	mutex_unlock(&bo->eng_lock);
-	return ret;
-}
-
-/**
- * wcfb_import_sync_for_cpu - make the engine's writes to an import visible
- * @bo: the imported buffer, written by a job that has completed
- *
- * Called before the job's fence signals, with the engine's lock held and
- * interrupts off: whoever waits for the fence (DMA_BUF_IOCTL_SYNC on the
- * exporter's dma-buf) must find the data in the pages.  dma_sync_*_for_cpu
- * is allowed in atomic context.
- */
-void wcfb_import_sync_for_cpu(struct wcfb_bo *bo)
-{
-	dma_sync_sgtable_for_cpu(bo->imp_dev, bo->base.sgt, DMA_BIDIRECTIONAL);
-}
-
-/**
- * wcfb_gem_can_scanout - may @obj back a framebuffer?
- * @obj: a GEM object of this device
- * @why: set to the reason when not
- *
- * Return: true for pool buffers and for imports found contiguous and
- * inside the pool.
- */
-bool wcfb_gem_can_scanout(struct drm_gem_object *obj, const char **why)
-{
-	if (wcfb_gem_is_cached(obj)) {
-		*why = "cached (shmem) buffers are not scanout memory";
-		return false;
-	}
-	if (wcfb_gem_is_import(obj) && !to_wcfb_bo(obj)->imp_scanout) {
-		*why = to_wcfb_bo(obj)->imp_why;
-		return false;
-	}
-	return true;
 }

@@ -68,6 +68,7 @@
 #include "wcfb_drv.h"
 #include "wcfb_engine.h"
 #include "wcfb_fbdev.h"
+#include "wcfb_gem.h"
 #include "wcfb_scanout.h"
 
 /*
@@ -362,7 +363,7 @@ static void wcfb_fbdev_flush_cpu(struct wcfb_fbdev *fbdev,
 	size_t pitch = fb->pitches[0];
 	size_t row = (size_t)drm_rect_width(r) * fb->format->cpp[0];
 	const u8 *src = fbdev->shadow->vaddr + off;
-	u8 *dst = (u8 *)fbdev->bo->base.vaddr + off;
+	u8 *dst = (u8 *)fbdev->bo->dma.vaddr + off;
 	int y;
 
 	/* Write-combined: plain stores, merged by the CPU, no reads. */
@@ -515,7 +516,7 @@ static void wcfb_fbdev_cleanup(struct wcfb_fbdev *fbdev)
 		drm_framebuffer_remove(&fbdev->fb->base);
 	fbdev->fb = NULL;
 	if (fbdev->bo)
-		drm_gem_object_put(&fbdev->bo->base.base);
+		drm_gem_object_put(wcfb_bo_obj(fbdev->bo));
 	fbdev->bo = NULL;
 	if (fbdev->handle)
 		drm_gem_handle_delete(helper->client.file, fbdev->handle);

@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wcfb blitter jobs on the DRM GPU scheduler.
+ *
+ * A job's life:
+ *
+ *   ioctl / console    wcfb_job_alloc(), wcfb_job_add_buf() per buffer (a
+ *                      reference; the buffer's engine mapping is made on
+ *                      first use), wcfb_job_add_fence() for an in-fence
+ *   wcfb_job_push()    locks the buffers' reservations, makes their fences
+ *                      the job's dependencies (readers wait for writers,
+ *                      writers for everybody), arms the job, puts its
+ *                      finished fence into the reservations and queues it
+ *                      on the client's entity: nothing waits
+ *   run_job            once the dependencies have signalled, in the
+ *                      scheduler's thread: each buffer is handed to the
+ *                      engine (&wcfb_bo_ops.to_engine: sync for the
+ *                      device), the descriptors go on the ring and the
+ *                      doorbell rings (wcfb_engine_submit())
+ *   interrupt          the engine retires the descriptors; each buffer is
+ *                      handed back (&wcfb_bo_ops.from_engine: an import it
+ *                      wrote is synced for the CPU), the error goes to the
+ *                      finished fence, the hardware fence signals, then
+ *                      the finished fence
+ *   free_job           the buffers' references are dropped
+ *
+ * The engine executes in ring order, so the scheduler's own rules are
+ * right for dependencies between our jobs: a job waits only for an
+ * earlier job of another entity to be on the ring, and not at all for one
+ * of its own entity.  Only the buffers' kinds need more: a sync for the
+ * device must not run under a job still writing the buffer, which the
+ * imported kind counts itself (wcfb_prime.c) and the cached kind's
+ * ownership rules exclude (wcfb_gem_cached.c).
+ *
+ * A job that runs longer than the engine's timeout is the scheduler's
+ * timedout_job: the engine is reset (wcfb_engine_recover()), every job it
+ * had fails with -ETIMEDOUT, and the next jobs run on the reset engine.
+ * A dead engine fails run_job with -ENODEV; the ioctls say -ENODEV first.
+ *
+ * One entity per open file, at normal priority, and one for the driver's
+ * own jobs (the console) at kernel priority.  The scheduler lives as long
+ * as the drm_device: an entity of a file closed after the display was
+ * unbound still needs it, and its jobs find a dead engine.
+ */
+
+#include <linux/dma-fence.h>
+#include <linux/dma-resv.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_managed.h>
+#include <drm/drm_print.h>
+#include <drm/gpu_scheduler.h>
+
+#include "wcfb_drv.h"
+#include "wcfb_engine.h"
+#include "wcfb_gem.h"
+#include "wcfb_job.h"
+
+/**
+ * struct wcfb_file - per-file state
+ * @entity: the file's scheduler entity
+ */
+struct wcfb_file {
+	struct drm_sched_entity entity;
+};
+
+static struct wcfb_job *to_wcfb_job(struct drm_sched_job *sj)
+{
+	return container_of(sj, struct wcfb_job, base);
+}
+
+/* Before the hardware fence signals, engine lock held, interrupts off. */
+static void wcfb_job_hw_complete(struct wcfb_engine_job *hw)
+{
+	struct wcfb_job *job = container_of(hw, struct wcfb_job, hw);
+	unsigned int i;
+
+	for (i = 0; i < job->nbufs; i++)
+		wcfb_bo_from_engine(job->bufs[i].bo, job->bufs[i].write);
+	/* The scheduler does not pass the hardware fence's error on. */
+	if (hw->error)
+		dma_fence_set_error(&job->base.s_fence->finished, hw->error);
+}
+
+static struct dma_fence *wcfb_job_run(struct drm_sched_job *sj)
+{
+	struct wcfb_job *job = to_wcfb_job(sj);
+	struct dma_fence *fence;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < job->nbufs; i++)
+		wcfb_bo_to_engine(job->bufs[i].bo);
+	job->hw.complete = wcfb_job_hw_complete;
+	ret = wcfb_engine_submit(job->wcfb->engine, &job->hw, job->descs,
+				 job->ndescs, &fence);
+	if (ret) {
+		for (i = 0; i < job->nbufs; i++)
+			wcfb_bo_from_engine(job->bufs[i].bo, false);
+		return ERR_PTR(ret);
+	}
+	job->hw_fence = dma_fence_get(fence);
+	return fence;
+}
+
+static enum drm_gpu_sched_stat wcfb_job_timedout(struct drm_sched_job *sj)
+{
+	struct wcfb_job *job = to_wcfb_job(sj);
+	struct drm_gpu_scheduler *sched = sj->sched;
+	struct wcfb_engine *eng = job->wcfb->engine;
+
+	/*
+	 * A late or lost interrupt is no hang.  Then the job goes back to
+	 * the pending list, which the scheduler took it off (as etnaviv's
+	 * timedout_job does in 6.1).
+	 */
+	wcfb_engine_poll(eng);
+	if (!job->hw_fence || dma_fence_is_signaled(job->hw_fence)) {
+		spin_lock(&sched->job_list_lock);
+		list_add(&sj->list, &sched->pending_list);
+		spin_unlock(&sched->job_list_lock);
+		return DRM_GPU_SCHED_STAT_NOMINAL;
+	}
+
+	drm_sched_stop(sched, sj);
+	/* Every job on the engine completes or fails with -ETIMEDOUT. */
+	wcfb_engine_recover(eng);
+	/* Their hardware fences have signalled: the jobs finish. */
+	drm_sched_start(sched, true);
+	return DRM_GPU_SCHED_STAT_NOMINAL;
+}
+
+static void wcfb_job_release(struct wcfb_job *job)
+{
+	unsigned int i;
+
+	for (i = 0; i < job->nbufs; i++)
+		drm_gem_object_put(wcfb_bo_obj(job->bufs[i].bo));
+	if (job->hold)
+		kref_put(job->hold, job->hold_release);
+	dma_fence_put(job->hw_fence);
+	kvfree(job->bufs);
+	kvfree(job->descs);
+	kfree(job);
+}
+
+static void wcfb_job_free_job(struct drm_sched_job *sj)
+{
+	struct wcfb_job *job = to_wcfb_job(sj);
+
+	drm_sched_job_cleanup(sj);
+	wcfb_job_release(job);
+}
+
+static const struct drm_sched_backend_ops wcfb_sched_ops = {
+	.run_job = wcfb_job_run,
+	.timedout_job = wcfb_job_timedout,
+	.free_job = wcfb_job_free_job,
+};
+
+static void wcfb_job_fini(struct drm_device *drm, void *arg)
+{
+	struct wcfb_device *wcfb = to_wcfb_device(drm);
+
+	drm_sched_entity_destroy(&wcfb->kernel_entity);
+	drm_sched_fini(&wcfb->sched);
+}
+
+/**
+ * wcfb_job_init - the scheduler and the driver's own entity
+ * @wcfb: the device, with its blitter
+ *
+ * Return: 0 or a negative error code.
+ */
+int wcfb_job_init(struct wcfb_device *wcfb)
+{
+	struct drm_gpu_scheduler *sched = &wcfb->sched;
+	struct wcfb_engine_info info;
+	struct drm_sched_init_args args = {
+		.ops = &wcfb_sched_ops,
+		.credit_limit = WCFB_JOB_IN_FLIGHT,
+		.name = "wcfb-blitter",
+		.dev = wcfb->drm.dev,
+	};
+	int ret;
+
+	wcfb_engine_get_info(wcfb->engine, &info);
+	args.timeout = msecs_to_jiffies(info.timeout_ms);
+	ret = drm_sched_init(sched, &args);
+	if (ret)
+		return ret;
+	ret = drm_sched_entity_init(&wcfb->kernel_entity,
+				    DRM_SCHED_PRIORITY_KERNEL, &sched, 1, NULL);
+	if (ret) {
+		drm_sched_fini(sched);
+		return ret;
+	}
+	return drmm_add_action_or_reset(&wcfb->drm, wcfb_job_fini, NULL);
+}
+
+/**
+ * wcfb_job_max_descs - descriptors a job may have
+ * @wcfb: the device, with its blitter
+ *
+ * The ring holds WCFB_JOB_IN_FLIGHT jobs of this size at once.
+ *
+ * Return: the largest job.
+ */
+u32 wcfb_job_max_descs(struct wcfb_device *wcfb)
+{
+	struct wcfb_engine_info info;
+
+	wcfb_engine_get_info(wcfb->engine, &info);
+	return info.max_batch / WCFB_JOB_IN_FLIGHT;
+}
+
+/**
+ * wcfb_job_open - &drm_driver.open: the file's entity
+ * @wcfb: the device
+ * @file: the new file
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int wcfb_job_open(struct wcfb_device *wcfb, struct drm_file *file)
+{
+	struct drm_gpu_scheduler *sched = &wcfb->sched;
+	struct wcfb_file *wf;
+	int ret;
+
+	if (!wcfb->engine)
+		return 0;
+	wf = kzalloc(sizeof(*wf), GFP_KERNEL);
+	if (!wf)
+		return -ENOMEM;
+	ret = drm_sched_entity_init(&wf->entity, DRM_SCHED_PRIORITY_NORMAL,
+				    &sched, 1, NULL);
+	if (ret) {
+		kfree(wf);
+		return ret;
+	}
+	file->driver_priv = wf;
+	return 0;
+}
+
+/**
+ * wcfb_job_postclose - &drm_driver.postclose: the file's entity goes
+ * @file: the file
+ *
+ * Its queued jobs still run (up to the scheduler's flush timeout), or are
+ * dropped if the process is being killed; jobs on the engine complete.
+ */
+void wcfb_job_postclose(struct drm_file *file)
+{
+	struct wcfb_file *wf = file->driver_priv;
+
+	if (!wf)
+		return;
+	drm_sched_entity_destroy(&wf->entity);
+	kfree(wf);
+}
+
+/**
+ * wcfb_job_alloc - a new job
+ * @wcfb: the device, with its blitter
+ * @file: the client whose entity queues it, NULL for the driver's own
+ * @ndescs: descriptors, 1..wcfb_job_max_descs(); zeroed for the caller
+ * @max_bufs: buffers the caller will add at most
+ *
+ * Return: the job, or an ERR_PTR().  Until wcfb_job_push() succeeds the
+ * job is the caller's, to free with wcfb_job_free().
+ */
+struct wcfb_job *wcfb_job_alloc(struct wcfb_device *wcfb,
+				struct drm_file *file, u32 ndescs,
+				unsigned int max_bufs)
+{
+	struct drm_sched_entity *entity = &wcfb->kernel_entity;
+	struct wcfb_job *job;
+	int ret;
+
+	if (file) {
+		struct wcfb_file *wf = file->driver_priv;
+
+		if (!wf)
+			return ERR_PTR(-ENODEV);
+		entity = &wf->entity;
+	}
+	job = kzalloc(sizeof(*job), GFP_KERNEL);
+	if (!job)
+		return ERR_PTR(-ENOMEM);
+	job->wcfb = wcfb;
+	job->descs = kvcalloc(ndescs, sizeof(*job->descs), GFP_KERNEL);
+	job->bufs = kvcalloc(max_bufs, sizeof(*job->bufs), GFP_KERNEL);
+	if (!job->descs || !job->bufs) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	job->ndescs = ndescs;
+	ret = drm_sched_job_init(&job->base, entity, wcfb);
+	if (ret)
+		goto err_free;
+	return job;
+
+err_free:
+	kvfree(job->bufs);
+	kvfree(job->descs);
+	kfree(job);
+	return ERR_PTR(ret);
+}
+
+/**
+ * wcfb_job_free - free a job that was not pushed
+ * @job: the job
+ */
+void wcfb_job_free(struct wcfb_job *job)
+{
+	drm_sched_job_cleanup(&job->base);
+	wcfb_job_release(job);
+}
+
+/**
+ * wcfb_job_add_buf - a buffer the job's descriptors use
+ * @job: the job, not pushed yet
+ * @bo: the buffer; the job takes a reference of its own
+ * @write: the job writes it
+ * @tab: the buffer's engine SG table, for the descriptors
+ *
+ * The same buffer may be added more than once (as a source and as a
+ * destination, or by several descriptors).
+ *
+ * Return: 0, or the kind's error from mapping it for the engine.
+ */
+int wcfb_job_add_buf(struct wcfb_job *job, struct wcfb_bo *bo, bool write,
+		     struct wcfb_engine_table **tab)
+{
+	int ret;
+
+	ret = wcfb_bo_engine_table(bo, job->wcfb->engine, tab);
+	if (ret)
+		return ret;
+	drm_gem_object_get(wcfb_bo_obj(bo));
+	job->bufs[job->nbufs].bo = bo;
+	job->bufs[job->nbufs++].write = write;
+	return 0;
+}
+
+/**
+ * wcfb_job_add_fence - an explicit dependency (an in-fence)
+ * @job: the job, not pushed yet
+ * @fence: the fence; the reference is the job's, also on failure
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int wcfb_job_add_fence(struct wcfb_job *job, struct dma_fence *fence)
+{
+	return drm_sched_job_add_dependency(&job->base, fence);
+}
+
+static int wcfb_job_buf_cmp(const void *a, const void *b)
+{
+	const struct wcfb_job_buf *x = a, *y = b;
+
+	if (x->bo != y->bo)
+		return x->bo < y->bo ? -1 : 1;
+	return 0;
+}
+
+/* Each buffer once, written if any use writes it; drops the extra refs. */
+static void wcfb_job_merge_bufs(struct wcfb_job *job)
+{
+	unsigned int i, u = 0;
+
+	sort(job->bufs, job->nbufs, sizeof(*job->bufs), wcfb_job_buf_cmp,
+	     NULL);
+	for (i = 0; i < job->nbufs; i++) {
+		if (u && job->bufs[u - 1].bo == job->bufs[i].bo) {
+			job->bufs[u - 1].write |= job->bufs[i].write;
+			drm_gem_object_put(wcfb_bo_obj(job->bufs[i].bo));
+			continue;
+		}
+		job->bufs[u++] = job->bufs[i];
+	}
+	job->nbufs = u;
+}
+
+/**
+ * wcfb_job_push - queue a job
+ * @job: the job, with its descriptors and buffers
+ * @done: the job's finished fence, a reference for the caller
+ *
+ * The buffers' fences become the job's dependencies and the job's fence
+ * goes into their reservations, under their locks; nothing waits.
+ *
+ * Return: 0 once queued (the job is the scheduler's now, and may already
+ * be freed), or a negative error code (-EDEADLK never: the locks are
+ * taken with a ww context); the job is still the caller's then.
+ */
+int wcfb_job_push(struct wcfb_job *job, struct dma_fence **done)
+{
+	struct drm_gem_object **objs;
+	struct ww_acquire_ctx ctx;
+	unsigned int i;
+	int ret;
+
+	wcfb_job_merge_bufs(job);
+	objs = kvmalloc_array(job->nbufs, sizeof(*objs), GFP_KERNEL);
+	if (!objs)
+		return -ENOMEM;
+	for (i = 0; i < job->nbufs; i++)
+		objs[i] = wcfb_bo_obj(job->bufs[i].bo);
+
+	ret = drm_gem_lock_reservations(objs, job->nbufs, &ctx);
+	if (ret)
+		goto out_free;
+	for (i = 0; i < job->nbufs; i++) {
+		ret = dma_resv_reserve_fences(objs[i]->resv, 1);
+		if (ret)
+			goto out_unlock;
+		ret = drm_sched_job_add_implicit_dependencies(&job->base,
+							      objs[i],
+							      job->bufs[i].write);
+		if (ret)
+			goto out_unlock;
+	}
+
+	drm_sched_job_arm(&job->base);
+	*done = dma_fence_get(&job->base.s_fence->finished);
+	for (i = 0; i < job->nbufs; i++)
+		dma_resv_add_fence(objs[i]->resv, *done,
+				   job->bufs[i].write ? DMA_RESV_USAGE_WRITE :
+							DMA_RESV_USAGE_READ);
+	drm_sched_entity_push_job(&job->base);
+out_unlock:
+	drm_gem_unlock_reservations(objs, job->nbufs, &ctx);
+out_free:
+	kvfree(objs);
+	return ret;
+}
