@@ -45,7 +45,7 @@
 
 #include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
-#include "wcfb_engine.h"
+#include "wcfb_blitter.h"
 #include "wcfb_gem.h"
 #include "wcfb_job.h"
 
@@ -80,14 +80,14 @@ int wcfb_ioctl_get_param(struct drm_device *drm, void *data,
 {
 	struct wcfb_device *wcfb = to_wcfb_device(drm);
 	struct drm_wcfb_get_param *args = data;
-	struct wcfb_engine_info info = { };
-	bool has = wcfb->engine && wcfb_engine_alive(wcfb->engine);
+	struct wcfb_blitter_info info = { };
+	bool has = wcfb->engine && wcfb_blitter_alive(wcfb->engine);
 	u32 op, ops = 0;
 
 	if (args->pad)
 		return -EINVAL;
 	if (wcfb->engine)
-		wcfb_engine_get_info(wcfb->engine, &info);
+		wcfb_blitter_get_info(wcfb->engine, &info);
 	for (op = WCFB_BLIT_OP_FILL; op <= WCFB_BLIT_OP_CONVERT; op++)
 		if (info.caps & BIT(wcfb_blit_op_to_engine(op)))
 			ops |= BIT(op);
@@ -182,7 +182,7 @@ VISIBLE_IF_KUNIT int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x,
 EXPORT_SYMBOL_IF_KUNIT(wcfb_blit_surface_origin);
 
 /* cpp of a format the engine declares, 0 if unknown or not supported. */
-static u32 wcfb_blit_cpp(const struct wcfb_engine_info *info, u32 format)
+static u32 wcfb_blit_cpp(const struct wcfb_blitter_info *info, u32 format)
 {
 	switch (format) {
 	case WCFB_ENG_FMT_XRGB8888:
@@ -202,7 +202,7 @@ static u32 wcfb_blit_cpp(const struct wcfb_engine_info *info, u32 format)
  * Check a surface's fields and its rect against a buffer of @size bytes;
  * fold @offset into the origin.  All arithmetic in 64 bits, checked.
  */
-static int wcfb_blit_check_surface(const struct wcfb_engine_info *info,
+static int wcfb_blit_check_surface(const struct wcfb_blitter_info *info,
 				   const struct drm_wcfb_blit_surface *s,
 				   u32 w, u32 h, u64 size,
 				   struct wcfb_eng_surface *out)
@@ -240,7 +240,7 @@ static int wcfb_blit_lookup(struct drm_file *file, u32 handle,
 }
 
 static int wcfb_blit_check_op(struct drm_file *file,
-			      const struct wcfb_engine_info *info,
+			      const struct wcfb_blitter_info *info,
 			      const struct drm_wcfb_blit_op *op,
 			      struct wcfb_eng_desc *d,
 			      struct drm_gem_object **refs,
@@ -309,7 +309,7 @@ static int wcfb_blit_check_op(struct drm_file *file,
 }
 
 static void wcfb_blit_set_table(struct wcfb_eng_surface *s,
-				const struct wcfb_engine_table *tab)
+				const struct wcfb_blitter_table *tab)
 {
 	s->sg_addr = cpu_to_le64(tab->dma);
 	s->sg_count = cpu_to_le32(tab->count);
@@ -355,20 +355,20 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 {
 	struct wcfb_device *wcfb = to_wcfb_device(drm);
 	struct drm_wcfb_blit *args = data;
-	struct wcfb_engine *eng = wcfb->engine;
+	struct wcfb_blitter *eng = wcfb->engine;
 	struct drm_syncobj *out_sync = NULL;
 	struct drm_wcfb_blit_op *ops = NULL;
 	struct drm_gem_object **objs = NULL;
 	struct wcfb_job *job = NULL;
-	struct wcfb_engine_info info;
+	struct wcfb_blitter_info info;
 	struct dma_fence *fence;
 	unsigned int nobjs = 0, i, r;
 	u32 max_ops;
 	int ret;
 
-	if (!eng || !wcfb_engine_alive(eng))
+	if (!eng || !wcfb_blitter_alive(eng))
 		return -ENODEV;
-	wcfb_engine_get_info(eng, &info);
+	wcfb_blitter_get_info(eng, &info);
 	max_ops = min_t(u32, wcfb_job_max_descs(wcfb), WCFB_BLIT_MAX_OPS_LIMIT);
 	if (args->flags || args->reserved || !args->op_count)
 		return -EINVAL;
@@ -418,7 +418,7 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 	 * its src unless FILL, in order.
 	 */
 	for (i = 0, r = 0; i < args->op_count; i++) {
-		struct wcfb_engine_table *tab;
+		struct wcfb_blitter_table *tab;
 
 		ret = wcfb_job_add_buf(job, to_wcfb_bo(objs[r++]), true, &tab);
 		if (ret)
@@ -484,17 +484,17 @@ int wcfb_blit_kernel_copy(struct wcfb_device *wcfb,
 			  struct dma_fence **fence)
 {
 	struct drm_gem_object *obj = wcfb_bo_obj(copy->dst);
-	struct wcfb_engine *eng = wcfb->engine;
-	struct wcfb_engine_table *dtab;
-	struct wcfb_engine_info info;
+	struct wcfb_blitter *eng = wcfb->engine;
+	struct wcfb_blitter_table *dtab;
+	struct wcfb_blitter_info info;
 	struct wcfb_eng_desc *desc;
 	struct wcfb_job *job;
 	u32 cpp, x, y;
 	int ret;
 
-	if (!eng || !wcfb_engine_alive(eng))
+	if (!eng || !wcfb_blitter_alive(eng))
 		return -ENODEV;
-	wcfb_engine_get_info(eng, &info);
+	wcfb_blitter_get_info(eng, &info);
 	/* DRM and engine fourccs agree for the formats the display has. */
 	cpp = wcfb_blit_cpp(&info, copy->format);
 	if (!cpp || !(info.caps & BIT(WCFB_ENG_OP_COPY)) ||

@@ -30,7 +30,7 @@
 
 #include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
-#include "wcfb_engine.h"
+#include "wcfb_blitter.h"
 #include "wcfb_gem.h"
 #include "wcfb_job.h"
 #include "wcfb_fbdev.h"
@@ -298,7 +298,7 @@ static void wcfb_read_preferred_mode(struct wcfb_device *wcfb)
 
 static void wcfb_put_blitter(struct drm_device *drm, void *eng)
 {
-	wcfb_engine_put(eng);
+	wcfb_blitter_put(eng);
 }
 
 /*
@@ -322,7 +322,7 @@ static int wcfb_find_blitter(struct wcfb_device *wcfb)
 		of_node_put(np);
 		return 0;
 	}
-	ret = wcfb_engine_lookup(dev, np, &wcfb->engine);
+	ret = wcfb_blitter_lookup(dev, np, &wcfb->engine);
 	if (ret)
 		dev_err_probe(dev, ret, "blitter %pOF is not available\n", np);
 	of_node_put(np);
@@ -477,12 +477,12 @@ static int __init wcfb_init(void)
 {
 	int ret;
 
-	ret = pci_register_driver(&wcfb_engine_pci_driver);
+	ret = pci_register_driver(&wcfb_blitter_pci_driver);
 	if (ret)
 		return ret;
 	ret = platform_driver_register(&wcfb_platform_driver);
 	if (ret)
-		pci_unregister_driver(&wcfb_engine_pci_driver);
+		pci_unregister_driver(&wcfb_blitter_pci_driver);
 	return ret;
 }
 module_init(wcfb_init);
@@ -490,7 +490,7 @@ module_init(wcfb_init);
 static void __exit wcfb_exit(void)
 {
 	platform_driver_unregister(&wcfb_platform_driver);
-	pci_unregister_driver(&wcfb_engine_pci_driver);
+	pci_unregister_driver(&wcfb_blitter_pci_driver);
 }
 module_exit(wcfb_exit);
 

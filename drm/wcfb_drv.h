@@ -31,9 +31,9 @@
 
 struct dma_fence;
 struct drm_minor;
-struct wcfb_engine;
+struct wcfb_blitter;
 struct wcfb_bo;
-struct wcfb_engine_table;
+struct wcfb_blitter_table;
 struct wcfb_scanout;
 
 /**
@@ -166,7 +166,7 @@ struct wcfb_device {
 	u32 preferred_width;
 	u32 preferred_height;
 
-	struct wcfb_engine *engine;
+	struct wcfb_blitter *engine;
 	struct drm_gpu_scheduler sched;
 	struct drm_sched_entity kernel_entity;
 
@@ -230,7 +230,7 @@ bool wcfb_mode_fits_pool(u32 width, u32 height, u64 pool_avail, bool nomap,
  */
 struct wcfb_kernel_copy {
 	struct wcfb_bo *dst;
-	struct wcfb_engine_table *src_tab;
+	struct wcfb_blitter_table *src_tab;
 	u64 src_size;
 	struct kref *src_ref;
 	void (*src_release)(struct kref *ref);

@@ -52,7 +52,7 @@
 
 #include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
-#include "wcfb_engine.h"
+#include "wcfb_blitter.h"
 #include "wcfb_gem.h"
 #include "wcfb_scanout.h"
 
@@ -296,8 +296,8 @@ void wcfb_bo_free(struct drm_gem_object *obj)
  *
  * Return: 0 or the kind's negative error code.
  */
-int wcfb_bo_engine_table(struct wcfb_bo *bo, struct wcfb_engine *eng,
-			 struct wcfb_engine_table **tab)
+int wcfb_bo_engine_table(struct wcfb_bo *bo, struct wcfb_blitter *eng,
+			 struct wcfb_blitter_table **tab)
 {
 	int ret = 0;
 
@@ -364,18 +364,18 @@ static int wcfb_scanout_mmap(struct drm_gem_object *obj,
  * cache maintenance ("cacheline tracking EEXIST, overlapping mappings
  * aren't supported").
  */
-static int wcfb_scanout_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng)
+static int wcfb_scanout_engine_map(struct wcfb_bo *bo, struct wcfb_blitter *eng)
 {
-	struct device *dev = wcfb_engine_device(eng);
+	struct device *dev = wcfb_blitter_device(eng);
 	size_t size = wcfb_bo_obj(bo)->size;
-	struct wcfb_engine_table *t;
+	struct wcfb_blitter_table *t;
 	dma_addr_t addr;
 
 	addr = dma_map_resource(dev, bo->dma.dma_addr, size, DMA_BIDIRECTIONAL,
 				DMA_ATTR_SKIP_CPU_SYNC);
 	if (dma_mapping_error(dev, addr))
 		return -EIO;
-	t = wcfb_engine_table_alloc(dev, 1);
+	t = wcfb_blitter_table_alloc(dev, 1);
 	if (!t) {
 		dma_unmap_resource(dev, addr, size, DMA_BIDIRECTIONAL,
 				   DMA_ATTR_SKIP_CPU_SYNC);
@@ -393,7 +393,7 @@ static void wcfb_scanout_engine_unmap(struct wcfb_bo *bo)
 	dma_unmap_resource(bo->eng_tab->dev, bo->scanout.eng_addr,
 			   wcfb_bo_obj(bo)->size, DMA_BIDIRECTIONAL,
 			   DMA_ATTR_SKIP_CPU_SYNC);
-	wcfb_engine_table_free(bo->eng_tab);
+	wcfb_blitter_table_free(bo->eng_tab);
 }
 
 static bool wcfb_scanout_can_scanout(struct wcfb_bo *bo, const char **why)

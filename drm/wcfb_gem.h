@@ -35,8 +35,8 @@ struct device;
 struct sg_table;
 struct wcfb_bo;
 struct wcfb_device;
-struct wcfb_engine;
-struct wcfb_engine_table;
+struct wcfb_blitter;
+struct wcfb_blitter_table;
 
 /**
  * struct wcfb_bo_ops - what makes a buffer kind
@@ -61,7 +61,7 @@ struct wcfb_engine_table;
 struct wcfb_bo_ops {
 	const char *kind;
 	const struct drm_gem_object_funcs *funcs;
-	int (*engine_map)(struct wcfb_bo *bo, struct wcfb_engine *eng);
+	int (*engine_map)(struct wcfb_bo *bo, struct wcfb_blitter *eng);
 	void (*engine_unmap)(struct wcfb_bo *bo);
 	void (*to_engine)(struct wcfb_bo *bo);
 	void (*from_engine)(struct wcfb_bo *bo, bool written);
@@ -107,7 +107,7 @@ struct wcfb_bo {
 	};
 	const struct wcfb_bo_ops *ops;
 	struct mutex lock; /* engine mapping and kind state */
-	struct wcfb_engine_table *eng_tab;
+	struct wcfb_blitter_table *eng_tab;
 
 	union {
 		struct {
@@ -145,8 +145,8 @@ static inline struct drm_gem_object *wcfb_bo_obj(struct wcfb_bo *bo)
 
 struct wcfb_bo *wcfb_bo_alloc(const struct wcfb_bo_ops *ops);
 void wcfb_bo_free(struct drm_gem_object *obj);
-int wcfb_bo_engine_table(struct wcfb_bo *bo, struct wcfb_engine *eng,
-			 struct wcfb_engine_table **tab);
+int wcfb_bo_engine_table(struct wcfb_bo *bo, struct wcfb_blitter *eng,
+			 struct wcfb_blitter_table **tab);
 bool wcfb_bo_can_scanout(struct drm_gem_object *obj, const char **why);
 
 static inline void wcfb_bo_to_engine(struct wcfb_bo *bo)

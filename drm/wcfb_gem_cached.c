@@ -38,7 +38,7 @@
 
 #include "../include/uapi/drm/wcfb_drm.h"
 #include "wcfb_drv.h"
-#include "wcfb_engine.h"
+#include "wcfb_blitter.h"
 #include "wcfb_gem.h"
 
 bool wcfb_test_skip_sync_for_device;
@@ -57,11 +57,11 @@ MODULE_PARM_DESC(test_skip_sync_for_cpu,
 #define WCFB_CACHED_MAX_PAGES	4096u
 
 /* Map the pages for the engine.  Caller holds bo->lock. */
-static int wcfb_cached_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng)
+static int wcfb_cached_engine_map(struct wcfb_bo *bo, struct wcfb_blitter *eng)
 {
-	struct device *dev = wcfb_engine_device(eng);
-	struct wcfb_engine_info info;
-	struct wcfb_engine_table *tab;
+	struct device *dev = wcfb_blitter_device(eng);
+	struct wcfb_blitter_info info;
+	struct wcfb_blitter_table *tab;
 	struct sg_table *sgt;
 	int ret;
 
@@ -78,12 +78,12 @@ static int wcfb_cached_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng)
 	if (ret)
 		goto err_free_sgt;
 
-	wcfb_engine_get_info(eng, &info);
+	wcfb_blitter_get_info(eng, &info);
 	if (sgt->nents > info.max_sg) {
 		ret = -E2BIG;
 		goto err_unmap;
 	}
-	tab = wcfb_engine_table_from_sgt(dev, sgt);
+	tab = wcfb_blitter_table_from_sgt(dev, sgt);
 	if (!tab) {
 		ret = -ENOMEM;
 		goto err_unmap;
@@ -109,7 +109,7 @@ static void wcfb_cached_engine_unmap(struct wcfb_bo *bo)
 			  0);
 	sg_free_table(bo->cached.sgt);
 	kfree(bo->cached.sgt);
-	wcfb_engine_table_free(bo->eng_tab);
+	wcfb_blitter_table_free(bo->eng_tab);
 	drm_gem_shmem_put_pages(&bo->shmem);
 }
 
@@ -259,13 +259,13 @@ int wcfb_ioctl_gem_create_cached(struct drm_device *drm, void *data,
 	struct wcfb_device *wcfb = to_wcfb_device(drm);
 	struct drm_gem_shmem_object *shmem;
 	u64 max = (u64)WCFB_CACHED_MAX_PAGES << PAGE_SHIFT;
-	struct wcfb_engine_info info;
+	struct wcfb_blitter_info info;
 	u32 pitch;
 	u64 size;
 	int ret;
 
 	if (wcfb->engine) {
-		wcfb_engine_get_info(wcfb->engine, &info);
+		wcfb_blitter_get_info(wcfb->engine, &info);
 		max = min_t(u64, max, (u64)info.max_sg << PAGE_SHIFT);
 	}
 	ret = wcfb_cached_layout(args, max, &pitch, &size);

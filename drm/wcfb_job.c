@@ -16,7 +16,7 @@
  *                      scheduler's thread: each buffer is handed to the
  *                      engine (&wcfb_bo_ops.to_engine: sync for the
  *                      device), the descriptors go on the ring and the
- *                      doorbell rings (wcfb_engine_submit())
+ *                      doorbell rings (wcfb_blitter_submit())
  *   interrupt          the engine retires the descriptors; each buffer is
  *                      handed back (&wcfb_bo_ops.from_engine: an import it
  *                      wrote is synced for the CPU), the error goes to the
@@ -33,7 +33,7 @@
  * ownership rules exclude (wcfb_gem_cached.c).
  *
  * A job that runs longer than the engine's timeout is the scheduler's
- * timedout_job: the engine is reset (wcfb_engine_recover()), every job it
+ * timedout_job: the engine is reset (wcfb_blitter_recover()), every job it
  * had fails with -ETIMEDOUT, and the next jobs run on the reset engine.
  * A dead engine fails run_job with -ENODEV; the ioctls say -ENODEV first.
  *
@@ -56,7 +56,7 @@
 #include <drm/gpu_scheduler.h>
 
 #include "wcfb_drv.h"
-#include "wcfb_engine.h"
+#include "wcfb_blitter.h"
 #include "wcfb_gem.h"
 #include "wcfb_job.h"
 
@@ -74,7 +74,7 @@ static struct wcfb_job *to_wcfb_job(struct drm_sched_job *sj)
 }
 
 /* Before the hardware fence signals, engine lock held, interrupts off. */
-static void wcfb_job_hw_complete(struct wcfb_engine_job *hw)
+static void wcfb_job_hw_complete(struct wcfb_blitter_job *hw)
 {
 	struct wcfb_job *job = container_of(hw, struct wcfb_job, hw);
 	unsigned int i;
@@ -96,7 +96,7 @@ static struct dma_fence *wcfb_job_run(struct drm_sched_job *sj)
 	for (i = 0; i < job->nbufs; i++)
 		wcfb_bo_to_engine(job->bufs[i].bo);
 	job->hw.complete = wcfb_job_hw_complete;
-	ret = wcfb_engine_submit(job->wcfb->engine, &job->hw, job->descs,
+	ret = wcfb_blitter_submit(job->wcfb->engine, &job->hw, job->descs,
 				 job->ndescs, &fence);
 	if (ret) {
 		for (i = 0; i < job->nbufs; i++)
@@ -111,14 +111,14 @@ static enum drm_gpu_sched_stat wcfb_job_timedout(struct drm_sched_job *sj)
 {
 	struct wcfb_job *job = to_wcfb_job(sj);
 	struct drm_gpu_scheduler *sched = sj->sched;
-	struct wcfb_engine *eng = job->wcfb->engine;
+	struct wcfb_blitter *eng = job->wcfb->engine;
 
 	/*
 	 * A late or lost interrupt is no hang.  Then the job goes back to
 	 * the pending list, which the scheduler took it off (as etnaviv's
 	 * timedout_job does in 6.1).
 	 */
-	wcfb_engine_poll(eng);
+	wcfb_blitter_poll(eng);
 	if (!job->hw_fence || dma_fence_is_signaled(job->hw_fence)) {
 		spin_lock(&sched->job_list_lock);
 		list_add(&sj->list, &sched->pending_list);
@@ -128,7 +128,7 @@ static enum drm_gpu_sched_stat wcfb_job_timedout(struct drm_sched_job *sj)
 
 	drm_sched_stop(sched, sj);
 	/* Every job on the engine completes or fails with -ETIMEDOUT. */
-	wcfb_engine_recover(eng);
+	wcfb_blitter_recover(eng);
 	/* Their hardware fences have signalled: the jobs finish. */
 	drm_sched_start(sched, true);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
@@ -179,7 +179,7 @@ static void wcfb_job_fini(struct drm_device *drm, void *arg)
 int wcfb_job_init(struct wcfb_device *wcfb)
 {
 	struct drm_gpu_scheduler *sched = &wcfb->sched;
-	struct wcfb_engine_info info;
+	struct wcfb_blitter_info info;
 	struct drm_sched_init_args args = {
 		.ops = &wcfb_sched_ops,
 		.credit_limit = WCFB_JOB_IN_FLIGHT,
@@ -188,7 +188,7 @@ int wcfb_job_init(struct wcfb_device *wcfb)
 	};
 	int ret;
 
-	wcfb_engine_get_info(wcfb->engine, &info);
+	wcfb_blitter_get_info(wcfb->engine, &info);
 	args.timeout = msecs_to_jiffies(info.timeout_ms);
 	ret = drm_sched_init(sched, &args);
 	if (ret)
@@ -212,9 +212,9 @@ int wcfb_job_init(struct wcfb_device *wcfb)
  */
 u32 wcfb_job_max_descs(struct wcfb_device *wcfb)
 {
-	struct wcfb_engine_info info;
+	struct wcfb_blitter_info info;
 
-	wcfb_engine_get_info(wcfb->engine, &info);
+	wcfb_blitter_get_info(wcfb->engine, &info);
 	return info.max_batch / WCFB_JOB_IN_FLIGHT;
 }
 
@@ -334,7 +334,7 @@ void wcfb_job_free(struct wcfb_job *job)
  * Return: 0, or the kind's error from mapping it for the engine.
  */
 int wcfb_job_add_buf(struct wcfb_job *job, struct wcfb_bo *bo, bool write,
-		     struct wcfb_engine_table **tab)
+		     struct wcfb_blitter_table **tab)
 {
 	int ret;
 

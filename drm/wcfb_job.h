@@ -12,7 +12,7 @@
 
 #include <drm/gpu_scheduler.h>
 
-#include "wcfb_engine.h"
+#include "wcfb_blitter.h"
 
 struct dma_fence;
 struct drm_file;
@@ -50,7 +50,7 @@ struct wcfb_job_buf {
  */
 struct wcfb_job {
 	struct drm_sched_job base;
-	struct wcfb_engine_job hw;
+	struct wcfb_blitter_job hw;
 	struct wcfb_device *wcfb;
 	struct wcfb_job_buf *bufs;
 	unsigned int nbufs;
@@ -70,7 +70,7 @@ struct wcfb_job *wcfb_job_alloc(struct wcfb_device *wcfb,
 				struct drm_file *file, u32 ndescs,
 				unsigned int max_bufs);
 int wcfb_job_add_buf(struct wcfb_job *job, struct wcfb_bo *bo, bool write,
-		     struct wcfb_engine_table **tab);
+		     struct wcfb_blitter_table **tab);
 int wcfb_job_add_fence(struct wcfb_job *job, struct dma_fence *fence);
 int wcfb_job_push(struct wcfb_job *job, struct dma_fence **done);
 void wcfb_job_free(struct wcfb_job *job);

@@ -59,7 +59,7 @@
 #include <drm/drm_print.h>
 
 #include "wcfb_drv.h"
-#include "wcfb_engine.h"
+#include "wcfb_blitter.h"
 #include "wcfb_gem.h"
 
 MODULE_IMPORT_NS(DMA_BUF);
@@ -363,32 +363,32 @@ struct dma_buf *wcfb_cached_prime_export(struct drm_gem_object *obj,
 
 /* --------------------------------------------------------------- import */
 
-static int wcfb_import_engine_map(struct wcfb_bo *bo, struct wcfb_engine *eng)
+static int wcfb_import_engine_map(struct wcfb_bo *bo, struct wcfb_blitter *eng)
 {
-	struct device *dev = wcfb_engine_device(eng);
+	struct device *dev = wcfb_blitter_device(eng);
 	struct drm_device *drm = wcfb_bo_obj(bo)->dev;
 	struct sg_table *sgt = bo->dma.sgt;
-	struct wcfb_engine_info info;
+	struct wcfb_blitter_info info;
 
 	if (bo->imported.dev != dev) {
 		drm_dbg_prime(drm, "blit: buffer was imported for %s, not the blitter\n",
 			      dev_name(bo->imported.dev));
 		return -EINVAL;
 	}
-	wcfb_engine_get_info(eng, &info);
+	wcfb_blitter_get_info(eng, &info);
 	if (sgt->nents > info.max_sg) {
 		drm_dbg_prime(drm, "blit: import has %u DMA segments, engine takes %u\n",
 			      sgt->nents, info.max_sg);
 		return -E2BIG;
 	}
-	bo->eng_tab = wcfb_engine_table_from_sgt(dev, sgt);
+	bo->eng_tab = wcfb_blitter_table_from_sgt(dev, sgt);
 	return bo->eng_tab ? 0 : -ENOMEM;
 }
 
 static void wcfb_import_engine_unmap(struct wcfb_bo *bo)
 {
 	/* The attachment's mapping is the exporter's, undone at release. */
-	wcfb_engine_table_free(bo->eng_tab);
+	wcfb_blitter_table_free(bo->eng_tab);
 }
 
 /*
@@ -541,7 +541,7 @@ struct drm_gem_object *wcfb_gem_prime_import(struct drm_device *drm,
 	}
 
 	/* The blitter is the one device that reads and writes imports. */
-	dev = get_device(wcfb->engine ? wcfb_engine_device(wcfb->engine) :
+	dev = get_device(wcfb->engine ? wcfb_blitter_device(wcfb->engine) :
 			 drm->dev);
 	attach = dma_buf_attach(dma_buf, dev);
 	if (IS_ERR(attach)) {

@@ -66,7 +66,7 @@
 #include <drm/drm_rect.h>
 
 #include "wcfb_drv.h"
-#include "wcfb_engine.h"
+#include "wcfb_blitter.h"
 #include "wcfb_fbdev.h"
 #include "wcfb_gem.h"
 #include "wcfb_scanout.h"
@@ -102,7 +102,7 @@ struct wcfb_fbdev_map {
 	struct kref ref;
 	struct wcfb_fbdev_shadow *shadow;
 	struct sg_table sgt;
-	struct wcfb_engine_table *tab;
+	struct wcfb_blitter_table *tab;
 };
 
 /**
@@ -194,17 +194,17 @@ static void wcfb_fbdev_map_release(struct kref *ref)
 
 	dma_unmap_sgtable(map->tab->dev, &map->sgt, DMA_TO_DEVICE, 0);
 	sg_free_table(&map->sgt);
-	wcfb_engine_table_free(map->tab);
+	wcfb_blitter_table_free(map->tab);
 	kref_put(&map->shadow->ref, wcfb_fbdev_shadow_release);
 	kfree(map);
 }
 
 static struct wcfb_fbdev_map *
-wcfb_fbdev_map_create(struct wcfb_fbdev_shadow *shadow, struct wcfb_engine *eng)
+wcfb_fbdev_map_create(struct wcfb_fbdev_shadow *shadow, struct wcfb_blitter *eng)
 {
-	struct device *dev = wcfb_engine_device(eng);
+	struct device *dev = wcfb_blitter_device(eng);
 	unsigned int i, npages = shadow->size >> PAGE_SHIFT;
-	struct wcfb_engine_info info;
+	struct wcfb_blitter_info info;
 	struct wcfb_fbdev_map *map;
 	struct page **pages;
 	size_t max_seg;
@@ -241,12 +241,12 @@ wcfb_fbdev_map_create(struct wcfb_fbdev_shadow *shadow, struct wcfb_engine *eng)
 	ret = dma_map_sgtable(dev, &map->sgt, DMA_TO_DEVICE, 0);
 	if (ret)
 		goto err_free_sgt;
-	wcfb_engine_get_info(eng, &info);
+	wcfb_blitter_get_info(eng, &info);
 	if (map->sgt.nents > info.max_sg) {
 		ret = -E2BIG;
 		goto err_unmap;
 	}
-	map->tab = wcfb_engine_table_from_sgt(dev, &map->sgt);
+	map->tab = wcfb_blitter_table_from_sgt(dev, &map->sgt);
 	if (!map->tab) {
 		ret = -ENOMEM;
 		goto err_unmap;
@@ -324,7 +324,7 @@ static int wcfb_fbdev_flush_engine(struct wcfb_fbdev *fbdev,
 	int ret;
 
 	/* A dead engine stays dead: do not even sync. */
-	if (!wcfb_engine_alive(fbdev->wcfb->engine))
+	if (!wcfb_blitter_alive(fbdev->wcfb->engine))
 		return -ENODEV;
 	/* The test-only negative control of the swiotlb lane, as for blits. */
 	if (!wcfb_test_skip_sync_for_device) {
@@ -688,7 +688,7 @@ static int wcfb_fbdev_probe(struct drm_fb_helper *helper,
 	fbdev->defio_ready = true;
 
 	/* The blitter is optional: without its mapping the CPU flushes. */
-	if (wcfb->engine && wcfb_engine_alive(wcfb->engine)) {
+	if (wcfb->engine && wcfb_blitter_alive(wcfb->engine)) {
 		map = wcfb_fbdev_map_create(fbdev->shadow, wcfb->engine);
 		if (IS_ERR(map))
 			drm_warn(drm, "fbdev: no blitter mapping for the console (%ld): CPU flushes\n",

@@ -11,12 +11,12 @@
  *    span, RAM windows) and the ramfb and fw_cfg wire formats,
  *  - wcfb_gem: dumb buffer layout and pool consumption,
  *  - wcfb_drv: the "WxH" mode parameter parser,
- *  - wcfb_blitter: the ring accounting of wcfb_engine.c (free-running u32
+ *  - wcfb_blitter: the ring accounting of wcfb_blitter.c (free-running u32
  *    indices) and the blit rectangle placement of wcfb_blit.c,
  *  - wcfb_sg: the blitter SG tables as the blit path builds them: pages
  *    into an sg_table (sg_alloc_table_from_pages), mapped with
  *    dma_map_sgtable() on a device, turned into engine entries by
- *    wcfb_engine_table_from_sgt().
+ *    wcfb_blitter_table_from_sgt().
  */
 #include <kunit/test.h>
 #include <linux/device.h>
@@ -32,7 +32,7 @@
 #include <drm/drm_fourcc.h>
 
 #include "../wcfb_drv.h"
-#include "../wcfb_engine.h"
+#include "../wcfb_blitter.h"
 #include "../wcfb_scanout.h"
 #include "../wcfb_scanout_wire.h"
 #include "../../hw/proto/wcfb_engine_proto.h"
@@ -745,7 +745,7 @@ static unsigned int wcfb_test_sg_pages(struct kunit *test, struct page **pages,
 				       unsigned int n)
 {
 	struct wcfb_test_sg_ctx *ctx = test->priv;
-	struct wcfb_engine_table *tab;
+	struct wcfb_blitter_table *tab;
 	struct scatterlist *sg;
 	struct sg_table sgt;
 	unsigned int i, nents;
@@ -762,7 +762,7 @@ static unsigned int wcfb_test_sg_pages(struct kunit *test, struct page **pages,
 	}
 	KUNIT_EXPECT_LE(test, sgt.nents, sgt.orig_nents);
 
-	tab = wcfb_engine_table_from_sgt(ctx->dev, &sgt);
+	tab = wcfb_blitter_table_from_sgt(ctx->dev, &sgt);
 	KUNIT_EXPECT_NOT_NULL(test, tab);
 	if (tab) {
 		KUNIT_EXPECT_EQ(test, tab->count, sgt.nents);
@@ -776,7 +776,7 @@ static unsigned int wcfb_test_sg_pages(struct kunit *test, struct page **pages,
 			total += le64_to_cpu(tab->entries[i].len);
 		}
 		KUNIT_EXPECT_EQ(test, total, (u64)n << PAGE_SHIFT);
-		wcfb_engine_table_free(tab);
+		wcfb_blitter_table_free(tab);
 	}
 	nents = sgt.nents;
 	dma_unmap_sgtable(ctx->dev, &sgt, DMA_BIDIRECTIONAL, 0);

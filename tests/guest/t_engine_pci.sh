@@ -12,7 +12,7 @@ echo "of_node: $(cat $d/of_node/compatible | tr '\0' ' ')"
 if [ -e $d/driver ]; then
 	drv=$(basename "$(readlink $d/driver)")
 	echo "bound to $drv"
-	[ "$drv" = wcfb-engine ] || { echo "bound to the wrong driver"; exit 1; }
+	[ "$drv" = wcfb-blitter ] || { echo "bound to the wrong driver"; exit 1; }
 	dmesg | grep -q "wcfb blitter v1\." || { echo "no bring-up line"; exit 1; }
 	exit 0
 fi

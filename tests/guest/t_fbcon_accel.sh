@@ -20,7 +20,7 @@
 FBD=$DRI_DEBUG/fbdev
 [ -e $FBD ] || { echo "no debugfs fbdev"; exit 1; }
 val() { awk -v k="$1" '$1 == k { print $2 }' $FBD; }
-if ls /sys/bus/pci/drivers/wcfb-engine/ 2>/dev/null | grep -q ':'; then
+if ls /sys/bus/pci/drivers/wcfb-blitter/ 2>/dev/null | grep -q ':'; then
 	path=engine
 else
 	path=cpu

@@ -54,7 +54,7 @@ KERNEL_TROUBLE = re.compile(
     r"watchdog: BUG: soft lockup|rcu: INFO: )")
 
 # The driver's log line when its watchdog resets a hung or halted engine.
-ENGINE_RECOVERY = re.compile(r"wcfb-engine .*(made no progress|halted with error).*: resetting")
+ENGINE_RECOVERY = re.compile(r"wcfb-blitter .*(made no progress|halted with error).*: resetting")
 
 
 def dtb_layout(dtb):

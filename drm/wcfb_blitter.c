@@ -17,7 +17,7 @@
  * seqno.  A job whose descriptors did not all finish with status OK fails
  * its fence with -EIO.  Jobs come from the DRM GPU scheduler (wcfb_job.c),
  * whose timeout is the device tree's wcfb,timeout-ms: when a job runs
- * longer, the scheduler's timedout_job calls wcfb_engine_recover(), which
+ * longer, the scheduler's timedout_job calls wcfb_blitter_recover(), which
  * resets the engine, fails every pending fence with -ETIMEDOUT and enables
  * the engine again.  An engine that halts on a configuration error is
  * reset the same way at once, from the interrupt's work item.  An engine
@@ -26,8 +26,8 @@
  * anything is declared dead: later submissions fail with -ENODEV and the
  * display is not affected.
  *
- * The display holds a reference on &struct wcfb_engine (wcfb_engine_lookup()
- * to wcfb_engine_put()): its scheduler may still hand jobs over after the
+ * The display holds a reference on &struct wcfb_blitter (wcfb_blitter_lookup()
+ * to wcfb_blitter_put()): its scheduler may still hand jobs over after the
  * PCI function was unbound, and they must find a dead engine, not freed
  * memory.
  */
@@ -53,17 +53,17 @@
 
 #include <kunit/visibility.h>
 
-#include "wcfb_engine.h"
+#include "wcfb_blitter.h"
 
-#define WCFB_ENGINE_NAME		"wcfb-engine"
-#define WCFB_ENGINE_RING_ENTRIES	1024u
-#define WCFB_ENGINE_DEFAULT_TIMEOUT_MS	2000u
-#define WCFB_ENGINE_MAX_TIMEOUTS	3u
-#define WCFB_ENGINE_BAR_DOORBELL	0
-#define WCFB_ENGINE_BAR_REGS		2
+#define WCFB_BLITTER_NAME		"wcfb-blitter"
+#define WCFB_BLITTER_RING_ENTRIES	1024u
+#define WCFB_BLITTER_DEFAULT_TIMEOUT_MS	2000u
+#define WCFB_BLITTER_MAX_TIMEOUTS	3u
+#define WCFB_BLITTER_BAR_DOORBELL	0
+#define WCFB_BLITTER_BAR_REGS		2
 
 /**
- * struct wcfb_engine - one bound engine
+ * struct wcfb_blitter - one bound engine
  * @pdev: the PCI function
  * @dev: &pdev->dev, the device every engine DMA mapping is made on
  * @bar0: ivshmem registers (doorbell)
@@ -93,7 +93,7 @@
  * @space_wq: submitters waiting for ring space
  * @halt_work: resets an engine that halted, from its interrupt
  */
-struct wcfb_engine {
+struct wcfb_blitter {
 	struct kref ref;
 	struct pci_dev *pdev;
 	struct device *dev;
@@ -102,7 +102,7 @@ struct wcfb_engine {
 	int irq;
 	u32 doorbell;
 	u32 timeout_ms;
-	struct wcfb_engine_info info;
+	struct wcfb_blitter_info info;
 
 	struct wcfb_eng_desc *ring;
 	dma_addr_t ring_dma;
@@ -200,24 +200,24 @@ EXPORT_SYMBOL_IF_KUNIT(wcfb_ring_write);
 
 /* ------------------------------------------------------------ registers */
 
-static u32 eng_read(struct wcfb_engine *eng, u32 reg)
+static u32 eng_read(struct wcfb_blitter *eng, u32 reg)
 {
 	return readl(eng->regs + reg);
 }
 
-static void eng_write(struct wcfb_engine *eng, u32 reg, u32 val)
+static void eng_write(struct wcfb_blitter *eng, u32 reg, u32 val)
 {
 	writel(val, eng->regs + reg);
 }
 
-static void eng_write64(struct wcfb_engine *eng, u32 reg, u64 val)
+static void eng_write64(struct wcfb_blitter *eng, u32 reg, u64 val)
 {
 	/* Two 32-bit halves, low first (protocol section 2). */
 	writel(lower_32_bits(val), eng->regs + reg);
 	writel(upper_32_bits(val), eng->regs + reg + 4);
 }
 
-static void eng_kick(struct wcfb_engine *eng)
+static void eng_kick(struct wcfb_blitter *eng)
 {
 	/*
 	 * writel() orders every earlier register write (HEAD, CTRL) before
@@ -227,19 +227,19 @@ static void eng_kick(struct wcfb_engine *eng)
 }
 
 /* Does BAR2 still identify our engine with a sane STATUS? */
-static bool eng_present(struct wcfb_engine *eng)
+static bool eng_present(struct wcfb_blitter *eng)
 {
 	return eng_read(eng, WCFB_ENG_REG_MAGIC) == WCFB_ENG_MAGIC &&
 	       eng_read(eng, WCFB_ENG_REG_STATUS) <= WCFB_ENG_STATUS_RESET_DONE;
 }
 
-static u32 eng_poll_ms(struct wcfb_engine *eng)
+static u32 eng_poll_ms(struct wcfb_blitter *eng)
 {
 	return max(eng->timeout_ms, 1000u);
 }
 
 /* RESET and wait for RESET_DONE; the engine abandons the ring. */
-static int eng_hw_reset(struct wcfb_engine *eng)
+static int eng_hw_reset(struct wcfb_blitter *eng)
 {
 	u32 status;
 	int ret;
@@ -255,7 +255,7 @@ static int eng_hw_reset(struct wcfb_engine *eng)
 }
 
 /* Configure the ring and completion page and ENABLE; after a reset. */
-static int eng_hw_enable(struct wcfb_engine *eng)
+static int eng_hw_enable(struct wcfb_blitter *eng)
 {
 	u32 status;
 	int ret;
@@ -295,7 +295,7 @@ static int eng_hw_enable(struct wcfb_engine *eng)
  * scheduler's job that embeds it may be freed as soon as the fence has
  * signalled.  Engine lock held.
  */
-static void wcfb_engine_job_signal(struct wcfb_engine_job *job, int error)
+static void wcfb_blitter_job_signal(struct wcfb_blitter_job *job, int error)
 {
 	struct dma_fence *fence = job->fence;
 
@@ -313,9 +313,9 @@ static void wcfb_engine_job_signal(struct wcfb_engine_job *job, int error)
  * Retire every pending job whose last seqno the engine has reached.
  * Called from the interrupt, the scheduler's timeout and the reset path.
  */
-static void wcfb_engine_retire(struct wcfb_engine *eng)
+static void wcfb_blitter_retire(struct wcfb_blitter *eng)
 {
-	struct wcfb_engine_job *job, *tmp;
+	struct wcfb_blitter_job *job, *tmp;
 	bool progress = false;
 	unsigned long flags;
 	u64 done;
@@ -340,7 +340,7 @@ static void wcfb_engine_retire(struct wcfb_engine *eng)
 				job->error = -EIO;
 		}
 		eng->retired = job->first + job->count;
-		wcfb_engine_job_signal(job, job->error);
+		wcfb_blitter_job_signal(job, job->error);
 		progress = true;
 	}
 	if (progress)
@@ -351,11 +351,11 @@ static void wcfb_engine_retire(struct wcfb_engine *eng)
 		wake_up_all(&eng->space_wq);
 }
 
-static irqreturn_t wcfb_engine_irq(int irq, void *arg)
+static irqreturn_t wcfb_blitter_irq(int irq, void *arg)
 {
-	struct wcfb_engine *eng = arg;
+	struct wcfb_blitter *eng = arg;
 
-	wcfb_engine_retire(eng);
+	wcfb_blitter_retire(eng);
 	/* A configuration error halts the engine: only a reset helps. */
 	if (eng_read(eng, WCFB_ENG_REG_STATUS) == WCFB_ENG_STATUS_HALTED)
 		schedule_work(&eng->halt_work);
@@ -363,13 +363,13 @@ static irqreturn_t wcfb_engine_irq(int irq, void *arg)
 }
 
 /* Fail every pending job with @error; the engine no longer owns them. */
-static void wcfb_engine_fail_pending(struct wcfb_engine *eng, int error)
+static void wcfb_blitter_fail_pending(struct wcfb_blitter *eng, int error)
 {
-	struct wcfb_engine_job *job, *tmp;
+	struct wcfb_blitter_job *job, *tmp;
 
 	spin_lock_irq(&eng->lock);
 	list_for_each_entry_safe(job, tmp, &eng->pending, node)
-		wcfb_engine_job_signal(job, error);
+		wcfb_blitter_job_signal(job, error);
 	eng->retired = 0;
 	eng->head = 0;
 	spin_unlock_irq(&eng->lock);
@@ -383,14 +383,14 @@ static void wcfb_engine_fail_pending(struct wcfb_engine *eng, int error)
  * @reenable, enable the engine again; declare it dead if that fails.
  * Caller holds submit_lock.
  */
-static void wcfb_engine_mark_dead(struct wcfb_engine *eng)
+static void wcfb_blitter_mark_dead(struct wcfb_blitter *eng)
 {
 	spin_lock_irq(&eng->lock);
 	eng->dead = true;
 	spin_unlock_irq(&eng->lock);
 }
 
-static void wcfb_engine_reset_locked(struct wcfb_engine *eng, int error,
+static void wcfb_blitter_reset_locked(struct wcfb_blitter *eng, int error,
 				     bool reenable)
 {
 	int ret;
@@ -406,15 +406,15 @@ static void wcfb_engine_reset_locked(struct wcfb_engine *eng, int error,
 	 */
 	if (ret || !eng_present(eng)) {
 		dev_err(eng->dev, "engine does not respond: disabling the blitter\n");
-		wcfb_engine_mark_dead(eng);
+		wcfb_blitter_mark_dead(eng);
 		reenable = false;
 	}
 	/* Whatever completed before the reset completed successfully. */
-	wcfb_engine_retire(eng);
-	wcfb_engine_fail_pending(eng, error);
+	wcfb_blitter_retire(eng);
+	wcfb_blitter_fail_pending(eng, error);
 
 	if (reenable && eng_hw_enable(eng))
-		wcfb_engine_mark_dead(eng);
+		wcfb_blitter_mark_dead(eng);
 	wake_up_all(&eng->space_wq);
 }
 
@@ -424,7 +424,7 @@ static void wcfb_engine_reset_locked(struct wcfb_engine *eng, int error,
  * -ETIMEDOUT.  When this returns, nothing is pending: every job the engine
  * had was completed or failed, which the scheduler's recovery relies on.
  */
-static void wcfb_engine_reset_hung(struct wcfb_engine *eng, bool timeout)
+static void wcfb_blitter_reset_hung(struct wcfb_blitter *eng, bool timeout)
 {
 	bool halted, idle, dead;
 	u32 status;
@@ -433,7 +433,7 @@ static void wcfb_engine_reset_hung(struct wcfb_engine *eng, bool timeout)
 	if (eng->removed)
 		goto out;
 	/* An interrupt may have been lost: look before resetting. */
-	wcfb_engine_retire(eng);
+	wcfb_blitter_retire(eng);
 	status = eng_read(eng, WCFB_ENG_REG_STATUS);
 	halted = status == WCFB_ENG_STATUS_HALTED;
 	spin_lock_irq(&eng->lock);
@@ -442,7 +442,7 @@ static void wcfb_engine_reset_hung(struct wcfb_engine *eng, bool timeout)
 	spin_unlock_irq(&eng->lock);
 	if (dead) {
 		/* Was reset when it died; nothing can be pending, make sure. */
-		wcfb_engine_fail_pending(eng, -ENODEV);
+		wcfb_blitter_fail_pending(eng, -ENODEV);
 		goto out;
 	}
 	if (idle && !halted)
@@ -457,78 +457,78 @@ static void wcfb_engine_reset_hung(struct wcfb_engine *eng, bool timeout)
 
 	spin_lock_irq(&eng->lock);
 	/* A halt is the engine refusing a descriptor, not a hang. */
-	dead = timeout && ++eng->timeouts >= WCFB_ENGINE_MAX_TIMEOUTS;
+	dead = timeout && ++eng->timeouts >= WCFB_BLITTER_MAX_TIMEOUTS;
 	spin_unlock_irq(&eng->lock);
 	if (dead) {
 		dev_err(eng->dev, "%u resets in a row without progress\n",
-			WCFB_ENGINE_MAX_TIMEOUTS);
+			WCFB_BLITTER_MAX_TIMEOUTS);
 		/* Dead before the reset fails its fences (see there). */
-		wcfb_engine_mark_dead(eng);
+		wcfb_blitter_mark_dead(eng);
 	}
-	wcfb_engine_reset_locked(eng, -ETIMEDOUT, !dead);
+	wcfb_blitter_reset_locked(eng, -ETIMEDOUT, !dead);
 out:
 	mutex_unlock(&eng->submit_lock);
 }
 
-static void wcfb_engine_halt_work(struct work_struct *work)
+static void wcfb_blitter_halt_work(struct work_struct *work)
 {
-	wcfb_engine_reset_hung(container_of(work, struct wcfb_engine, halt_work),
+	wcfb_blitter_reset_hung(container_of(work, struct wcfb_blitter, halt_work),
 			       false);
 }
 
 /**
- * wcfb_engine_recover - reset a hung engine
+ * wcfb_blitter_recover - reset a hung engine
  * @eng: the engine
  *
  * The scheduler's timedout_job, with the scheduler stopped.  On return no
  * job is pending on the engine: each one completed, or its fence failed
  * with -ETIMEDOUT (-ENODEV if the engine is dead).
  */
-void wcfb_engine_recover(struct wcfb_engine *eng)
+void wcfb_blitter_recover(struct wcfb_blitter *eng)
 {
-	wcfb_engine_reset_hung(eng, true);
+	wcfb_blitter_reset_hung(eng, true);
 }
 
 /**
- * wcfb_engine_poll - retire what the engine completed, without waiting for
+ * wcfb_blitter_poll - retire what the engine completed, without waiting for
  *                    its interrupt
  * @eng: the engine
  *
  * For the scheduler's timeout: a lost or late interrupt is no hang.
  */
-void wcfb_engine_poll(struct wcfb_engine *eng)
+void wcfb_blitter_poll(struct wcfb_blitter *eng)
 {
 	mutex_lock(&eng->submit_lock);
 	if (!eng->removed)
-		wcfb_engine_retire(eng);
+		wcfb_blitter_retire(eng);
 	mutex_unlock(&eng->submit_lock);
 }
 
 /* ------------------------------------------------------------ submission */
 
-static u32 wcfb_engine_space(struct wcfb_engine *eng)
+static u32 wcfb_blitter_space(struct wcfb_blitter *eng)
 {
 	return wcfb_ring_space(eng->head, eng->retired, eng->ring_size);
 }
 
 /* Ring space for @count descriptors, or the engine died. */
-static bool wcfb_engine_can_submit(struct wcfb_engine *eng, u32 count)
+static bool wcfb_blitter_can_submit(struct wcfb_blitter *eng, u32 count)
 {
 	bool ok;
 
 	spin_lock_irq(&eng->lock);
-	ok = eng->dead || wcfb_engine_space(eng) >= count;
+	ok = eng->dead || wcfb_blitter_space(eng) >= count;
 	spin_unlock_irq(&eng->lock);
 	return ok;
 }
 
 /**
- * wcfb_engine_submit - hand a job's descriptors to the engine
+ * wcfb_blitter_submit - hand a job's descriptors to the engine
  * @eng: the engine
  * @job: the job
  * @descs: @count descriptors; opcode, surfaces, sizes filled in, seqno and
  *         status are set here
- * @count: 1 .. &wcfb_engine_info.max_batch
+ * @count: 1 .. &wcfb_blitter_info.max_batch
  * @fence: the job's fence, a reference for the caller
  *
  * On success @job->fence is set and the engine holds @job until the fence
@@ -540,7 +540,7 @@ static bool wcfb_engine_can_submit(struct wcfb_engine *eng, u32 count)
  * Return: 0, -EINVAL, -ENOMEM, -ENODEV (engine gone), -ETIMEDOUT (no ring
  * space in time) or -ERESTARTSYS.
  */
-int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
+int wcfb_blitter_submit(struct wcfb_blitter *eng, struct wcfb_blitter_job *job,
 		       const struct wcfb_eng_desc *descs, u32 count,
 		       struct dma_fence **fence)
 {
@@ -563,12 +563,12 @@ int wcfb_engine_submit(struct wcfb_engine *eng, struct wcfb_engine_job *job,
 			ret = -ENODEV;
 			goto err_unlock;
 		}
-		if (wcfb_engine_can_submit(eng, count))
+		if (wcfb_blitter_can_submit(eng, count))
 			break;
 		mutex_unlock(&eng->submit_lock);
 		/* The watchdog frees the ring of a hung engine. */
 		left = wait_event_interruptible_timeout(eng->space_wq,
-							wcfb_engine_can_submit(eng, count),
+							wcfb_blitter_can_submit(eng, count),
 							msecs_to_jiffies(4 * eng->timeout_ms));
 		if (left < 0) {
 			ret = left;
@@ -617,8 +617,8 @@ err_free:
 /* ------------------------------------------------------------ SG tables */
 
 /**
- * wcfb_engine_table_alloc - an SG table in memory the engine reads
- * @dev: the engine's device (wcfb_engine_device())
+ * wcfb_blitter_table_alloc - an SG table in memory the engine reads
+ * @dev: the engine's device (wcfb_blitter_device())
  * @count: entries, 1 .. max_sg
  *
  * The table holds a reference on @dev, so it may be freed after the engine
@@ -626,10 +626,10 @@ err_free:
  *
  * Return: the table or NULL.
  */
-struct wcfb_engine_table *wcfb_engine_table_alloc(struct device *dev,
+struct wcfb_blitter_table *wcfb_blitter_table_alloc(struct device *dev,
 						  u32 count)
 {
-	struct wcfb_engine_table *tab;
+	struct wcfb_blitter_table *tab;
 
 	tab = kzalloc(sizeof(*tab), GFP_KERNEL);
 	if (!tab)
@@ -644,11 +644,11 @@ struct wcfb_engine_table *wcfb_engine_table_alloc(struct device *dev,
 	tab->count = count;
 	return tab;
 }
-EXPORT_SYMBOL_IF_KUNIT(wcfb_engine_table_alloc);
+EXPORT_SYMBOL_IF_KUNIT(wcfb_blitter_table_alloc);
 
 /**
- * wcfb_engine_table_from_sgt - the engine's SG table for a mapped sg_table
- * @dev: the device @sgt is mapped on (wcfb_engine_device())
+ * wcfb_blitter_table_from_sgt - the engine's SG table for a mapped sg_table
+ * @dev: the device @sgt is mapped on (wcfb_blitter_device())
  * @sgt: a table mapped with dma_map_sgtable() on @dev, at most max_sg
  *       DMA segments (the caller checks sgt->nents)
  *
@@ -659,14 +659,14 @@ EXPORT_SYMBOL_IF_KUNIT(wcfb_engine_table_alloc);
  *
  * Return: the table or NULL.
  */
-struct wcfb_engine_table *wcfb_engine_table_from_sgt(struct device *dev,
+struct wcfb_blitter_table *wcfb_blitter_table_from_sgt(struct device *dev,
 						     struct sg_table *sgt)
 {
-	struct wcfb_engine_table *tab;
+	struct wcfb_blitter_table *tab;
 	struct scatterlist *sg;
 	unsigned int i;
 
-	tab = wcfb_engine_table_alloc(dev, sgt->nents);
+	tab = wcfb_blitter_table_alloc(dev, sgt->nents);
 	if (!tab)
 		return NULL;
 	for_each_sgtable_dma_sg(sgt, sg, i) {
@@ -675,13 +675,13 @@ struct wcfb_engine_table *wcfb_engine_table_from_sgt(struct device *dev,
 	}
 	return tab;
 }
-EXPORT_SYMBOL_IF_KUNIT(wcfb_engine_table_from_sgt);
+EXPORT_SYMBOL_IF_KUNIT(wcfb_blitter_table_from_sgt);
 
 /**
- * wcfb_engine_table_free - free a table from wcfb_engine_table_alloc()
+ * wcfb_blitter_table_free - free a table from wcfb_blitter_table_alloc()
  * @tab: the table, or NULL
  */
-void wcfb_engine_table_free(struct wcfb_engine_table *tab)
+void wcfb_blitter_table_free(struct wcfb_blitter_table *tab)
 {
 	if (!tab)
 		return;
@@ -690,94 +690,94 @@ void wcfb_engine_table_free(struct wcfb_engine_table *tab)
 	put_device(tab->dev);
 	kfree(tab);
 }
-EXPORT_SYMBOL_IF_KUNIT(wcfb_engine_table_free);
+EXPORT_SYMBOL_IF_KUNIT(wcfb_blitter_table_free);
 
 /* ------------------------------------------------------------ queries */
 
 /**
- * wcfb_engine_device - the device engine DMA mappings are made on
+ * wcfb_blitter_device - the device engine DMA mappings are made on
  * @eng: the engine
  *
  * Return: the PCI function's device.
  */
-struct device *wcfb_engine_device(struct wcfb_engine *eng)
+struct device *wcfb_blitter_device(struct wcfb_blitter *eng)
 {
 	return eng->dev;
 }
 
 /**
- * wcfb_engine_get_info - what the engine declared at probe
+ * wcfb_blitter_get_info - what the engine declared at probe
  * @eng: the engine
  * @info: filled in
  */
-void wcfb_engine_get_info(struct wcfb_engine *eng,
-			  struct wcfb_engine_info *info)
+void wcfb_blitter_get_info(struct wcfb_blitter *eng,
+			  struct wcfb_blitter_info *info)
 {
 	*info = eng->info;
 }
 
 /**
- * wcfb_engine_alive - is the engine usable?
+ * wcfb_blitter_alive - is the engine usable?
  * @eng: the engine
  *
  * Return: false once the engine was declared dead.
  */
-bool wcfb_engine_alive(struct wcfb_engine *eng)
+bool wcfb_blitter_alive(struct wcfb_blitter *eng)
 {
 	return !READ_ONCE(eng->dead);
 }
 
 /**
- * wcfb_engine_fence_context - the dma_fence context of the engine's fences
+ * wcfb_blitter_fence_context - the dma_fence context of the engine's fences
  * @eng: the engine
  *
  * Return: the context.  Fences of one context signal in order.
  */
-u64 wcfb_engine_fence_context(struct wcfb_engine *eng)
+u64 wcfb_blitter_fence_context(struct wcfb_blitter *eng)
 {
 	return eng->fence_context;
 }
 
-static void wcfb_engine_release(struct kref *ref)
+static void wcfb_blitter_release(struct kref *ref)
 {
-	struct wcfb_engine *eng = container_of(ref, struct wcfb_engine, ref);
+	struct wcfb_blitter *eng = container_of(ref, struct wcfb_blitter, ref);
 
 	put_device(eng->dev);
 	kfree(eng);
 }
 
 /**
- * wcfb_engine_put - drop a reference from wcfb_engine_lookup()
+ * wcfb_blitter_put - drop a reference from wcfb_blitter_lookup()
  * @eng: the engine, or NULL
  */
-void wcfb_engine_put(struct wcfb_engine *eng)
+void wcfb_blitter_put(struct wcfb_blitter *eng)
 {
 	if (eng)
-		kref_put(&eng->ref, wcfb_engine_release);
+		kref_put(&eng->ref, wcfb_blitter_release);
 }
 
-static void wcfb_engine_put_action(void *eng)
+static void wcfb_blitter_put_action(void *eng)
 {
-	wcfb_engine_put(eng);
+	wcfb_blitter_put(eng);
 }
 
 /**
- * wcfb_engine_lookup - find the bound engine of a device-tree node
+ * wcfb_blitter_lookup - find the bound engine of a device-tree node
  * @consumer: the device that will use it
  * @np: the engine's node (a PCI function's of_node)
  * @out: the engine
  *
  * Adds a device link so that the engine cannot be unbound while
  * @consumer is bound, and takes a reference on the engine for the
- * consumer, dropped with wcfb_engine_put().
+ * consumer, dropped with wcfb_blitter_put().
  *
  * Return: 0, -EPROBE_DEFER while the engine is not bound (yet), or
  * -EINVAL if the link cannot be made.
  */
-int wcfb_engine_lookup(struct device *consumer, struct device_node *np,
-		       struct wcfb_engine **out)
+int wcfb_blitter_lookup(struct device *consumer, struct device_node *np,
+		       struct wcfb_blitter **out)
 {
-	struct wcfb_engine *eng = NULL;
+	struct wcfb_blitter *eng = NULL;
 	struct device_link *link;
 	struct device *dev;
 	int ret = 0;
@@ -787,7 +787,7 @@ int wcfb_engine_lookup(struct device *consumer, struct device_node *np,
 		return -EPROBE_DEFER;
 
 	device_lock(dev);
-	if (dev->driver == &wcfb_engine_pci_driver.driver)
+	if (dev->driver == &wcfb_blitter_pci_driver.driver)
 		eng = pci_get_drvdata(to_pci_dev(dev));
 	if (!eng) {
 		ret = -EPROBE_DEFER;
@@ -810,7 +810,7 @@ out:
 
 /* ------------------------------------------------------------ PCI driver */
 
-static int wcfb_engine_read_info(struct wcfb_engine *eng)
+static int wcfb_blitter_read_info(struct wcfb_blitter *eng)
 {
 	struct device *dev = eng->dev;
 	u32 max_ring, desc_size, irq_vector, dma_bits;
@@ -836,7 +836,7 @@ static int wcfb_engine_read_info(struct wcfb_engine *eng)
 		return -ENODEV;
 	}
 	eng->ring_size = rounddown_pow_of_two(min(max_ring,
-						  WCFB_ENGINE_RING_ENTRIES));
+						  WCFB_BLITTER_RING_ENTRIES));
 	eng->info.max_batch = eng->ring_size;
 
 	if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(dma_bits))) {
@@ -858,30 +858,30 @@ static int wcfb_engine_read_info(struct wcfb_engine *eng)
 	return 0;
 }
 
-static void wcfb_engine_read_timeout(struct wcfb_engine *eng)
+static void wcfb_blitter_read_timeout(struct wcfb_blitter *eng)
 {
-	u32 ms = WCFB_ENGINE_DEFAULT_TIMEOUT_MS;
+	u32 ms = WCFB_BLITTER_DEFAULT_TIMEOUT_MS;
 	int ret;
 
 	ret = of_property_read_u32(eng->dev->of_node, "wcfb,timeout-ms", &ms);
 	if (ret && ret != -EINVAL)
 		dev_warn(eng->dev, "wcfb,timeout-ms is malformed; using %u ms\n",
-			 WCFB_ENGINE_DEFAULT_TIMEOUT_MS);
+			 WCFB_BLITTER_DEFAULT_TIMEOUT_MS);
 	if (ret || ms < 10 || ms > 60000) {
 		if (!ret)
 			dev_warn(eng->dev, "wcfb,timeout-ms = %u out of 10..60000; using %u ms\n",
-				 ms, WCFB_ENGINE_DEFAULT_TIMEOUT_MS);
-		ms = WCFB_ENGINE_DEFAULT_TIMEOUT_MS;
+				 ms, WCFB_BLITTER_DEFAULT_TIMEOUT_MS);
+		ms = WCFB_BLITTER_DEFAULT_TIMEOUT_MS;
 	}
 	eng->timeout_ms = ms;
 	eng->info.timeout_ms = ms;
 }
 
-static int wcfb_engine_probe(struct pci_dev *pdev,
+static int wcfb_blitter_probe(struct pci_dev *pdev,
 			     const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
-	struct wcfb_engine *eng;
+	struct wcfb_blitter *eng;
 	void __iomem *const *map;
 	u32 magic, version;
 	int ret;
@@ -889,11 +889,11 @@ static int wcfb_engine_probe(struct pci_dev *pdev,
 	ret = pcim_enable_device(pdev);
 	if (ret)
 		return ret;
-	if (pci_resource_len(pdev, WCFB_ENGINE_BAR_REGS) < WCFB_ENG_BAR_SIZE ||
-	    !(pci_resource_flags(pdev, WCFB_ENGINE_BAR_REGS) & IORESOURCE_MEM))
+	if (pci_resource_len(pdev, WCFB_BLITTER_BAR_REGS) < WCFB_ENG_BAR_SIZE ||
+	    !(pci_resource_flags(pdev, WCFB_BLITTER_BAR_REGS) & IORESOURCE_MEM))
 		return -ENODEV;
-	ret = pcim_iomap_regions(pdev, BIT(WCFB_ENGINE_BAR_DOORBELL) |
-				 BIT(WCFB_ENGINE_BAR_REGS), WCFB_ENGINE_NAME);
+	ret = pcim_iomap_regions(pdev, BIT(WCFB_BLITTER_BAR_DOORBELL) |
+				 BIT(WCFB_BLITTER_BAR_REGS), WCFB_BLITTER_NAME);
 	if (ret)
 		return ret;
 	map = pcim_iomap_table(pdev);
@@ -903,12 +903,12 @@ static int wcfb_engine_probe(struct pci_dev *pdev,
 		return -ENOMEM;
 	kref_init(&eng->ref);
 	eng->dev = get_device(dev);
-	ret = devm_add_action_or_reset(dev, wcfb_engine_put_action, eng);
+	ret = devm_add_action_or_reset(dev, wcfb_blitter_put_action, eng);
 	if (ret)
 		return ret;
 	eng->pdev = pdev;
-	eng->bar0 = map[WCFB_ENGINE_BAR_DOORBELL];
-	eng->regs = map[WCFB_ENGINE_BAR_REGS];
+	eng->bar0 = map[WCFB_BLITTER_BAR_DOORBELL];
+	eng->regs = map[WCFB_BLITTER_BAR_REGS];
 
 	/* ivshmem's ID is generic: only our engine's block is ours. */
 	magic = eng_read(eng, WCFB_ENG_REG_MAGIC);
@@ -920,16 +920,16 @@ static int wcfb_engine_probe(struct pci_dev *pdev,
 		return -ENODEV;
 	}
 
-	ret = wcfb_engine_read_info(eng);
+	ret = wcfb_blitter_read_info(eng);
 	if (ret)
 		return ret;
-	wcfb_engine_read_timeout(eng);
+	wcfb_blitter_read_timeout(eng);
 
 	mutex_init(&eng->submit_lock);
 	spin_lock_init(&eng->lock);
 	INIT_LIST_HEAD(&eng->pending);
 	init_waitqueue_head(&eng->space_wq);
-	INIT_WORK(&eng->halt_work, wcfb_engine_halt_work);
+	INIT_WORK(&eng->halt_work, wcfb_blitter_halt_work);
 	eng->fence_context = dma_fence_context_alloc(1);
 
 	/* Page-aligned, so 128- and 64-byte aligned as required. */
@@ -948,8 +948,8 @@ static int wcfb_engine_probe(struct pci_dev *pdev,
 		return ret;
 	}
 	eng->irq = pci_irq_vector(pdev, 0);
-	ret = devm_request_irq(dev, eng->irq, wcfb_engine_irq, 0,
-			       WCFB_ENGINE_NAME, eng);
+	ret = devm_request_irq(dev, eng->irq, wcfb_blitter_irq, 0,
+			       WCFB_BLITTER_NAME, eng);
 	if (ret)
 		return ret;
 
@@ -980,9 +980,9 @@ static int wcfb_engine_probe(struct pci_dev *pdev,
 	return 0;
 }
 
-static void wcfb_engine_remove(struct pci_dev *pdev)
+static void wcfb_blitter_remove(struct pci_dev *pdev)
 {
-	struct wcfb_engine *eng = pci_get_drvdata(pdev);
+	struct wcfb_blitter *eng = pci_get_drvdata(pdev);
 	bool was_dead;
 
 	/* The display (the only user) is unbound first, by the device link. */
@@ -997,9 +997,9 @@ static void wcfb_engine_remove(struct pci_dev *pdev)
 	 * RESET_DONE would only add a timeout to every unbind.
 	 */
 	if (was_dead)
-		wcfb_engine_fail_pending(eng, -ENODEV);
+		wcfb_blitter_fail_pending(eng, -ENODEV);
 	else
-		wcfb_engine_reset_locked(eng, -ENODEV, false);
+		wcfb_blitter_reset_locked(eng, -ENODEV, false);
 	eng->removed = true;
 	mutex_unlock(&eng->submit_lock);
 
@@ -1013,15 +1013,15 @@ static void wcfb_engine_remove(struct pci_dev *pdev)
 	 */
 }
 
-static const struct pci_device_id wcfb_engine_ids[] = {
+static const struct pci_device_id wcfb_blitter_ids[] = {
 	{ PCI_DEVICE(PCI_VENDOR_ID_REDHAT_QUMRANET, 0x1110) },
 	{ }
 };
-MODULE_DEVICE_TABLE(pci, wcfb_engine_ids);
+MODULE_DEVICE_TABLE(pci, wcfb_blitter_ids);
 
-struct pci_driver wcfb_engine_pci_driver = {
-	.name = WCFB_ENGINE_NAME,
-	.id_table = wcfb_engine_ids,
-	.probe = wcfb_engine_probe,
-	.remove = wcfb_engine_remove,
+struct pci_driver wcfb_blitter_pci_driver = {
+	.name = WCFB_BLITTER_NAME,
+	.id_table = wcfb_blitter_ids,
+	.probe = wcfb_blitter_probe,
+	.remove = wcfb_blitter_remove,
 };
