@@ -50,8 +50,11 @@
  *
  * fbdev (the console's damage flushes, fbdev/wcfb_fbdev.c; counted since
  * the driver was bound):
+ *	mode auto		console_flush: auto, engine or cpu
  *	engine_flushes 120	rectangles copied by the blitter
  *	cpu_flushes 0		rectangles copied by the CPU
+ *	cpu_chosen 0		the part of cpu_flushes taken because the CPU
+ *				was faster for flushes of that size (auto)
  *	engine_failures 0	engine copies that failed, redone by the CPU
  *	bytes 377487360		bytes of the flushed rectangles
  *	engine_mean_us 812.345	mean time per engine flush (sync, submit,

@@ -118,7 +118,9 @@ static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)
  * struct wcfb_fbdev_stats - what the console's flushes did (debugfs fbdev)
  * @engine_flushes: damage rectangles copied by the blitter
  * @cpu_flushes: damage rectangles copied by the CPU (no blitter, a dead
- *               one, or after a failed engine copy)
+ *               one, after a failed engine copy, or chosen as faster)
+ * @cpu_chosen: the part of @cpu_flushes the CPU did because it has been
+ *              faster than the blitter for flushes of that size
  * @engine_failures: engine copies that failed and were redone by the CPU
  * @bytes: bytes of the damaged rectangles flushed, both paths
  * @engine_ns: time spent in engine flushes (sync, submit, fence)
@@ -133,6 +135,7 @@ static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)
 struct wcfb_fbdev_stats {
 	atomic64_t engine_flushes;
 	atomic64_t cpu_flushes;
+	atomic64_t cpu_chosen;
 	atomic64_t engine_failures;
 	atomic64_t bytes;
 	atomic64_t engine_ns;

@@ -56,7 +56,6 @@ struct wcfb_ramfb_cfg {
 /* Control word bits of a DMA access. */
 #define WCFB_FWCFG_DMA_ERROR	0x01
 #define WCFB_FWCFG_DMA_READ	0x02
-#define WCFB_FWCFG_DMA_SKIP	0x04
 #define WCFB_FWCFG_DMA_SELECT	0x08
 #define WCFB_FWCFG_DMA_WRITE	0x10
 

@@ -27,6 +27,17 @@
  *           timed out: the rows are copied by the CPU into the buffer's
  *           write-combined kernel mapping, so the console keeps drawing.
  *
+ * Which path a flush takes (console_flush=auto, the default): the one that
+ * has been faster for flushes of that size.  The flush is synchronous
+ * either way -- the damage worker waits for the engine's fence -- so what
+ * counts is the time the flush takes, which each flush measures: the
+ * engine's fixed cost (an interrupt round trip, a job) loses to the CPU for
+ * a few text rows, and wins or loses for a whole screen depending on how
+ * fast this machine's CPU writes write-combined memory.  Per power-of-two
+ * size class the mean time of each path is kept (a moving average); the
+ * faster one is taken, and now and then (WCFB_FBDEV_PROBE_EVERY) the other,
+ * so that a change (a loaded host) is seen.
+ *
  * Lifetimes.  The shadow and its mapping are reference counted; every
  * engine job holds the mapping (which holds the shadow) until its fence
  * has signalled, so nothing the engine can still read is unmapped or
@@ -42,6 +53,8 @@
 #include <linux/fb.h>
 #include <linux/jiffies.h>
 #include <linux/kref.h>
+#include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
@@ -78,6 +91,69 @@
  * an error if the engine hung or died -- before this expires.
  */
 #define WCFB_FBDEV_WAIT_MS	10000
+
+/* Size classes of flushes: 2^10 bytes and less, ..., 2^25 and more. */
+#define WCFB_FBDEV_CLASSES	16
+#define WCFB_FBDEV_CLASS_MIN	10
+/*
+ * A class re-measures its slower path once per this many flushes times
+ * how many times slower it was: what probing costs stays under 1/32 of
+ * the faster path's time.
+ */
+#define WCFB_FBDEV_PROBE_EVERY	32
+#define WCFB_FBDEV_PROBE_MAX	4096
+
+enum wcfb_console_flush {
+	WCFB_FLUSH_AUTO,
+	WCFB_FLUSH_ENGINE,
+	WCFB_FLUSH_CPU,
+};
+
+static const char *const wcfb_console_flush_names[] = {
+	[WCFB_FLUSH_AUTO] = "auto",
+	[WCFB_FLUSH_ENGINE] = "engine",
+	[WCFB_FLUSH_CPU] = "cpu",
+};
+
+static int wcfb_console_flush = WCFB_FLUSH_AUTO;
+
+static int wcfb_console_flush_set(const char *val, const struct kernel_param *kp)
+{
+	int i = sysfs_match_string(wcfb_console_flush_names, val);
+
+	if (i < 0) {
+		pr_warn("wcfb: console_flush must be auto, engine or cpu\n");
+		return i;
+	}
+	WRITE_ONCE(wcfb_console_flush, i);
+	return 0;
+}
+
+static int wcfb_console_flush_get(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n",
+			  wcfb_console_flush_names[READ_ONCE(wcfb_console_flush)]);
+}
+
+static const struct kernel_param_ops wcfb_console_flush_ops = {
+	.set = wcfb_console_flush_set,
+	.get = wcfb_console_flush_get,
+};
+module_param_cb(console_flush, &wcfb_console_flush_ops, NULL, 0644);
+MODULE_PARM_DESC(console_flush,
+		 "How the console's damage reaches the screen: auto (the faster of blitter and CPU for each flush size, measured; default), engine (the blitter whenever it works), cpu");
+
+/**
+ * struct wcfb_fbdev_cost - what flushes of one size class took
+ * @engine_ns: moving average of engine flushes (0: none measured yet)
+ * @cpu_ns: moving average of CPU flushes (0: none measured yet)
+ * @count: flushes of the class since the slower path was last measured
+ */
+struct wcfb_fbdev_cost {
+	u64 engine_ns;
+	u64 cpu_ns;
+	u32 count;
+};
 
 /**
  * struct wcfb_fbdev_shadow - the console's pixels, in cached memory
@@ -121,6 +197,8 @@ struct wcfb_fbdev_map {
  *       flushes only
  * @stale: an engine copy whose wait timed out: until it has signalled the
  *         engine may still write the buffer, so flushes use the CPU
+ * @cost: per size class, what each path took (console_flush=auto); under
+ *        @flush_lock
  */
 struct wcfb_fbdev {
 	struct drm_fb_helper helper;
@@ -136,6 +214,7 @@ struct wcfb_fbdev {
 	struct mutex flush_lock; /* flushes, @map, @stale */
 	struct wcfb_fbdev_map *map;
 	struct dma_fence *stale;
+	struct wcfb_fbdev_cost cost[WCFB_FBDEV_CLASSES];
 };
 
 /*
@@ -374,16 +453,57 @@ static void wcfb_fbdev_flush_cpu(struct wcfb_fbdev *fbdev,
 	}
 }
 
+static struct wcfb_fbdev_cost *wcfb_fbdev_cost(struct wcfb_fbdev *fbdev,
+					       size_t bytes)
+{
+	int c = bytes ? ilog2(bytes) - WCFB_FBDEV_CLASS_MIN : 0;
+
+	return &fbdev->cost[clamp(c, 0, WCFB_FBDEV_CLASSES - 1)];
+}
+
+/* A moving average over the last eight or so flushes. */
+static void wcfb_fbdev_cost_add(u64 *avg, u64 ns)
+{
+	*avg = *avg ? *avg - (*avg >> 3) + (ns >> 3) : max_t(u64, ns, 1);
+}
+
+/* Should a flush of this class go to the engine (which works)? */
+static bool wcfb_fbdev_pick_engine(struct wcfb_fbdev_cost *c)
+{
+	u64 slow, fast, period;
+	bool faster;
+
+	switch (READ_ONCE(wcfb_console_flush)) {
+	case WCFB_FLUSH_ENGINE:
+		return true;
+	case WCFB_FLUSH_CPU:
+		return false;
+	}
+	if (!c->engine_ns || !c->cpu_ns)
+		return !c->engine_ns;
+	faster = c->engine_ns <= c->cpu_ns;
+	slow = max(c->engine_ns, c->cpu_ns);
+	fast = min(c->engine_ns, c->cpu_ns);
+	period = min_t(u64, WCFB_FBDEV_PROBE_MAX,
+		       WCFB_FBDEV_PROBE_EVERY * div64_u64(slow, fast));
+	if (++c->count >= period) {
+		c->count = 0;
+		return !faster;
+	}
+	return faster;
+}
+
 static void wcfb_fbdev_flush(struct wcfb_fbdev *fbdev, const struct drm_rect *r)
 {
 	struct wcfb_fbdev_stats *st = &fbdev->wcfb->fbdev_stats;
 	struct drm_framebuffer *fb = &fbdev->fb->base;
 	u32 cpp = fb->format->cpp[0];
 	size_t pitch = fb->pitches[0];
+	struct wcfb_fbdev_cost *cost;
 	struct drm_rect full;
 	int ret = -ENODEV;
 	size_t off, len;
-	u64 t0;
+	u64 t0, ns;
 
 	mutex_lock(&fbdev->flush_lock);
 	if (fbdev->stale && dma_fence_is_signaled(fbdev->stale)) {
@@ -399,12 +519,18 @@ static void wcfb_fbdev_flush(struct wcfb_fbdev *fbdev, const struct drm_rect *r)
 	off = r->y1 * pitch + r->x1 * cpp;
 	/* From the rectangle's first byte to its last: the damaged rows. */
 	len = (drm_rect_height(r) - 1) * pitch + drm_rect_width(r) * cpp;
-	if (fbdev->map && !fbdev->stale) {
+	cost = wcfb_fbdev_cost(fbdev, (size_t)drm_rect_width(r) *
+				      drm_rect_height(r) * cpp);
+	if (fbdev->map && !fbdev->stale && !wcfb_fbdev_pick_engine(cost)) {
+		atomic64_inc(&st->cpu_chosen);
+	} else if (fbdev->map && !fbdev->stale) {
 		t0 = ktime_get_ns();
 		ret = wcfb_fbdev_flush_engine(fbdev, r, off, len);
 		if (!ret) {
+			ns = ktime_get_ns() - t0;
 			atomic64_inc(&st->engine_flushes);
-			atomic64_add(ktime_get_ns() - t0, &st->engine_ns);
+			atomic64_add(ns, &st->engine_ns);
+			wcfb_fbdev_cost_add(&cost->engine_ns, ns);
 		} else if (ret != -ENODEV) {
 			atomic64_inc(&st->engine_failures);
 			drm_dbg(&fbdev->wcfb->drm,
@@ -415,8 +541,10 @@ static void wcfb_fbdev_flush(struct wcfb_fbdev *fbdev, const struct drm_rect *r)
 	if (ret) {
 		t0 = ktime_get_ns();
 		wcfb_fbdev_flush_cpu(fbdev, r, off);
+		ns = ktime_get_ns() - t0;
 		atomic64_inc(&st->cpu_flushes);
-		atomic64_add(ktime_get_ns() - t0, &st->cpu_ns);
+		atomic64_add(ns, &st->cpu_ns);
+		wcfb_fbdev_cost_add(&cost->cpu_ns, ns);
 	}
 	atomic64_add((u64)drm_rect_width(r) * drm_rect_height(r) * cpp,
 		     &st->bytes);
@@ -833,8 +961,12 @@ void wcfb_fbdev_stats_show(struct wcfb_device *wcfb, struct seq_file *m)
 	u64 engine_ns = atomic64_read(&st->engine_ns);
 	u64 cpu_ns = atomic64_read(&st->cpu_ns);
 
+	seq_printf(m, "mode %s\n",
+		   wcfb_console_flush_names[READ_ONCE(wcfb_console_flush)]);
 	seq_printf(m, "engine_flushes %llu\n", engine);
 	seq_printf(m, "cpu_flushes %llu\n", cpu);
+	seq_printf(m, "cpu_chosen %lld\n",
+		   (long long)atomic64_read(&st->cpu_chosen));
 	seq_printf(m, "engine_failures %lld\n",
 		   (long long)atomic64_read(&st->engine_failures));
 	seq_printf(m, "bytes %lld\n", (long long)atomic64_read(&st->bytes));

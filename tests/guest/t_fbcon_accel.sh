@@ -16,8 +16,13 @@
 # blitter, an injected fault and a hang: CPU flushes, the text correct.  Under
 # swiotlb=force, a negative control: without the sync for the device
 # (test_skip_sync_for_device=1) the engine flushes, and the screen is the
-# stale bounce buffer (black), not the text.
+# stale bounce buffer (black), not the text.  The checks of which path
+# flushed run with console_flush=engine; then console_flush=auto (the
+# default: the faster path per flush size) is timed against
+# console_flush=cpu in the same boot, for a scroll and for whole screens
+# (the "fbdev_flush_choice" benchmark), and its screen must be the same.
 FBD=$DRI_DEBUG/fbdev
+PARAM=/sys/module/wcfb/parameters/console_flush
 [ -e $FBD ] || { echo "no debugfs fbdev"; exit 1; }
 val() { awk -v k="$1" '$1 == k { print $2 }' $FBD; }
 if ls /sys/bus/pci/drivers/wcfb-blitter/ 2>/dev/null | grep -q ':'; then
@@ -26,6 +31,10 @@ else
 	path=cpu
 fi
 echo "expected flush path: $path"
+if [ $path = engine ]; then
+	echo engine > $PARAM || { echo "cannot set console_flush"; exit 1; }
+	grep -qx "mode engine" $FBD || { echo "debugfs fbdev does not say mode engine"; exit 1; }
+fi
 
 # Until the damage worker is idle: the counters stay put for 0.3 s.
 settle() {
@@ -171,6 +180,50 @@ settle
 	{ cat $FBD; echo "the engine does not flush again after the faults"; exit 1; }
 shot fbcon_accel_again glyphs 8 16 2 4 ENGINE_AGAIN || exit 1
 
+# console_flush=auto against console_flush=cpu, same boot, same work: a
+# 100-line scroll, then 20 whole-screen /dev/fb0 writes.  Figures are the
+# flushes' own time (debugfs engine_ns + cpu_ns) per flush.
+all_ns() { echo $(( $(val engine_ns) + $(val cpu_ns) )); }
+all_n() { echo $(( $(val engine_flushes) + $(val cpu_flushes) )); }
+choice() { # choice MODE: sets scroll_MODE, full_MODE (us per flush)
+	local m=$1 n0 t0 n1 t1 i
+	echo $m > $PARAM || exit 1
+	printf '\033[2J\033[H' > /dev/tty1
+	settle
+	n0=$(all_n); t0=$(all_ns)
+	i=1
+	while [ $i -le 100 ]; do
+		printf 'line %03d %s\n' $i "$(bits $i ' ')"
+		i=$((i + 1))
+	done > /dev/tty1
+	settle
+	n1=$(all_n); t1=$(all_ns)
+	[ $n1 -gt $n0 ] || { echo "$m: nothing flushed for the scroll"; exit 1; }
+	eval scroll_$m=$(echo "$t0 $t1 $n0 $n1" | awk '{printf "%.1f", ($2 - $1) / ($4 - $3) / 1000}')
+	cat /dev/fb0 > /tmp/fb.raw || exit 1
+	n0=$(all_n); t0=$(all_ns)
+	i=0
+	while [ $i -lt 20 ]; do
+		dd if=/tmp/fb.raw of=/dev/fb0 bs=$(wc -c < /tmp/fb.raw) count=1 2>/dev/null || exit 1
+		sleep 0.1
+		i=$((i + 1))
+	done
+	settle
+	n1=$(all_n); t1=$(all_ns)
+	rm -f /tmp/fb.raw
+	[ $n1 -gt $n0 ] || { echo "$m: nothing flushed for the /dev/fb0 writes"; exit 1; }
+	eval full_$m=$(echo "$t0 $t1 $n0 $n1" | awk '{printf "%.1f", ($2 - $1) / ($4 - $3) / 1000}')
+	shot fbcon_accel_choice_$m glyphs 8 16 $((rows - 2)) 0 "$(cells 100)" ||
+		{ echo "console_flush=$m: the scrolled console is wrong"; exit 1; }
+}
+choice cpu
+ch0=$(val cpu_chosen); e0=$(val engine_flushes)
+choice auto
+ch1=$(val cpu_chosen); e1=$(val engine_flushes)
+cat $FBD
+echo "console flush, us per flush: scroll cpu $scroll_cpu auto $scroll_auto; whole screen cpu $full_cpu auto $full_auto (auto: $((e1 - e0)) by the engine, $((ch1 - ch0)) by the CPU as faster)"
+ctl BENCH "{\"name\":\"fbdev_flush_choice\",\"figures\":{\"scroll_cpu\":{\"value\":$scroll_cpu,\"unit\":\"us\"},\"scroll_auto\":{\"value\":$scroll_auto,\"unit\":\"us\"},\"full_cpu\":{\"value\":$full_cpu,\"unit\":\"us\"},\"full_auto\":{\"value\":$full_auto,\"unit\":\"us\"},\"auto_engine_flushes\":{\"value\":$((e1 - e0)),\"unit\":\"\"},\"auto_cpu_chosen\":{\"value\":$((ch1 - ch0)),\"unit\":\"\"}}}"
+
 # Negative control where a missing sync shows (swiotlb=force: the engine
 # reads bounce buffers): with test_skip_sync_for_device=1 the flushes skip
 # their sync for the device, and the engine copies the bounce buffer as
@@ -181,7 +234,7 @@ shot fbcon_accel_again glyphs 8 16 2 4 ENGINE_AGAIN || exit 1
 # console fbcon redrew at its takeover).
 grep -q "swiotlb=force" /proc/cmdline || exit 0
 rmmod wcfb || { echo "rmmod failed"; exit 1; }
-insmod $MODDIR/wcfb.ko test_skip_sync_for_device=1 || exit 1
+insmod $MODDIR/wcfb.ko test_skip_sync_for_device=1 console_flush=engine || exit 1
 [ -e $FBD ] || { echo "no debugfs fbdev after the reload"; exit 1; }
 chvt 1
 settle
