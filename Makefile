@@ -51,7 +51,8 @@ ALDFLAGS := -L$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
 	-Wl,-rpath-link,$(ARM64_ROOT)/lib/aarch64-linux-gnu
 CLIENTS := $(UBUILD)/wcfb-kmstest $(UBUILD)/wcfb-blittest $(UBUILD)/wcfb-primetest \
 	$(UBUILD)/wcfb-screenshot $(UBUILD)/wcfb-fuzz $(UBUILD)/wcfb-permtest \
-	$(UBUILD)/wcfb-fbdevtest $(UBUILD)/wcfb-committest $(UBUILD)/wcfb-vblanktest
+	$(UBUILD)/wcfb-fbdevtest $(UBUILD)/wcfb-committest $(UBUILD)/wcfb-vblanktest \
+	$(UBUILD)/wcfb-deptest
 CLIENT_COMMON := userspace/wcfb_client.c
 userspace: $(CLIENTS)
 $(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
@@ -80,6 +81,10 @@ $(UBUILD)/wcfb-vblanktest: userspace/wcfb-vblanktest.c $(CLIENT_COMMON) $(wildca
 $(UBUILD)/wcfb-fbdevtest: userspace/wcfb-fbdevtest.c
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(ALDFLAGS)
+# Blits that wait for vgem fences on the scheduler, not in the ioctl.
+$(UBUILD)/wcfb-deptest: userspace/wcfb-deptest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
 # libpng16 pulls in libz.so.1 itself (the arm64 root has no libz.so to -lz).
 $(UBUILD)/wcfb-screenshot: userspace/wcfb-screenshot.c userspace/wcfb_rgbhash.h
 	@mkdir -p $(UBUILD)
