@@ -391,7 +391,7 @@ static void wcfb_blitter_mark_dead(struct wcfb_blitter *eng)
 }
 
 static void wcfb_blitter_reset_locked(struct wcfb_blitter *eng, int error,
-				     bool reenable)
+				      bool reenable)
 {
 	int ret;
 
@@ -473,7 +473,7 @@ out:
 static void wcfb_blitter_halt_work(struct work_struct *work)
 {
 	wcfb_blitter_reset_hung(container_of(work, struct wcfb_blitter, halt_work),
-			       false);
+				false);
 }
 
 /**
@@ -541,8 +541,8 @@ static bool wcfb_blitter_can_submit(struct wcfb_blitter *eng, u32 count)
  * space in time) or -ERESTARTSYS.
  */
 int wcfb_blitter_submit(struct wcfb_blitter *eng, struct wcfb_blitter_job *job,
-		       const struct wcfb_eng_desc *descs, u32 count,
-		       struct dma_fence **fence)
+			const struct wcfb_eng_desc *descs, u32 count,
+			struct dma_fence **fence)
 {
 	struct wcfb_fence *wf;
 	long left;
@@ -627,7 +627,7 @@ err_free:
  * Return: the table or NULL.
  */
 struct wcfb_blitter_table *wcfb_blitter_table_alloc(struct device *dev,
-						  u32 count)
+						    u32 count)
 {
 	struct wcfb_blitter_table *tab;
 
@@ -660,7 +660,7 @@ EXPORT_SYMBOL_IF_KUNIT(wcfb_blitter_table_alloc);
  * Return: the table or NULL.
  */
 struct wcfb_blitter_table *wcfb_blitter_table_from_sgt(struct device *dev,
-						     struct sg_table *sgt)
+						       struct sg_table *sgt)
 {
 	struct wcfb_blitter_table *tab;
 	struct scatterlist *sg;
@@ -711,7 +711,7 @@ struct device *wcfb_blitter_device(struct wcfb_blitter *eng)
  * @info: filled in
  */
 void wcfb_blitter_get_info(struct wcfb_blitter *eng,
-			  struct wcfb_blitter_info *info)
+			   struct wcfb_blitter_info *info)
 {
 	*info = eng->info;
 }
@@ -775,7 +775,7 @@ static void wcfb_blitter_put_action(void *eng)
  * -EINVAL if the link cannot be made.
  */
 int wcfb_blitter_lookup(struct device *consumer, struct device_node *np,
-		       struct wcfb_blitter **out)
+			struct wcfb_blitter **out)
 {
 	struct wcfb_blitter *eng = NULL;
 	struct device_link *link;
@@ -878,7 +878,7 @@ static void wcfb_blitter_read_timeout(struct wcfb_blitter *eng)
 }
 
 static int wcfb_blitter_probe(struct pci_dev *pdev,
-			     const struct pci_device_id *id)
+			      const struct pci_device_id *id)
 {
 	struct device *dev = &pdev->dev;
 	struct wcfb_blitter *eng;

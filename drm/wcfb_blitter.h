@@ -90,24 +90,24 @@ struct wcfb_blitter_info {
 extern struct pci_driver wcfb_blitter_pci_driver;
 
 int wcfb_blitter_lookup(struct device *consumer, struct device_node *np,
-		       struct wcfb_blitter **out);
+			struct wcfb_blitter **out);
 void wcfb_blitter_put(struct wcfb_blitter *eng);
 struct device *wcfb_blitter_device(struct wcfb_blitter *eng);
 void wcfb_blitter_get_info(struct wcfb_blitter *eng,
-			  struct wcfb_blitter_info *info);
+			   struct wcfb_blitter_info *info);
 bool wcfb_blitter_alive(struct wcfb_blitter *eng);
 u64 wcfb_blitter_fence_context(struct wcfb_blitter *eng);
 
 struct wcfb_blitter_table *wcfb_blitter_table_alloc(struct device *dev,
-						  u32 count);
+						    u32 count);
 void wcfb_blitter_table_free(struct wcfb_blitter_table *tab);
 struct sg_table;
 struct wcfb_blitter_table *wcfb_blitter_table_from_sgt(struct device *dev,
-						     struct sg_table *sgt);
+						       struct sg_table *sgt);
 
 int wcfb_blitter_submit(struct wcfb_blitter *eng, struct wcfb_blitter_job *job,
-		       const struct wcfb_eng_desc *descs, u32 count,
-		       struct dma_fence **fence);
+			const struct wcfb_eng_desc *descs, u32 count,
+			struct dma_fence **fence);
 void wcfb_blitter_poll(struct wcfb_blitter *eng);
 void wcfb_blitter_recover(struct wcfb_blitter *eng);
 

@@ -111,7 +111,7 @@ static struct dma_fence *wcfb_job_run(struct drm_sched_job *sj)
 		wcfb_bo_to_engine(job->bufs[i].bo);
 	job->hw.complete = wcfb_job_hw_complete;
 	ret = wcfb_blitter_submit(job->wcfb->engine, &job->hw, job->descs,
-				 job->ndescs, &fence);
+				  job->ndescs, &fence);
 	if (ret) {
 		for (i = 0; i < job->nbufs; i++)
 			wcfb_bo_from_engine(job->bufs[i].bo, false);
