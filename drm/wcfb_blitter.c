@@ -847,9 +847,8 @@ static int wcfb_blitter_read_info(struct wcfb_blitter *eng)
 	 * An SG entry's length is 64-bit (struct wcfb_eng_sg): the engine
 	 * takes segments of any size.  Say so, or the PCI default of 64 KiB
 	 * stands, and shmem and vgem buffers (merged runs of pages) map in
-	 * longer segments than "the device claims to support" (DMA-API
-	 * debug, debug-kernel lane: mapping sg segment longer than device
-	 * claims to support [len=131072] [max=65536]).
+	 * longer segments than the device claims to support, which DMA-API
+	 * debug reports.
 	 */
 	if (dma_set_max_seg_size(dev, UINT_MAX)) {
 		dev_err(dev, "cannot set the DMA segment size\n");

@@ -522,7 +522,7 @@ struct drm_gem_object *wcfb_gem_prime_import(struct drm_device *drm,
 		 * dma-buf lives on), GETFB2 made a new handle and that was
 		 * exported again.  Returning the object then trips
 		 * drm_gem_prime_fd_to_handle()'s WARN_ON(obj->dma_buf !=
-		 * dma_buf) (found by the fuzzer in the debug-kernel lane);
+		 * dma_buf);
 		 * import this dma-buf like any other instead.  The caller
 		 * holds object_name_lock, which guards obj->dma_buf.
 		 */
