@@ -55,15 +55,17 @@ CLIENTS := $(UBUILD)/wcfb-kmstest $(UBUILD)/wcfb-blittest $(UBUILD)/wcfb-primete
 	$(UBUILD)/wcfb-deptest
 CLIENT_COMMON := userspace/wcfb_client.c
 userspace: $(CLIENTS)
-$(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
+$(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
 $(UBUILD)/wcfb-blittest: userspace/wcfb-blittest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
-$(UBUILD)/wcfb-permtest: userspace/wcfb-permtest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
+# One file per subcommand and what they share (userspace/permtest/main.c).
+$(UBUILD)/wcfb-permtest: $(wildcard userspace/permtest/*.c) $(CLIENT_COMMON) \
+		$(wildcard userspace/*.h userspace/permtest/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
-	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $(filter %.c,$^) $(ALDFLAGS) -ldrm
 # The ioctl fuzzer (tests/fuzz/) runs in the guest like the clients.
 $(UBUILD)/wcfb-fuzz: tests/fuzz/wcfb-fuzz.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
@@ -72,10 +74,10 @@ $(UBUILD)/wcfb-fuzz: tests/fuzz/wcfb-fuzz.c $(CLIENT_COMMON) $(wildcard userspac
 $(UBUILD)/wcfb-primetest: userspace/wcfb-primetest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
-$(UBUILD)/wcfb-committest: userspace/wcfb-committest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
+$(UBUILD)/wcfb-committest: userspace/wcfb-committest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
-$(UBUILD)/wcfb-vblanktest: userspace/wcfb-vblanktest.c $(CLIENT_COMMON) $(wildcard userspace/*.h)
+$(UBUILD)/wcfb-vblanktest: userspace/wcfb-vblanktest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
 $(UBUILD)/wcfb-fbdevtest: userspace/wcfb-fbdevtest.c

@@ -31,8 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 #include <drm_fourcc.h>
 
@@ -55,105 +53,7 @@ static uint32_t rnd_range(uint32_t lo, uint32_t hi) /* inclusive */
 	return lo + rnd() % (hi - lo + 1);
 }
 
-/* --- buffers ------------------------------------------------------------ */
-struct tbuf {
-	int fd;
-	uint32_t handle, pitch, w, h, bpp;
-	uint64_t size;
-	uint8_t *map;
-	int cached;
-	uint32_t fb_id;
-};
-
-static int buf_map(struct tbuf *b)
-{
-	struct drm_wcfb_gem_mmap_offset mo = { .handle = b->handle };
-	int ret = wcfb_ioctl(b->fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
-
-	if (ret)
-		return ret;
-	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd,
-		      mo.offset);
-	return b->map == MAP_FAILED ? -errno : 0;
-}
-
-static int buf_cached(int fd, struct tbuf *b, uint32_t w, uint32_t h, uint32_t bpp)
-{
-	struct drm_wcfb_gem_create_cached c = { .width = w, .height = h, .bpp = bpp };
-	int ret;
-
-	memset(b, 0, sizeof(*b));
-	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
-	if (ret)
-		return ret;
-	*b = (struct tbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
-			    .w = w, .h = h, .bpp = bpp, .size = c.size,
-			    .cached = 1 };
-	return buf_map(b);
-}
-
-static int buf_wc(int fd, struct tbuf *b, uint32_t w, uint32_t h, uint32_t bpp)
-{
-	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = bpp };
-	int ret;
-
-	memset(b, 0, sizeof(*b));
-	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
-	if (ret)
-		return ret;
-	*b = (struct tbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
-			    .w = w, .h = h, .bpp = bpp, .size = c.size };
-	return buf_map(b);
-}
-
-static void buf_free(struct tbuf *b)
-{
-	struct drm_gem_close gc = { .handle = b->handle };
-
-	if (b->fb_id)
-		drmModeRmFB(b->fd, b->fb_id);
-	if (b->map && b->map != MAP_FAILED)
-		munmap(b->map, b->size);
-	wcfb_ioctl(b->fd, DRM_IOCTL_GEM_CLOSE, &gc);
-	memset(b, 0, sizeof(*b));
-}
-
-static int cpu_prep(struct tbuf *b, uint32_t op)
-{
-	struct drm_wcfb_gem_cpu_prep p = { .handle = b->handle, .op = op,
-					   .timeout_ns = 5000000000ll };
-
-	return wcfb_ioctl(b->fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
-}
-
-static int cpu_fini(struct tbuf *b)
-{
-	struct drm_wcfb_gem_cpu_fini f = { .handle = b->handle };
-
-	return wcfb_ioctl(b->fd, DRM_IOCTL_WCFB_GEM_CPU_FINI, &f);
-}
-
-static int blit(int fd, struct drm_wcfb_blit_op *ops, uint32_t n,
-		uint32_t in_sync, uint32_t out_sync)
-{
-	struct drm_wcfb_blit b = { .ops = (uintptr_t)ops, .op_count = n,
-				   .in_syncobj = in_sync,
-				   .out_syncobj = out_sync };
-
-	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
-}
-
 /* --- reference (engine-protocol.md section 5) --------------------------- */
-static uint32_t fmt_cpp(uint32_t f)
-{
-	switch (f) {
-	case DRM_FORMAT_XRGB8888: case DRM_FORMAT_ARGB8888: return 4;
-	case DRM_FORMAT_RGB888: return 3;
-	case DRM_FORMAT_RGB565: return 2;
-	}
-	return 0;
-}
-
 static uint32_t px_get(const uint8_t *p, uint32_t cpp)
 {
 	uint32_t v = 0, i;
@@ -216,7 +116,8 @@ static struct argb over(struct argb s, struct argb d)
 static void reference(const struct drm_wcfb_blit_op *op, uint8_t *dst,
 		      const uint8_t *src)
 {
-	uint32_t dc = fmt_cpp(op->dst.format), sc = fmt_cpp(op->src.format);
+	uint32_t dc = wcfb_format_cpp(op->dst.format);
+	uint32_t sc = wcfb_format_cpp(op->src.format);
 	uint32_t x, y;
 
 	for (y = 0; y < op->height; y++) {
@@ -250,12 +151,12 @@ static void reference(const struct drm_wcfb_blit_op *op, uint8_t *dst,
 	}
 }
 
-static void fill_random(struct tbuf *b, uint8_t *shadow)
+static void fill_random(struct wcfb_buf *b, uint8_t *shadow)
 {
 	uint64_t i;
 
 	if (b->cached)
-		cpu_prep(b, WCFB_PREP_WRITE);
+		wcfb_cpu_prep(b->fd, b->handle, WCFB_PREP_WRITE);
 	for (i = 0; i < b->size; i += 4) {
 		uint32_t v = rnd();
 
@@ -263,16 +164,16 @@ static void fill_random(struct tbuf *b, uint8_t *shadow)
 	}
 	memcpy(b->map, shadow, b->size);
 	if (b->cached)
-		cpu_fini(b);
+		wcfb_cpu_fini(b->fd, b->handle);
 }
 
 /* Compare a buffer with its expected contents; report the first diff. */
-static int check_buf(struct tbuf *b, const uint8_t *expect, const char *what)
+static int check_buf(struct wcfb_buf *b, const uint8_t *expect, const char *what)
 {
 	uint64_t i;
 	int ret = 0, prep = 0;
 
-	prep = cpu_prep(b, WCFB_PREP_READ);
+	prep = wcfb_cpu_prep(b->fd, b->handle, WCFB_PREP_READ);
 	if (prep) {
 		printf("# %s: CPU_PREP %s\n", what, strerror(-prep));
 		return prep;
@@ -286,7 +187,7 @@ static int check_buf(struct tbuf *b, const uint8_t *expect, const char *what)
 		ret = -1;
 	}
 	if (b->cached)
-		cpu_fini(b);
+		wcfb_cpu_fini(b->fd, b->handle);
 	return ret;
 }
 
@@ -328,8 +229,8 @@ static const char *op_name(uint32_t op)
 }
 
 /* Run N random ops of the OPS list from S to D (S may be D). */
-static void run_combo(const char *tag, struct tbuf *s, uint32_t sfmt,
-		      struct tbuf *d, uint32_t dfmt, const uint32_t *opl,
+static void run_combo(const char *tag, struct wcfb_buf *s, uint32_t sfmt,
+		      struct wcfb_buf *d, uint32_t dfmt, const uint32_t *opl,
 		      unsigned int nop, unsigned int n)
 {
 	uint8_t *exp_d = malloc(d->size), *exp_s = malloc(s->size), *snap;
@@ -346,12 +247,12 @@ static void run_combo(const char *tag, struct tbuf *s, uint32_t sfmt,
 		struct drm_wcfb_blit_op op = { .op = opl[i % nop] };
 		int ret;
 
-		random_rect(s->w, s->h, d->w, d->h, &op, i % 5);
+		random_rect(s->width, s->height, d->width, d->height, &op, i % 5);
 		op.dst.handle = d->handle;
 		op.dst.pitch = d->pitch;
 		op.dst.format = dfmt;
 		if (op.op == WCFB_BLIT_OP_FILL) {
-			uint32_t c = fmt_cpp(dfmt);
+			uint32_t c = wcfb_format_cpp(dfmt);
 
 			op.fill = rnd() & (c == 4 ? 0xffffffffu : (1u << (8 * c)) - 1);
 			memset(&op.src, 0, sizeof(op.src));
@@ -366,7 +267,7 @@ static void run_combo(const char *tag, struct tbuf *s, uint32_t sfmt,
 		reference(&op, exp_d, op.op == WCFB_BLIT_OP_FILL ? NULL : snap);
 		if (d == s)
 			memcpy(exp_s, exp_d, s->size);
-		ret = blit(d->fd, &op, 1, 0, 0);
+		ret = wcfb_blit(d->fd, &op, 1, 0, 0);
 		if (ret) {
 			wcfb_ok(0, "%s: %s %ux%u blit (%s)", tag, op_name(op.op),
 				op.width, op.height, strerror(-ret));
@@ -389,41 +290,27 @@ static void run_combo(const char *tag, struct tbuf *s, uint32_t sfmt,
 	free(snap);
 }
 
-static int open_card(void)
-{
-	int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		printf("# cannot open card0: %s\n", strerror(errno));
-	return fd;
-}
-
-static uint64_t get_param(int fd, uint32_t p)
-{
-	struct drm_wcfb_get_param gp = { .param = p };
-
-	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GET_PARAM, &gp) ? ~0ull : gp.value;
-}
-
 static int cmd_ops(uint32_t seed, unsigned int n)
 {
 	static const uint32_t all4[] = { WCFB_BLIT_OP_FILL, WCFB_BLIT_OP_COPY,
 					 WCFB_BLIT_OP_BLEND, WCFB_BLIT_OP_CONVERT };
 	static const uint32_t copyfill[] = { WCFB_BLIT_OP_COPY, WCFB_BLIT_OP_FILL };
 	static const uint32_t conv[] = { WCFB_BLIT_OP_CONVERT, WCFB_BLIT_OP_FILL };
-	struct tbuf c1, c2, w1, w2, c565;
-	int fd = open_card(), ret;
+	struct wcfb_buf c1, c2, w1, w2, c565;
+	int fd = wcfb_open_card(), ret;
 
 	if (fd < 0)
 		return 1;
 	rng ^= seed * 0x9e3779b97f4a7c15ull;
-	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "blitter present");
-	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_UAPI_VERSION) == WCFB_UAPI_VERSION,
+	wcfb_ok(wcfb_get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "blitter present");
+	wcfb_ok(wcfb_get_param(fd, DRM_WCFB_PARAM_UAPI_VERSION) == WCFB_UAPI_VERSION,
 		"uapi version");
 	/* Every failure names its errno: the fault-injection tests read it. */
-	if ((ret = buf_cached(fd, &c1, 320, 240, 32)) || (ret = buf_cached(fd, &c2, 256, 200, 32)) ||
-	    (ret = buf_wc(fd, &w1, 300, 220, 32)) || (ret = buf_wc(fd, &w2, 320, 240, 32)) ||
-	    (ret = buf_cached(fd, &c565, 320, 240, 16))) {
+	if ((ret = wcfb_buf_cached(fd, &c1, 320, 240, 32, WCFB_MAP_WCFB)) ||
+	    (ret = wcfb_buf_cached(fd, &c2, 256, 200, 32, WCFB_MAP_WCFB)) ||
+	    (ret = wcfb_buf_dumb(fd, &w1, 300, 220, 32, WCFB_MAP_WCFB)) ||
+	    (ret = wcfb_buf_dumb(fd, &w2, 320, 240, 32, WCFB_MAP_WCFB)) ||
+	    (ret = wcfb_buf_cached(fd, &c565, 320, 240, 16, WCFB_MAP_WCFB))) {
 		wcfb_ok(0, "buffers (%s)", strerror(-ret));
 		return 1;
 	}
@@ -447,7 +334,11 @@ static int cmd_ops(uint32_t seed, unsigned int n)
 		  DRM_FORMAT_XRGB8888, conv, 2, n);
 	run_combo("xrgb->rgb565 cached", &w2, DRM_FORMAT_XRGB8888, &c565,
 		  DRM_FORMAT_RGB565, conv, 2, n);
-	buf_free(&c1); buf_free(&c2); buf_free(&w1); buf_free(&w2); buf_free(&c565);
+	wcfb_buf_free(&c1);
+	wcfb_buf_free(&c2);
+	wcfb_buf_free(&w1);
+	wcfb_buf_free(&w2);
+	wcfb_buf_free(&c565);
 	close(fd);
 	return 0;
 }
@@ -456,7 +347,7 @@ static int cmd_ops(uint32_t seed, unsigned int n)
 static void expect_err(int fd, struct drm_wcfb_blit_op *op, uint32_t n,
 		       int want, const char *what)
 {
-	int ret = blit(fd, op, n, 0, 0);
+	int ret = wcfb_blit(fd, op, n, 0, 0);
 
 	wcfb_ok(ret == want, "bad input: %s -> %s (got %s)", what,
 		strerror(-want), ret ? strerror(-ret) : "success");
@@ -464,16 +355,16 @@ static void expect_err(int fd, struct drm_wcfb_blit_op *op, uint32_t n,
 
 static int cmd_badinput(void)
 {
-	struct tbuf d, s;
+	struct wcfb_buf d, s;
 	uint8_t *exp;
 	struct drm_wcfb_blit_op good, op, *many;
 	struct drm_wcfb_blit b;
-	int fd = open_card(), ret;
+	int fd = wcfb_open_card(), ret;
 
 	if (fd < 0)
 		return 1;
-	ret = buf_wc(fd, &d, 64, 64, 32);
-	ret = ret ? ret : buf_cached(fd, &s, 64, 64, 32);
+	ret = wcfb_buf_dumb(fd, &d, 64, 64, 32, WCFB_MAP_WCFB);
+	ret = ret ? ret : wcfb_buf_cached(fd, &s, 64, 64, 32, WCFB_MAP_WCFB);
 	wcfb_ok(!ret, "badinput: buffers (%s)", strerror(-ret));
 	if (ret)
 		return 1;
@@ -555,83 +446,64 @@ static int cmd_badinput(void)
 	wcfb_ok(!check_buf(&d, exp, "dst after bad input"), "bad input: destination untouched");
 	free(many);
 	free(exp);
-	buf_free(&d);
-	buf_free(&s);
+	wcfb_buf_free(&d);
+	wcfb_buf_free(&s);
 	close(fd);
 	return 0;
 }
 
 /* --- fault injection ----------------------------------------------------- */
-static int fill_op(struct tbuf *d, uint32_t fill)
+/* One FILL of all of D. */
+static int fill_op(struct wcfb_buf *d, uint32_t fill)
 {
-	struct drm_wcfb_blit_op o, *op = &o;
-
-	*op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_FILL, .width = d->w,
-		.height = d->h, .fill = fill,
-		.dst = { .handle = d->handle, .format = DRM_FORMAT_XRGB8888,
-			 .pitch = d->pitch } };
-	return blit(d->fd, op, 1, 0, 0);
-}
-
-static int expect_fill(struct tbuf *d, uint32_t fill)
-{
-	uint32_t y, x;
-
-	for (y = 0; y < d->h; y++)
-		for (x = 0; x < d->w; x++)
-			if (((uint32_t *)(d->map + y * d->pitch))[x] != fill)
-				return -1;
-	return 0;
+	return wcfb_blit_fill(d->fd, d->handle, d->pitch, d->width, d->height,
+			      fill, 0, 0);
 }
 
 static int cmd_fault(void)
 {
 	char ans[256];
-	struct tbuf d;
-	int fd = open_card(), ret;
+	struct wcfb_buf d;
+	int fd = wcfb_open_card(), ret;
 	uint64_t t0;
 
-	if (fd < 0 || buf_cached(fd, &d, 64, 64, 32))
+	if (fd < 0 || wcfb_buf_cached(fd, &d, 64, 64, 32, WCFB_MAP_WCFB))
 		return 1;
 	ret = fill_op(&d, 0x11111111);
-	wcfb_ok(!ret && !cpu_prep(&d, WCFB_PREP_READ) && !expect_fill(&d, 0x11111111),
+	wcfb_ok(!ret && !wcfb_cpu_prep(fd, d.handle, WCFB_PREP_READ) &&
+		wcfb_buf_all(&d, 0x11111111),
 		"fault: a blit works before");
-	cpu_fini(&d);
+	wcfb_cpu_fini(d.fd, d.handle);
 
 	wcfb_ok(!wcfb_engine_ctl("fail-next 1", ans, sizeof(ans)), "fault: fail-next 1 (%s)", ans);
 	ret = fill_op(&d, 0x22222222);
 	wcfb_ok(!ret, "fault: injected blit submitted (%s)", strerror(-ret));
-	ret = cpu_prep(&d, WCFB_PREP_READ);
+	ret = wcfb_cpu_prep(d.fd, d.handle, WCFB_PREP_READ);
 	wcfb_ok(ret == -EIO, "fault: CPU_PREP reports the failure -EIO (got %s)", strerror(-ret));
-	wcfb_ok(!expect_fill(&d, 0x11111111), "fault: the faulted blit wrote nothing");
-	cpu_fini(&d);
+	wcfb_ok(wcfb_buf_all(&d, 0x11111111), "fault: the faulted blit wrote nothing");
+	wcfb_cpu_fini(d.fd, d.handle);
 	ret = fill_op(&d, 0x33333333);
-	ret = ret ? ret : cpu_prep(&d, WCFB_PREP_READ);
-	wcfb_ok(!ret && !expect_fill(&d, 0x33333333), "fault: next blit works (%s)", strerror(-ret));
-	cpu_fini(&d);
+	ret = ret ? ret : wcfb_cpu_prep(d.fd, d.handle, WCFB_PREP_READ);
+	wcfb_ok(!ret && wcfb_buf_all(&d, 0x33333333), "fault: next blit works (%s)", strerror(-ret));
+	wcfb_cpu_fini(d.fd, d.handle);
 
 	/* hang: the watchdog resets the engine and fails the fence */
 	wcfb_ok(!wcfb_engine_ctl("hang", ans, sizeof(ans)), "fault: hang (%s)", ans);
 	t0 = wcfb_now_ns();
 	ret = fill_op(&d, 0x44444444);
 	wcfb_ok(!ret, "fault: blit to the hung engine submitted (%s)", strerror(-ret));
-	{
-		struct drm_wcfb_gem_cpu_prep p = { .handle = d.handle, .op = WCFB_PREP_READ,
-						   .timeout_ns = 20000000000ll };
-
-		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
-	}
+	ret = wcfb_cpu_prep_timeout(fd, d.handle, WCFB_PREP_READ, 20000000000ll);
 	wcfb_ok(ret == -EIO, "fault: hung blit fails after %.2f s (got %s)",
 		(wcfb_now_ns() - t0) / 1e9, strerror(-ret));
-	cpu_fini(&d);
+	wcfb_cpu_fini(d.fd, d.handle);
 	wcfb_engine_ctl("resume", ans, sizeof(ans));
 	ret = fill_op(&d, 0x55555555);
-	ret = ret ? ret : cpu_prep(&d, WCFB_PREP_READ);
-	wcfb_ok(!ret && !expect_fill(&d, 0x55555555), "fault: blits work after the reset (%s)",
+	ret = ret ? ret : wcfb_cpu_prep(d.fd, d.handle, WCFB_PREP_READ);
+	wcfb_ok(!ret && wcfb_buf_all(&d, 0x55555555), "fault: blits work after the reset (%s)",
 		strerror(-ret));
-	cpu_fini(&d);
-	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "fault: blitter still there");
-	buf_free(&d);
+	wcfb_cpu_fini(d.fd, d.handle);
+	wcfb_ok(wcfb_get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "fault: blitter still there");
+	wcfb_buf_free(&d);
 	close(fd);
 	return 0;
 }
@@ -644,7 +516,7 @@ static int cmd_fault(void)
  * pass whether or not the commit waits.  (Measured rather than read back
  * from the model's "stats": that answer is long and multi-line.)
  */
-static int engine_delay(struct tbuf *probe, unsigned int ms)
+static int engine_delay(struct wcfb_buf *probe, unsigned int ms)
 {
 	char cmd[32], ans[512];
 	uint64_t t0, dt;
@@ -660,9 +532,9 @@ static int engine_delay(struct tbuf *probe, unsigned int ms)
 		return 0;
 	t0 = wcfb_now_ns();
 	ret = fill_op(probe, 0x00ff00ff);
-	ret = ret ? ret : cpu_prep(probe, WCFB_PREP_READ);
+	ret = ret ? ret : wcfb_cpu_prep(probe->fd, probe->handle, WCFB_PREP_READ);
 	dt = wcfb_now_ns() - t0;
-	cpu_fini(probe);
+	wcfb_cpu_fini(probe->fd, probe->handle);
 	if (ret || dt < ms * 1000000ull) {
 		printf("# engine %s: a probe blit took %.0f ms (%s)\n", cmd, dt / 1e6,
 		       ret ? strerror(-ret) : "too fast");
@@ -706,7 +578,7 @@ static int fence_done(int fd, uint32_t syncobj)
 static int cmd_flip(uint32_t seed, int unfinished)
 {
 	struct wcfb_pipe p;
-	struct tbuf src, fb[2], probe;
+	struct wcfb_buf src, fb[2], probe;
 	const drmModeModeInfo *m;
 	struct drm_wcfb_blit_op op;
 	uint32_t w, h, x, y, i, sync = 0;
@@ -717,19 +589,17 @@ static int cmd_flip(uint32_t seed, int unfinished)
 	m = &p.conn->modes[0];
 	w = m->hdisplay;
 	h = m->vdisplay;
-	if (buf_cached(p.fd, &src, w, h, 32) || buf_wc(p.fd, &fb[0], w, h, 32) ||
-	    buf_wc(p.fd, &fb[1], w, h, 32) || buf_cached(p.fd, &probe, 64, 64, 32))
+	if (wcfb_buf_cached(p.fd, &src, w, h, 32, WCFB_MAP_WCFB) ||
+	    wcfb_buf_dumb(p.fd, &fb[0], w, h, 32, WCFB_MAP_WCFB) ||
+	    wcfb_buf_dumb(p.fd, &fb[1], w, h, 32, WCFB_MAP_WCFB) ||
+	    wcfb_buf_cached(p.fd, &probe, 64, 64, 32, WCFB_MAP_WCFB))
 		return 1;
 	ret = drmSyncobjCreate(p.fd, 0, &sync);
 	wcfb_ok(!ret, "flip: syncobj (%s)", strerror(-ret));
 	if (ret)
 		return 1;
 	for (i = 0; i < 2; i++) {
-		uint32_t handles[4] = { fb[i].handle }, pitches[4] = { fb[i].pitch }, off[4] = { 0 };
-
-		ret = drmModeAddFB2(p.fd, w, h, DRM_FORMAT_XRGB8888, handles, pitches, off,
-				    &fb[i].fb_id, 0);
-		if (ret)
+		if (wcfb_buf_addfb(&fb[i], DRM_FORMAT_XRGB8888))
 			return 1;
 		for (y = 0; y < h; y++)
 			for (x = 0; x < w; x++)
@@ -747,15 +617,15 @@ static int cmd_flip(uint32_t seed, int unfinished)
 		uint32_t s = seed + i;
 		char uname[32];
 
-		ret = cpu_prep(&src, WCFB_PREP_WRITE);
+		ret = wcfb_cpu_prep(src.fd, src.handle, WCFB_PREP_WRITE);
 		for (y = 0; y < h; y++)
 			for (x = 0; x < w; x++)
 				((uint32_t *)(src.map + y * src.pitch))[x] = wcfb_pattern_rgb(s, x, y);
-		ret = ret ? ret : cpu_fini(&src);
+		ret = ret ? ret : wcfb_cpu_fini(src.fd, src.handle);
 		op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_COPY, .width = w, .height = h,
 			.dst = { .handle = fb[i].handle, .format = DRM_FORMAT_XRGB8888, .pitch = fb[i].pitch },
 			.src = { .handle = src.handle, .format = DRM_FORMAT_XRGB8888, .pitch = src.pitch } };
-		ret = ret ? ret : blit(p.fd, &op, 1, 0, sync);
+		ret = ret ? ret : wcfb_blit(p.fd, &op, 1, 0, sync);
 		wcfb_ok(!ret, "flip %u: blit (%s)", i, strerror(-ret));
 		/* no wait: the commit must wait for the blit's fence itself */
 		ret = ret ? ret : wcfb_commit(&p, NULL, fb[i].fb_id, w, h,
@@ -800,10 +670,10 @@ out:
 	wcfb_ok(!engine_delay(&probe, 0), "flip: engine delay back to 0");
 	wcfb_disable(&p);
 	drmSyncobjDestroy(p.fd, sync);
-	buf_free(&fb[0]);
-	buf_free(&fb[1]);
-	buf_free(&src);
-	buf_free(&probe);
+	wcfb_buf_free(&fb[0]);
+	wcfb_buf_free(&fb[1]);
+	wcfb_buf_free(&src);
+	wcfb_buf_free(&probe);
 	wcfb_close_pipe(&p);
 	if (unfinished && !rc && wcfb_failures)
 		rc = 1;
@@ -820,15 +690,15 @@ static int cmd_render(void)
 	struct drm_mode_create_dumb cd = { .width = 64, .height = 64, .bpp = 32 };
 	struct drm_wcfb_blit_op op;
 	drmModeResPtr res;
-	struct tbuf a, b;
+	struct wcfb_buf a, b;
 	uint32_t fill = 0x12345678;
 
 	wcfb_ok(fd >= 0, "render: open renderD128 (%s)", fd < 0 ? strerror(errno) : "ok");
 	if (fd < 0)
 		return 1;
-	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "render: GET_PARAM");
-	ret = buf_cached(fd, &a, 64, 64, 32);
-	ret = ret ? ret : buf_cached(fd, &b, 64, 64, 32);
+	wcfb_ok(wcfb_get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 1, "render: GET_PARAM");
+	ret = wcfb_buf_cached(fd, &a, 64, 64, 32, WCFB_MAP_WCFB);
+	ret = ret ? ret : wcfb_buf_cached(fd, &b, 64, 64, 32, WCFB_MAP_WCFB);
 	wcfb_ok(!ret, "render: cached buffers + mmap (%s)", strerror(-ret));
 	if (ret)
 		return 1;
@@ -837,9 +707,9 @@ static int cmd_render(void)
 	op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_COPY, .width = 64, .height = 64,
 		.dst = { .handle = b.handle, .format = DRM_FORMAT_XRGB8888, .pitch = b.pitch },
 		.src = { .handle = a.handle, .format = DRM_FORMAT_XRGB8888, .pitch = a.pitch } };
-	ret = blit(fd, &op, 1, 0, 0);
-	ret = ret ? ret : cpu_prep(&b, WCFB_PREP_READ);
-	wcfb_ok(!ret && !expect_fill(&b, fill), "render: copy result (%s)", strerror(-ret));
+	ret = wcfb_blit(fd, &op, 1, 0, 0);
+	ret = ret ? ret : wcfb_cpu_prep(b.fd, b.handle, WCFB_PREP_READ);
+	wcfb_ok(!ret && wcfb_buf_all(&b, fill), "render: copy result (%s)", strerror(-ret));
 	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &cd);
 	wcfb_ok(ret == -EACCES || ret == -EOPNOTSUPP || ret == -EINVAL,
 		"render: dumb create refused (%s)", strerror(-ret));
@@ -847,8 +717,8 @@ static int cmd_render(void)
 	wcfb_ok(!res, "render: modesetting refused");
 	if (res)
 		drmModeFreeResources(res);
-	buf_free(&a);
-	buf_free(&b);
+	wcfb_buf_free(&a);
+	wcfb_buf_free(&b);
 	close(fd);
 	return 0;
 }
@@ -864,10 +734,10 @@ static int cmd_render(void)
 #define SYNC_STALE_FOR_CPU	4	/* the CPU read its own pre-blit bytes */
 
 /* CPU_PREP(WRITE), fill @b and @copy with random words, CPU_FINI. */
-static int cpu_write_random(struct tbuf *b, uint8_t *copy)
+static int cpu_write_random(struct wcfb_buf *b, uint8_t *copy)
 {
 	uint64_t i;
-	int ret = cpu_prep(b, WCFB_PREP_WRITE);
+	int ret = wcfb_cpu_prep(b->fd, b->handle, WCFB_PREP_WRITE);
 
 	if (ret)
 		return ret;
@@ -877,7 +747,7 @@ static int cpu_write_random(struct tbuf *b, uint8_t *copy)
 		memcpy(copy + i, &v, 4);
 	}
 	memcpy(b->map, copy, b->size);
-	return cpu_fini(b);
+	return wcfb_cpu_fini(b->fd, b->handle);
 }
 
 static uint32_t word_at(const uint8_t *p, uint64_t i)
@@ -897,7 +767,7 @@ static uint32_t word_at(const uint8_t *p, uint64_t i)
  * pixel, its stale value and the value the CPU's writes predicted.
  * Anything else (a page here and there, garbage): 1.
  */
-static int sync_compare(int round, const struct tbuf *d, const uint8_t *got,
+static int sync_compare(int round, const struct wcfb_buf *d, const uint8_t *got,
 			const uint8_t *want, const uint8_t *prev,
 			const uint8_t *pre)
 {
@@ -948,14 +818,14 @@ static int sync_compare(int round, const struct tbuf *d, const uint8_t *got,
 static int cmd_sync(uint32_t seed)
 {
 	struct drm_wcfb_blit_op op;
-	struct tbuf s, d;
-	int fd = open_card(), ret, round, rc = 0;
+	struct wcfb_buf s, d;
+	int fd = wcfb_open_card(), ret, round, rc = 0;
 	uint8_t *src, *prev, *pre;
 
 	if (fd < 0)
 		return 1;
-	ret = buf_cached(fd, &s, 256, 256, 32);
-	ret = ret ? ret : buf_cached(fd, &d, 256, 256, 32);
+	ret = wcfb_buf_cached(fd, &s, 256, 256, 32, WCFB_MAP_WCFB);
+	ret = ret ? ret : wcfb_buf_cached(fd, &d, 256, 256, 32, WCFB_MAP_WCFB);
 	wcfb_ok(!ret, "sync: buffers (%s)", strerror(-ret));
 	if (ret)
 		return 1;
@@ -972,15 +842,15 @@ static int cmd_sync(uint32_t seed)
 		op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_COPY, .width = 256, .height = 256,
 			.dst = { .handle = d.handle, .format = DRM_FORMAT_XRGB8888, .pitch = d.pitch },
 			.src = { .handle = s.handle, .format = DRM_FORMAT_XRGB8888, .pitch = s.pitch } };
-		ret = ret ? ret : blit(fd, &op, 1, 0, 0);
-		ret = ret ? ret : cpu_prep(&d, WCFB_PREP_READ);
+		ret = ret ? ret : wcfb_blit(fd, &op, 1, 0, 0);
+		ret = ret ? ret : wcfb_cpu_prep(d.fd, d.handle, WCFB_PREP_READ);
 		wcfb_ok(!ret, "sync round %d: blit and CPU_PREP (%s)", round, strerror(-ret));
 		if (ret) {
 			rc = 1;
 			break;
 		}
 		rc = sync_compare(round, &d, d.map, src, round ? prev : NULL, pre);
-		ret = cpu_fini(&d);
+		ret = wcfb_cpu_fini(d.fd, d.handle);
 		wcfb_ok(!rc && !ret, "sync round %d: the engine saw the CPU's writes and the CPU the engine's (%s)",
 			round, ret ? strerror(-ret) : rc ? "wrong pixels" : "exact");
 		if (ret && !rc)
@@ -990,8 +860,8 @@ static int cmd_sync(uint32_t seed)
 	free(src);
 	free(prev);
 	free(pre);
-	buf_free(&s);
-	buf_free(&d);
+	wcfb_buf_free(&s);
+	wcfb_buf_free(&d);
 	close(fd);
 	return rc;
 }
@@ -1047,32 +917,33 @@ static int cmd_bench(void)
 	const char *by_copy = "guest: BLIT ioctl to its fence (CPU_PREP returns)";
 	uint64_t t0, t_eng[11], t_cpu[11], lat[200], t_batch;
 	struct drm_wcfb_blit_op op, *batch;
-	struct tbuf src, dst, small;
+	struct wcfb_buf src, dst, small;
 	double eng_med, cpu_med;
 	char json[2048];
 	unsigned int i;
-	int fd = open_card(), ret;
+	int fd = wcfb_open_card(), ret;
 
-	if (fd < 0 || buf_cached(fd, &src, W, H, 32) || buf_wc(fd, &dst, W, H, 32) ||
-	    buf_wc(fd, &small, 64, 64, 32))
+	if (fd < 0 || wcfb_buf_cached(fd, &src, W, H, 32, WCFB_MAP_WCFB) ||
+	    wcfb_buf_dumb(fd, &dst, W, H, 32, WCFB_MAP_WCFB) ||
+	    wcfb_buf_dumb(fd, &small, 64, 64, 32, WCFB_MAP_WCFB))
 		return 1;
-	cpu_prep(&src, WCFB_PREP_WRITE);
+	wcfb_cpu_prep(src.fd, src.handle, WCFB_PREP_WRITE);
 	memset(src.map, 0x5a, src.size);
-	cpu_fini(&src);
+	wcfb_cpu_fini(src.fd, src.handle);
 	op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_COPY, .width = W, .height = H,
 		.dst = { .handle = dst.handle, .format = DRM_FORMAT_XRGB8888, .pitch = dst.pitch },
 		.src = { .handle = src.handle, .format = DRM_FORMAT_XRGB8888, .pitch = src.pitch } };
-	blit(fd, &op, 1, 0, 0);	/* warm-up: mappings */
-	cpu_prep(&dst, WCFB_PREP_WRITE);
+	wcfb_blit(fd, &op, 1, 0, 0);	/* warm-up: mappings */
+	wcfb_cpu_prep(dst.fd, dst.handle, WCFB_PREP_WRITE);
 	for (i = 0; i < reps; i++) {
 		t0 = wcfb_now_ns();
-		ret = blit(fd, &op, 1, 0, 0);
-		ret = ret ? ret : cpu_prep(&dst, WCFB_PREP_WRITE);
+		ret = wcfb_blit(fd, &op, 1, 0, 0);
+		ret = ret ? ret : wcfb_cpu_prep(dst.fd, dst.handle, WCFB_PREP_WRITE);
 		if (ret)
 			return 1;
 		t_eng[i] = wcfb_now_ns() - t0;
 	}
-	cpu_prep(&src, WCFB_PREP_READ);
+	wcfb_cpu_prep(src.fd, src.handle, WCFB_PREP_READ);
 	for (i = 0; i < reps; i++) {
 		uint32_t y;
 
@@ -1081,7 +952,7 @@ static int cmd_bench(void)
 			memcpy(dst.map + y * dst.pitch, src.map + y * src.pitch, W * 4);
 		t_cpu[i] = wcfb_now_ns() - t0;
 	}
-	cpu_fini(&src);
+	wcfb_cpu_fini(src.fd, src.handle);
 	strcpy(json, "{\"name\":\"blit_copy_1080p\",\"figures\":{");
 	bench_dist(json, sizeof(json), "engine_ms", t_eng, reps, 1e6, "ms", by_copy);
 	bench_dist(json, sizeof(json), "cpu_memcpy_ms", t_cpu, reps, 1e6, "ms",
@@ -1100,7 +971,7 @@ static int cmd_bench(void)
 	for (i = 0; i < lat_n; i++) {
 		t0 = wcfb_now_ns();
 		ret = fill_op(&small, i);
-		ret = ret ? ret : cpu_prep(&small, WCFB_PREP_WRITE);
+		ret = ret ? ret : wcfb_cpu_prep(small.fd, small.handle, WCFB_PREP_WRITE);
 		if (ret)
 			return 1;
 		lat[i] = wcfb_now_ns() - t0;
@@ -1130,9 +1001,9 @@ static int cmd_bench(void)
 	 * back and only the last fence is waited for. */
 	t0 = wcfb_now_ns();
 	for (i = 0; i < 40; i++)
-		if (blit(fd, batch, 256, 0, 0))
+		if (wcfb_blit(fd, batch, 256, 0, 0))
 			return 1;
-	if (cpu_prep(&small, WCFB_PREP_WRITE))
+	if (wcfb_cpu_prep(small.fd, small.handle, WCFB_PREP_WRITE))
 		return 1;
 	t_batch = wcfb_now_ns() - t0;
 	strcpy(json, "{\"name\":\"blit_small_fill_rate\",\"figures\":{");
@@ -1142,9 +1013,9 @@ static int cmd_bench(void)
 	strncat(json, "}}", sizeof(json) - strlen(json) - 1);
 	wcfb_bench(json);
 	free(batch);
-	buf_free(&src);
-	buf_free(&dst);
-	buf_free(&small);
+	wcfb_buf_free(&src);
+	wcfb_buf_free(&dst);
+	wcfb_buf_free(&small);
 	close(fd);
 	return 0;
 }
@@ -1163,16 +1034,18 @@ static int cmd_death(void)
 	enum { N = 64 };
 	static struct drm_wcfb_blit_op ops[N];
 	char ans[256];
-	struct tbuf big, d;
-	int fd = open_card(), ret, i;
+	struct wcfb_buf big, d;
+	int fd = wcfb_open_card(), ret, i;
 	uint64_t t0;
 
-	if (fd < 0 || buf_cached(fd, &big, 1920, 1080, 32) || buf_cached(fd, &d, 64, 64, 32))
+	if (fd < 0 || wcfb_buf_cached(fd, &big, 1920, 1080, 32, WCFB_MAP_WCFB) ||
+	    wcfb_buf_cached(fd, &d, 64, 64, 32, WCFB_MAP_WCFB))
 		return 1;
 	ret = fill_op(&d, 0x11111111);
-	wcfb_ok(!ret && !cpu_prep(&d, WCFB_PREP_READ) && !expect_fill(&d, 0x11111111),
+	wcfb_ok(!ret && !wcfb_cpu_prep(fd, d.handle, WCFB_PREP_READ) &&
+		wcfb_buf_all(&d, 0x11111111),
 		"death: a blit works before");
-	cpu_fini(&d);
+	wcfb_cpu_fini(d.fd, d.handle);
 
 	/*
 	 * From here the model acts on every doorbell 500 ms late, so the
@@ -1186,87 +1059,79 @@ static int cmd_death(void)
 	/* ~64 1080p fills: tens of milliseconds of engine work. */
 	for (i = 0; i < N; i++)
 		ops[i] = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_FILL,
-			.width = big.w, .height = big.h, .fill = 0x01010101u * i,
+			.width = big.width, .height = big.height, .fill = 0x01010101u * i,
 			.dst = { .handle = big.handle, .format = DRM_FORMAT_XRGB8888,
 				 .pitch = big.pitch } };
-	ret = blit(fd, ops, N, 0, 0);
+	ret = wcfb_blit(fd, ops, N, 0, 0);
 	wcfb_ok(!ret, "death: a %d-op batch submitted (%s)", N, strerror(-ret));
 	ret = wcfb_engine_ctl("kill", ans, sizeof(ans));
 	wcfb_ok(!ret, "death: the harness killed the engine model (%s)", ans);
 	t0 = wcfb_now_ns();
-	{
-		struct drm_wcfb_gem_cpu_prep p = { .handle = big.handle, .op = WCFB_PREP_READ,
-						   .timeout_ns = 30000000000ll };
-
-		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
-	}
+	ret = wcfb_cpu_prep_timeout(fd, big.handle, WCFB_PREP_READ, 30000000000ll);
 	/* The batch may have finished before the kill landed: then 0. */
 	wcfb_ok(ret == -EIO || ret == 0, "death: the in-flight batch ends after %.2f s (%s)",
 		(wcfb_now_ns() - t0) / 1e9, ret ? strerror(-ret) : "it had completed");
-	cpu_fini(&big);
+	wcfb_cpu_fini(big.fd, big.handle);
 
 	/* The next blit finds the engine silent: its fence fails. */
 	t0 = wcfb_now_ns();
 	ret = fill_op(&d, 0x22222222);
 	if (!ret) {
-		struct drm_wcfb_gem_cpu_prep p = { .handle = d.handle, .op = WCFB_PREP_READ,
-						   .timeout_ns = 30000000000ll };
-
-		ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+		ret = wcfb_cpu_prep_timeout(fd, d.handle, WCFB_PREP_READ, 30000000000ll);
 		wcfb_ok(ret == -EIO, "death: a blit to the dead engine fails after %.2f s (%s)",
 			(wcfb_now_ns() - t0) / 1e9, strerror(-ret));
-		cpu_fini(&d);
+		wcfb_cpu_fini(d.fd, d.handle);
 	} else {
 		wcfb_ok(ret == -ENODEV, "death: a blit to the dead engine refused (%s)",
 			strerror(-ret));
 	}
-	wcfb_ok(!expect_fill(&d, 0x11111111), "death: the failed blit wrote nothing");
+	wcfb_ok(wcfb_buf_all(&d, 0x11111111), "death: the failed blit wrote nothing");
 
-	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 0,
+	wcfb_ok(wcfb_get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 0,
 		"death: GET_PARAM HAS_BLITTER is 0 now");
 	ret = fill_op(&d, 0x33333333);
 	wcfb_ok(ret == -ENODEV, "death: later blits refused (%s, want ENODEV)", strerror(-ret));
 
 	/* The CPU still owns the buffers: write, read back, free. */
-	ret = cpu_prep(&d, WCFB_PREP_WRITE);
+	ret = wcfb_cpu_prep(d.fd, d.handle, WCFB_PREP_WRITE);
 	wcfb_ok(!ret, "death: CPU_PREP on an idle buffer (%s)", strerror(-ret));
 	memset(d.map, 0x44, d.size);
-	cpu_fini(&d);
-	ret = cpu_prep(&d, WCFB_PREP_READ);
-	wcfb_ok(!ret && !expect_fill(&d, 0x44444444), "death: CPU writes read back");
-	cpu_fini(&d);
-	buf_free(&d);
-	ret = buf_cached(fd, &d, 64, 64, 32) ? -1 : 0;
+	wcfb_cpu_fini(d.fd, d.handle);
+	ret = wcfb_cpu_prep(d.fd, d.handle, WCFB_PREP_READ);
+	wcfb_ok(!ret && wcfb_buf_all(&d, 0x44444444), "death: CPU writes read back");
+	wcfb_cpu_fini(d.fd, d.handle);
+	wcfb_buf_free(&d);
+	ret = wcfb_buf_cached(fd, &d, 64, 64, 32, WCFB_MAP_WCFB) ? -1 : 0;
 	wcfb_ok(!ret, "death: new buffers can still be created");
 	if (!ret)
-		buf_free(&d);
-	buf_free(&big);
+		wcfb_buf_free(&d);
+	wcfb_buf_free(&big);
 	close(fd);
 	return 0;
 }
 
 static int cmd_noengine(void)
 {
-	int fd = open_card(), ret;
+	int fd = wcfb_open_card(), ret;
 	struct drm_wcfb_blit_op op;
-	struct tbuf a;
+	struct wcfb_buf a;
 
 	if (fd < 0)
 		return 1;
-	wcfb_ok(get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 0,
+	wcfb_ok(wcfb_get_param(fd, DRM_WCFB_PARAM_HAS_BLITTER) == 0,
 		"noengine: GET_PARAM HAS_BLITTER is 0");
-	ret = buf_cached(fd, &a, 64, 64, 32);
+	ret = wcfb_buf_cached(fd, &a, 64, 64, 32, WCFB_MAP_WCFB);
 	wcfb_ok(!ret, "noengine: cached buffer still created (%s)", strerror(-ret));
 	if (ret)
 		return 1;
 	op = (struct drm_wcfb_blit_op){ .op = WCFB_BLIT_OP_FILL, .width = 64, .height = 64,
 		.fill = 0x00ff00ff,
 		.dst = { .handle = a.handle, .format = DRM_FORMAT_XRGB8888, .pitch = a.pitch } };
-	ret = blit(fd, &op, 1, 0, 0);
+	ret = wcfb_blit(fd, &op, 1, 0, 0);
 	wcfb_ok(ret == -ENODEV, "noengine: blit -> %s (want ENODEV)", strerror(-ret));
-	ret = cpu_prep(&a, WCFB_PREP_READ);
+	ret = wcfb_cpu_prep(a.fd, a.handle, WCFB_PREP_READ);
 	wcfb_ok(ret == 0, "noengine: CPU_PREP on an idle buffer (%s)", strerror(-ret));
-	buf_free(&a);
+	wcfb_buf_free(&a);
 	close(fd);
 	return 0;
 }

@@ -63,69 +63,10 @@ struct vgem_fence_signal {
 #define SIZE	(PITCH * H)
 #define MAX_ROUNDS	200
 
-static int open_driver(const char *name)
-{
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 16; i++) {
-		drmVersionPtr v;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v = drmGetVersion(fd);
-		if (v && !strcmp(v->name, name)) {
-			drmFreeVersion(v);
-			return fd;
-		}
-		drmFreeVersion(v);
-		close(fd);
-	}
-	printf("no %s device\n", name);
-	return -1;
-}
-
 static int fail(const char *what, int err)
 {
 	printf("%s: %s\n", what, strerror(err < 0 ? -err : err));
 	return -1;
-}
-
-static int cached(int fd, uint32_t *handle, uint32_t **map)
-{
-	struct drm_wcfb_gem_create_cached c = { .width = W, .height = H, .bpp = 32 };
-	struct drm_wcfb_gem_mmap_offset o = { 0 };
-	int ret;
-
-	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
-	if (ret)
-		return fail("GEM_CREATE_CACHED", ret);
-	o.handle = c.handle;
-	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &o);
-	if (ret)
-		return fail("GEM_MMAP_OFFSET", ret);
-	*map = mmap(NULL, c.size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, o.offset);
-	if (*map == MAP_FAILED)
-		return fail("mmap of a cached buffer", errno);
-	*handle = c.handle;
-	return 0;
-}
-
-static int cpu_fini(int fd, uint32_t handle)
-{
-	struct drm_wcfb_gem_cpu_fini f = { .handle = handle };
-
-	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_FINI, &f);
-}
-
-static int cpu_prep(int fd, uint32_t handle, uint32_t op, int64_t timeout_ns)
-{
-	struct drm_wcfb_gem_cpu_prep p = { .handle = handle, .op = op,
-					   .timeout_ns = timeout_ns };
-
-	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
 }
 
 static int syncobj_create(int fd, uint32_t *h)
@@ -168,10 +109,8 @@ static int vgem_signal(int vfd, uint32_t fence)
 static int blit(int fd, struct drm_wcfb_blit_op *op, uint32_t in, uint32_t out,
 		uint64_t *ns)
 {
-	struct drm_wcfb_blit b = { .ops = (uintptr_t)op, .op_count = 1,
-				   .in_syncobj = in, .out_syncobj = out };
 	uint64_t t0 = wcfb_now_ns();
-	int ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+	int ret = wcfb_blit(fd, op, 1, in, out);
 
 	*ns = wcfb_now_ns() - t0;
 	return ret;
@@ -250,7 +189,7 @@ static int round_in_fence(int fd, int vfd, struct vgem_buf *v, uint32_t src,
 		smap[i] = 0x00010203u * r + i;
 		dmap[i] = 0xdeadbeef;
 	}
-	if (cpu_fini(fd, src) || cpu_fini(fd, dst))
+	if (wcfb_cpu_fini(fd, src) || wcfb_cpu_fini(fd, dst))
 		return fail("CPU_FINI", errno);
 
 	/* A vgem fence, as a sync_file, in a syncobj of ours. */
@@ -274,7 +213,7 @@ static int round_in_fence(int fd, int vfd, struct vgem_buf *v, uint32_t src,
 		printf("in-fence: the out-fence signalled before the in-fence\n");
 		goto out;
 	}
-	if (cpu_prep(fd, dst, WCFB_PREP_READ | WCFB_PREP_NOSYNC, 0) != -EBUSY) {
+	if (wcfb_cpu_prep_timeout(fd, dst, WCFB_PREP_READ | WCFB_PREP_NOSYNC, 0) != -EBUSY) {
 		printf("in-fence: the destination is not busy while the job waits\n");
 		goto out;
 	}
@@ -286,7 +225,7 @@ static int round_in_fence(int fd, int vfd, struct vgem_buf *v, uint32_t src,
 		printf("in-fence: no out-fence within 5 s of the in-fence\n");
 		goto out;
 	}
-	if (cpu_prep(fd, dst, WCFB_PREP_READ, 5000000000LL)) {
+	if (wcfb_cpu_prep(fd, dst, WCFB_PREP_READ)) {
 		fail("in-fence: CPU_PREP", errno);
 		goto out;
 	}
@@ -385,7 +324,7 @@ out:
 int main(int argc, char **argv)
 {
 	static uint64_t t_in[MAX_ROUNDS], t_imp[MAX_ROUNDS], t_plain[MAX_ROUNDS];
-	uint32_t src, dst, *smap, *dmap;
+	struct wcfb_buf src, dst;
 	struct vgem_buf vfence, vdst;
 	int rounds, fd, vfd, r;
 	char json[768];
@@ -395,17 +334,23 @@ int main(int argc, char **argv)
 		printf("usage: wcfb-deptest ROUNDS (1..%d)\n", MAX_ROUNDS);
 		return 1;
 	}
-	fd = open_driver("wcfb");
-	vfd = open_driver("vgem");
+	fd = wcfb_open_driver("wcfb");
+	vfd = wcfb_open_driver("vgem");
 	if (fd < 0 || vfd < 0)
 		return 1;
-	if (cached(fd, &src, &smap) || cached(fd, &dst, &dmap) ||
-	    vgem_buf(vfd, -1, &vfence) || vgem_buf(vfd, fd, &vdst))
+	if (wcfb_buf_cached(fd, &src, W, H, 32, WCFB_MAP_WCFB) ||
+	    wcfb_buf_cached(fd, &dst, W, H, 32, WCFB_MAP_WCFB) ||
+	    src.pitch != PITCH || dst.pitch != PITCH) {
+		printf("cannot make two %ux%u cached buffers\n", W, H);
+		return 1;
+	}
+	if (vgem_buf(vfd, -1, &vfence) || vgem_buf(vfd, fd, &vdst))
 		return 1;
 	for (r = 0; r < rounds; r++) {
 		if (round_implicit(fd, vfd, &vdst, r, &t_imp[r]) ||
-		    round_in_fence(fd, vfd, &vfence, src, smap, dst, dmap, r, &t_in[r]) ||
-		    round_plain(fd, src, dst, &t_plain[r]))
+		    round_in_fence(fd, vfd, &vfence, src.handle, (uint32_t *)src.map,
+				   dst.handle, (uint32_t *)dst.map, r, &t_in[r]) ||
+		    round_plain(fd, src.handle, dst.handle, &t_plain[r]))
 			return 1;
 	}
 	qsort(t_in, rounds, sizeof(*t_in), cmp_u64);

@@ -63,96 +63,6 @@ static int dmabuf_sync(int dfd, uint64_t flags)
 	return wcfb_ioctl(dfd, DMA_BUF_IOCTL_SYNC, &s);
 }
 
-/* A buffer on some DRM device: handle, layout, optional mapping. */
-struct pbuf {
-	int fd;
-	uint32_t handle, pitch, w, h;
-	uint64_t size;
-	uint8_t *map;
-};
-
-static int open_card(void)
-{
-	int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
-
-	if (fd < 0)
-		printf("# cannot open card0: %s\n", strerror(errno));
-	return fd;
-}
-
-/* The vgem device: the card whose driver is called "vgem". */
-static int open_vgem(void)
-{
-	char path[32];
-	int i, fd;
-
-	for (i = 0; i < 16; i++) {
-		drmVersionPtr v;
-
-		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
-		fd = open(path, O_RDWR | O_CLOEXEC);
-		if (fd < 0)
-			continue;
-		v = drmGetVersion(fd);
-		if (v && !strcmp(v->name, "vgem")) {
-			drmFreeVersion(v);
-			return fd;
-		}
-		drmFreeVersion(v);
-		close(fd);
-	}
-	printf("# no vgem device (modload vgem?)\n");
-	return -1;
-}
-
-/* Dumb buffer (wcfb: WC scanout memory; vgem: shmem), mapped. */
-static int dumb(int fd, struct pbuf *b, uint32_t w, uint32_t h, uint32_t bpp)
-{
-	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = bpp };
-	struct drm_mode_map_dumb m = { 0 };
-	int ret;
-
-	memset(b, 0, sizeof(*b));
-	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
-	if (ret)
-		return ret;
-	*b = (struct pbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
-			    .w = w, .h = h, .size = c.size };
-	m.handle = c.handle;
-	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
-	if (ret)
-		return ret;
-	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, m.offset);
-	if (b->map == MAP_FAILED) {
-		b->map = NULL;
-		return -errno;
-	}
-	return 0;
-}
-
-static int cached(int fd, struct pbuf *b, uint32_t w, uint32_t h)
-{
-	struct drm_wcfb_gem_create_cached c = { .width = w, .height = h, .bpp = 32 };
-	int ret;
-
-	memset(b, 0, sizeof(*b));
-	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
-	if (ret)
-		return ret;
-	*b = (struct pbuf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
-			    .w = w, .h = h, .size = c.size };
-	return 0;
-}
-
-static void pfree(struct pbuf *b)
-{
-	if (b->map)
-		munmap(b->map, b->size);
-	if (b->handle)
-		drmCloseBufferHandle(b->fd, b->handle);
-	memset(b, 0, sizeof(*b));
-}
-
 /*
  * A step the command cannot go on without: 0, or says which step failed
  * and why (under fault injection, t_page_inject, the error code is what
@@ -166,7 +76,7 @@ static int need(int ret, const char *what)
 }
 
 /* Export @b; the dma-buf fd or -errno. */
-static int export(struct pbuf *b)
+static int export(struct wcfb_buf *b)
 {
 	int dfd;
 
@@ -200,58 +110,30 @@ static size_t diff_pattern(const uint8_t *map, uint32_t pitch, uint32_t w,
 	return bad;
 }
 
-static int copy(int fd, uint32_t dh, uint32_t dpitch, uint32_t sh,
-		uint32_t spitch, uint32_t w, uint32_t h)
-{
-	struct drm_wcfb_blit_op op = { .op = WCFB_BLIT_OP_COPY, .width = w, .height = h,
-		.dst = { .handle = dh, .format = DRM_FORMAT_XRGB8888, .pitch = dpitch },
-		.src = { .handle = sh, .format = DRM_FORMAT_XRGB8888, .pitch = spitch } };
-	struct drm_wcfb_blit b = { .ops = (uintptr_t)&op, .op_count = 1 };
-
-	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
-}
-
-static int cpu_prep(int fd, uint32_t handle, uint32_t op)
-{
-	struct drm_wcfb_gem_cpu_prep p = { .handle = handle, .op = op,
-					   .timeout_ns = 5000000000ll };
-
-	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
-}
-
-static int add_fb(int fd, struct pbuf *b, uint32_t fourcc, uint32_t *fb_id)
-{
-	uint32_t handles[4] = { b->handle }, pitches[4] = { b->pitch }, off[4] = { 0 };
-
-	return drmModeAddFB2(fd, b->w, b->h, fourcc, handles, pitches, off, fb_id, 0) ?
-	       -errno : 0;
-}
-
 /* Show scanout buffer @b on the whole screen (its size must be a mode). */
-static int show(struct wcfb_pipe *p, struct pbuf *b, uint32_t fourcc,
-		uint32_t *fb_id)
+static int show(struct wcfb_pipe *p, struct wcfb_buf *b, uint32_t fourcc)
 {
-	const drmModeModeInfo *m = wcfb_find_mode(p, b->w, b->h);
+	const drmModeModeInfo *m = wcfb_find_mode(p, b->width, b->height);
 	int ret;
 
 	if (!m)
 		return -EINVAL;
-	ret = add_fb(p->fd, b, fourcc, fb_id);
-	return ret ? ret : wcfb_commit(p, m, *fb_id, b->w, b->h, 0);
+	ret = wcfb_buf_addfb(b, fourcc);
+	return ret ? ret : wcfb_commit(p, m, b->fb_id, b->width, b->height, 0);
 }
 
 /* --- scanout buffer export ------------------------------------------------ */
 static int cmd_wcexport(uint32_t seed)
 {
 	const uint32_t w = 1024, h = 768;
-	struct pbuf b, vb = { 0 };
+	struct wcfb_buf b, vb = { 0 };
 	struct wcfb_pipe p;
-	uint32_t fb_id = 0, self;
+	uint32_t self;
 	uint8_t *dmap;
 	int dfd, vfd, ret;
 
 	if (need(wcfb_open_pipe(&p), "wc: open the display") ||
-	    need(dumb(p.fd, &b, w, h, 32), "wc: scanout buffer"))
+	    need(wcfb_buf_dumb(p.fd, &b, w, h, 32, WCFB_MAP_DUMB), "wc: scanout buffer"))
 		return 1;
 	memset(b.map, 0, b.size);
 	dfd = export(&b);
@@ -275,7 +157,7 @@ static int cmd_wcexport(uint32_t seed)
 	wcfb_ok(!ret && self == b.handle, "wc: self-import gives the same handle (%u, %u)",
 		self, b.handle);
 
-	ret = show(&p, &b, DRM_FORMAT_XRGB8888, &fb_id);
+	ret = show(&p, &b, DRM_FORMAT_XRGB8888);
 	wcfb_ok(!ret, "wc: on screen (%s)", strerror(-ret));
 	wcfb_ok(!wcfb_shot("prime_wc", "pattern %u %u %u", seed, w, h),
 		"wc: the capture shows what was written through the dma-buf");
@@ -285,20 +167,19 @@ static int cmd_wcexport(uint32_t seed)
 	 * vgem's device (no bounce buffer, no phys_to_virt() of the pool).
 	 * vgem cannot mmap imports (drm_gem_dumb_map_offset() refuses them).
 	 */
-	vfd = open_vgem();
+	vfd = wcfb_open_driver("vgem");
 	ret = vfd < 0 ? -ENODEV : drmPrimeFDToHandle(vfd, dfd, &vb.handle) ? -errno : 0;
 	wcfb_ok(!ret, "wc: vgem imports the dma-buf (%s)", strerror(-ret));
 	if (vfd >= 0) {
 		vb.fd = vfd;
-		pfree(&vb);
+		wcfb_buf_free(&vb);
 		close(vfd);
 	}
 
 	wcfb_disable(&p);
-	drmModeRmFB(p.fd, fb_id);
 	munmap(dmap, b.size);
 	close(dfd);
-	pfree(&b);
+	wcfb_buf_free(&b);
 	wcfb_close_pipe(&p);
 	return 0;
 }
@@ -307,13 +188,14 @@ static int cmd_wcexport(uint32_t seed)
 static int cmd_cached(uint32_t seed)
 {
 	const uint32_t w = 256, h = 256;
-	struct pbuf c, d;
+	struct wcfb_buf c, d;
 	uint8_t *dmap;
-	int fd = open_card(), dfd, ret, round;
+	int fd = wcfb_open_card(), dfd, ret, round;
 	size_t bad;
 
-	if (fd < 0 || need(cached(fd, &c, w, h), "cached: cached buffer") ||
-	    need(dumb(fd, &d, w, h, 32), "cached: scanout buffer"))
+	if (fd < 0 ||
+	    need(wcfb_buf_cached(fd, &c, w, h, 32, WCFB_MAP_NONE), "cached: cached buffer") ||
+	    need(wcfb_buf_dumb(fd, &d, w, h, 32, WCFB_MAP_DUMB), "cached: scanout buffer"))
 		return 1;
 	dfd = export(&c);
 	wcfb_ok(dfd >= 0, "cached: export (%s)", dfd < 0 ? strerror(-dfd) : "ok");
@@ -333,15 +215,15 @@ static int cmd_cached(uint32_t seed)
 		ret = dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_RW);
 		put_pattern(dmap, c.pitch, w, h, seed + round);
 		ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_RW);
-		ret = ret ? ret : copy(fd, d.handle, d.pitch, c.handle, c.pitch, w, h);
-		ret = ret ? ret : cpu_prep(fd, d.handle, WCFB_PREP_READ);
+		ret = ret ? ret : wcfb_blit_copy(fd, d.handle, d.pitch, c.handle, c.pitch, w, h);
+		ret = ret ? ret : wcfb_cpu_prep(fd, d.handle, WCFB_PREP_READ);
 		bad = ret ? 0 : diff_pattern(d.map, d.pitch, w, h, seed + round);
 		wcfb_ok(!ret && !bad, "cached: round %d: CPU writes via the dma-buf blitted exactly (%s, %zu bad)",
 			round, strerror(-ret), bad);
 	}
 	/* The engine writes the cached buffer; SYNC START|READ shows it. */
 	put_pattern(d.map, d.pitch, w, h, seed + 7);
-	ret = copy(fd, c.handle, c.pitch, d.handle, d.pitch, w, h);
+	ret = wcfb_blit_copy(fd, c.handle, c.pitch, d.handle, d.pitch, w, h);
 	ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ);
 	bad = ret ? 0 : diff_pattern(dmap, c.pitch, w, h, seed + 7);
 	ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ);
@@ -350,18 +232,18 @@ static int cmd_cached(uint32_t seed)
 
 	munmap(dmap, c.size);
 	close(dfd);
-	pfree(&c);
-	pfree(&d);
+	wcfb_buf_free(&c);
+	wcfb_buf_free(&d);
 	close(fd);
 	return 0;
 }
 
 /* --- vgem imports --------------------------------------------------------- */
 /* A vgem buffer, its dma-buf and its wcfb handle. */
-static int vgem_import(int fd, int vfd, struct pbuf *vb, uint32_t w, uint32_t h,
+static int vgem_import(int fd, int vfd, struct wcfb_buf *vb, uint32_t w, uint32_t h,
 		       int *dfd, uint32_t *handle)
 {
-	int ret = dumb(vfd, vb, w, h, 32);
+	int ret = wcfb_buf_dumb(vfd, vb, w, h, 32, WCFB_MAP_DUMB);
 
 	if (ret)
 		return ret;
@@ -374,13 +256,13 @@ static int vgem_import(int fd, int vfd, struct pbuf *vb, uint32_t w, uint32_t h,
 static int cmd_vgemsrc(uint32_t seed)
 {
 	const uint32_t w = 1024, h = 768;
-	struct pbuf vb, fb;
+	struct wcfb_buf vb, fb;
 	struct wcfb_pipe p;
-	uint32_t ih = 0, fb_id = 0;
-	int vfd = open_vgem(), dfd = -1, ret;
+	uint32_t ih = 0;
+	int vfd = wcfb_open_driver("vgem"), dfd = -1, ret;
 
 	if (vfd < 0 || need(wcfb_open_pipe(&p), "vgemsrc: open the display") ||
-	    need(dumb(p.fd, &fb, w, h, 32), "vgemsrc: scanout buffer"))
+	    need(wcfb_buf_dumb(p.fd, &fb, w, h, 32, WCFB_MAP_DUMB), "vgemsrc: scanout buffer"))
 		return 1;
 	memset(fb.map, 0, fb.size);
 	ret = vgem_import(p.fd, vfd, &vb, w, h, &dfd, &ih);
@@ -391,19 +273,18 @@ static int cmd_vgemsrc(uint32_t seed)
 	ret = dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
 	put_pattern(vb.map, vb.pitch, w, h, seed);
 	ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
-	ret = ret ? ret : copy(p.fd, fb.handle, fb.pitch, ih, vb.pitch, w, h);
+	ret = ret ? ret : wcfb_blit_copy(p.fd, fb.handle, fb.pitch, ih, vb.pitch, w, h);
 	wcfb_ok(!ret, "vgemsrc: blit from the import (%s)", strerror(-ret));
 	/* No wait: the flip waits for the blit's fence. */
-	ret = show(&p, &fb, DRM_FORMAT_XRGB8888, &fb_id);
+	ret = show(&p, &fb, DRM_FORMAT_XRGB8888);
 	wcfb_ok(!ret, "vgemsrc: flip (%s)", strerror(-ret));
 	wcfb_ok(!wcfb_shot("prime_vgemsrc", "pattern %u %u %u", seed, w, h),
 		"vgemsrc: the capture shows the vgem buffer's pattern");
 	wcfb_disable(&p);
-	drmModeRmFB(p.fd, fb_id);
 	drmCloseBufferHandle(p.fd, ih);
 	close(dfd);
-	pfree(&vb);
-	pfree(&fb);
+	wcfb_buf_free(&vb);
+	wcfb_buf_free(&fb);
 	close(vfd);
 	wcfb_close_pipe(&p);
 	return 0;
@@ -412,12 +293,13 @@ static int cmd_vgemsrc(uint32_t seed)
 static int cmd_vgemdst(uint32_t seed)
 {
 	const uint32_t w = 640, h = 480;
-	struct pbuf vb, src;
+	struct wcfb_buf vb, src;
 	uint32_t ih = 0;
-	int fd = open_card(), vfd = open_vgem(), dfd = -1, ret, round;
+	int fd = wcfb_open_card(), vfd = wcfb_open_driver("vgem"), dfd = -1, ret, round;
 	size_t bad;
 
-	if (fd < 0 || vfd < 0 || need(dumb(fd, &src, w, h, 32), "vgemdst: scanout buffer"))
+	if (fd < 0 || vfd < 0 ||
+	    need(wcfb_buf_dumb(fd, &src, w, h, 32, WCFB_MAP_DUMB), "vgemdst: scanout buffer"))
 		return 1;
 	ret = vgem_import(fd, vfd, &vb, w, h, &dfd, &ih);
 	wcfb_ok(!ret, "vgemdst: vgem buffer imported into wcfb (%s)", strerror(-ret));
@@ -429,7 +311,7 @@ static int cmd_vgemdst(uint32_t seed)
 		memset(vb.map, 0x5a + round, vb.size);
 		ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
 		put_pattern(src.map, src.pitch, w, h, seed + round);
-		ret = ret ? ret : copy(fd, ih, vb.pitch, src.handle, src.pitch, w, h);
+		ret = ret ? ret : wcfb_blit_copy(fd, ih, vb.pitch, src.handle, src.pitch, w, h);
 		wcfb_ok(!ret, "vgemdst: round %d: blit into the import (%s)", round,
 			strerror(-ret));
 		/* SYNC START waits for the blit's fence in vgem's reservation. */
@@ -441,8 +323,8 @@ static int cmd_vgemdst(uint32_t seed)
 	}
 	drmCloseBufferHandle(fd, ih);
 	close(dfd);
-	pfree(&vb);
-	pfree(&src);
+	wcfb_buf_free(&vb);
+	wcfb_buf_free(&src);
 	close(vfd);
 	close(fd);
 	return 0;
@@ -450,9 +332,9 @@ static int cmd_vgemdst(uint32_t seed)
 
 static int cmd_vgemfb(void)
 {
-	struct pbuf vb, c;
-	uint32_t ih = 0, fb_id = 0;
-	int fd = open_card(), vfd = open_vgem(), dfd = -1, ret;
+	struct wcfb_buf vb, imp, c;
+	uint32_t ih = 0;
+	int fd = wcfb_open_card(), vfd = wcfb_open_driver("vgem"), dfd = -1, ret;
 
 	if (fd < 0 || vfd < 0)
 		return 1;
@@ -460,26 +342,21 @@ static int cmd_vgemfb(void)
 	wcfb_ok(!ret, "vgemfb: imported (%s)", strerror(-ret));
 	if (ret)
 		return 1;
-	vb.fd = fd;
-	vb.handle = ih;
-	ret = add_fb(fd, &vb, DRM_FORMAT_XRGB8888, &fb_id);
+	/* The import: wcfb's handle, vgem's layout. */
+	imp = (struct wcfb_buf){ .fd = fd, .handle = ih, .pitch = vb.pitch,
+				 .width = vb.width, .height = vb.height };
+	ret = wcfb_buf_addfb(&imp, DRM_FORMAT_XRGB8888);
 	wcfb_ok(ret == -EINVAL, "vgemfb: AddFB2 on a vgem import -> %s (want EINVAL)",
 		strerror(-ret));
-	if (!ret)
-		drmModeRmFB(fd, fb_id);
 	/* Cached buffers are not scanout memory either. */
-	ret = cached(fd, &c, 1024, 768);
-	ret = ret ? ret : add_fb(fd, &c, DRM_FORMAT_XRGB8888, &fb_id);
+	ret = wcfb_buf_cached(fd, &c, 1024, 768, 32, WCFB_MAP_NONE);
+	ret = ret ? ret : wcfb_buf_addfb(&c, DRM_FORMAT_XRGB8888);
 	wcfb_ok(ret == -EINVAL, "vgemfb: AddFB2 on a cached buffer -> %s (want EINVAL)",
 		strerror(-ret));
-	if (!ret)
-		drmModeRmFB(fd, fb_id);
-	pfree(&c);
-	drmCloseBufferHandle(fd, ih);
+	wcfb_buf_free(&c);
+	wcfb_buf_free(&imp);
 	close(dfd);
-	vb.fd = vfd;
-	vb.handle = 0;
-	munmap(vb.map, vb.size);
+	wcfb_buf_free(&vb);
 	close(vfd);
 	close(fd);
 	return 0;
@@ -571,12 +448,13 @@ static int cmd_screens(uint32_t seed)
 static int cmd_inflight(void)
 {
 	const uint32_t w = 512, h = 512;
-	struct pbuf vb, c, d;
+	struct wcfb_buf vb, c, d;
 	uint32_t ih = 0;
 	char ans[128];
-	int fd = open_card(), vfd = open_vgem(), dfd = -1, cfd, ret, i;
+	int fd = wcfb_open_card(), vfd = wcfb_open_driver("vgem"), dfd = -1, cfd, ret, i;
 
-	if (fd < 0 || vfd < 0 || cached(fd, &c, w, h) || dumb(fd, &d, w, h, 32))
+	if (fd < 0 || vfd < 0 || wcfb_buf_cached(fd, &c, w, h, 32, WCFB_MAP_NONE) ||
+	    wcfb_buf_dumb(fd, &d, w, h, 32, WCFB_MAP_DUMB))
 		return 1;
 	ret = vgem_import(fd, vfd, &vb, w, h, &dfd, &ih);
 	cfd = export(&c);
@@ -585,17 +463,17 @@ static int cmd_inflight(void)
 		return 1;
 	wcfb_engine_ctl("delay 300", ans, sizeof(ans));
 	for (i = 0; i < 3 && !ret; i++) {
-		ret = copy(fd, ih, vb.pitch, d.handle, d.pitch, w, h);
-		ret = ret ? ret : copy(fd, c.handle, c.pitch, ih, vb.pitch, w, h);
+		ret = wcfb_blit_copy(fd, ih, vb.pitch, d.handle, d.pitch, w, h);
+		ret = ret ? ret : wcfb_blit_copy(fd, c.handle, c.pitch, ih, vb.pitch, w, h);
 	}
 	wcfb_ok(!ret, "inflight: 6 blits queued (%s)", strerror(-ret));
 	/* Everything goes while the engine still works on it. */
 	drmCloseBufferHandle(fd, ih);
 	close(dfd);
 	close(cfd);
-	pfree(&vb);
-	pfree(&c);
-	pfree(&d);
+	wcfb_buf_free(&vb);
+	wcfb_buf_free(&c);
+	wcfb_buf_free(&d);
 	close(vfd);
 	close(fd);
 	wcfb_engine_ctl("delay 0", ans, sizeof(ans));
@@ -605,18 +483,18 @@ static int cmd_inflight(void)
 static int cmd_batch(void)
 {
 	const uint32_t w = 512, h = 512;
-	struct pbuf vb, c;
+	struct wcfb_buf vb, c;
 	uint32_t ih = 0;
-	int fd = open_card(), vfd = open_vgem(), dfd = -1, cfd;
+	int fd = wcfb_open_card(), vfd = wcfb_open_driver("vgem"), dfd = -1, cfd;
 
-	if (fd < 0 || vfd < 0 || cached(fd, &c, w, h) ||
+	if (fd < 0 || vfd < 0 || wcfb_buf_cached(fd, &c, w, h, 32, WCFB_MAP_NONE) ||
 	    vgem_import(fd, vfd, &vb, w, h, &dfd, &ih))
 		return 1;
 	cfd = export(&c);
 	printf("batching\n");
 	for (;;)
-		if (copy(fd, c.handle, c.pitch, ih, vb.pitch, w, h) ||
-		    copy(fd, ih, vb.pitch, c.handle, c.pitch, w, h))
+		if (wcfb_blit_copy(fd, c.handle, c.pitch, ih, vb.pitch, w, h) ||
+		    wcfb_blit_copy(fd, ih, vb.pitch, c.handle, c.pitch, w, h))
 			return 1;
 	close(cfd);
 	return 0;
@@ -624,17 +502,17 @@ static int cmd_batch(void)
 
 static int cmd_hold(void)
 {
-	struct pbuf b;
+	struct wcfb_buf b;
 	char c;
-	int fd = open_card(), dfd;
+	int fd = wcfb_open_card(), dfd;
 
-	if (fd < 0 || dumb(fd, &b, 256, 256, 32))
+	if (fd < 0 || wcfb_buf_dumb(fd, &b, 256, 256, 32, WCFB_MAP_DUMB))
 		return 1;
 	dfd = export(&b);
 	if (dfd < 0)
 		return 1;
 	/* Only the dma-buf is left: the DRM file and handle are gone. */
-	pfree(&b);
+	wcfb_buf_free(&b);
 	close(fd);
 	printf("holding\n");
 	while (read(0, &c, 1) > 0)
@@ -657,10 +535,11 @@ static int cmd_reexport(void)
 				      .pixel_format = DRM_FORMAT_XRGB8888 };
 	struct drm_mode_fb_cmd2 g = { 0 };
 	uint32_t h3 = 0, h4 = 0;
-	struct pbuf b;
-	int fd = open_card(), dfd_a, dfd_b, ret;
+	struct wcfb_buf b;
+	int fd = wcfb_open_card(), dfd_a, dfd_b, ret;
 
-	if (fd < 0 || need(dumb(fd, &b, 64, 64, 32), "reexport: scanout buffer"))
+	if (fd < 0 ||
+	    need(wcfb_buf_dumb(fd, &b, 64, 64, 32, WCFB_MAP_DUMB), "reexport: scanout buffer"))
 		return 1;
 	f.handles[0] = b.handle;
 	f.pitches[0] = b.pitch;
@@ -668,11 +547,11 @@ static int cmd_reexport(void)
 	wcfb_ok(!ret, "addfb2 (%s)", strerror(-ret));
 	dfd_a = export(&b);
 	wcfb_ok(dfd_a >= 0, "first export (%s)", dfd_a < 0 ? strerror(-dfd_a) : "ok");
-	pfree(&b);	/* the last handle: DRM drops its cached dma-buf */
+	wcfb_buf_free(&b);	/* the last handle: DRM drops its cached dma-buf */
 	g.fb_id = f.fb_id;
 	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_GETFB2, &g);
 	wcfb_ok(!ret && g.handles[0], "GETFB2 gives a new handle (%s)", strerror(-ret));
-	b = (struct pbuf){ .fd = fd, .handle = g.handles[0], .size = 64 * 64 * 4 };
+	b = (struct wcfb_buf){ .fd = fd, .handle = g.handles[0], .size = 64 * 64 * 4 };
 	dfd_b = export(&b);
 	wcfb_ok(dfd_b >= 0, "second export of the same buffer (%s)",
 		dfd_b < 0 ? strerror(-dfd_b) : "ok");
@@ -683,7 +562,7 @@ static int cmd_reexport(void)
 		strerror(-ret));
 	if (h3 && h3 != g.handles[0])
 		drmCloseBufferHandle(fd, h3);
-	pfree(&b);
+	wcfb_buf_free(&b);
 	drmModeRmFB(fd, f.fb_id);
 	if (dfd_a >= 0)
 		close(dfd_a);
@@ -707,7 +586,7 @@ static int cmd_mapfail(const char *kind)
 	int wc = !strncmp(kind, "wc", 2), via_buf = !!strstr(kind, "buf");
 	struct drm_gem_close gc = { 0 };
 	int fd, mfd, dfd = -1, pfd, ret, err;
-	struct pbuf b = { 0 };
+	struct wcfb_buf b = { 0 };
 	uint64_t off = 0;
 	uint8_t *map;
 
@@ -716,22 +595,21 @@ static int cmd_mapfail(const char *kind)
 		fprintf(stderr, "mapfail: KIND is wc, wcbuf, cached or cachedbuf\n");
 		return 2;
 	}
-	fd = open_card();
+	fd = wcfb_open_card();
 	if (fd < 0)
 		return 1;
+	/* Only the offsets: the mmap() is the test. */
 	if (wc) {
-		struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = 32 };
 		struct drm_mode_map_dumb m = { 0 };
 
-		ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
-		b = (struct pbuf){ .fd = fd, .handle = c.handle, .size = c.size };
-		m.handle = c.handle;
+		ret = wcfb_buf_dumb(fd, &b, w, h, 32, WCFB_MAP_NONE);
+		m.handle = b.handle;
 		ret = ret ? ret : wcfb_ioctl(fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
 		off = m.offset;
 	} else {
 		struct drm_wcfb_gem_mmap_offset mo = { 0 };
 
-		ret = cached(fd, &b, w, h);
+		ret = wcfb_buf_cached(fd, &b, w, h, 32, WCFB_MAP_NONE);
 		mo.handle = b.handle;
 		ret = ret ? ret : wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
 		off = mo.offset;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* Guest-side harness protocol and KMS helpers for wcfb's test clients. */
+/* Guest-side harness protocol, KMS helpers and buffer/blitter wrappers for
+ * wcfb's test clients. */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -14,6 +15,7 @@
 #include <unistd.h>
 #include <drm_fourcc.h>
 
+#include "drm/wcfb_drm.h"
 #include "wcfb_client.h"
 #include "wcfb_pattern.h"
 
@@ -184,6 +186,192 @@ int wcfb_ioctl(int fd, unsigned long req, void *arg)
 	return ret ? -errno : 0;
 }
 
+/* --- buffers and the blitter ------------------------------------------- */
+void (*wcfb_buf_trace)(const char *ioc, const struct wcfb_buf *b,
+		       const void *out, size_t len);
+
+#define TRACE(ioc, b, s) do { \
+		if (wcfb_buf_trace) \
+			wcfb_buf_trace(ioc, b, &(s), sizeof(s)); \
+	} while (0)
+
+static int buf_map(struct wcfb_buf *b, enum wcfb_map how)
+{
+	int ret;
+
+	if (how == WCFB_MAP_NONE)
+		return 0;
+	if (how == WCFB_MAP_DUMB) {
+		struct drm_mode_map_dumb m = { .handle = b->handle };
+
+		ret = wcfb_ioctl(b->fd, DRM_IOCTL_MODE_MAP_DUMB, &m);
+		if (ret)
+			return ret;
+		TRACE("MODE_MAP_DUMB", b, m);
+		b->offset = m.offset;
+	} else {
+		struct drm_wcfb_gem_mmap_offset mo = { .handle = b->handle };
+
+		ret = wcfb_ioctl(b->fd, DRM_IOCTL_WCFB_GEM_MMAP_OFFSET, &mo);
+		if (ret)
+			return ret;
+		TRACE("WCFB_GEM_MMAP_OFFSET", b, mo);
+		b->offset = mo.offset;
+	}
+	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, b->fd,
+		      b->offset);
+	if (b->map == MAP_FAILED) {
+		b->map = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+int wcfb_buf_dumb(int fd, struct wcfb_buf *b, uint32_t w, uint32_t h,
+		  uint32_t bpp, enum wcfb_map map)
+{
+	struct drm_mode_create_dumb c = { .width = w, .height = h, .bpp = bpp };
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	ret = wcfb_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &c);
+	if (ret)
+		return ret;
+	*b = (struct wcfb_buf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
+				.width = w, .height = h, .size = c.size };
+	TRACE("MODE_CREATE_DUMB", b, c);
+	return buf_map(b, map);
+}
+
+int wcfb_buf_cached(int fd, struct wcfb_buf *b, uint32_t w, uint32_t h,
+		    uint32_t bpp, enum wcfb_map map)
+{
+	struct drm_wcfb_gem_create_cached c = { .width = w, .height = h, .bpp = bpp };
+	int ret;
+
+	memset(b, 0, sizeof(*b));
+	ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CREATE_CACHED, &c);
+	if (ret)
+		return ret;
+	*b = (struct wcfb_buf){ .fd = fd, .handle = c.handle, .pitch = c.pitch,
+				.width = w, .height = h, .size = c.size,
+				.cached = 1 };
+	TRACE("WCFB_GEM_CREATE_CACHED", b, c);
+	return buf_map(b, map);
+}
+
+int wcfb_buf_addfb(struct wcfb_buf *b, uint32_t fourcc)
+{
+	struct drm_mode_fb_cmd2 f = { .width = b->width, .height = b->height,
+				      .pixel_format = fourcc,
+				      .handles = { b->handle },
+				      .pitches = { b->pitch } };
+	int ret = wcfb_ioctl(b->fd, DRM_IOCTL_MODE_ADDFB2, &f);
+
+	if (ret)
+		return ret;
+	b->fb_id = f.fb_id;
+	b->fourcc = fourcc;
+	TRACE("MODE_ADDFB2", b, f);
+	return 0;
+}
+
+/* Framebuffer, mapping, handle (DUMB: closed with MODE_DESTROY_DUMB). */
+static void buf_release(int fd, struct wcfb_buf *b, int dumb)
+{
+	struct drm_mode_destroy_dumb dd = { .handle = b->handle };
+	struct drm_gem_close gc = { .handle = b->handle };
+
+	if (b->fb_id)
+		wcfb_ioctl(fd, DRM_IOCTL_MODE_RMFB, &b->fb_id);
+	if (b->map)
+		munmap(b->map, b->size);
+	if (b->handle && dumb)
+		wcfb_ioctl(fd, DRM_IOCTL_MODE_DESTROY_DUMB, &dd);
+	else if (b->handle)
+		wcfb_ioctl(fd, DRM_IOCTL_GEM_CLOSE, &gc);
+	memset(b, 0, sizeof(*b));
+}
+
+void wcfb_buf_free(struct wcfb_buf *b)
+{
+	buf_release(b->fd, b, 0);
+}
+
+int wcfb_buf_all(const struct wcfb_buf *b, uint32_t v)
+{
+	uint32_t x, y;
+
+	for (y = 0; y < b->height; y++)
+		for (x = 0; x < b->width; x++)
+			if (((const uint32_t *)(b->map + (size_t)y * b->pitch))[x] != v)
+				return 0;
+	return 1;
+}
+
+int wcfb_cpu_prep_timeout(int fd, uint32_t handle, uint32_t op,
+			  int64_t timeout_ns)
+{
+	struct drm_wcfb_gem_cpu_prep p = { .handle = handle, .op = op,
+					   .timeout_ns = timeout_ns };
+
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_PREP, &p);
+}
+
+int wcfb_cpu_prep(int fd, uint32_t handle, uint32_t op)
+{
+	return wcfb_cpu_prep_timeout(fd, handle, op, 5000000000ll);
+}
+
+int wcfb_cpu_fini(int fd, uint32_t handle)
+{
+	struct drm_wcfb_gem_cpu_fini f = { .handle = handle };
+
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GEM_CPU_FINI, &f);
+}
+
+int wcfb_blit(int fd, const struct drm_wcfb_blit_op *ops, uint32_t n,
+	      uint32_t in_syncobj, uint32_t out_syncobj)
+{
+	struct drm_wcfb_blit b = { .ops = (uintptr_t)ops, .op_count = n,
+				   .in_syncobj = in_syncobj,
+				   .out_syncobj = out_syncobj };
+
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_BLIT, &b);
+}
+
+int wcfb_blit_fill(int fd, uint32_t handle, uint32_t pitch, uint32_t w,
+		   uint32_t h, uint32_t fill, uint32_t in_syncobj,
+		   uint32_t out_syncobj)
+{
+	struct drm_wcfb_blit_op op = { .op = WCFB_BLIT_OP_FILL, .width = w,
+		.height = h, .fill = fill,
+		.dst = { .handle = handle, .format = DRM_FORMAT_XRGB8888,
+			 .pitch = pitch } };
+
+	return wcfb_blit(fd, &op, 1, in_syncobj, out_syncobj);
+}
+
+int wcfb_blit_copy(int fd, uint32_t dst, uint32_t dst_pitch, uint32_t src,
+		   uint32_t src_pitch, uint32_t w, uint32_t h)
+{
+	struct drm_wcfb_blit_op op = { .op = WCFB_BLIT_OP_COPY, .width = w,
+		.height = h,
+		.dst = { .handle = dst, .format = DRM_FORMAT_XRGB8888,
+			 .pitch = dst_pitch },
+		.src = { .handle = src, .format = DRM_FORMAT_XRGB8888,
+			 .pitch = src_pitch } };
+
+	return wcfb_blit(fd, &op, 1, 0, 0);
+}
+
+uint64_t wcfb_get_param(int fd, uint32_t param)
+{
+	struct drm_wcfb_get_param gp = { .param = param };
+
+	return wcfb_ioctl(fd, DRM_IOCTL_WCFB_GET_PARAM, &gp) ? ~0ull : gp.value;
+}
+
 uint64_t wcfb_now_ns(void)
 {
 	struct timespec ts;
@@ -208,6 +396,39 @@ static uint32_t prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
 	if (!id)
 		fprintf(stderr, "property %s not found on %u\n", name, obj);
 	return id;
+}
+
+int wcfb_open_card(void)
+{
+	int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+
+	if (fd < 0)
+		printf("# cannot open card0: %s\n", strerror(errno));
+	return fd;
+}
+
+int wcfb_open_driver(const char *name)
+{
+	char path[32];
+	int i, fd;
+
+	for (i = 0; i < 16; i++) {
+		drmVersionPtr v;
+
+		snprintf(path, sizeof(path), "/dev/dri/card%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		v = drmGetVersion(fd);
+		if (v && !strcmp(v->name, name)) {
+			drmFreeVersion(v);
+			return fd;
+		}
+		drmFreeVersion(v);
+		close(fd);
+	}
+	printf("# no %s device\n", name);
+	return -1;
 }
 
 int wcfb_open_pipe(struct wcfb_pipe *p)
@@ -307,58 +528,19 @@ uint32_t wcfb_parse_format(const char *s)
 int wcfb_buf_create(struct wcfb_pipe *p, struct wcfb_buf *b, uint32_t w,
 		    uint32_t h, uint32_t fourcc)
 {
-	struct drm_mode_create_dumb cr = { .width = w, .height = h };
-	struct drm_mode_map_dumb mp = { 0 };
-	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
 	int ret;
 
-	memset(b, 0, sizeof(*b));
-	cr.bpp = wcfb_format_cpp(fourcc) * 8;
-	if (drmIoctl(p->fd, DRM_IOCTL_MODE_CREATE_DUMB, &cr))
-		return -errno;
-	b->handle = cr.handle;
-	b->pitch = cr.pitch;
-	b->size = cr.size;
-	b->width = w;
-	b->height = h;
-	b->fourcc = fourcc;
-	mp.handle = cr.handle;
-	if (drmIoctl(p->fd, DRM_IOCTL_MODE_MAP_DUMB, &mp)) {
-		ret = -errno;
-		goto err;
-	}
-	b->map = mmap(NULL, b->size, PROT_READ | PROT_WRITE, MAP_SHARED, p->fd,
-		      mp.offset);
-	if (b->map == MAP_FAILED) {
-		ret = -errno;
-		b->map = NULL;
-		goto err;
-	}
-	handles[0] = b->handle;
-	pitches[0] = b->pitch;
-	if (drmModeAddFB2(p->fd, w, h, fourcc, handles, pitches, offsets,
-			  &b->fb_id, 0)) {
-		ret = -errno;
-		goto err;
-	}
-	return 0;
-err:
-	wcfb_buf_destroy(p, b);
+	ret = wcfb_buf_dumb(p->fd, b, w, h, wcfb_format_cpp(fourcc) * 8,
+			    WCFB_MAP_DUMB);
+	ret = ret ? ret : wcfb_buf_addfb(b, fourcc);
+	if (ret)
+		wcfb_buf_destroy(p, b);
 	return ret;
 }
 
 void wcfb_buf_destroy(struct wcfb_pipe *p, struct wcfb_buf *b)
 {
-	if (b->fb_id)
-		drmModeRmFB(p->fd, b->fb_id);
-	if (b->map)
-		munmap(b->map, b->size);
-	if (b->handle) {
-		struct drm_mode_destroy_dumb d = { .handle = b->handle };
-
-		drmIoctl(p->fd, DRM_IOCTL_MODE_DESTROY_DUMB, &d);
-	}
-	memset(b, 0, sizeof(*b));
+	buf_release(p->fd, b, 1);
 }
 
 void wcfb_buf_fill_pattern(struct wcfb_buf *b, uint32_t seed)

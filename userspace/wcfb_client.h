@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shared by wcfb's libdrm test clients: the guest side of the harness
- * protocol (screenshot requests, benchmark figures) and small KMS helpers
- * (finding the pipe, dumb buffers, atomic commits).
+ * protocol (screenshot requests, benchmark figures), small KMS helpers
+ * (finding the pipe, atomic commits) and the wrappers of wcfb's buffer
+ * and blitter ioctls (struct wcfb_buf, wcfb_buf_*, wcfb_cpu_*, wcfb_blit*).
  */
 #ifndef WCFB_CLIENT_H
 #define WCFB_CLIENT_H
@@ -27,6 +28,75 @@ void wcfb_bench(const char *json);
 extern int wcfb_failures;
 void wcfb_ok(int cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* --- buffers and the blitter (include/uapi/drm/wcfb_drm.h) -------------- */
+/*
+ * A GEM buffer on one DRM file: a dumb buffer (wcfb: write-combined
+ * scanout memory; vgem: shmem) or a wcfb cached buffer, maybe mapped, maybe
+ * with a framebuffer.  Every call returns 0 or -errno; a buffer a call
+ * failed on keeps what was made (its handle, ...) for wcfb_buf_free().
+ */
+struct wcfb_buf {
+	int fd;			/* the DRM file the handle is in */
+	uint32_t handle, pitch, width, height;
+	uint32_t fourcc;	/* its framebuffer's format (wcfb_buf_addfb) */
+	uint32_t fb_id;		/* 0: no framebuffer */
+	uint64_t size;
+	uint64_t offset;	/* its fake mmap offset, once mapped */
+	uint8_t *map;		/* NULL: not mapped */
+	int cached;		/* WCFB_GEM_CREATE_CACHED: CPU access between
+				 * wcfb_cpu_prep() and wcfb_cpu_fini() */
+};
+
+/* How wcfb_buf_dumb() and wcfb_buf_cached() map the new buffer. */
+enum wcfb_map {
+	WCFB_MAP_NONE,		/* not at all */
+	WCFB_MAP_WCFB,		/* the offset from WCFB_GEM_MMAP_OFFSET (wcfb only) */
+	WCFB_MAP_DUMB,		/* the offset from MODE_MAP_DUMB (dumb buffers, any driver) */
+};
+
+/* MODE_CREATE_DUMB of W x H at BPP on FD, then mapped as MAP says. */
+int wcfb_buf_dumb(int fd, struct wcfb_buf *b, uint32_t w, uint32_t h,
+		  uint32_t bpp, enum wcfb_map map);
+/* WCFB_GEM_CREATE_CACHED of W x H at BPP on FD, then mapped as MAP says. */
+int wcfb_buf_cached(int fd, struct wcfb_buf *b, uint32_t w, uint32_t h,
+		    uint32_t bpp, enum wcfb_map map);
+/* MODE_ADDFB2: B's handle and pitch, W x H, FOURCC; sets fb_id and fourcc. */
+int wcfb_buf_addfb(struct wcfb_buf *b, uint32_t fourcc);
+/* Undo whatever of B exists (RMFB, munmap, GEM_CLOSE); B is zeroed. */
+void wcfb_buf_free(struct wcfb_buf *b);
+/* 1 if every pixel of mapped B (W x H, 32 bits each) is V, else 0. */
+int wcfb_buf_all(const struct wcfb_buf *b, uint32_t v);
+/*
+ * If set, called with every structure a wcfb_buf_* call got back from the
+ * kernel, as the kernel left it, right after the ioctl: IOC is its name
+ * without DRM_IOCTL_ ("MODE_CREATE_DUMB", "MODE_MAP_DUMB",
+ * "WCFB_GEM_CREATE_CACHED", "WCFB_GEM_MMAP_OFFSET", "MODE_ADDFB2"), B the
+ * buffer as filled in so far.  wcfb-permtest scans them for addresses.
+ */
+extern void (*wcfb_buf_trace)(const char *ioc, const struct wcfb_buf *b,
+			      const void *out, size_t len);
+
+/* WCFB_GEM_CPU_PREP of HANDLE for OP (WCFB_PREP_*): waits up to 5 s. */
+int wcfb_cpu_prep(int fd, uint32_t handle, uint32_t op);
+int wcfb_cpu_prep_timeout(int fd, uint32_t handle, uint32_t op,
+			  int64_t timeout_ns);
+/* WCFB_GEM_CPU_FINI of HANDLE. */
+int wcfb_cpu_fini(int fd, uint32_t handle);
+
+struct drm_wcfb_blit_op;
+/* WCFB_BLIT of N OPS; IN_SYNCOBJ / OUT_SYNCOBJ: 0 for none. */
+int wcfb_blit(int fd, const struct drm_wcfb_blit_op *ops, uint32_t n,
+	      uint32_t in_syncobj, uint32_t out_syncobj);
+/* One FILL of W x H from (0,0) of HANDLE (XRGB8888, PITCH) with FILL. */
+int wcfb_blit_fill(int fd, uint32_t handle, uint32_t pitch, uint32_t w,
+		   uint32_t h, uint32_t fill, uint32_t in_syncobj,
+		   uint32_t out_syncobj);
+/* One COPY of W x H from (0,0) of SRC to (0,0) of DST, both XRGB8888. */
+int wcfb_blit_copy(int fd, uint32_t dst, uint32_t dst_pitch, uint32_t src,
+		   uint32_t src_pitch, uint32_t w, uint32_t h);
+/* WCFB_GET_PARAM's value of PARAM (DRM_WCFB_PARAM_*); ~0 if it failed. */
+uint64_t wcfb_get_param(int fd, uint32_t param);
+
 /* --- KMS ---------------------------------------------------------------- */
 struct wcfb_pipe {
 	int fd;
@@ -40,20 +110,21 @@ struct wcfb_pipe {
 		 plane_crtc_w, plane_crtc_h;
 };
 
-struct wcfb_buf {
-	uint32_t handle, pitch, width, height, fourcc, fb_id;
-	uint64_t size;
-	uint8_t *map;
-};
-
+/* card0 (O_RDWR | O_CLOEXEC): the fd, or -1 after a "# cannot open" line. */
+int wcfb_open_card(void);
+/* The first /dev/dri/cardN whose driver is NAME ("vgem"), or -1 after a
+ * "# no NAME device" line. */
+int wcfb_open_driver(const char *name);
 int wcfb_open_pipe(struct wcfb_pipe *p);
 void wcfb_close_pipe(struct wcfb_pipe *p);
 const drmModeModeInfo *wcfb_find_mode(struct wcfb_pipe *p, uint32_t w, uint32_t h);
 uint32_t wcfb_format_cpp(uint32_t fourcc);
 uint32_t wcfb_parse_format(const char *s);
-/* Dumb buffer + mmap + AddFB2; returns -errno. */
+/* A scanout buffer: wcfb_buf_dumb(WCFB_MAP_DUMB) + wcfb_buf_addfb(FOURCC);
+ * returns -errno, with nothing left over. */
 int wcfb_buf_create(struct wcfb_pipe *p, struct wcfb_buf *b, uint32_t w,
 		    uint32_t h, uint32_t fourcc);
+/* wcfb_buf_free(), closing the handle with MODE_DESTROY_DUMB. */
 void wcfb_buf_destroy(struct wcfb_pipe *p, struct wcfb_buf *b);
 void wcfb_buf_fill_pattern(struct wcfb_buf *b, uint32_t seed);
 /* Add to REQ: MODE (a new blob, returned in BLOB for the caller to destroy)
