@@ -416,20 +416,25 @@ int wcfb_job_push(struct wcfb_job *job, struct dma_fence **done)
 {
 	struct drm_gem_object **objs;
 	struct ww_acquire_ctx ctx;
-	unsigned int i;
+	unsigned int i, n;
 	int ret;
 
 	wcfb_job_merge_bufs(job);
-	objs = kvmalloc_array(job->nbufs, sizeof(*objs), GFP_KERNEL);
+	/*
+	 * Once pushed, the job may run, complete and be freed before the
+	 * locks are dropped: nothing below that touches @job.
+	 */
+	n = job->nbufs;
+	objs = kvmalloc_array(n, sizeof(*objs), GFP_KERNEL);
 	if (!objs)
 		return -ENOMEM;
-	for (i = 0; i < job->nbufs; i++)
+	for (i = 0; i < n; i++)
 		objs[i] = wcfb_bo_obj(job->bufs[i].bo);
 
-	ret = drm_gem_lock_reservations(objs, job->nbufs, &ctx);
+	ret = drm_gem_lock_reservations(objs, n, &ctx);
 	if (ret)
 		goto out_free;
-	for (i = 0; i < job->nbufs; i++) {
+	for (i = 0; i < n; i++) {
 		ret = dma_resv_reserve_fences(objs[i]->resv, 1);
 		if (ret)
 			goto out_unlock;
@@ -442,13 +447,14 @@ int wcfb_job_push(struct wcfb_job *job, struct dma_fence **done)
 
 	drm_sched_job_arm(&job->base);
 	*done = dma_fence_get(&job->base.s_fence->finished);
-	for (i = 0; i < job->nbufs; i++)
+	for (i = 0; i < n; i++)
 		dma_resv_add_fence(objs[i]->resv, *done,
 				   job->bufs[i].write ? DMA_RESV_USAGE_WRITE :
 							DMA_RESV_USAGE_READ);
 	drm_sched_entity_push_job(&job->base);
 out_unlock:
-	drm_gem_unlock_reservations(objs, job->nbufs, &ctx);
+	/* The objects are held by the caller's or the job's references. */
+	drm_gem_unlock_reservations(objs, n, &ctx);
 out_free:
 	kvfree(objs);
 	return ret;

@@ -467,8 +467,25 @@ static void wcfb_fbdev_cost_add(u64 *avg, u64 ns)
 	*avg = *avg ? *avg - (*avg >> 3) + (ns >> 3) : max_t(u64, ns, 1);
 }
 
+/*
+ * The engine's time has a fixed part (a job, an interrupt round trip) and
+ * the CPU's grows with the size: if the engine lost in a larger class it
+ * loses in this one too.
+ */
+static bool wcfb_fbdev_engine_lost_above(struct wcfb_fbdev *fbdev,
+					 struct wcfb_fbdev_cost *c)
+{
+	struct wcfb_fbdev_cost *end = fbdev->cost + WCFB_FBDEV_CLASSES;
+
+	for (c++; c < end; c++)
+		if (c->engine_ns && c->cpu_ns && c->engine_ns > c->cpu_ns)
+			return true;
+	return false;
+}
+
 /* Should a flush of this class go to the engine (which works)? */
-static bool wcfb_fbdev_pick_engine(struct wcfb_fbdev_cost *c)
+static bool wcfb_fbdev_pick_engine(struct wcfb_fbdev *fbdev,
+				   struct wcfb_fbdev_cost *c)
 {
 	u64 slow, fast, period;
 	bool faster;
@@ -479,8 +496,11 @@ static bool wcfb_fbdev_pick_engine(struct wcfb_fbdev_cost *c)
 	case WCFB_FLUSH_CPU:
 		return false;
 	}
-	if (!c->engine_ns || !c->cpu_ns)
-		return !c->engine_ns;
+	/* The CPU is measured first: its flush is the cheap one to try. */
+	if (!c->cpu_ns)
+		return false;
+	if (!c->engine_ns)
+		return !wcfb_fbdev_engine_lost_above(fbdev, c);
 	faster = c->engine_ns <= c->cpu_ns;
 	slow = max(c->engine_ns, c->cpu_ns);
 	fast = min(c->engine_ns, c->cpu_ns);
@@ -521,7 +541,7 @@ static void wcfb_fbdev_flush(struct wcfb_fbdev *fbdev, const struct drm_rect *r)
 	len = (drm_rect_height(r) - 1) * pitch + drm_rect_width(r) * cpp;
 	cost = wcfb_fbdev_cost(fbdev, (size_t)drm_rect_width(r) *
 				      drm_rect_height(r) * cpp);
-	if (fbdev->map && !fbdev->stale && !wcfb_fbdev_pick_engine(cost)) {
+	if (fbdev->map && !fbdev->stale && !wcfb_fbdev_pick_engine(fbdev, cost)) {
 		atomic64_inc(&st->cpu_chosen);
 	} else if (fbdev->map && !fbdev->stale) {
 		t0 = ktime_get_ns();
