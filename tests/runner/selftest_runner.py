@@ -15,6 +15,10 @@ tests/runner/wcfb-pattern.c (draws test pattern 5 at 640x480 on
      to pattern 5;
   4. the same pass without the client rootfs (in the initramfs), then
      `sleep 600` with --timeout 25: exit 124, the logs kept;
+  5. the device-selection lines of Documentation/switching-from-vkms.md
+     (Weston's, wlroots', IGT's) evaluated in the guest, each naming
+     wcfb's card, VKMS's spelling of the Weston line as the control that
+     must not; and its hotplug lines, the connector's status after each;
   plus the runner's usage errors (no QEMU).
 
 Prints TAP ("ok N - name") and a closing "N passed, N failed" line.
@@ -96,6 +100,37 @@ def has(path):
     return os.path.isfile(path) and os.path.getsize(path) > 0
 
 
+DOC = os.path.join(REPO, "Documentation", "switching-from-vkms.md")
+
+
+def doc_blocks():
+    """The device-selection and hotplug code blocks of DOC, as the lines a
+    user copies (comments dropped): what the self-test runs."""
+    blocks, cur = [], None
+    with open(DOC) as f:
+        for ln in f:
+            ln = ln.rstrip("\n")
+            if ln.startswith("```"):
+                if cur is None:
+                    cur = []
+                else:
+                    blocks.append(cur)
+                    cur = None
+                continue
+            if cur is not None:
+                cur.append(ln)
+    pick = {}
+    for b in blocks:
+        if b and b[0].startswith("# device selection"):
+            pick["dev"] = b
+        elif b and b[0].startswith("# hotplug"):
+            pick["hot"] = b
+
+    def code(b):
+        return [x for x in b if x.strip() and not x.startswith("#")]
+    return code(pick.get("dev", [])), code(pick.get("hot", []))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--prog", required=True)
@@ -172,6 +207,28 @@ def main():
             has(os.path.join(o4, "kernel.log")) and p.seconds < 60, p.both)
         tap("no_rootfs_capture", "sleeping" in p.stdout and
             has(os.path.join(o4, "pattern.png")), p.both)
+
+        # --- 5: Documentation/switching-from-vkms.md's lines -------------
+        dev, hot = doc_blocks()
+        check = ("chk() { if [ \"$(readlink -f \"$2\")\" = \"$(readlink -f $WCFB_CARD)\" ]; "
+                 "then echo \"$1 names wcfb\"; else echo \"$1 does not: $2\"; fi; }; "
+                 "chk weston \"/dev/dri/$WESTON_TEST_SUITE_DRM_DEVICE\"; "
+                 "chk wlroots \"$WLR_DRM_DEVICES\"; chk igt \"${IGT_DEVICE#drm:}\"; "
+                 # The control: VKMS's spelling of the Weston line.
+                 "chk vkms-spelling \"/dev/dri/$(basename /sys/devices/platform/vkms/drm/card*)\"; ")
+        steps = []
+        for ln in hot:
+            steps.append(ln)
+            if ln.startswith("echo "):
+                steps.append("echo \"after %s: $(cat $st)\"" % ln.split()[1])
+        p = run(["--out", os.path.join(tmp, "out-doc"), share,
+                 "\n".join(dev) + "\n" + check + "\n" + "\n".join(steps)])
+        tap("doc_device_lines", p.returncode == 0 and len(dev) == 3 and
+            all("%s names wcfb" % n in p.stdout for n in ("weston", "wlroots", "igt")) and
+            "vkms-spelling does not" in p.stdout, p.both)
+        tap("doc_hotplug_lines", len(hot) == 3 and
+            "after off: disconnected" in p.stdout and
+            "after detect: connected" in p.stdout, p.both)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     failed = RESULTS.count(False)
