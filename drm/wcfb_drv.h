@@ -155,6 +155,8 @@ struct wcfb_fbdev_stats {
  * @engine: the blitter (a reference), NULL if the device tree names none
  * @sched: the blitter's job scheduler (wcfb_job.c), with @engine only
  * @kernel_entity: the driver's own jobs (the console's flushes)
+ * @sched_park_lock: serialises parking @sched's thread (timeouts, file
+ *                   close; wcfb_job.c)
  * @live_cached: live cached objects
  * @live_exports: live dma-bufs exported from scanout (WC) buffers
  * @live_exports_cached: live dma-bufs exported from cached buffers
@@ -172,6 +174,7 @@ struct wcfb_device {
 	struct wcfb_blitter *engine;
 	struct drm_gpu_scheduler sched;
 	struct drm_sched_entity kernel_entity;
+	struct mutex sched_park_lock; /* parking the scheduler's thread */
 
 	atomic_t live_cached;
 	atomic_t live_exports;

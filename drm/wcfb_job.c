@@ -46,6 +46,8 @@
 #include <linux/dma-fence.h>
 #include <linux/dma-resv.h>
 #include <linux/jiffies.h>
+#include <linux/kthread.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/rt.h>
 #include <linux/slab.h>
@@ -140,11 +142,14 @@ static enum drm_gpu_sched_stat wcfb_job_timedout(struct drm_sched_job *sj)
 		return DRM_GPU_SCHED_STAT_NOMINAL;
 	}
 
+	/* Parks the thread: not while wcfb_job_postclose() parks it. */
+	mutex_lock(&job->wcfb->sched_park_lock);
 	drm_sched_stop(sched, sj);
 	/* Every job on the engine completes or fails with -ETIMEDOUT. */
 	wcfb_blitter_recover(eng);
 	/* Their hardware fences have signalled: the jobs finish. */
 	drm_sched_start(sched, true);
+	mutex_unlock(&job->wcfb->sched_park_lock);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
@@ -204,6 +209,9 @@ int wcfb_job_init(struct wcfb_device *wcfb)
 
 	wcfb_blitter_get_info(wcfb->engine, &info);
 	args.timeout = msecs_to_jiffies(info.timeout_ms);
+	ret = drmm_mutex_init(&wcfb->drm, &wcfb->sched_park_lock);
+	if (ret)
+		return ret;
 	ret = drm_sched_init(sched, &args);
 	if (ret)
 		return ret;
@@ -269,11 +277,25 @@ int wcfb_job_open(struct wcfb_device *wcfb, struct drm_file *file)
  */
 void wcfb_job_postclose(struct drm_file *file)
 {
+	struct wcfb_device *wcfb = to_wcfb_device(file->minor->dev);
 	struct wcfb_file *wf = file->driver_priv;
 
 	if (!wf)
 		return;
 	drm_sched_entity_destroy(&wf->entity);
+	/*
+	 * 6.1's drm_sched_entity_fini() waits for the scheduler's thread to
+	 * be done with the entity only while jobs are still queued on it.
+	 * When the thread has just taken the last one, it completes the
+	 * entity's entity_idle after run_job -- after the kfree() below,
+	 * without this (KASAN: use-after-free in drm_sched_main()).  The
+	 * entity is off the run queue now; parking the thread waits for the
+	 * round it is in to end.
+	 */
+	mutex_lock(&wcfb->sched_park_lock);
+	kthread_park(wcfb->sched.thread);
+	kthread_unpark(wcfb->sched.thread);
+	mutex_unlock(&wcfb->sched_park_lock);
 	kfree(wf);
 }
 
