@@ -272,8 +272,9 @@ int wcfb_job_open(struct wcfb_device *wcfb, struct drm_file *file)
  * wcfb_job_postclose - &drm_driver.postclose: the file's entity goes
  * @file: the file
  *
- * Its queued jobs still run (up to the scheduler's flush timeout), or are
- * dropped if the process is being killed; jobs on the engine complete.
+ * Its queued jobs still run first: the close waits for them (killably;
+ * an exiting process waits up to a second, then they are dropped with
+ * -ESRCH); jobs on the engine complete.
  */
 void wcfb_job_postclose(struct drm_file *file)
 {

@@ -86,9 +86,10 @@
 
 /*
  * How long a flush waits for its copy.  Longer than the engine can take
- * to give up on a job (its watchdog at wcfb,timeout-ms, 2 s, then a reset
- * polled for as long again), so in practice the fence has signalled -- with
- * an error if the engine hung or died -- before this expires.
+ * to give up on a job (the scheduler's timeout at wcfb,timeout-ms, 2 s,
+ * then a reset polled for as long again), so in practice the fence has
+ * signalled -- with an error if the engine hung or died -- before this
+ * expires.
  */
 #define WCFB_FBDEV_WAIT_MS	10000
 
@@ -622,16 +623,16 @@ static const struct drm_framebuffer_funcs wcfb_fbdev_fb_funcs = {
 /*
  * No engine flush from now on: wait for a copy still outstanding and drop
  * our reference on the mapping.  It is unmapped with its last reference:
- * here, or in the cleanup of a job that still holds it, which the engine
- * runs (flush_work() in its .remove) before it can be unbound.  At
- * unregistration the engine may be unbound next, and its mappings must be
- * gone by then.
+ * here, or when the scheduler frees a job that still holds it, after the
+ * job's fence has signalled.  That may come after the engine's driver was
+ * unbound: the mapping's SG table holds a reference on the engine's
+ * device, which the unmapping uses.
  */
 static void wcfb_fbdev_engine_off(struct wcfb_fbdev *fbdev)
 {
 	mutex_lock(&fbdev->flush_lock);
 	if (fbdev->stale) {
-		/* The engine's watchdog or removal always signals it. */
+		/* The scheduler's timeout or the engine's removal signals it. */
 		dma_fence_wait(fbdev->stale, false);
 		dma_fence_put(fbdev->stale);
 		fbdev->stale = NULL;

@@ -136,7 +136,9 @@ struct drm_wcfb_blit_op {
  * destinations, earlier readers), and its fence is added to the
  * destinations' reservation objects as a write and to the sources' as a
  * read, so a page flip of a destination waits for it.  @in_syncobj (0:
- * none) is waited for before the job is queued; @out_syncobj (0: none)
+ * none) holds a fence the job waits for.  The ioctl itself never waits:
+ * the job is queued at once and runs when its fences have signalled (the
+ * DRM GPU scheduler's dependencies); @out_syncobj (0: none)
  * gets the job's fence, which signals with an error if the job failed.
  * Returns -ENODEV without a blitter, -E2BIG for too many ops, -EINVAL for
  * anything malformed, -ENOENT for unknown handles; nothing is written then.
