@@ -2,7 +2,8 @@
 # Builds the large guest root filesystem for the real-client tests: libdrm's
 # modetest/proptest, kmscube with Mesa (GBM, EGL, GLES, the kms_swrast
 # software rasteriser) and Weston 10 (DRM backend, pixman renderer) with a
-# few clients, from Debian's arm64 packages.
+# few clients, and udev's daemon (which passes the kernel's hotplug uevents
+# on to Weston's libudev monitor), from Debian's arm64 packages.
 #
 # Packages are fetched with `apt-get download` and unpacked with
 # `dpkg-deb -x` (no maintainer scripts) into a staging tree; the rootfs gets
@@ -19,7 +20,7 @@ cache=$1 out=$2
 say() { printf '[rootfs] %s\n' "$*" >&2; }
 
 TOP="kmscube:arm64 libdrm-tests:arm64 weston:arm64 libgl1-mesa-dri:arm64
-     libegl-mesa0:arm64 xkb-data fonts-dejavu-core"
+     libegl-mesa0:arm64 xkb-data fonts-dejavu-core udev:arm64"
 debs="$cache/debs-rootfs"
 stage="$cache/rootfs-stage"
 key=$(echo "$TOP" | md5sum | cut -c1-8)
@@ -46,7 +47,7 @@ rm -rf "$out" "$out.ext4"
 mkdir -p "$out"
 ML=usr/lib/aarch64-linux-gnu
 libdirs=(lib/aarch64-linux-gnu "$ML" "$ML/weston" "$ML/libweston-10"
-	 "$ML/pulseaudio")
+	 "$ML/pulseaudio" "$ML/systemd")
 
 copy() { # copy PATH (relative to the stage), following links, keeping the path
 	mkdir -p "$out/$(dirname "$1")"
@@ -76,9 +77,14 @@ for b in usr/bin/modetest usr/bin/proptest usr/bin/kmscube usr/bin/weston \
 	 usr/bin/weston-info "$ML/weston-desktop-shell" "$ML/weston-keyboard" \
 	 "$ML/dri/kms_swrast_dri.so" "$ML/libEGL_mesa.so.0" \
 	 "$ML/libweston-10/drm-backend.so" "$ML/weston/desktop-shell.so" \
-	 "$ML/weston/kiosk-shell.so" "$ML/libweston-10/color-lcms.so"; do
+	 "$ML/weston/kiosk-shell.so" "$ML/libweston-10/color-lcms.so" \
+	 bin/udevadm; do
 	closure "$b"
 done
+# udevadm is udev's daemon when called by this name (an absolute link in
+# the package: made here, not followed on the host).
+mkdir -p "$out/lib/systemd"
+ln -sf /bin/udevadm "$out/lib/systemd/systemd-udevd"
 # Mesa's DRI loader finds kms_swrast by this name too.
 ln -sf kms_swrast_dri.so "$out/$ML/dri/swrast_dri.so"
 # glvnd's EGL vendor list, keyboard maps, fonts.
