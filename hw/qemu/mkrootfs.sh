@@ -81,10 +81,13 @@ for b in usr/bin/modetest usr/bin/proptest usr/bin/kmscube usr/bin/weston \
 	 bin/udevadm; do
 	closure "$b"
 done
-# udevadm is udev's daemon when called by this name (an absolute link in
-# the package: made here, not followed on the host).
-mkdir -p "$out/lib/systemd"
-ln -sf /bin/udevadm "$out/lib/systemd/systemd-udevd"
+# udevadm is udev's daemon when called by this name.  The package has both
+# in /bin and /lib, linked absolutely; the rootfs keeps it out of /bin,
+# which the runner's command root takes from the initramfs (busybox).
+mkdir -p "$out/usr/bin" "$out/lib/systemd"
+mv "$out/bin/udevadm" "$out/usr/bin/udevadm"
+rmdir "$out/bin"
+ln -sf /usr/bin/udevadm "$out/lib/systemd/systemd-udevd"
 # Mesa's DRI loader finds kms_swrast by this name too.
 ln -sf kms_swrast_dri.so "$out/$ML/dri/swrast_dri.so"
 # glvnd's EGL vendor list, keyboard maps, fonts.

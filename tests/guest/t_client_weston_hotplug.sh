@@ -7,7 +7,7 @@
 # and the flip counter stops -- then connected again ("detect") and
 # Weston brings the output back with its desktop.
 rootfs_mount || exit 1
-[ -x $ROOTFS/bin/udevadm ] && [ -L $ROOTFS/lib/systemd/systemd-udevd ] || { echo "no systemd-udevd in the client rootfs"; exit 1; }
+[ -x $ROOTFS/usr/bin/udevadm ] && [ -L $ROOTFS/lib/systemd/systemd-udevd ] || { echo "no systemd-udevd in the client rootfs"; exit 1; }
 mkdir -p $ROOTFS/run/user/0 && chmod 0700 $ROOTFS/run/user/0
 cat > $ROOTFS/tmp/weston.ini <<'INI'
 [core]
@@ -22,6 +22,8 @@ animation=none
 startup-animation=none
 INI
 env="XDG_RUNTIME_DIR=/run/user/0 SHELL=/bin/sh HOME=/tmp"
+# Weston appends to its log: an earlier test's Weston may have written it.
+rm -f $ROOTFS/tmp/weston.log
 chroot $ROOTFS /lib/systemd/systemd-udevd --daemon || { echo "systemd-udevd did not start"; exit 1; }
 udevd_up() { [ -S $ROOTFS/run/udev/control ]; }
 wait_until 10 udevd_up || { echo "systemd-udevd made no control socket"; exit 1; }
