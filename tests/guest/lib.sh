@@ -118,6 +118,26 @@ modload() {
 # /dev, /proc, /sys and writable /tmp and /run inside, for
 # `chroot /rootfs ...`.
 ROOTFS=/rootfs
+# Weston's runtime directory and config (desktop background 0x204080, no
+# panel, no animations, no input needed), and $env for running it and its
+# clients in the client rootfs.  After rootfs_mount.
+weston_setup() {
+	mkdir -p $ROOTFS/run/user/0 && chmod 0700 $ROOTFS/run/user/0
+	cat > $ROOTFS/tmp/weston.ini <<'INI'
+[core]
+require-input=false
+idle-time=0
+
+[shell]
+background-color=0xff204080
+panel-position=none
+locking=false
+animation=none
+startup-animation=none
+INI
+	env="XDG_RUNTIME_DIR=/run/user/0 SHELL=/bin/sh HOME=/tmp"
+}
+
 rootfs_mount() {
 	[ -e $ROOTFS/usr/bin/weston ] && return 0
 	mkdir -p $ROOTFS

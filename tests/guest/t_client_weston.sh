@@ -5,20 +5,7 @@
 # showing the desktop background and the client; then Weston is killed and
 # the console comes back on the display.
 rootfs_mount || exit 1
-mkdir -p $ROOTFS/run/user/0 && chmod 0700 $ROOTFS/run/user/0
-cat > $ROOTFS/tmp/weston.ini <<'INI'
-[core]
-require-input=false
-idle-time=0
-
-[shell]
-background-color=0xff204080
-panel-position=none
-locking=false
-animation=none
-startup-animation=none
-INI
-env="XDG_RUNTIME_DIR=/run/user/0 SHELL=/bin/sh HOME=/tmp"
+weston_setup
 f0=$(flips)
 t0=$(cut -d' ' -f1 /proc/uptime)
 chroot $ROOTFS env $env weston --backend=drm-backend.so --use-pixman --tty=1 \

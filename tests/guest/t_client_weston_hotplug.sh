@@ -8,20 +8,7 @@
 # Weston brings the output back with its desktop.
 rootfs_mount || exit 1
 [ -x $ROOTFS/usr/bin/udevadm ] && [ -L $ROOTFS/lib/systemd/systemd-udevd ] || { echo "no systemd-udevd in the client rootfs"; exit 1; }
-mkdir -p $ROOTFS/run/user/0 && chmod 0700 $ROOTFS/run/user/0
-cat > $ROOTFS/tmp/weston.ini <<'INI'
-[core]
-require-input=false
-idle-time=0
-
-[shell]
-background-color=0xff204080
-panel-position=none
-locking=false
-animation=none
-startup-animation=none
-INI
-env="XDG_RUNTIME_DIR=/run/user/0 SHELL=/bin/sh HOME=/tmp"
+weston_setup
 # Weston appends to its log: an earlier test's Weston may have written it.
 rm -f $ROOTFS/tmp/weston.log
 chroot $ROOTFS /lib/systemd/systemd-udevd --daemon || { echo "systemd-udevd did not start"; exit 1; }
