@@ -143,9 +143,8 @@ int wcfb_ioctl_get_param(struct drm_device *drm, void *data,
  *
  * Return: 0 or -EINVAL.
  */
-VISIBLE_IF_KUNIT int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x,
-					      u32 y, u32 w, u32 h, u32 cpp,
-					      u64 size, u32 *ox, u32 *oy)
+int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x, u32 y, u32 w,
+			     u32 h, u32 cpp, u64 size, u32 *ox, u32 *oy)
 {
 	u64 line, in_line, cx, cy, row_end, end;
 
@@ -181,23 +180,6 @@ VISIBLE_IF_KUNIT int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x,
 }
 EXPORT_SYMBOL_IF_KUNIT(wcfb_blit_surface_origin);
 
-/* cpp of a format the engine declares, 0 if unknown or not supported. */
-static u32 wcfb_blit_cpp(const struct wcfb_blitter_info *info, u32 format)
-{
-	switch (format) {
-	case WCFB_ENG_FMT_XRGB8888:
-		return info->formats & WCFB_ENG_FMTCAP_XRGB8888 ? 4 : 0;
-	case WCFB_ENG_FMT_ARGB8888:
-		return info->formats & WCFB_ENG_FMTCAP_ARGB8888 ? 4 : 0;
-	case WCFB_ENG_FMT_RGB565:
-		return info->formats & WCFB_ENG_FMTCAP_RGB565 ? 2 : 0;
-	case WCFB_ENG_FMT_RGB888:
-		return info->formats & WCFB_ENG_FMTCAP_RGB888 ? 3 : 0;
-	default:
-		return 0;
-	}
-}
-
 /*
  * Check a surface's fields and its rect against a buffer of @size bytes;
  * fold @offset into the origin.  All arithmetic in 64 bits, checked.
@@ -209,7 +191,7 @@ static int wcfb_blit_check_surface(const struct wcfb_blitter_info *info,
 {
 	u32 cpp, x, y;
 
-	cpp = wcfb_blit_cpp(info, s->format);
+	cpp = wcfb_blitter_format_cpp(info, s->format);
 	if (!cpp || s->pad)
 		return -EINVAL;
 	/* The rectangle inside the buffer, offset folded in. */
@@ -260,7 +242,7 @@ static int wcfb_blit_check_op(struct drm_file *file,
 		return -EINVAL;
 	if (op->width > info->max_dim || op->height > info->max_dim)
 		return -EINVAL;
-	dcpp = wcfb_blit_cpp(info, op->dst.format);
+	dcpp = wcfb_blitter_format_cpp(info, op->dst.format);
 
 	switch (op->op) {
 	case WCFB_BLIT_OP_FILL:
@@ -306,13 +288,6 @@ static int wcfb_blit_check_op(struct drm_file *file,
 	d->width = cpu_to_le32(op->width);
 	d->height = cpu_to_le32(op->height);
 	return 0;
-}
-
-static void wcfb_blit_set_table(struct wcfb_eng_surface *s,
-				const struct wcfb_blitter_table *tab)
-{
-	s->sg_addr = cpu_to_le64(tab->dma);
-	s->sg_count = cpu_to_le32(tab->count);
 }
 
 static void wcfb_blit_put_objs(struct drm_gem_object **objs, unsigned int n)
@@ -423,13 +398,13 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 		ret = wcfb_job_add_buf(job, to_wcfb_bo(objs[r++]), true, &tab);
 		if (ret)
 			goto out;
-		wcfb_blit_set_table(&job->descs[i].dst, tab);
+		wcfb_eng_surface_set_table(&job->descs[i].dst, tab);
 		if (ops[i].op == WCFB_BLIT_OP_FILL)
 			continue;
 		ret = wcfb_job_add_buf(job, to_wcfb_bo(objs[r++]), false, &tab);
 		if (ret)
 			goto out;
-		wcfb_blit_set_table(&job->descs[i].src, tab);
+		wcfb_eng_surface_set_table(&job->descs[i].src, tab);
 	}
 	ret = wcfb_blit_in_fence(file, job, args->in_syncobj);
 	if (ret)
@@ -496,7 +471,7 @@ int wcfb_blit_kernel_copy(struct wcfb_device *wcfb,
 		return -ENODEV;
 	wcfb_blitter_get_info(eng, &info);
 	/* DRM and engine fourccs agree for the formats the display has. */
-	cpp = wcfb_blit_cpp(&info, copy->format);
+	cpp = wcfb_blitter_format_cpp(&info, copy->format);
 	if (!cpp || !(info.caps & BIT(WCFB_ENG_OP_COPY)) ||
 	    !copy->width || !copy->height ||
 	    copy->width > info.max_dim || copy->height > info.max_dim ||
@@ -524,14 +499,14 @@ int wcfb_blit_kernel_copy(struct wcfb_device *wcfb,
 	desc->opcode = cpu_to_le32(WCFB_ENG_OP_COPY);
 	desc->width = cpu_to_le32(copy->width);
 	desc->height = cpu_to_le32(copy->height);
-	wcfb_blit_set_table(&desc->dst, dtab);
+	wcfb_eng_surface_set_table(&desc->dst, dtab);
 	desc->dst.pitch = cpu_to_le32(copy->pitch);
 	desc->dst.format = cpu_to_le32(copy->format);
 	desc->dst.x = cpu_to_le32(x);
 	desc->dst.y = cpu_to_le32(y);
 	/* Same layout and place in the source, its own SG table. */
 	desc->src = desc->dst;
-	wcfb_blit_set_table(&desc->src, copy->src_tab);
+	wcfb_eng_surface_set_table(&desc->src, copy->src_tab);
 
 	ret = wcfb_job_push(job, fence);
 	if (ret)

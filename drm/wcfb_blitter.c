@@ -705,6 +705,70 @@ struct device *wcfb_blitter_device(struct wcfb_blitter *eng)
 	return eng->dev;
 }
 
+/*
+ * The formats of the protocol, with their FORMATS bit.  DRM and engine
+ * fourccs are the same numbers (hw/proto/wcfb_engine_proto.h).
+ */
+static const struct {
+	u32 fourcc;
+	u32 cap;
+	u8 cpp;
+} wcfb_engine_formats[] = {
+	{ WCFB_ENG_FMT_XRGB8888, WCFB_ENG_FMTCAP_XRGB8888, 4 },
+	{ WCFB_ENG_FMT_ARGB8888, WCFB_ENG_FMTCAP_ARGB8888, 4 },
+	{ WCFB_ENG_FMT_XBGR8888, WCFB_ENG_FMTCAP_XBGR8888, 4 },
+	{ WCFB_ENG_FMT_ABGR8888, WCFB_ENG_FMTCAP_ABGR8888, 4 },
+	{ WCFB_ENG_FMT_RGBX8888, WCFB_ENG_FMTCAP_RGBX8888, 4 },
+	{ WCFB_ENG_FMT_RGBA8888, WCFB_ENG_FMTCAP_RGBA8888, 4 },
+	{ WCFB_ENG_FMT_BGRX8888, WCFB_ENG_FMTCAP_BGRX8888, 4 },
+	{ WCFB_ENG_FMT_BGRA8888, WCFB_ENG_FMTCAP_BGRA8888, 4 },
+	{ WCFB_ENG_FMT_RGB888, WCFB_ENG_FMTCAP_RGB888, 3 },
+	{ WCFB_ENG_FMT_BGR888, WCFB_ENG_FMTCAP_BGR888, 3 },
+	{ WCFB_ENG_FMT_RGB565, WCFB_ENG_FMTCAP_RGB565, 2 },
+	{ WCFB_ENG_FMT_BGR565, WCFB_ENG_FMTCAP_BGR565, 2 },
+	{ WCFB_ENG_FMT_XRGB2101010, WCFB_ENG_FMTCAP_XRGB2101010, 4 },
+	{ WCFB_ENG_FMT_ARGB2101010, WCFB_ENG_FMTCAP_ARGB2101010, 4 },
+	{ WCFB_ENG_FMT_XBGR2101010, WCFB_ENG_FMTCAP_XBGR2101010, 4 },
+	{ WCFB_ENG_FMT_ABGR2101010, WCFB_ENG_FMTCAP_ABGR2101010, 4 },
+};
+
+/**
+ * wcfb_blitter_format_cpp - bytes per pixel of a format the engine declares
+ * @info: the engine's declaration
+ * @fourcc: DRM (= engine) fourcc
+ *
+ * Return: the cpp, 0 for a format the engine does not declare.
+ */
+u32 wcfb_blitter_format_cpp(const struct wcfb_blitter_info *info, u32 fourcc)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(wcfb_engine_formats); i++)
+		if (wcfb_engine_formats[i].fourcc == fourcc)
+			return info->formats & wcfb_engine_formats[i].cap ?
+			       wcfb_engine_formats[i].cpp : 0;
+	return 0;
+}
+
+/**
+ * wcfb_blitter_formats - the formats the engine declares
+ * @info: the engine's declaration
+ * @formats: filled with fourccs
+ * @max: room in @formats
+ *
+ * Return: the number of formats.
+ */
+int wcfb_blitter_formats(const struct wcfb_blitter_info *info, u32 *formats,
+			 unsigned int max)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < ARRAY_SIZE(wcfb_engine_formats) && n < max; i++)
+		if (info->formats & wcfb_engine_formats[i].cap)
+			formats[n++] = wcfb_engine_formats[i].fourcc;
+	return n;
+}
+
 /**
  * wcfb_blitter_get_info - what the engine declared at probe
  * @eng: the engine

@@ -14,6 +14,7 @@
 #define WCFB_BLITTER_H
 
 #include <linux/list.h>
+#include <asm/byteorder.h>
 #include <linux/types.h>
 
 #include "../hw/proto/wcfb_engine_proto.h"
@@ -87,6 +88,14 @@ struct wcfb_blitter_info {
 	u32 timeout_ms;
 };
 
+/* Point a descriptor's surface at an SG table. */
+static inline void wcfb_eng_surface_set_table(struct wcfb_eng_surface *s,
+					      const struct wcfb_blitter_table *tab)
+{
+	s->sg_addr = cpu_to_le64(tab->dma);
+	s->sg_count = cpu_to_le32(tab->count);
+}
+
 extern struct pci_driver wcfb_blitter_pci_driver;
 
 int wcfb_blitter_lookup(struct device *consumer, struct device_node *np,
@@ -95,6 +104,9 @@ void wcfb_blitter_put(struct wcfb_blitter *eng);
 struct device *wcfb_blitter_device(struct wcfb_blitter *eng);
 void wcfb_blitter_get_info(struct wcfb_blitter *eng,
 			   struct wcfb_blitter_info *info);
+u32 wcfb_blitter_format_cpp(const struct wcfb_blitter_info *info, u32 fourcc);
+int wcfb_blitter_formats(const struct wcfb_blitter_info *info, u32 *formats,
+			 unsigned int max);
 bool wcfb_blitter_alive(struct wcfb_blitter *eng);
 u64 wcfb_blitter_fence_context(struct wcfb_blitter *eng);
 

@@ -35,6 +35,12 @@
  *	flips 12
  *	writes 15
  *	errors 0
+ *	show direct		what the screen shows: off, blank (no plane
+ *				visible), direct (the primary's framebuffer,
+ *				zero copies) or composed (wcfb_composer.c)
+ *	composed 40		frames composed by the blitter
+ *	compose_failed 0	compositions that failed (the frame before
+ *				stayed on screen)
  *
  * vblank (the simulated vblank; timer_* since the driver was bound):
  *	period_ns 16666666	frame duration of the current mode
@@ -77,10 +83,18 @@
 #include <drm/drm_file.h>
 #include <drm/drm_vblank.h>
 
+#include "wcfb_composer.h"
 #include "wcfb_drv.h"
 #include "wcfb_fbdev.h"
 #include "wcfb_gem.h"
 #include "wcfb_scanout.h"
+
+static const char *const wcfb_show_names[] = {
+	[WCFB_SHOW_NOTHING] = "off",
+	[WCFB_SHOW_BLANK] = "blank",
+	[WCFB_SHOW_DIRECT] = "direct",
+	[WCFB_SHOW_COMPOSED] = "composed",
+};
 
 static int wcfb_debugfs_pool_show(struct seq_file *m, void *unused)
 {
@@ -132,6 +146,11 @@ static int wcfb_debugfs_scanout_show(struct seq_file *m, void *unused)
 		   (long long)atomic64_read(&wcfb->output.flips));
 	seq_printf(m, "writes %llu\n", st.writes);
 	seq_printf(m, "errors %llu\n", st.errors);
+	seq_printf(m, "show %s\n", wcfb_show_names[READ_ONCE(wcfb->output.show)]);
+	seq_printf(m, "composed %lld\n",
+		   (long long)atomic64_read(&wcfb->output.composed));
+	seq_printf(m, "compose_failed %lld\n",
+		   (long long)atomic64_read(&wcfb->output.compose_failed));
 
 	return 0;
 }

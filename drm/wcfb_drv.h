@@ -23,6 +23,8 @@
 #include <drm/drm_plane.h>
 #include <drm/gpu_scheduler.h>
 
+#include "wcfb_crc.h"
+
 #define DRIVER_NAME	"wcfb"
 #define DRIVER_DESC	"KMS on write-combined reserved memory, scanned out by ramfb"
 #define DRIVER_DATE	"20261121"
@@ -68,7 +70,7 @@ struct wcfb_pool {
 
 /**
  * struct wcfb_output - the display pipeline
- * @primary: the primary (and only) plane
+ * @primary: the primary plane
  * @crtc: the CRTC
  * @encoder: a virtual encoder
  * @connector: a virtual, always connected connector
@@ -84,6 +86,10 @@ struct wcfb_pool {
  * @timer_late_max_ns: the worst lateness
  * @timer_late_1ms: interrupts 1 ms or more late
  * @timer_overruns: vblanks the timer skipped (more than a frame late)
+ * @crc: CRC capture, and what is on screen (wcfb_crc.c)
+ * @show: what the screen shows (enum wcfb_show), for debugfs
+ * @composed: frames the blitter composed
+ * @compose_failed: compositions that failed
  *
  * The timer_* figures (debugfs "vblank") tell a late host from a late
  * driver: they are written by the timer's handler alone.
@@ -107,6 +113,11 @@ struct wcfb_output {
 	atomic64_t timer_late_max_ns;
 	atomic64_t timer_late_1ms;
 	atomic64_t timer_overruns;
+
+	struct wcfb_crc crc;
+	int show;
+	atomic64_t composed;
+	atomic64_t compose_failed;
 };
 
 static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)
@@ -204,9 +215,6 @@ bool wcfb_pool_fits_mode(const struct wcfb_device *wcfb, u32 width,
 #if IS_ENABLED(CONFIG_KUNIT)
 /* wcfb_drv.c */
 int wcfb_parse_mode(const char *s, u32 *width, u32 *height);
-/* wcfb_blit.c */
-int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x, u32 y, u32 w,
-			     u32 h, u32 cpp, u64 size, u32 *ox, u32 *oy);
 /* wcfb_gem.c */
 int wcfb_dumb_layout(u32 width, u32 height, u32 bpp, u32 max_dim,
 		     u32 *pitch, u64 *size);
@@ -249,6 +257,8 @@ struct wcfb_kernel_copy {
 };
 
 /* wcfb_blit.c */
+int wcfb_blit_surface_origin(u64 offset, u32 pitch, u32 x, u32 y, u32 w,
+			     u32 h, u32 cpp, u64 size, u32 *ox, u32 *oy);
 int wcfb_blit_kernel_copy(struct wcfb_device *wcfb,
 			  const struct wcfb_kernel_copy *copy,
 			  struct dma_fence **fence);

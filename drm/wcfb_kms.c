@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wcfb modesetting: one primary plane -> one CRTC -> one virtual encoder ->
- * one virtual, always connected connector, on the plain atomic helpers.
+ * wcfb modesetting: a primary plane, and with a blitter a cursor and
+ * overlays -> one CRTC -> one virtual encoder -> one virtual connector, on
+ * the plain atomic helpers.
+ *
+ * What the screen shows is decided per CRTC state (enum wcfb_show): a
+ * single full-screen primary plane in a format ramfb shows is scanned out
+ * directly; no visible plane shows black; anything else is composed by the
+ * blitter (wcfb_composer.c).  The CRTC's atomic_flush, after every plane
+ * of the commit is updated, makes the screen show it: that is the latch.
  *
  * Timing model.  The engine has no vblank of its own, so an hrtimer running
  * at the mode's refresh rate stands in for it (as in vkms), from CRTC enable
@@ -37,6 +44,7 @@
 
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
+#include <drm/drm_blend.h>
 #include <drm/drm_edid.h>
 #include <drm/drm_fb_dma_helper.h>
 #include <drm/drm_fourcc.h>
@@ -51,6 +59,7 @@
 #include <drm/drm_probe_helper.h>
 #include <drm/drm_vblank.h>
 
+#include "wcfb_composer.h"
 #include "wcfb_drv.h"
 #include "wcfb_gem.h"
 #include "wcfb_scanout.h"
@@ -80,15 +89,25 @@ struct wcfb_plane {
 	struct drm_plane base;
 };
 
+static unsigned int wcfb_overlays = 3;
+module_param_named(overlays, wcfb_overlays, uint, 0444);
+MODULE_PARM_DESC(overlays,
+		 "Overlay planes besides the primary and the cursor, 0-8 (default 3); only with a blitter, which composes them");
+
 /**
- * struct wcfb_crtc_state - CRTC state with what an empty CRTC shows
+ * struct wcfb_crtc_state - CRTC state with what the screen shows
  * @base: the core's state
- * @blank: black buffer shown while the CRTC is active without its plane,
- *         NULL otherwise (a reference, see wcfb_scanout_blank_get())
+ * @show: what the screen shows (set by atomic_check)
+ * @blank: with WCFB_SHOW_BLANK: black buffer of the mode's size (a
+ *         reference, see wcfb_scanout_blank_get())
+ * @target: with WCFB_SHOW_COMPOSED: the composition's output buffers (a
+ *          reference; shared by the states that compose at one size)
  */
 struct wcfb_crtc_state {
 	struct drm_crtc_state base;
+	enum wcfb_show show;
 	struct wcfb_scanout_blank *blank;
+	struct wcfb_compose_target *target;
 };
 
 static inline struct wcfb_crtc_state *
@@ -247,6 +266,7 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 	struct drm_gem_object *obj;
 	enum wcfb_verdict v;
 	const char *why;
+	u32 cpp;
 
 	/*
 	 * Modifiers.  drm_internal_framebuffer_create() checks only that a
@@ -271,7 +291,13 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 		drm_dbg_kms(drm, "AddFB2: interlaced framebuffers not supported\n");
 		return ERR_PTR(-EINVAL);
 	}
-	if (!wcfb_format_lookup(cmd->pixel_format)) {
+	/*
+	 * With a blitter, every format it reads (it composes what ramfb
+	 * cannot show), any pitch that holds a line; without one, what
+	 * ramfb shows.
+	 */
+	cpp = wcfb_composer_format_cpp(to_wcfb_device(drm), cmd->pixel_format);
+	if (!cpp && !wcfb_format_lookup(cmd->pixel_format)) {
 		drm_dbg_kms(drm, "AddFB2: format %p4cc not supported\n",
 			    &cmd->pixel_format);
 		return ERR_PTR(-EINVAL);
@@ -281,7 +307,12 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 		drm_dbg_kms(drm, "AddFB2: only single-plane formats\n");
 		return ERR_PTR(-EINVAL);
 	}
-	v = wcfb_check_pitch(cmd->pixel_format, cmd->width, cmd->pitches[0]);
+	if (cpp)
+		v = (u64)cmd->pitches[0] < (u64)cmd->width * cpp ?
+		    WCFB_ERR_PITCH_SHORT : WCFB_OK;
+	else
+		v = wcfb_check_pitch(cmd->pixel_format, cmd->width,
+				     cmd->pitches[0]);
 	if (v != WCFB_OK) {
 		drm_dbg_kms(drm, "AddFB2: pitch %u for %u pixels of %p4cc refused: %s\n",
 			    cmd->pitches[0], cmd->width, &cmd->pixel_format,
@@ -358,13 +389,14 @@ static const struct drm_mode_config_funcs wcfb_mode_config_funcs = {
 
 /* ---- plane ---- */
 
-static void wcfb_plane_scanout_config(struct drm_plane_state *st,
+static void wcfb_plane_scanout_config(const struct drm_plane_state *st,
 				      struct wcfb_scanout_config *cfg)
 {
 	struct drm_framebuffer *fb = st->fb;
 
 	/* Object address + offsets[0] + src_y * pitch + src_x * cpp. */
-	cfg->addr = drm_fb_dma_get_gem_addr(fb, st, 0);
+	/* The helper only reads the state; its prototype predates const. */
+	cfg->addr = drm_fb_dma_get_gem_addr(fb, (struct drm_plane_state *)st, 0);
 	cfg->fourcc = fb->format->format;
 	cfg->width = drm_rect_width(&st->dst);
 	cfg->height = drm_rect_height(&st->dst);
@@ -376,127 +408,59 @@ static int wcfb_plane_atomic_check(struct drm_plane *plane,
 {
 	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state,
 								     plane);
-	struct wcfb_device *wcfb = to_wcfb_device(plane->dev);
 	struct drm_crtc_state *crtc_state = NULL;
-	struct wcfb_scanout_config cfg;
-	const struct wcfb_format *fmt;
-	const char *why;
-	u64 span;
+	bool turned;
 	int ret;
 
 	if (new->crtc)
 		crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
 
 	/*
-	 * The engine neither scales nor positions: the framebuffer region
-	 * must be exactly the mode, whole pixels.  Said explicitly so that a
-	 * framebuffer smaller than the mode always gets -EINVAL (the helper
-	 * below would report an attempt to scale it up as -ERANGE).
+	 * Neither engine scales.  Said explicitly so that a framebuffer
+	 * region of another size than the plane always gets -EINVAL (the
+	 * helper below would report an attempt to scale as -ERANGE).
 	 */
-	if (new->fb && crtc_state && crtc_state->enable) {
-		if (new->src_w != (u64)new->crtc_w << 16 ||
-		    new->src_h != (u64)new->crtc_h << 16) {
-			drm_dbg_kms(plane->dev, "[PLANE:%d] no scaling: src %ux%u, crtc %ux%u\n",
-				    plane->base.id, new->src_w >> 16,
-				    new->src_h >> 16, new->crtc_w, new->crtc_h);
-			return -EINVAL;
-		}
-		if ((new->src_x | new->src_y) & 0xffff) {
-			drm_dbg_kms(plane->dev, "[PLANE:%d] fractional source position\n",
-				    plane->base.id);
-			return -EINVAL;
-		}
+	turned = new->rotation & (DRM_MODE_ROTATE_90 | DRM_MODE_ROTATE_270);
+	if (new->fb && crtc_state && crtc_state->enable &&
+	    (new->src_w != (u64)(turned ? new->crtc_h : new->crtc_w) << 16 ||
+	     new->src_h != (u64)(turned ? new->crtc_w : new->crtc_h) << 16)) {
+		drm_dbg_kms(plane->dev, "[PLANE:%d] no scaling: src %ux%u, crtc %ux%u\n",
+			    plane->base.id, new->src_w >> 16,
+			    new->src_h >> 16, new->crtc_w, new->crtc_h);
+		return -EINVAL;
 	}
 
 	/*
-	 * A framebuffer may be attached while the CRTC is off (the plane
-	 * then is not visible and the engine is not touched): it is checked
-	 * against the mode when the CRTC is enabled, which adds the plane to
-	 * that commit.
+	 * Planes may be positioned, and partly or wholly off screen; the
+	 * CRTC's check decides how the result is shown (scanned out
+	 * directly, composed, or refused without a blitter).  A framebuffer
+	 * may be attached while the CRTC is off (the plane then is not
+	 * visible): it is checked against the mode when the CRTC is
+	 * enabled, which adds the plane to that commit.
 	 */
 	ret = drm_atomic_helper_check_plane_state(new, crtc_state,
 						  DRM_PLANE_NO_SCALING,
 						  DRM_PLANE_NO_SCALING,
-						  false, true);
+						  true, true);
 	if (ret)
 		return ret;
-	if (!new->fb || !crtc_state || !crtc_state->enable)
+	if (!new->fb)
 		return 0;
-	if (!new->visible) {
-		drm_dbg_kms(plane->dev, "[PLANE:%d] must cover the CRTC\n",
-			    plane->base.id);
-		return -EINVAL;
-	}
-
-	/* Ask the engine: nothing it would silently drop gets committed. */
-	wcfb_plane_scanout_config(new, &cfg);
-	fmt = wcfb_format_lookup(cfg.fourcc);
-	if (!fmt) {
-		drm_dbg_kms(plane->dev, "[PLANE:%d] format %p4cc unknown\n",
-			    plane->base.id, &cfg.fourcc);
-		return -EINVAL;
-	}
-	span = wcfb_scan_span(cfg.width, cfg.height, cfg.stride, fmt->cpp);
-	if (!wcfb_pool_contains(wcfb, cfg.addr, span)) {
-		drm_dbg_kms(plane->dev, "[FB:%d] at %pad+%llu is not in the display pool\n",
-			    new->fb->base.id, &cfg.addr, span);
-		return -EINVAL;
-	}
-	if (wcfb_scanout_check(wcfb->scanout, &cfg, &why)) {
-		drm_dbg_kms(plane->dev, "[FB:%d] %ux%u stride %u: engine would drop it: %s\n",
-			    new->fb->base.id, cfg.width, cfg.height,
-			    cfg.stride, why);
-		return -EINVAL;
-	}
-	return 0;
+	return wcfb_composer_check_plane(new);
 }
 
-/* A plane on an inactive CRTC is not scanned. */
+/* The CRTC's atomic_flush latches what the planes' states make. */
 static void wcfb_plane_atomic_update(struct drm_plane *plane,
 				     struct drm_atomic_state *state)
 {
-	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state,
-								     plane);
-	struct wcfb_device *wcfb = to_wcfb_device(plane->dev);
-	struct drm_crtc_state *crtc_state = NULL;
-	struct wcfb_scanout_config cfg;
-	bool changed = false;
-
-	if (new->crtc)
-		crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
-	if (!new->visible || !crtc_state || !crtc_state->active)
-		return;
-
-	/* The latch: from here on the engine scans the new buffer. */
-	wcfb_plane_scanout_config(new, &cfg);
-	if (!wcfb_scanout_program(wcfb->scanout, &cfg, &changed) && changed)
-		atomic64_inc(&wcfb->output.flips);
-}
-
-static void wcfb_crtc_show_blank(struct drm_crtc_state *crtc_state);
-
-/*
- * The plane goes off.  With its CRTC, the CRTC's disable has parked the
- * engine; on a CRTC that stays active the engine shows black instead.
- */
-static void wcfb_plane_atomic_disable(struct drm_plane *plane,
-				      struct drm_atomic_state *state)
-{
-	struct drm_plane_state *old = drm_atomic_get_old_plane_state(state,
-								     plane);
-	struct drm_crtc_state *crtc_state;
-
-	if (!old->crtc)
-		return;
-	crtc_state = drm_atomic_get_new_crtc_state(state, old->crtc);
-	if (crtc_state && crtc_state->active)
-		wcfb_crtc_show_blank(crtc_state);
 }
 
 static bool wcfb_plane_format_mod_supported(struct drm_plane *plane,
 					    u32 format, u64 modifier)
 {
-	return modifier == DRM_FORMAT_MOD_LINEAR && wcfb_format_lookup(format);
+	return modifier == DRM_FORMAT_MOD_LINEAR &&
+	       (wcfb_format_lookup(format) ||
+		wcfb_composer_format_cpp(to_wcfb_device(plane->dev), format));
 }
 
 static bool wcfb_test_skip_implicit_sync;
@@ -522,7 +486,6 @@ static const struct drm_plane_helper_funcs wcfb_plane_helper_funcs = {
 	.prepare_fb = wcfb_plane_prepare_fb,
 	.atomic_check = wcfb_plane_atomic_check,
 	.atomic_update = wcfb_plane_atomic_update,
-	.atomic_disable = wcfb_plane_atomic_disable,
 };
 
 static const struct drm_plane_funcs wcfb_plane_funcs = {
@@ -615,6 +578,7 @@ static enum hrtimer_restart wcfb_vblank_timer_fn(struct hrtimer *timer)
 
 	/* Returns false, harmlessly, while vblank reporting is off. */
 	drm_crtc_handle_vblank(&out->crtc);
+	wcfb_crc_vblank(&out->crtc, &out->crc);
 	return HRTIMER_RESTART;
 }
 
@@ -662,33 +626,64 @@ wcfb_crtc_mode_valid(struct drm_crtc *crtc, const struct drm_display_mode *mode)
 	return wcfb_mode_valid(to_wcfb_device(crtc->dev), mode);
 }
 
-static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
-				  struct drm_atomic_state *state)
+/*
+ * Can the primary plane's state be scanned out as it is, zero copies:
+ * the whole screen, unrotated, opaque, in a format ramfb shows, a layout
+ * it takes.  @why says why not.
+ */
+static bool wcfb_direct_ok(struct wcfb_device *wcfb,
+			   const struct drm_crtc_state *crtc_state,
+			   const struct drm_plane_state *st, const char **why)
 {
-	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state,
-									  crtc);
+	u32 w = crtc_state->mode.hdisplay, h = crtc_state->mode.vdisplay;
+	struct wcfb_scanout_config cfg;
+	const struct wcfb_format *fmt;
+	u64 span;
+
+	if (st->dst.x1 || st->dst.y1 || drm_rect_width(&st->dst) != w ||
+	    drm_rect_height(&st->dst) != h) {
+		*why = "does not cover the CRTC";
+		return false;
+	}
+	if ((st->rotation & (DRM_MODE_ROTATE_MASK | DRM_MODE_REFLECT_MASK)) !=
+	    DRM_MODE_ROTATE_0) {
+		*why = "rotated or reflected";
+		return false;
+	}
+	/* Over black, premultiplied and "None" give the pixels themselves. */
+	if (st->alpha != DRM_BLEND_ALPHA_OPAQUE ||
+	    (st->fb->format->has_alpha &&
+	     st->pixel_blend_mode == DRM_MODE_BLEND_COVERAGE)) {
+		*why = "translucent";
+		return false;
+	}
+	wcfb_plane_scanout_config(st, &cfg);
+	fmt = wcfb_format_lookup(cfg.fourcc);
+	if (!fmt) {
+		*why = "format not shown by the scanout engine";
+		return false;
+	}
+	span = wcfb_scan_span(cfg.width, cfg.height, cfg.stride, fmt->cpp);
+	if (!wcfb_pool_contains(wcfb, cfg.addr, span)) {
+		*why = "not in the display pool";
+		return false;
+	}
+	return !wcfb_scanout_check(wcfb->scanout, &cfg, why);
+}
+
+/* Black from a buffer of the mode's size, held by the state. */
+static int wcfb_crtc_check_blank(struct drm_crtc *crtc,
+				 struct drm_crtc_state *crtc_state)
+{
 	struct wcfb_crtc_state *st = to_wcfb_crtc_state(crtc_state);
 	struct wcfb_device *wcfb = to_wcfb_device(crtc->dev);
-	struct wcfb_output *out = to_wcfb_output(crtc);
 	u32 w = crtc_state->mode.hdisplay, h = crtc_state->mode.vdisplay;
 	struct wcfb_scanout_blank *blank;
 	struct wcfb_scanout_config cfg;
 	const char *why;
 	dma_addr_t addr;
 	size_t size;
-	int ret;
 
-	ret = drm_atomic_helper_check_crtc_state(crtc_state, true);
-	if (ret)
-		return ret;
-
-	/* Active without its plane: black, from a buffer of the mode's size. */
-	if (!crtc_state->active ||
-	    crtc_state->plane_mask & drm_plane_mask(out->primary)) {
-		wcfb_scanout_blank_put(st->blank);
-		st->blank = NULL;
-		return 0;
-	}
 	/*
 	 * No room for black is -EINVAL, not -ENOMEM: it is what the core's
 	 * drm_framebuffer_remove() must see to retry with the CRTC off (it
@@ -717,6 +712,90 @@ static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* The composition's output, kept from the old state at the same size. */
+static int wcfb_crtc_check_composed(struct drm_crtc *crtc,
+				    struct drm_crtc_state *crtc_state,
+				    const char *why)
+{
+	struct wcfb_crtc_state *st = to_wcfb_crtc_state(crtc_state);
+	struct wcfb_device *wcfb = to_wcfb_device(crtc->dev);
+	u32 w = crtc_state->mode.hdisplay, h = crtc_state->mode.vdisplay;
+	struct wcfb_compose_target *t;
+
+	if (!wcfb_composer_available(wcfb)) {
+		drm_dbg_kms(crtc->dev, "[CRTC:%d] needs composing (primary %s), no blitter\n",
+			    crtc->base.id, why);
+		return -EINVAL;
+	}
+	if (st->target && st->target->width == w && st->target->height == h)
+		return 0;
+	t = wcfb_compose_target_get(wcfb, w, h);
+	if (IS_ERR(t)) {
+		drm_dbg_kms(crtc->dev, "[CRTC:%d] no pool room for two %ux%u frames\n",
+			    crtc->base.id, w, h);
+		return -EINVAL;
+	}
+	wcfb_compose_target_put(st->target);
+	st->target = t;
+	return 0;
+}
+
+static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
+				  struct drm_atomic_state *state)
+{
+	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state,
+									  crtc);
+	struct wcfb_crtc_state *st = to_wcfb_crtc_state(crtc_state);
+	struct wcfb_device *wcfb = to_wcfb_device(crtc->dev);
+	struct wcfb_output *out = to_wcfb_output(crtc);
+	const struct drm_plane_state *pst, *only = NULL;
+	const char *why = "is not alone";
+	struct drm_plane *plane;
+	unsigned int visible = 0;
+	int ret;
+
+	ret = drm_atomic_helper_check_crtc_state(crtc_state, true);
+	if (ret)
+		return ret;
+
+	st->show = WCFB_SHOW_NOTHING;
+	if (crtc_state->active) {
+		drm_atomic_crtc_state_for_each_plane_state(plane, pst,
+							   crtc_state) {
+			if (pst->visible && pst->fb) {
+				visible++;
+				only = pst;
+			}
+		}
+		if (!visible)
+			st->show = WCFB_SHOW_BLANK;
+		else if (visible == 1 && only->plane == out->primary &&
+			 wcfb_direct_ok(wcfb, crtc_state, only, &why))
+			st->show = WCFB_SHOW_DIRECT;
+		else
+			st->show = WCFB_SHOW_COMPOSED;
+	}
+
+	if (st->show != WCFB_SHOW_BLANK) {
+		wcfb_scanout_blank_put(st->blank);
+		st->blank = NULL;
+	}
+	if (st->show != WCFB_SHOW_COMPOSED) {
+		wcfb_compose_target_put(st->target);
+		st->target = NULL;
+	}
+	switch (st->show) {
+	case WCFB_SHOW_BLANK:
+		return wcfb_crtc_check_blank(crtc, crtc_state);
+	case WCFB_SHOW_COMPOSED:
+		return wcfb_crtc_check_composed(crtc, crtc_state,
+						visible == 1 ? why :
+						"is not alone");
+	default:
+		return 0;
+	}
 }
 
 /* The engine shows black at the mode's size (atomic_check made the buffer). */
@@ -759,13 +838,8 @@ static void wcfb_crtc_atomic_enable(struct drm_crtc *crtc,
 		      ktime_add(out->vblank_epoch, out->vblank_period),
 		      HRTIMER_MODE_ABS);
 
+	/* atomic_flush, which follows, shows what the state makes. */
 	drm_crtc_vblank_on(crtc);
-	/*
-	 * The plane update that follows programs the engine; with the plane
-	 * off it shows black.
-	 */
-	if (!(crtc_state->plane_mask & drm_plane_mask(out->primary)))
-		wcfb_crtc_show_blank(crtc_state);
 }
 
 static void wcfb_crtc_atomic_disable(struct drm_crtc *crtc,
@@ -784,6 +858,69 @@ static void wcfb_crtc_atomic_disable(struct drm_crtc *crtc,
 	drm_crtc_vblank_off(crtc);
 	hrtimer_cancel(&out->vblank_timer);
 	WRITE_ONCE(out->vblank_running, false);
+	WRITE_ONCE(out->show, WCFB_SHOW_NOTHING);
+	wcfb_crc_set_screen(&out->crc, NULL, 0, 0, 0, 0, 0, 0);
+}
+
+/*
+ * The latch: from here on the engine scans what @crtc_state makes.  A
+ * composition that failed leaves the previous frame.
+ */
+static void wcfb_crtc_show(struct drm_crtc_state *crtc_state)
+{
+	struct wcfb_crtc_state *st = to_wcfb_crtc_state(crtc_state);
+	struct wcfb_device *wcfb = to_wcfb_device(crtc_state->crtc->dev);
+	struct wcfb_output *out = &wcfb->output;
+	const struct drm_plane_state *pst;
+	struct wcfb_scanout_config cfg;
+	bool changed = false;
+
+	struct wcfb_compose_target *t = st->target;
+	struct drm_framebuffer *fb;
+	u32 x, y;
+
+	WRITE_ONCE(out->show, st->show);
+	switch (st->show) {
+	case WCFB_SHOW_BLANK:
+		wcfb_crtc_show_blank(crtc_state);
+		wcfb_crc_set_screen(&out->crc, NULL, 0, 0, 0, 0,
+				    crtc_state->mode.hdisplay,
+				    crtc_state->mode.vdisplay);
+		return;
+	case WCFB_SHOW_DIRECT:
+		/* After the swap the plane's state is the new one. */
+		pst = out->primary->state;
+		wcfb_plane_scanout_config(pst, &cfg);
+		if (wcfb_scanout_program(wcfb->scanout, &cfg, &changed))
+			return;
+		fb = pst->fb;
+		/* atomic_check's layout checks make this succeed. */
+		if (!wcfb_blit_surface_origin(fb->offsets[0], fb->pitches[0],
+					      pst->src.x1 >> 16,
+					      pst->src.y1 >> 16, cfg.width,
+					      cfg.height, fb->format->cpp[0],
+					      fb->obj[0]->size, &x, &y))
+			wcfb_crc_set_screen(&out->crc, to_wcfb_bo(fb->obj[0]),
+					    x, y, fb->pitches[0],
+					    fb->format->format, cfg.width,
+					    cfg.height);
+		break;
+	case WCFB_SHOW_COMPOSED:
+		if (wcfb_composer_run(wcfb, crtc_state, t, &cfg) ||
+		    wcfb_scanout_program(wcfb->scanout, &cfg, &changed)) {
+			atomic64_inc(&out->compose_failed);
+			return;
+		}
+		atomic64_inc(&out->composed);
+		wcfb_crc_set_screen(&out->crc, t->buf[t->front], 0, 0,
+				    t->pitch, WCFB_COMPOSE_FORMAT, t->width,
+				    t->height);
+		break;
+	default:
+		return;
+	}
+	if (changed)
+		atomic64_inc(&out->flips);
 }
 
 static void wcfb_crtc_atomic_flush(struct drm_crtc *crtc,
@@ -794,12 +931,14 @@ static void wcfb_crtc_atomic_flush(struct drm_crtc *crtc,
 	struct drm_pending_vblank_event *event = crtc_state->event;
 	unsigned long flags;
 
+	if (crtc_state->active)
+		wcfb_crtc_show(crtc_state);
 	if (!event)
 		return;
 	crtc_state->event = NULL;
 
 	/*
-	 * The plane updates, and so the latch, ran before this.  Arming now
+	 * The planes' states are on screen now (above).  Arming now
 	 * makes the event complete at the first vblank after the latch.  On
 	 * an inactive CRTC there is no vblank to wait for: send it now.
 	 */
@@ -826,6 +965,7 @@ static void wcfb_crtc_destroy_state(struct drm_crtc *crtc,
 
 	__drm_atomic_helper_crtc_destroy_state(state);
 	wcfb_scanout_blank_put(st->blank);
+	wcfb_compose_target_put(st->target);
 	kfree(st);
 }
 
@@ -850,9 +990,13 @@ static struct drm_crtc_state *wcfb_crtc_duplicate_state(struct drm_crtc *crtc)
 		return NULL;
 	__drm_atomic_helper_crtc_duplicate_state(crtc, &st->base);
 	/* atomic_check drops it or replaces it as the new state needs. */
+	st->show = old->show;
 	st->blank = old->blank;
 	if (st->blank)
 		st->blank = wcfb_scanout_blank_ref(st->blank);
+	st->target = old->target;
+	if (st->target)
+		st->target = wcfb_compose_target_ref(st->target);
 	return &st->base;
 }
 
@@ -865,7 +1009,124 @@ static const struct drm_crtc_funcs wcfb_crtc_funcs = {
 	.enable_vblank = wcfb_crtc_enable_vblank,
 	.disable_vblank = wcfb_crtc_disable_vblank,
 	.get_vblank_timestamp = wcfb_crtc_get_vblank_timestamp,
+	.get_crc_sources = wcfb_crc_get_sources,
+	.verify_crc_source = wcfb_crc_verify_source,
+	.set_crc_source = wcfb_crc_set_source,
 };
+
+static struct drm_plane *wcfb_plane_create(struct wcfb_device *wcfb,
+					   enum drm_plane_type type,
+					   const u32 *formats,
+					   unsigned int nformats)
+{
+	struct wcfb_plane *plane;
+
+	plane = drmm_universal_plane_alloc(&wcfb->drm, struct wcfb_plane, base,
+					   1, &wcfb_plane_funcs, formats,
+					   nformats, wcfb_modifiers, type,
+					   NULL);
+	if (IS_ERR(plane))
+		return ERR_CAST(plane);
+	drm_plane_helper_add(&plane->base, &wcfb_plane_helper_funcs);
+	/*
+	 * Compositors pass FB_DAMAGE_CLIPS, and the property says the plane
+	 * accepts them (the composer recomposes whole frames for now).
+	 */
+	drm_plane_enable_fb_damage_clips(&plane->base);
+	return &plane->base;
+}
+
+/* What the composer applies: stacking, translucency, rotation. */
+static int wcfb_plane_add_properties(struct drm_plane *plane,
+				     unsigned int zpos, unsigned int zmax)
+{
+	int ret;
+
+	ret = drm_plane_create_zpos_property(plane, zpos, 0, zmax);
+	if (ret)
+		return ret;
+	ret = drm_plane_create_alpha_property(plane);
+	if (ret)
+		return ret;
+	ret = drm_plane_create_blend_mode_property(plane,
+						   BIT(DRM_MODE_BLEND_PIXEL_NONE) |
+						   BIT(DRM_MODE_BLEND_PREMULTI) |
+						   BIT(DRM_MODE_BLEND_COVERAGE));
+	if (ret)
+		return ret;
+	return drm_plane_create_rotation_property(plane, DRM_MODE_ROTATE_0,
+						  DRM_MODE_ROTATE_MASK |
+						  DRM_MODE_REFLECT_X |
+						  DRM_MODE_REFLECT_Y);
+}
+
+/*
+ * The primary plane always; the cursor and the overlays only with a
+ * blitter that composes, in every format it reads.  Without one, the
+ * primary offers what ramfb shows, and nothing it cannot show alone.
+ */
+static int wcfb_planes_init(struct wcfb_device *wcfb,
+			    struct drm_plane **cursor)
+{
+	struct drm_device *drm = &wcfb->drm;
+	u32 formats[32];
+	unsigned int i, n, zmax;
+	struct drm_plane *plane;
+	int ret;
+
+	n = wcfb_composer_formats(wcfb, formats, ARRAY_SIZE(formats));
+	if (!n) {
+		for (i = 0; i < WCFB_NUM_FORMATS; i++)
+			formats[i] = wcfb_formats[i].fourcc;
+		plane = wcfb_plane_create(wcfb, DRM_PLANE_TYPE_PRIMARY,
+					  formats, WCFB_NUM_FORMATS);
+		if (IS_ERR(plane))
+			return PTR_ERR(plane);
+		wcfb->output.primary = plane;
+		drm_info(drm, "no blitter to compose with: primary plane only, %u formats\n",
+			 WCFB_NUM_FORMATS);
+		return 0;
+	}
+
+	if (wcfb_overlays > WCFB_MAX_OVERLAYS) {
+		drm_warn(drm, "overlays=%u is above %u: using %u\n",
+			 wcfb_overlays, WCFB_MAX_OVERLAYS, WCFB_MAX_OVERLAYS);
+		wcfb_overlays = WCFB_MAX_OVERLAYS;
+	}
+	zmax = wcfb_overlays + 1;
+
+	plane = wcfb_plane_create(wcfb, DRM_PLANE_TYPE_PRIMARY, formats, n);
+	if (IS_ERR(plane))
+		return PTR_ERR(plane);
+	ret = wcfb_plane_add_properties(plane, 0, zmax);
+	if (ret)
+		return ret;
+	wcfb->output.primary = plane;
+
+	for (i = 0; i < wcfb_overlays; i++) {
+		plane = wcfb_plane_create(wcfb, DRM_PLANE_TYPE_OVERLAY,
+					  formats, n);
+		if (IS_ERR(plane))
+			return PTR_ERR(plane);
+		ret = wcfb_plane_add_properties(plane, i + 1, zmax);
+		if (ret)
+			return ret;
+	}
+
+	plane = wcfb_plane_create(wcfb, DRM_PLANE_TYPE_CURSOR, formats, n);
+	if (IS_ERR(plane))
+		return PTR_ERR(plane);
+	ret = wcfb_plane_add_properties(plane, zmax, zmax);
+	if (ret)
+		return ret;
+	*cursor = plane;
+	drm->mode_config.cursor_width = WCFB_CURSOR_MAX_DIM;
+	drm->mode_config.cursor_height = WCFB_CURSOR_MAX_DIM;
+
+	drm_info(drm, "planes: primary, %u overlays, cursor (up to %ux%u), %u formats, composed by the blitter\n",
+		 wcfb_overlays, WCFB_CURSOR_MAX_DIM, WCFB_CURSOR_MAX_DIM, n);
+	return 0;
+}
 
 /**
  * wcfb_kms_init - create the display pipeline
@@ -879,9 +1140,7 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 {
 	struct drm_device *drm = &wcfb->drm;
 	struct wcfb_output *out = &wcfb->output;
-	u32 formats[WCFB_NUM_FORMATS];
-	struct wcfb_plane *plane;
-	unsigned int i;
+	struct drm_plane *cursor = NULL;
 	int ret;
 
 	ret = drmm_mode_config_init(drm);
@@ -894,25 +1153,13 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	drm->mode_config.preferred_depth = 24;
 	drm->mode_config.funcs = &wcfb_mode_config_funcs;
 	drm->mode_config.helper_private = &wcfb_mode_config_helpers;
+	drm->mode_config.normalize_zpos = true;
 
-	for (i = 0; i < WCFB_NUM_FORMATS; i++)
-		formats[i] = wcfb_formats[i].fourcc;
+	ret = wcfb_planes_init(wcfb, &cursor);
+	if (ret)
+		return ret;
 
-	plane = drmm_universal_plane_alloc(drm, struct wcfb_plane, base, 1,
-					   &wcfb_plane_funcs, formats,
-					   ARRAY_SIZE(formats), wcfb_modifiers,
-					   DRM_PLANE_TYPE_PRIMARY, NULL);
-	if (IS_ERR(plane))
-		return PTR_ERR(plane);
-	drm_plane_helper_add(&plane->base, &wcfb_plane_helper_funcs);
-	/*
-	 * The engine scans memory and needs no damage, but compositors pass
-	 * FB_DAMAGE_CLIPS, and the property says the plane accepts them.
-	 */
-	drm_plane_enable_fb_damage_clips(&plane->base);
-	out->primary = &plane->base;
-
-	ret = drmm_crtc_init_with_planes(drm, &out->crtc, out->primary, NULL,
+	ret = drmm_crtc_init_with_planes(drm, &out->crtc, out->primary, cursor,
 					 &wcfb_crtc_funcs, NULL);
 	if (ret)
 		return ret;
@@ -936,6 +1183,7 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	ret = drm_vblank_init(drm, 1);
 	if (ret)
 		return ret;
+	wcfb_crc_init(&out->crc);
 	hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	out->vblank_timer.function = wcfb_vblank_timer_fn;
 	out->vblank_period = ns_to_ktime(NSEC_PER_SEC / WCFB_REFRESH);
@@ -966,4 +1214,5 @@ void wcfb_kms_fini(struct wcfb_device *wcfb)
 {
 	drm_kms_helper_poll_fini(&wcfb->drm);
 	hrtimer_cancel(&wcfb->output.vblank_timer);
+	wcfb_crc_fini(&wcfb->output.crc);
 }

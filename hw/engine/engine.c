@@ -72,9 +72,8 @@ static void publish_ident(WcfbEngine *e)
 	reg_wr32(e, WCFB_ENG_REG_MAGIC, WCFB_ENG_MAGIC);
 	reg_wr32(e, WCFB_ENG_REG_VERSION, WCFB_ENG_VERSION);
 	reg_wr32(e, WCFB_ENG_REG_CAPS, caps);
-	reg_wr32(e, WCFB_ENG_REG_FORMATS,
-		 WCFB_ENG_FMTCAP_XRGB8888 | WCFB_ENG_FMTCAP_ARGB8888 |
-		 WCFB_ENG_FMTCAP_RGB565 | WCFB_ENG_FMTCAP_RGB888);
+	/* bits 0..15: every format of protocol 1.1 */
+	reg_wr32(e, WCFB_ENG_REG_FORMATS, 0xFFFFu);
 	reg_wr32(e, WCFB_ENG_REG_DMA_BITS, e->ram.dma_bits);
 	reg_wr32(e, WCFB_ENG_REG_MAX_RING, WCFB_ENG_MAX_RING);
 	reg_wr32(e, WCFB_ENG_REG_MAX_SG, WCFB_ENG_MAX_SG);
@@ -267,6 +266,10 @@ static bool engine_process_ring(WcfbEngine *e)
 			f.addr = 0;
 		} else {
 			err = ops_execute(&e->ram, &e->scratch, &d, &f, &res);
+			if (!err && res.bytes_written &&
+			    d.opcode != WCFB_ENG_OP_CRC &&
+			    faults_take_corrupt(&e->fi))
+				ops_corrupt_centre(&e->ram, &e->scratch, &d);
 		}
 		e->stats.bytes_read += res.bytes_read;
 		e->stats.bytes_written += res.bytes_written;
@@ -325,8 +328,9 @@ void engine_print_stats(void *opaque, FILE *out)
 	WcfbEngine *e = opaque;
 
 	stats_print(&e->stats, out);
-	fprintf(out, "stats: state %s tail %u fail_next %llu delay_ms %u%s\n",
+	fprintf(out, "stats: state %s tail %u fail_next %llu corrupt_next %llu delay_ms %u%s\n",
 		e->halted ? "halted" : e->enabled ? "enabled" : "disabled",
-		e->tail, (unsigned long long)e->fi.fail_next, e->fi.delay_ms,
+		e->tail, (unsigned long long)e->fi.fail_next,
+		(unsigned long long)e->fi.corrupt_next, e->fi.delay_ms,
 		e->fi.hang ? " hung" : "");
 }

@@ -33,6 +33,14 @@ bool faults_take_fail(FaultInject *fi)
 	return true;
 }
 
+bool faults_take_corrupt(FaultInject *fi)
+{
+	if (!fi->corrupt_next)
+		return false;
+	fi->corrupt_next--;
+	return true;
+}
+
 int control_init(ControlServer *cs, const char *path)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -127,6 +135,10 @@ static unsigned run_command(int fd, char *line, FaultInject *fi,
 		if (parse_u64(arg, &v))
 			goto bad;
 		fi->fail_next = v;
+	} else if (!strcmp(cmd, "corrupt-next")) {
+		if (parse_u64(arg, &v))
+			goto bad;
+		fi->corrupt_next = v;
 	} else if (!strcmp(cmd, "delay") || !strcmp(cmd, "delay-ms")) {
 		if (parse_u64(arg, &v) || v > 60000)
 			goto bad;
@@ -151,8 +163,8 @@ static unsigned run_command(int fd, char *line, FaultInject *fi,
 			free(buf);
 		}
 	} else if (!strcmp(cmd, "help")) {
-		dprintf(fd, "commands: fail-next N | delay MS | hang | resume |"
-			" stats | help\n");
+		dprintf(fd, "commands: fail-next N | corrupt-next N | delay MS |"
+			" hang | resume | stats | help\n");
 	} else {
 		dprintf(fd, "err unknown command '%s'\n", cmd);
 		return 0;

@@ -11,10 +11,14 @@ typedef struct FaultInject {
 	uint64_t fail_next;     /* fail this many descriptors (INJECTED) */
 	uint32_t delay_ms;      /* hold each doorbell's work this long */
 	bool hang;              /* ignore doorbells except CTRL.RESET */
+	uint64_t corrupt_next;  /* corrupt one pixel of this many ops */
 } FaultInject;
 
 /* Consume one "fail next" credit; true if this descriptor must fail. */
 bool faults_take_fail(FaultInject *fi);
+/* Consume one "corrupt next" credit; true if this op's output must get
+ * one wrong pixel. */
+bool faults_take_corrupt(FaultInject *fi);
 
 #define CONTROL_MAX_CLIENTS 4
 #define CONTROL_LINE_MAX    256

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * wcfb engine operations: NOP, FILL, COPY, BLEND, CONVERT.
+ * wcfb engine operations: NOP, FILL, COPY, BLEND, CONVERT, CRC.
  *
  * Every operation works row by row on host buffers: a row is fetched from
  * guest memory through guest_ram.c, computed on, and stored back.  That
@@ -12,6 +12,7 @@
 #include "ops.h"
 
 #include <endian.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,10 +77,22 @@ uint32_t fmt_cpp(uint32_t fourcc)
 	switch (fourcc) {
 	case WCFB_ENG_FMT_XRGB8888:
 	case WCFB_ENG_FMT_ARGB8888:
+	case WCFB_ENG_FMT_XBGR8888:
+	case WCFB_ENG_FMT_ABGR8888:
+	case WCFB_ENG_FMT_RGBX8888:
+	case WCFB_ENG_FMT_RGBA8888:
+	case WCFB_ENG_FMT_BGRX8888:
+	case WCFB_ENG_FMT_BGRA8888:
+	case WCFB_ENG_FMT_XRGB2101010:
+	case WCFB_ENG_FMT_ARGB2101010:
+	case WCFB_ENG_FMT_XBGR2101010:
+	case WCFB_ENG_FMT_ABGR2101010:
 		return 4;
 	case WCFB_ENG_FMT_RGB888:
+	case WCFB_ENG_FMT_BGR888:
 		return 3;
 	case WCFB_ENG_FMT_RGB565:
+	case WCFB_ENG_FMT_BGR565:
 		return 2;
 	default:
 		return 0;
@@ -91,7 +104,7 @@ const char *ops_name(uint32_t opcode)
 	static const char *const n[] = {
 		[WCFB_ENG_OP_NOP] = "nop", [WCFB_ENG_OP_FILL] = "fill",
 		[WCFB_ENG_OP_COPY] = "copy", [WCFB_ENG_OP_BLEND] = "blend",
-		[WCFB_ENG_OP_CONVERT] = "convert",
+		[WCFB_ENG_OP_CONVERT] = "convert", [WCFB_ENG_OP_CRC] = "crc",
 	};
 
 	return opcode && opcode <= WCFB_ENG_OP_MAX ? n[opcode] : "invalid";
@@ -127,87 +140,239 @@ const char *ops_err_name(uint32_t code)
 static inline uint32_t exp5(uint32_t v) { return (v << 3) | (v >> 2); }
 static inline uint32_t exp6(uint32_t v) { return (v << 2) | (v >> 4); }
 
+static inline uint32_t argb(uint32_t a, uint32_t r, uint32_t g, uint32_t b)
+{
+	return a << 24 | r << 16 | g << 8 | b;
+}
+
+static inline uint32_t ld32(const uint8_t *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return le32toh(v);
+}
+
+static inline void st32(uint8_t *p, uint32_t v)
+{
+	v = htole32(v);
+	memcpy(p, &v, 4);
+}
+
+/* 10-bit channels: truncated to 8 bits, 8 -> 10 replicates the high bits;
+ * 2-bit alpha: a * 0x55 and back a >> 6. */
+#define C10(v, sh) ((((v) >> (sh)) & 0x3FFu) >> 2)
+static inline uint32_t e10(uint32_t c) { return (c << 2) | (c >> 6); }
+
+static uint32_t unpack_px(uint32_t fmt, const uint8_t *p)
+{
+	uint32_t v;
+
+	switch (fmt) {
+	case WCFB_ENG_FMT_ARGB8888:
+		return ld32(p);
+	case WCFB_ENG_FMT_XRGB8888:
+		return ld32(p) | 0xFF000000u;           /* X is not alpha */
+	case WCFB_ENG_FMT_ABGR8888:
+	case WCFB_ENG_FMT_XBGR8888:
+		v = ld32(p);
+		return argb(fmt == WCFB_ENG_FMT_ABGR8888 ? v >> 24 : 0xFF,
+			    v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF);
+	case WCFB_ENG_FMT_RGBA8888:
+	case WCFB_ENG_FMT_RGBX8888:
+		v = ld32(p);
+		return argb(fmt == WCFB_ENG_FMT_RGBA8888 ? v & 0xFF : 0xFF,
+			    v >> 24, (v >> 16) & 0xFF, (v >> 8) & 0xFF);
+	case WCFB_ENG_FMT_BGRA8888:
+	case WCFB_ENG_FMT_BGRX8888:
+		v = ld32(p);
+		return argb(fmt == WCFB_ENG_FMT_BGRA8888 ? v & 0xFF : 0xFF,
+			    (v >> 8) & 0xFF, (v >> 16) & 0xFF, v >> 24);
+	case WCFB_ENG_FMT_RGB888:
+		return argb(0xFF, p[2], p[1], p[0]);
+	case WCFB_ENG_FMT_BGR888:
+		return argb(0xFF, p[0], p[1], p[2]);
+	case WCFB_ENG_FMT_RGB565:
+		v = (uint32_t)p[0] | (uint32_t)p[1] << 8;
+		return argb(0xFF, exp5(v >> 11), exp6((v >> 5) & 0x3F),
+			    exp5(v & 0x1F));
+	case WCFB_ENG_FMT_BGR565:
+		v = (uint32_t)p[0] | (uint32_t)p[1] << 8;
+		return argb(0xFF, exp5(v & 0x1F), exp6((v >> 5) & 0x3F),
+			    exp5(v >> 11));
+	case WCFB_ENG_FMT_ARGB2101010:
+	case WCFB_ENG_FMT_XRGB2101010:
+		v = ld32(p);
+		return argb(fmt == WCFB_ENG_FMT_ARGB2101010 ?
+			    (v >> 30) * 0x55 : 0xFF,
+			    C10(v, 20), C10(v, 10), C10(v, 0));
+	default: /* ABGR2101010, XBGR2101010: the only others validated */
+		v = ld32(p);
+		return argb(fmt == WCFB_ENG_FMT_ABGR2101010 ?
+			    (v >> 30) * 0x55 : 0xFF,
+			    C10(v, 0), C10(v, 10), C10(v, 20));
+	}
+}
+
+static void pack_px(uint32_t fmt, uint32_t c, uint8_t *p)
+{
+	uint32_t a = c >> 24, r = (c >> 16) & 0xFF, g = (c >> 8) & 0xFF;
+	uint32_t b = c & 0xFF, v;
+
+	switch (fmt) {
+	case WCFB_ENG_FMT_ARGB8888:
+		st32(p, c);
+		break;
+	case WCFB_ENG_FMT_XRGB8888:
+		st32(p, c | 0xFF000000u);               /* defined X = 0xFF */
+		break;
+	case WCFB_ENG_FMT_ABGR8888:
+	case WCFB_ENG_FMT_XBGR8888:
+		st32(p, (fmt == WCFB_ENG_FMT_ABGR8888 ? a : 0xFF) << 24 |
+			b << 16 | g << 8 | r);
+		break;
+	case WCFB_ENG_FMT_RGBA8888:
+	case WCFB_ENG_FMT_RGBX8888:
+		st32(p, r << 24 | g << 16 | b << 8 |
+			(fmt == WCFB_ENG_FMT_RGBA8888 ? a : 0xFF));
+		break;
+	case WCFB_ENG_FMT_BGRA8888:
+	case WCFB_ENG_FMT_BGRX8888:
+		st32(p, b << 24 | g << 16 | r << 8 |
+			(fmt == WCFB_ENG_FMT_BGRA8888 ? a : 0xFF));
+		break;
+	case WCFB_ENG_FMT_RGB888:
+		p[0] = b;
+		p[1] = g;
+		p[2] = r;
+		break;
+	case WCFB_ENG_FMT_BGR888:
+		p[0] = r;
+		p[1] = g;
+		p[2] = b;
+		break;
+	case WCFB_ENG_FMT_RGB565:
+	case WCFB_ENG_FMT_BGR565:
+		if (fmt == WCFB_ENG_FMT_BGR565) {
+			v = r;
+			r = b;
+			b = v;
+		}
+		v = (r >> 3) << 11 | (g >> 2) << 5 | (b >> 3);
+		p[0] = v & 0xFF;
+		p[1] = v >> 8;
+		break;
+	case WCFB_ENG_FMT_ARGB2101010:
+	case WCFB_ENG_FMT_XRGB2101010:
+		st32(p, (fmt == WCFB_ENG_FMT_ARGB2101010 ? a >> 6 : 3u) << 30 |
+			e10(r) << 20 | e10(g) << 10 | e10(b));
+		break;
+	default: /* ABGR2101010, XBGR2101010 */
+		st32(p, (fmt == WCFB_ENG_FMT_ABGR2101010 ? a >> 6 : 3u) << 30 |
+			e10(b) << 20 | e10(g) << 10 | e10(r));
+		break;
+	}
+}
+
 static void unpack_row(uint32_t fmt, const uint8_t *p, uint32_t n,
 		       uint32_t *out)
 {
-	uint32_t i, v;
+	uint32_t i, cpp = fmt_cpp(fmt);
 
-	for (i = 0; i < n; i++) {
-		switch (fmt) {
-		case WCFB_ENG_FMT_ARGB8888:
-			memcpy(&v, p + 4 * i, 4);
-			out[i] = le32toh(v);
-			break;
-		case WCFB_ENG_FMT_XRGB8888:
-			memcpy(&v, p + 4 * i, 4);
-			out[i] = le32toh(v) | 0xFF000000u;   /* X is not alpha */
-			break;
-		case WCFB_ENG_FMT_RGB888:
-			out[i] = 0xFF000000u | (uint32_t)p[3 * i] |
-				 (uint32_t)p[3 * i + 1] << 8 |
-				 (uint32_t)p[3 * i + 2] << 16;
-			break;
-		default: /* RGB565, the only other format validated */
-			v = (uint32_t)p[2 * i] | (uint32_t)p[2 * i + 1] << 8;
-			out[i] = 0xFF000000u | exp5(v >> 11) << 16 |
-				 exp6((v >> 5) & 0x3F) << 8 | exp5(v & 0x1F);
-			break;
-		}
+	if (fmt == WCFB_ENG_FMT_ARGB8888 || fmt == WCFB_ENG_FMT_XRGB8888) {
+		uint32_t set = fmt == WCFB_ENG_FMT_XRGB8888 ? 0xFF000000u : 0;
+
+		for (i = 0; i < n; i++)
+			out[i] = ld32(p + 4 * i) | set;
+		return;
 	}
+	for (i = 0; i < n; i++)
+		out[i] = unpack_px(fmt, p + (size_t)i * cpp);
 }
 
 static void pack_row(uint32_t fmt, const uint32_t *in, uint32_t n,
 		     uint8_t *p)
 {
-	uint32_t i, v;
+	uint32_t i, cpp = fmt_cpp(fmt);
 
-	for (i = 0; i < n; i++) {
-		uint32_t c = in[i];
+	if (fmt == WCFB_ENG_FMT_ARGB8888 || fmt == WCFB_ENG_FMT_XRGB8888) {
+		uint32_t set = fmt == WCFB_ENG_FMT_XRGB8888 ? 0xFF000000u : 0;
 
-		switch (fmt) {
-		case WCFB_ENG_FMT_ARGB8888:
-			v = htole32(c);
-			memcpy(p + 4 * i, &v, 4);
-			break;
-		case WCFB_ENG_FMT_XRGB8888:
-			v = htole32(c | 0xFF000000u);  /* defined X = 0xFF */
-			memcpy(p + 4 * i, &v, 4);
-			break;
-		case WCFB_ENG_FMT_RGB888:
-			p[3 * i] = c & 0xFF;
-			p[3 * i + 1] = (c >> 8) & 0xFF;
-			p[3 * i + 2] = (c >> 16) & 0xFF;
-			break;
-		default: /* RGB565 */
-			v = ((c >> 19) & 0x1F) << 11 | ((c >> 10) & 0x3F) << 5 |
-			    ((c >> 3) & 0x1F);
-			p[2 * i] = v & 0xFF;
-			p[2 * i + 1] = v >> 8;
-			break;
-		}
+		for (i = 0; i < n; i++)
+			st32(p + 4 * i, in[i] | set);
+		return;
 	}
+	for (i = 0; i < n; i++)
+		pack_px(fmt, in[i], p + (size_t)i * cpp);
 }
 
-/* Source-over, straight (non-premultiplied) alpha, rounded:
- *   C = (Cs*As + Cd*(255-As) + 127) / 255          per colour channel
- *   A = As + (Ad*(255-As) + 127) / 255             result alpha
- * (A only survives in an ARGB8888 destination.) */
-static void blend_row(const uint32_t *s, uint32_t *d, uint32_t n)
+static inline uint32_t div255(uint32_t x)
+{
+	return (x + 127) / 255;
+}
+
+/*
+ * The three blend modes, with plane alpha pa (Documentation/
+ * engine-protocol.md, BLEND).  Integer, rounded, per colour channel:
+ *   COVERAGE       a = div255(As * pa)   C = div255(Cs * a + Cd * (255 - a))
+ *   PREMULTIPLIED  a = div255(As * pa)   C = min(255, div255(Cs * pa) +
+ *                                                    div255(Cd * (255 - a)))
+ *   NONE           a = pa                C = div255(Cs * a + Cd * (255 - a))
+ *   all            A = a + div255(Ad * (255 - a))
+ * COVERAGE with pa = 255 is 1.0's straight-alpha source-over exactly.
+ */
+static void blend_row(const uint32_t *s, uint32_t *d, uint32_t n,
+		      uint32_t mode, uint32_t pa)
 {
 	uint32_t i, sh;
 
 	for (i = 0; i < n; i++) {
-		uint32_t a = s[i] >> 24, ia = 255 - a, o;
+		uint32_t as = s[i] >> 24, a, ia, o;
 
-		o = (a + ((d[i] >> 24) * ia + 127) / 255) << 24;
+		a = mode == WCFB_ENG_BLEND_NONE ? pa : div255(as * pa);
+		ia = 255 - a;
+		if (a == 255 && (mode != WCFB_ENG_BLEND_PREMULTIPLIED ||
+				 pa == 255)) {
+			d[i] = s[i] | 0xFF000000u;      /* opaque: the source */
+			continue;
+		}
+		o = (a + div255((d[i] >> 24) * ia)) << 24;
 		for (sh = 0; sh < 24; sh += 8) {
 			uint32_t cs = (s[i] >> sh) & 0xFF;
-			uint32_t cd = (d[i] >> sh) & 0xFF;
+			uint32_t cd = (d[i] >> sh) & 0xFF, c;
 
-			o |= ((cs * a + cd * ia + 127) / 255) << sh;
+			if (mode == WCFB_ENG_BLEND_PREMULTIPLIED) {
+				c = div255(cs * pa) + div255(cd * ia);
+				if (c > 255)
+					c = 255;
+			} else {
+				c = div255(cs * a + cd * ia);
+			}
+			o |= c << sh;
 		}
 		d[i] = o;
 	}
+}
+
+/* CRC-32 as zlib's crc32() (reflected 0xEDB88320), table-driven. */
+static uint32_t crc_table[256];
+
+static void crc_init_table(void)
+{
+	uint32_t i, j, c;
+
+	if (crc_table[1])
+		return;
+	for (i = 0; i < 256; i++) {
+		for (c = i, j = 0; j < 8; j++)
+			c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+		crc_table[i] = c;
+	}
+}
+
+static inline uint32_t crc_byte(uint32_t c, uint8_t b)
+{
+	return crc_table[(c ^ b) & 0xFF] ^ (c >> 8);
 }
 
 /* ---------------------------------------------------------------- */
@@ -256,10 +421,35 @@ static uint32_t load_surface(const GuestRam *ram, const Surface *s,
 	return check_rect(s, b, cpp, w, h, f);
 }
 
+/* The flag bits each opcode takes (1.1); all others must be zero. */
+static uint32_t allowed_flags(uint32_t opcode)
+{
+	switch (opcode) {
+	case WCFB_ENG_OP_BLEND:
+		return WCFB_ENG_BLEND_MODE_MASK | WCFB_ENG_BLEND_PLANE_ALPHA |
+		       WCFB_ENG_XFORM_MASK;
+	case WCFB_ENG_OP_CONVERT:
+		return WCFB_ENG_XFORM_MASK;
+	default:
+		return 0;
+	}
+}
+
+/* The source rectangle's size: the destination's, transposed by
+ * XFORM_TRANSPOSE. */
+static void src_size(const Desc *d, uint32_t *sw, uint32_t *sh)
+{
+	bool t = d->flags & WCFB_ENG_XFORM_TRANSPOSE;
+
+	*sw = t ? d->height : d->width;
+	*sh = t ? d->width : d->height;
+}
+
 static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			 bool *uses_src, GuestFault *f)
 {
-	uint32_t dcpp, scpp = 0, err;
+	uint32_t dcpp, scpp = 0, err, sw, sh;
+	bool crc = d->opcode == WCFB_ENG_OP_CRC;
 
 	*uses_src = false;
 	switch (d->opcode) {
@@ -269,41 +459,50 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	case WCFB_ENG_OP_COPY:
 	case WCFB_ENG_OP_BLEND:
 	case WCFB_ENG_OP_CONVERT:
+	case WCFB_ENG_OP_CRC:
 		*uses_src = true;
 		break;
 	default:
 		return efault(f, WCFB_ENG_ERR_OPCODE, 0);
 	}
-	/* reserved bits must be zero so v2 can give them meaning */
-	if (d->flags || d->rsvd_any ||
+	/* reserved bits must be zero so later versions can give them meaning */
+	if ((d->flags & ~allowed_flags(d->opcode)) || d->rsvd_any ||
 	    (d->opcode != WCFB_ENG_OP_NOP && d->dst.rsvd) ||
 	    (*uses_src && d->src.rsvd))
+		return efault(f, WCFB_ENG_ERR_DESC, 0);
+	/* BLEND: mode 3 is reserved; fill carries the plane alpha in
+	 * [7:0] with PLANE_ALPHA and is otherwise reserved */
+	if (d->opcode == WCFB_ENG_OP_BLEND &&
+	    ((d->flags & WCFB_ENG_BLEND_MODE_MASK) > WCFB_ENG_BLEND_NONE ||
+	     d->fill > (d->flags & WCFB_ENG_BLEND_PLANE_ALPHA ? 0xFFu : 0)))
+		return efault(f, WCFB_ENG_ERR_DESC, 0);
+	if (crc && d->fill)
 		return efault(f, WCFB_ENG_ERR_DESC, 0);
 	if (d->opcode == WCFB_ENG_OP_NOP)
 		return WCFB_ENG_ST_OK;
 
 	dcpp = fmt_cpp(d->dst.format);
-	if (!dcpp)
+	if (!dcpp || (crc && d->dst.format != WCFB_ENG_FMT_ARGB8888 &&
+		      d->dst.format != WCFB_ENG_FMT_XRGB8888))
 		return efault(f, WCFB_ENG_ERR_FORMAT, 0);
 	if (*uses_src) {
 		scpp = fmt_cpp(d->src.format);
 		if (!scpp ||
 		    (d->opcode == WCFB_ENG_OP_COPY &&
-		     d->src.format != d->dst.format) ||
-		    (d->opcode == WCFB_ENG_OP_BLEND &&
-		     d->src.format != WCFB_ENG_FMT_ARGB8888))
+		     d->src.format != d->dst.format))
 			return efault(f, WCFB_ENG_ERR_FORMAT, 0);
 	}
 	if (d->width > WCFB_ENG_MAX_DIM || d->height > WCFB_ENG_MAX_DIM)
 		return efault(f, WCFB_ENG_ERR_RECT, 0);
 
-	err = load_surface(ram, &d->dst, dcpp, d->width, d->height, &sc->dst,
-			   f);
+	/* CRC writes one 32-bit word at the destination's origin. */
+	err = load_surface(ram, &d->dst, dcpp, crc ? 1 : d->width,
+			   crc ? 1 : d->height, &sc->dst, f);
 	if (err)
 		return err;
+	src_size(d, &sw, &sh);
 	if (*uses_src)
-		err = load_surface(ram, &d->src, scpp, d->width, d->height,
-				   &sc->src, f);
+		err = load_surface(ram, &d->src, scpp, sw, sh, &sc->src, f);
 	return err;
 }
 
@@ -317,13 +516,87 @@ static uint64_t row_off(const Surface *s, uint32_t cpp, uint32_t r)
 	return ((uint64_t)s->y + r) * s->pitch + (uint64_t)s->x * cpp;
 }
 
+/* CRC of the source rect's R, G, B bytes, written at dst's origin. */
+static uint32_t exec_crc(const GuestRam *ram, OpScratch *sc, const Desc *d,
+			 GuestFault *f, OpResult *res)
+{
+	uint32_t scpp = fmt_cpp(d->src.format), w = d->width, r, i, err;
+	uint32_t c = 0xFFFFFFFFu;
+	uint8_t out[4];
+
+	crc_init_table();
+	for (r = 0; r < d->height; r++) {
+		err = guest_buf_read(ram, &sc->src, row_off(&d->src, scpp, r),
+				     sc->row_s, (size_t)w * scpp, f);
+		if (err)
+			return err;
+		res->bytes_read += (size_t)w * scpp;
+		unpack_row(d->src.format, sc->row_s, w, sc->argb_s);
+		for (i = 0; i < w; i++) {
+			uint32_t px = sc->argb_s[i];
+
+			c = crc_byte(c, (px >> 16) & 0xFF);
+			c = crc_byte(c, (px >> 8) & 0xFF);
+			c = crc_byte(c, px & 0xFF);
+		}
+	}
+	c = ~c;
+	out[0] = c & 0xFF;
+	out[1] = (c >> 8) & 0xFF;
+	out[2] = (c >> 16) & 0xFF;
+	out[3] = c >> 24;
+	err = guest_buf_write(ram, &sc->dst, row_off(&d->dst, 4, 0), out, 4, f);
+	if (!err)
+		res->bytes_written += 4;
+	return err;
+}
+
+/* Gather destination row @r of a transformed op from the bounced source
+ * rect (sw pixels per line): (u, v) = TRANSPOSE ? (j, i) : (i, j), then
+ * mirrored by REFLECT_X / REFLECT_Y.  Walks the source with a constant
+ * byte step, so a rotated full-screen plane costs one load per pixel. */
+static void gather_row(const Desc *d, const uint8_t *bounce, uint32_t cpp,
+		       uint32_t r, uint8_t *row)
+{
+	uint32_t sw, sh, u, v, i, w = d->width;
+	bool t = d->flags & WCFB_ENG_XFORM_TRANSPOSE;
+	ptrdiff_t step, su, sv, off;
+	size_t srow;
+
+	src_size(d, &sw, &sh);
+	srow = (size_t)sw * cpp;
+	/* source of pixel 0 of this row, and the step along the row */
+	u = t ? r : 0;
+	v = t ? 0 : r;
+	su = (ptrdiff_t)cpp;
+	sv = (ptrdiff_t)srow;
+	if (d->flags & WCFB_ENG_XFORM_REFLECT_X) {
+		u = sw - 1 - u;
+		su = -su;
+	}
+	if (d->flags & WCFB_ENG_XFORM_REFLECT_Y) {
+		v = sh - 1 - v;
+		sv = -sv;
+	}
+	step = t ? sv : su;
+	off = (ptrdiff_t)((size_t)v * srow + (size_t)u * cpp);
+	if (cpp == 4) {
+		for (i = 0; i < w; i++, off += step)
+			memcpy(row + 4 * (size_t)i, bounce + off, 4);
+		return;
+	}
+	for (i = 0; i < w; i++, off += step)
+		memcpy(row + (size_t)i * cpp, bounce + off, cpp);
+}
+
 uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 		     GuestFault *f, OpResult *res)
 {
-	uint32_t dcpp, scpp, w = d->width, h = d->height, r, err;
+	uint32_t dcpp, scpp, w = d->width, h = d->height, r, err, sw, sh;
+	uint32_t mode, pa;
 	size_t drow, srow;
 	const uint8_t *src_row;
-	bool uses_src, bounce = false;
+	bool uses_src, bounce = false, gather;
 
 	res->bytes_read = res->bytes_written = 0;
 	f->code = WCFB_ENG_ST_OK;
@@ -331,20 +604,27 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	err = validate(ram, sc, d, &uses_src, f);
 	if (err || d->opcode == WCFB_ENG_OP_NOP || w == 0 || h == 0)
 		return err;
+	if (d->opcode == WCFB_ENG_OP_CRC)
+		return exec_crc(ram, sc, d, f, res);
 
 	dcpp = fmt_cpp(d->dst.format);
 	scpp = uses_src ? fmt_cpp(d->src.format) : 0;
+	src_size(d, &sw, &sh);
 	drow = (size_t)w * dcpp;
-	srow = (size_t)w * scpp;
+	srow = (size_t)sw * scpp;
+	gather = d->flags & WCFB_ENG_XFORM_MASK;
+	mode = d->flags & WCFB_ENG_BLEND_MODE_MASK;
+	pa = d->flags & WCFB_ENG_BLEND_PLANE_ALPHA ? d->fill & 0xFF : 255;
 
 	/*
 	 * Defined result when src and dst share guest memory (overlapping
 	 * blits, scrolling): as if the whole source rect were read before any
 	 * destination byte is written.  Only pay for the bounce copy when the
-	 * two SG lists actually intersect.
+	 * two SG lists actually intersect, or when a transform reads the
+	 * source out of line order.
 	 */
-	if (uses_src && guest_buf_overlap(&sc->src, &sc->dst)) {
-		size_t need = srow * h;
+	if (uses_src && (gather || guest_buf_overlap(&sc->src, &sc->dst))) {
+		size_t need = srow * sh;
 
 		if (need > OPS_BOUNCE_MAX)
 			return efault(f, WCFB_ENG_ERR_NOMEM, d->src.sg_addr);
@@ -357,14 +637,14 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			sc->bounce = nb;
 			sc->bounce_cap = need;
 		}
-		for (r = 0; r < h; r++) {
+		for (r = 0; r < sh; r++) {
 			err = guest_buf_read(ram, &sc->src,
 					     row_off(&d->src, scpp, r),
 					     sc->bounce + r * srow, srow, f);
 			if (err)
 				return err;
 		}
-		res->bytes_read += srow * h;
+		res->bytes_read += srow * sh;
 		bounce = true;
 	}
 
@@ -381,7 +661,10 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 
 		src_row = NULL;
 		if (uses_src) {
-			if (bounce) {
+			if (gather) {
+				gather_row(d, sc->bounce, scpp, r, sc->row_s);
+				src_row = sc->row_s;
+			} else if (bounce) {
 				src_row = sc->bounce + r * srow;
 			} else {
 				err = guest_buf_read(ram, &sc->src,
@@ -410,10 +693,9 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			if (err)
 				return err;
 			res->bytes_read += drow;
-			unpack_row(WCFB_ENG_FMT_ARGB8888, src_row, w,
-				   sc->argb_s);
+			unpack_row(d->src.format, src_row, w, sc->argb_s);
 			unpack_row(d->dst.format, sc->row_d, w, sc->argb_d);
-			blend_row(sc->argb_s, sc->argb_d, w);
+			blend_row(sc->argb_s, sc->argb_d, w, mode, pa);
 			pack_row(d->dst.format, sc->argb_d, w, sc->row_d);
 			break;
 		}
@@ -423,4 +705,27 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 		res->bytes_written += drow;
 	}
 	return WCFB_ENG_ST_OK;
+}
+
+/*
+ * Fault injection (corrupt-next): the centre pixel of a descriptor that
+ * wrote pixels gets its lowest byte flipped in its lowest bit, after the
+ * op, and the descriptor still completes OK: the silent corruption a
+ * screenshot test must catch.
+ */
+void ops_corrupt_centre(const GuestRam *ram, OpScratch *sc, const Desc *d)
+{
+	uint32_t cpp = fmt_cpp(d->dst.format);
+	GuestFault f = { 0, 0 };
+	uint64_t off;
+	uint8_t b;
+
+	if (!cpp || !d->width || !d->height)
+		return;
+	off = ((uint64_t)d->dst.y + d->height / 2) * d->dst.pitch +
+	      ((uint64_t)d->dst.x + d->width / 2) * cpp;
+	if (guest_buf_read(ram, &sc->dst, off, &b, 1, &f))
+		return;
+	b ^= 1;
+	guest_buf_write(ram, &sc->dst, off, &b, 1, &f);
 }

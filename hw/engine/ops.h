@@ -51,6 +51,10 @@ uint32_t fmt_cpp(uint32_t fourcc);
 uint32_t ops_execute(const GuestRam *ram, OpScratch *s, const Desc *d,
 		     GuestFault *f, OpResult *res);
 
+/* Fault injection: flip one bit of the centre pixel a valid, executed
+ * pixel-writing descriptor wrote. */
+void ops_corrupt_centre(const GuestRam *ram, OpScratch *s, const Desc *d);
+
 const char *ops_name(uint32_t opcode);
 const char *ops_err_name(uint32_t code);
 

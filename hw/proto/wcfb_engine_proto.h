@@ -77,7 +77,7 @@ typedef uint64_t wcfb_le64;
 
 #define WCFB_ENG_MAGIC          0x4C424357u     /* "WCBL" little-endian */
 #define WCFB_ENG_VERSION_MAJOR  1u
-#define WCFB_ENG_VERSION_MINOR  0u
+#define WCFB_ENG_VERSION_MINOR  1u
 #define WCFB_ENG_VERSION \
 	((WCFB_ENG_VERSION_MAJOR << 16) | WCFB_ENG_VERSION_MINOR)
 
@@ -196,7 +196,25 @@ WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
 #define WCFB_ENG_OP_COPY        3u   /* dst rect = src rect, same format   */
 #define WCFB_ENG_OP_BLEND       4u   /* dst = src(ARGB8888) over dst       */
 #define WCFB_ENG_OP_CONVERT     5u   /* dst rect = src rect, format change */
-#define WCFB_ENG_OP_MAX         5u   /* opcode 0 is invalid on purpose     */
+#define WCFB_ENG_OP_CRC         6u   /* dst u32 = CRC-32 of src rect (1.1) */
+#define WCFB_ENG_OP_MAX         6u   /* opcode 0 is invalid on purpose     */
+
+/*
+ * desc.flags (1.1): BLEND takes a blend mode, a plane alpha and a
+ * transform; CONVERT a transform; every other opcode 0.  Unknown bits are
+ * ERR_DESC.
+ */
+#define WCFB_ENG_BLEND_MODE_MASK      0x3u
+#define WCFB_ENG_BLEND_COVERAGE       0x0u  /* straight alpha (1.0's BLEND) */
+#define WCFB_ENG_BLEND_PREMULTIPLIED  0x1u  /* source colour premultiplied  */
+#define WCFB_ENG_BLEND_NONE           0x2u  /* source alpha ignored         */
+#define WCFB_ENG_BLEND_PLANE_ALPHA    (1u << 2)  /* desc.fill[7:0] = alpha */
+#define WCFB_ENG_XFORM_REFLECT_X      (1u << 8)  /* u = sw - 1 - u         */
+#define WCFB_ENG_XFORM_REFLECT_Y      (1u << 9)  /* v = sh - 1 - v         */
+#define WCFB_ENG_XFORM_TRANSPOSE      (1u << 10) /* (u, v) = (j, i)        */
+#define WCFB_ENG_XFORM_MASK \
+	(WCFB_ENG_XFORM_REFLECT_X | WCFB_ENG_XFORM_REFLECT_Y | \
+	 WCFB_ENG_XFORM_TRANSPOSE)
 
 /* DRM fourcc codes (identical to drm_fourcc.h, repeated to avoid the
  * include). */
@@ -204,12 +222,37 @@ WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
 #define WCFB_ENG_FMT_ARGB8888   0x34325241u  /* 'AR24' [31:0] A:R:G:B */
 #define WCFB_ENG_FMT_RGB565     0x36314752u  /* 'RG16' [15:0] R5:G6:B5 */
 #define WCFB_ENG_FMT_RGB888     0x34324752u  /* 'RG24' [23:0] R:G:B   */
+/* 1.1 */
+#define WCFB_ENG_FMT_XBGR8888   0x34324258u  /* 'XB24' [31:0] x:B:G:R */
+#define WCFB_ENG_FMT_ABGR8888   0x34324241u  /* 'AB24' [31:0] A:B:G:R */
+#define WCFB_ENG_FMT_RGBX8888   0x34325852u  /* 'RX24' [31:0] R:G:B:x */
+#define WCFB_ENG_FMT_RGBA8888   0x34324152u  /* 'RA24' [31:0] R:G:B:A */
+#define WCFB_ENG_FMT_BGRX8888   0x34325842u  /* 'BX24' [31:0] B:G:R:x */
+#define WCFB_ENG_FMT_BGRA8888   0x34324142u  /* 'BA24' [31:0] B:G:R:A */
+#define WCFB_ENG_FMT_BGR888     0x34324742u  /* 'BG24' [23:0] B:G:R   */
+#define WCFB_ENG_FMT_BGR565     0x36314742u  /* 'BG16' [15:0] B5:G6:R5 */
+#define WCFB_ENG_FMT_XRGB2101010 0x30335258u /* 'XR30' [31:0] x2:R10:G10:B10 */
+#define WCFB_ENG_FMT_ARGB2101010 0x30335241u /* 'AR30' [31:0] A2:R10:G10:B10 */
+#define WCFB_ENG_FMT_XBGR2101010 0x30334258u /* 'XB30' [31:0] x2:B10:G10:R10 */
+#define WCFB_ENG_FMT_ABGR2101010 0x30334241u /* 'AB30' [31:0] A2:B10:G10:R10 */
 
 /* FORMATS register bits */
 #define WCFB_ENG_FMTCAP_XRGB8888 (1u << 0)
 #define WCFB_ENG_FMTCAP_ARGB8888 (1u << 1)
 #define WCFB_ENG_FMTCAP_RGB565   (1u << 2)
 #define WCFB_ENG_FMTCAP_RGB888   (1u << 3)
+#define WCFB_ENG_FMTCAP_XBGR8888 (1u << 4)
+#define WCFB_ENG_FMTCAP_ABGR8888 (1u << 5)
+#define WCFB_ENG_FMTCAP_RGBX8888 (1u << 6)
+#define WCFB_ENG_FMTCAP_RGBA8888 (1u << 7)
+#define WCFB_ENG_FMTCAP_BGRX8888 (1u << 8)
+#define WCFB_ENG_FMTCAP_BGRA8888 (1u << 9)
+#define WCFB_ENG_FMTCAP_BGR888   (1u << 10)
+#define WCFB_ENG_FMTCAP_BGR565   (1u << 11)
+#define WCFB_ENG_FMTCAP_XRGB2101010 (1u << 12)
+#define WCFB_ENG_FMTCAP_ARGB2101010 (1u << 13)
+#define WCFB_ENG_FMTCAP_XBGR2101010 (1u << 14)
+#define WCFB_ENG_FMTCAP_ABGR2101010 (1u << 15)
 
 /* ------------------------------------------------------------------ */
 /* Status / error codes (descriptor status, completion page, ERROR)    */
@@ -269,10 +312,11 @@ WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_surface) == 32, "surface size");
 
 struct wcfb_eng_desc {
 	wcfb_le32 opcode;       /* 0x00 WCFB_ENG_OP_* */
-	wcfb_le32 flags;        /* 0x04 must be 0 in v1 */
+	wcfb_le32 flags;        /* 0x04 WCFB_ENG_BLEND_* / _XFORM_*, else 0 */
 	wcfb_le64 seqno;        /* 0x08 written to completion page when done */
 	wcfb_le32 status;       /* 0x10 engine writes WCFB_ENG_ST_OK/ERR_* */
-	wcfb_le32 fill;         /* 0x14 FILL: pixel value in dst format */
+	wcfb_le32 fill;         /* 0x14 FILL: pixel value in dst format;
+				 *      BLEND with PLANE_ALPHA: [7:0] alpha */
 	wcfb_le32 width;        /* 0x18 rect size in pixels (shared by */
 	wcfb_le32 height;       /* 0x1C  src and dst); 0 = no pixels */
 	struct wcfb_eng_surface dst;    /* 0x20 */

@@ -670,7 +670,11 @@ static const uint32_t g_fmts[] = {
 
 static uint32_t cpp_of(uint32_t f)
 {
-	return f == WCFB_ENG_FMT_RGB565 ? 2 : f == WCFB_ENG_FMT_RGB888 ? 3 : 4;
+	if (f == WCFB_ENG_FMT_RGB565 || f == WCFB_ENG_FMT_BGR565)
+		return 2;
+	if (f == WCFB_ENG_FMT_RGB888 || f == WCFB_ENG_FMT_BGR888)
+		return 3;
+	return 4;
 }
 
 /* pixel bytes -> a, r, g, b */
@@ -935,8 +939,10 @@ static void t_identification(void)
 	      rd32(p, WCFB_ENG_REG_MAGIC));
 	CHECK(!memcmp(p->bar, "WCBL", 4), "magic bytes");
 	CHECK(rd32(p, WCFB_ENG_REG_VERSION) == WCFB_ENG_VERSION, "version");
-	CHECK(rd32(p, WCFB_ENG_REG_CAPS) == 0x3e, "caps %x",
+	CHECK(rd32(p, WCFB_ENG_REG_CAPS) == 0x7e, "caps %x",
 	      rd32(p, WCFB_ENG_REG_CAPS));
+	CHECK(rd32(p, WCFB_ENG_REG_FORMATS) == 0xffff, "formats %x",
+	      rd32(p, WCFB_ENG_REG_FORMATS));
 	CHECK(rd32(p, WCFB_ENG_REG_DMA_BITS) == 32, "dma bits");
 	CHECK(rd32(p, WCFB_ENG_REG_DESC_SIZE) == 128, "desc size");
 	CHECK(rd32(p, WCFB_ENG_REG_DOORBELL_PEER) == 0, "peer");
@@ -1158,6 +1164,246 @@ static void t_blend_exact_values(void)
 	memcpy(got, gpa2host(p, dst.b.gpa[0]), 12);
 	CHECK(!memcmp(got, want, 12), "%08x %08x %08x", got[0], got[1],
 	      got[2]);
+}
+
+
+/* ---- protocol 1.1: formats, blend modes, transforms, CRC ---- */
+
+/* One raw descriptor on 1-line surfaces, returning the status. */
+static uint32_t run_raw(Peer *p, uint32_t opcode, uint32_t flags,
+			uint32_t fill, uint32_t w, uint32_t h, Surf *dst,
+			Surf *src)
+{
+	Op o = { .opcode = opcode, .fill = fill, .w = w, .h = h };
+	struct wcfb_eng_desc d;
+
+	set_dst(&o, dst);
+	if (src)
+		set_src(&o, src);
+	op_to_desc(&o, &d);
+	d.flags = htole32(flags);
+	return submit1(p, &d);
+}
+
+static void t_formats_11(void)
+{
+	/* canonical 0xAARRGGBB <-> the format's bytes, computed by hand
+	 * from Documentation/engine-protocol.md */
+	static const struct {
+		uint32_t fmt, argb, word, unpacked;
+	} v[] = {
+		{ WCFB_ENG_FMT_XBGR8888, 0xC0123456, 0xFF563412, 0xFF123456 },
+		{ WCFB_ENG_FMT_ABGR8888, 0xC0123456, 0xC0563412, 0xC0123456 },
+		{ WCFB_ENG_FMT_RGBX8888, 0xC0123456, 0x123456FF, 0xFF123456 },
+		{ WCFB_ENG_FMT_RGBA8888, 0xC0123456, 0x123456C0, 0xC0123456 },
+		{ WCFB_ENG_FMT_BGRX8888, 0xC0123456, 0x563412FF, 0xFF123456 },
+		{ WCFB_ENG_FMT_BGRA8888, 0xC0123456, 0x563412C0, 0xC0123456 },
+		{ WCFB_ENG_FMT_BGR888, 0xC0123456, 0x563412, 0xFF123456 },
+		{ WCFB_ENG_FMT_BGR565, 0xC0123456, 0x51A2, 0xFF103452 },
+		{ WCFB_ENG_FMT_XRGB2101010, 0x80123456, 0xC4834159,
+		  0xFF123456 },
+		{ WCFB_ENG_FMT_ARGB2101010, 0x80123456, 0x84834159,
+		  0xAA123456 },
+		{ WCFB_ENG_FMT_XBGR2101010, 0x80123456, 0xD5934048,
+		  0xFF123456 },
+		{ WCFB_ENG_FMT_ABGR2101010, 0x80123456, 0x95934048,
+		  0xAA123456 },
+	};
+	Peer *p = &g_peer;
+	unsigned i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint32_t cpp = cpp_of(v[i].fmt), got = 0, in;
+		Surf a, f;
+
+		surf_alloc(p, &a, WCFB_ENG_FMT_ARGB8888, 1, 1, 1);
+		surf_alloc(p, &f, v[i].fmt, 1, 1, 1);
+		in = htole32(v[i].argb);
+		memcpy(gpa2host(p, a.b.gpa[0]), &in, 4);
+		CHECK(run_raw(p, WCFB_ENG_OP_CONVERT, 0, 0, 1, 1, &f, &a) == 0,
+		      "pack %08x", v[i].fmt);
+		memcpy(&got, gpa2host(p, f.b.gpa[0]), cpp);
+		got = le32toh(got);
+		CHECK(got == v[i].word, "fmt %08x: packed %08x want %08x",
+		      v[i].fmt, got, v[i].word);
+		CHECK(run_raw(p, WCFB_ENG_OP_CONVERT, 0, 0, 1, 1, &a, &f) == 0,
+		      "unpack %08x", v[i].fmt);
+		memcpy(&got, gpa2host(p, a.b.gpa[0]), 4);
+		CHECK(le32toh(got) == v[i].unpacked,
+		      "fmt %08x: unpacked %08x want %08x", v[i].fmt,
+		      le32toh(got), v[i].unpacked);
+	}
+}
+
+static void t_blend_modes(void)
+{
+	/* src 0x80FF4020 over XRGB 0x204060, per mode and plane alpha,
+	 * from the formulas in Documentation/engine-protocol.md */
+	static const struct {
+		uint32_t flags, fill, want;
+	} v[] = {
+		{ WCFB_ENG_BLEND_COVERAGE, 0, 0xFF904040 },
+		{ WCFB_ENG_BLEND_COVERAGE | WCFB_ENG_BLEND_PLANE_ALPHA, 0x80,
+		  0xFF584050 },
+		{ WCFB_ENG_BLEND_PREMULTIPLIED, 0, 0xFFFF6050 },
+		{ WCFB_ENG_BLEND_PREMULTIPLIED | WCFB_ENG_BLEND_PLANE_ALPHA,
+		  0x80, 0xFF985058 },
+		{ WCFB_ENG_BLEND_NONE, 0, 0xFFFF4020 },
+		{ WCFB_ENG_BLEND_NONE | WCFB_ENG_BLEND_PLANE_ALPHA, 0x80,
+		  0xFF904040 },
+	};
+	Peer *p = &g_peer;
+	unsigned i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint32_t in = htole32(0x80FF4020), bg = htole32(0x00204060);
+		uint32_t got;
+		Surf s, d;
+
+		surf_alloc(p, &s, WCFB_ENG_FMT_ARGB8888, 1, 1, 1);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+		memcpy(gpa2host(p, s.b.gpa[0]), &in, 4);
+		memcpy(gpa2host(p, d.b.gpa[0]), &bg, 4);
+		CHECK(run_raw(p, WCFB_ENG_OP_BLEND, v[i].flags, v[i].fill, 1, 1,
+			      &d, &s) == 0, "blend case %u", i);
+		memcpy(&got, gpa2host(p, d.b.gpa[0]), 4);
+		CHECK(le32toh(got) == v[i].want, "case %u: %08x want %08x", i,
+		      le32toh(got), v[i].want);
+	}
+	/* an opaque source format blends as alpha 255 */
+	{
+		uint32_t in = htole32(0x00112233), got;
+		Surf s, d;
+
+		surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+		memcpy(gpa2host(p, s.b.gpa[0]), &in, 4);
+		CHECK(run_raw(p, WCFB_ENG_OP_BLEND, WCFB_ENG_BLEND_COVERAGE, 0,
+			      1, 1, &d, &s) == 0, "blend from XRGB");
+		memcpy(&got, gpa2host(p, d.b.gpa[0]), 4);
+		CHECK(le32toh(got) == 0xFF112233, "XRGB source: %08x",
+		      le32toh(got));
+	}
+	/* plane alpha above 8 bits is a bad descriptor */
+	{
+		Surf s, d;
+
+		surf_alloc(p, &s, WCFB_ENG_FMT_ARGB8888, 1, 1, 1);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+		CHECK(run_raw(p, WCFB_ENG_OP_BLEND, WCFB_ENG_BLEND_PLANE_ALPHA,
+			      0x100, 1, 1, &d, &s) == WCFB_ENG_ERR_DESC,
+		      "plane alpha 0x100");
+		CHECK(run_raw(p, WCFB_ENG_OP_COPY, WCFB_ENG_XFORM_TRANSPOSE, 0,
+			      1, 1, &d, &d) == WCFB_ENG_ERR_DESC,
+		      "transform on COPY");
+	}
+}
+
+static void t_transform(void)
+{
+	/* a 3x2 source whose pixel (x, y) holds y * 16 + x; the expected
+	 * destination (row major) for each REFLECT_X/REFLECT_Y/TRANSPOSE
+	 * combination, from the mapping in the protocol document */
+	static const uint8_t want[8][6] = {
+		{ 0, 1, 2, 16, 17, 18 }, { 2, 1, 0, 18, 17, 16 },
+		{ 16, 17, 18, 0, 1, 2 }, { 18, 17, 16, 2, 1, 0 },
+		{ 0, 16, 1, 17, 2, 18 }, { 2, 18, 1, 17, 0, 16 },
+		{ 16, 0, 17, 1, 18, 2 }, { 18, 2, 17, 1, 16, 0 },
+	};
+	Peer *p = &g_peer;
+	unsigned fl, i;
+
+	for (fl = 0; fl < 8; fl++) {
+		bool t = fl & 4;
+		uint32_t w = t ? 2 : 3, h = t ? 3 : 2, px, x, y;
+		Surf s, d;
+
+		surf_alloc(p, &s, WCFB_ENG_FMT_ARGB8888, 3, 2, 1);
+		surf_alloc(p, &d, WCFB_ENG_FMT_ARGB8888, w, h, 1);
+		for (y = 0; y < 2; y++)
+			for (x = 0; x < 3; x++) {
+				px = htole32(0xFF000000u | (y * 16 + x));
+				memcpy((uint8_t *)gpa2host(p, s.b.gpa[0]) +
+				       y * s.pitch + x * 4, &px, 4);
+			}
+		CHECK(run_raw(p, fl & 1 ? WCFB_ENG_OP_CONVERT :
+			      WCFB_ENG_OP_BLEND, fl << 8, 0, w, h, &d, &s) == 0,
+		      "transform %u", fl);
+		for (i = 0; i < 6; i++) {
+			uint32_t got;
+
+			memcpy(&got, (uint8_t *)gpa2host(p, d.b.gpa[0]) +
+			       (i / w) * d.pitch + (i % w) * 4, 4);
+			CHECK((le32toh(got) & 0xFF) == want[fl][i],
+			      "transform %u pixel %u: %u want %u", fl, i,
+			      le32toh(got) & 0xFF, want[fl][i]);
+		}
+	}
+}
+
+static void t_crc(void)
+{
+	/* R, G, B bytes "123456789": zlib's crc32() is 0xCBF43926 */
+	static const uint32_t px[3] = { 0xFF313233, 0xFF343536, 0xFF373839 };
+	Peer *p = &g_peer;
+	uint32_t got, i;
+	Surf s, d;
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, 3, 1, 1);
+	surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+	for (i = 0; i < 3; i++) {
+		uint32_t v = htole32(px[i]);
+
+		memcpy((uint8_t *)gpa2host(p, s.b.gpa[0]) + 4 * i, &v, 4);
+	}
+	CHECK(run_raw(p, WCFB_ENG_OP_CRC, 0, 0, 3, 1, &d, &s) == 0, "crc");
+	memcpy(&got, gpa2host(p, d.b.gpa[0]), 4);
+	CHECK(le32toh(got) == 0xCBF43926u, "crc %08x", le32toh(got));
+	/* the same pixels as RGB565-free BGR888 bytes give the same CRC */
+	{
+		static const uint8_t b[9] = { '1', '2', '3', '4', '5', '6',
+					      '7', '8', '9' };
+		Surf s2;
+
+		surf_alloc(p, &s2, WCFB_ENG_FMT_BGR888, 3, 1, 1);
+		memcpy(gpa2host(p, s2.b.gpa[0]), b, 9);
+		CHECK(run_raw(p, WCFB_ENG_OP_CRC, 0, 0, 3, 1, &d, &s2) == 0,
+		      "crc bgr888");
+		memcpy(&got, gpa2host(p, d.b.gpa[0]), 4);
+		CHECK(le32toh(got) == 0xCBF43926u, "crc bgr888 %08x",
+		      le32toh(got));
+	}
+	CHECK(run_raw(p, WCFB_ENG_OP_CRC, 0, 1, 3, 1, &d, &s) ==
+	      WCFB_ENG_ERR_DESC, "crc with fill");
+}
+
+static void t_corrupt_next(void)
+{
+	Peer *p = &g_peer;
+	char r[4096];
+	uint32_t x, y, got;
+	Surf s;
+	unsigned i;
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, 8, 8, 2);
+	CHECK(peer_ctl(p, "corrupt-next 1", r, sizeof(r)) == 0, "ctl: %s", r);
+	for (i = 0; i < 2; i++) {
+		CHECK(run_raw(p, WCFB_ENG_OP_FILL, 0, 0xFF00FF00, 8, 8, &s,
+			      NULL) == 0, "fill #%u completes OK", i);
+		for (y = 0; y < 8; y++)
+			for (x = 0; x < 8; x++) {
+				uint64_t off = (uint64_t)y * s.pitch + x * 4;
+				uint32_t want = 0xFF00FF00;
+
+				tb_read(p, p->ram, &s.b, off, (uint8_t *)&got,
+					4);
+				if (i == 0 && x == 4 && y == 4)
+					want ^= 1;
+				CHECK(le32toh(got) == want,
+				      "fill #%u (%u,%u) %08x want %08x", i, x,
+				      y, le32toh(got), want);
+			}
+	}
 }
 
 static void t_ring_wrap_batch(void)
@@ -1434,7 +1680,8 @@ static void t_bad_descriptors(void)
 			d.src.sg_count = htole32(t.b.nseg);
 			want = WCFB_ENG_ERR_FORMAT; break;  /* copy mismatch */
 		case 6: d.opcode = htole32(WCFB_ENG_OP_BLEND);
-			want = WCFB_ENG_ERR_FORMAT; break;  /* src XRGB */
+			d.flags = htole32(3);
+			want = WCFB_ENG_ERR_DESC; break;    /* no mode 3 */
 		case 7: d.width = htole32(WCFB_ENG_MAX_DIM + 1);
 			want = WCFB_ENG_ERR_RECT; break;
 		case 8: d.dst.sg_count = 0; want = WCFB_ENG_ERR_SG; break;
@@ -1766,6 +2013,11 @@ static const Test g_tests[] = {
 	{ "blend_exact_values", t_blend_exact_values },
 	{ "convert", t_convert },
 	{ "convert_exact_values", t_convert_exact_values },
+	{ "formats_11", t_formats_11 },
+	{ "blend_modes", t_blend_modes },
+	{ "transform", t_transform },
+	{ "crc", t_crc },
+	{ "corrupt_next", t_corrupt_next },
 	{ "ring_wrap_batch", t_ring_wrap_batch },
 	{ "semi_random_rects", t_semi_random_rects },
 	{ "garbage_descriptors", t_garbage_descriptors },

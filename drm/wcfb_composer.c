@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wcfb composer: the planes the scanout engine cannot show, composed by
+ * the blitter.
+ *
+ * The scanout engine (ramfb) shows one linear buffer in one of three
+ * formats, at the size of the mode.  That is enough for a single
+ * full-screen primary plane, which is then scanned out directly with no
+ * copy at all (WCFB_SHOW_DIRECT, decided in wcfb_kms.c).  Anything else --
+ * a cursor, overlays, a plane that is moved, partly off screen, rotated,
+ * translucent, or in a format ramfb does not convert -- is composed, as an
+ * SoC with fewer hardware layers than planes composes with its 2D engine:
+ *
+ *   one blitter job per frame (the same struct wcfb_job as a BLIT ioctl):
+ *     FILL black (skipped when the bottom plane is opaque and covers the
+ *     screen: then it is a COPY or CONVERT instead of a BLEND)
+ *     BLEND every visible plane, in normalized zpos order, with its blend
+ *     mode, plane alpha and rotation, clipped to the screen
+ *   into the back buffer of a double-buffered XRGB8888 output in the pool
+ *   (struct wcfb_compose_target), which the commit then latches.
+ *
+ * The job runs in the commit tail, after the helpers have waited for the
+ * framebuffers' fences, and the commit waits for it: the flip's event is
+ * armed only after the latch of the finished frame, so it arrives at the
+ * first vblank after the composition completed, with that vblank's time.
+ * A nonblocking commit waits in its worker, not in the ioctl.  A frame
+ * whose job failed (engine fault, hang, reset, death) is not shown: the
+ * previous one stays and the log says why.
+ *
+ * Not yet: damage (every frame is composed whole), YUV formats, scaling.
+ */
+
+#include <linux/dma-fence.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+
+#include <drm/drm_atomic.h>
+#include <drm/drm_atomic_helper.h>
+#include <drm/drm_blend.h>
+#include <drm/drm_crtc.h>
+#include <drm/drm_fourcc.h>
+#include <drm/drm_framebuffer.h>
+#include <drm/drm_gem_framebuffer_helper.h>
+#include <drm/drm_plane.h>
+#include <drm/drm_print.h>
+#include <drm/drm_rect.h>
+
+#include "wcfb_blitter.h"
+#include "wcfb_composer.h"
+#include "wcfb_drv.h"
+#include "wcfb_gem.h"
+#include "wcfb_job.h"
+#include "wcfb_scanout.h"
+
+/*
+ * What composition needs of the engine besides formats: FILL, COPY,
+ * CONVERT and a BLEND that knows blend modes, plane alpha and transforms
+ * (protocol 1.1).
+ */
+static bool wcfb_engine_composes(const struct wcfb_blitter_info *info)
+{
+	u32 ops = BIT(WCFB_ENG_OP_FILL) | BIT(WCFB_ENG_OP_COPY) |
+		  BIT(WCFB_ENG_OP_CONVERT) | BIT(WCFB_ENG_OP_BLEND);
+
+	return (info->caps & ops) == ops &&
+	       info->version >= ((1u << 16) | 1u) &&
+	       info->formats & WCFB_ENG_FMTCAP_XRGB8888;
+}
+
+/**
+ * wcfb_composer_available - can frames be composed now
+ * @wcfb: the device
+ *
+ * Return: true with a live blitter that composes.
+ */
+bool wcfb_composer_available(struct wcfb_device *wcfb)
+{
+	struct wcfb_blitter_info info;
+
+	if (!wcfb->engine || !wcfb_blitter_alive(wcfb->engine))
+		return false;
+	wcfb_blitter_get_info(wcfb->engine, &info);
+	return wcfb_engine_composes(&info);
+}
+
+/**
+ * wcfb_composer_format_cpp - bytes per pixel of a format the blitter reads
+ * @wcfb: the device
+ * @fourcc: DRM fourcc
+ *
+ * Return: the cpp, or 0 without a composing blitter or for a format it
+ * does not declare.
+ */
+u32 wcfb_composer_format_cpp(struct wcfb_device *wcfb, u32 fourcc)
+{
+	struct wcfb_blitter_info info;
+
+	if (!wcfb->engine)
+		return 0;
+	wcfb_blitter_get_info(wcfb->engine, &info);
+	if (!wcfb_engine_composes(&info))
+		return 0;
+	return wcfb_blitter_format_cpp(&info, fourcc);
+}
+
+/**
+ * wcfb_composer_formats - the formats planes offer with composition
+ * @wcfb: the device
+ * @formats: filled with fourccs
+ * @max: room in @formats
+ *
+ * Return: the number of formats, 0 without a composing blitter.
+ */
+int wcfb_composer_formats(struct wcfb_device *wcfb, u32 *formats,
+			  unsigned int max)
+{
+	struct wcfb_blitter_info info;
+
+	if (!wcfb->engine)
+		return 0;
+	wcfb_blitter_get_info(wcfb->engine, &info);
+	if (!wcfb_engine_composes(&info))
+		return 0;
+	return wcfb_blitter_formats(&info, formats, max);
+}
+
+/* ---- the output buffers ---- */
+
+/**
+ * wcfb_compose_target_get - a new double-buffered output of a mode's size
+ * @wcfb: the device
+ * @width: pixels per line
+ * @height: lines
+ *
+ * Return: the target (one reference), or an ERR_PTR(): -ENOMEM when the
+ * pool cannot hold two frames.
+ */
+struct wcfb_compose_target *
+wcfb_compose_target_get(struct wcfb_device *wcfb, u32 width, u32 height)
+{
+	struct wcfb_compose_target *t;
+	unsigned int i;
+
+	t = kzalloc(sizeof(*t), GFP_KERNEL);
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	kref_init(&t->ref);
+	t->front = -1;
+	t->width = width;
+	t->height = height;
+	t->pitch = width * 4;
+	for (i = 0; i < ARRAY_SIZE(t->buf); i++) {
+		t->buf[i] = wcfb_gem_create_scanout(wcfb,
+						    (size_t)t->pitch * height);
+		if (IS_ERR(t->buf[i])) {
+			int ret = PTR_ERR(t->buf[i]);
+
+			t->buf[i] = NULL;
+			wcfb_compose_target_put(t);
+			return ERR_PTR(ret);
+		}
+	}
+	return t;
+}
+
+struct wcfb_compose_target *
+wcfb_compose_target_ref(struct wcfb_compose_target *t)
+{
+	kref_get(&t->ref);
+	return t;
+}
+
+static void wcfb_compose_target_release(struct kref *ref)
+{
+	struct wcfb_compose_target *t =
+		container_of(ref, struct wcfb_compose_target, ref);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t->buf); i++)
+		if (t->buf[i])
+			drm_gem_object_put(wcfb_bo_obj(t->buf[i]));
+	kfree(t);
+}
+
+/* NULL is fine. */
+void wcfb_compose_target_put(struct wcfb_compose_target *t)
+{
+	if (t)
+		kref_put(&t->ref, wcfb_compose_target_release);
+}
+
+/**
+ * wcfb_compose_target_config - what the scanout engine scans for a buffer
+ * @t: the target
+ * @index: 0 or 1
+ * @cfg: filled in
+ */
+void wcfb_compose_target_config(const struct wcfb_compose_target *t,
+				int index, struct wcfb_scanout_config *cfg)
+{
+	cfg->addr = t->buf[index]->dma.dma_addr;
+	cfg->fourcc = WCFB_COMPOSE_FORMAT;
+	cfg->width = t->width;
+	cfg->height = t->height;
+	cfg->stride = t->pitch;
+}
+
+/* ---- planes ---- */
+
+/**
+ * wcfb_composer_check_plane - a plane state the composer can compose
+ * @st: the plane's new state, after drm_atomic_helper_check_plane_state()
+ *
+ * Return: 0, or -EINVAL with a debug line.
+ */
+int wcfb_composer_check_plane(struct drm_plane_state *st)
+{
+	struct drm_plane *plane = st->plane;
+
+	if ((st->src_x | st->src_y | st->src_w | st->src_h) & 0xffff) {
+		drm_dbg_kms(plane->dev, "[PLANE:%d] fractional source rectangle\n",
+			    plane->base.id);
+		return -EINVAL;
+	}
+	if (plane->type == DRM_PLANE_TYPE_CURSOR &&
+	    (st->crtc_w > WCFB_CURSOR_MAX_DIM ||
+	     st->crtc_h > WCFB_CURSOR_MAX_DIM)) {
+		drm_dbg_kms(plane->dev, "[PLANE:%d] cursor %ux%u above %ux%u\n",
+			    plane->base.id, st->crtc_w, st->crtc_h,
+			    WCFB_CURSOR_MAX_DIM, WCFB_CURSOR_MAX_DIM);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int wcfb_plane_zpos_cmp(const void *a, const void *b)
+{
+	const struct drm_plane_state *x = *(const struct drm_plane_state **)a;
+	const struct drm_plane_state *y = *(const struct drm_plane_state **)b;
+
+	return (int)x->normalized_zpos - (int)y->normalized_zpos;
+}
+
+/*
+ * DRM rotation as the engine's transform.  The engine maps destination
+ * pixel (i, j) to source (u, v) = TRANSPOSE ? (j, i) : (i, j), then
+ * mirrors u and v inside the source rectangle.  DRM rotates counter-
+ * clockwise after reflecting the framebuffer, so: rotate-90 reads (W-1-Y,
+ * X), transpose and mirror u; rotate-180 mirrors both; rotate-270 reads
+ * (Y, H-1-X), transpose and mirror v; a reflection in framebuffer
+ * coordinates mirrors u or v once more.
+ */
+static u32 wcfb_rotation_xform(unsigned int rotation)
+{
+	u32 x = 0;
+
+	switch (rotation & DRM_MODE_ROTATE_MASK) {
+	case DRM_MODE_ROTATE_90:
+		x = WCFB_ENG_XFORM_TRANSPOSE | WCFB_ENG_XFORM_REFLECT_X;
+		break;
+	case DRM_MODE_ROTATE_180:
+		x = WCFB_ENG_XFORM_REFLECT_X | WCFB_ENG_XFORM_REFLECT_Y;
+		break;
+	case DRM_MODE_ROTATE_270:
+		x = WCFB_ENG_XFORM_TRANSPOSE | WCFB_ENG_XFORM_REFLECT_Y;
+		break;
+	}
+	if (rotation & DRM_MODE_REFLECT_X)
+		x ^= WCFB_ENG_XFORM_REFLECT_X;
+	if (rotation & DRM_MODE_REFLECT_Y)
+		x ^= WCFB_ENG_XFORM_REFLECT_Y;
+	return x;
+}
+
+static u32 wcfb_blend_mode(u16 mode)
+{
+	switch (mode) {
+	case DRM_MODE_BLEND_PIXEL_NONE:
+		return WCFB_ENG_BLEND_NONE;
+	case DRM_MODE_BLEND_COVERAGE:
+		return WCFB_ENG_BLEND_COVERAGE;
+	default:
+		return WCFB_ENG_BLEND_PREMULTIPLIED;
+	}
+}
+
+/*
+ * The bottom plane replaces the black background outright when it covers
+ * the screen, is fully opaque and is neither rotated nor translucent:
+ * then every blend mode gives the source itself.
+ */
+static bool wcfb_plane_replaces(const struct drm_plane_state *st,
+				const struct wcfb_compose_target *t)
+{
+	const struct drm_format_info *f = st->fb->format;
+
+	return st->dst.x1 == 0 && st->dst.y1 == 0 &&
+	       drm_rect_width(&st->dst) == t->width &&
+	       drm_rect_height(&st->dst) == t->height &&
+	       st->alpha == DRM_BLEND_ALPHA_OPAQUE &&
+	       (!f->has_alpha ||
+		st->pixel_blend_mode == DRM_MODE_BLEND_PIXEL_NONE) &&
+	       (st->rotation & (DRM_MODE_ROTATE_MASK | DRM_MODE_REFLECT_MASK)) ==
+	       DRM_MODE_ROTATE_0;
+}
+
+/* One plane's descriptor; @replace: no background to blend with. */
+static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
+			      struct wcfb_eng_desc *d,
+			      const struct drm_plane_state *st,
+			      const struct wcfb_compose_target *t,
+			      struct wcfb_blitter_table *dtab, bool replace)
+{
+	struct drm_framebuffer *fb = st->fb;
+	struct drm_gem_object *obj = drm_gem_fb_get_obj(fb, 0);
+	u32 cpp = wcfb_composer_format_cpp(wcfb, fb->format->format);
+	u32 sx = st->src.x1 >> 16, sy = st->src.y1 >> 16;
+	u32 sw = drm_rect_width(&st->src) >> 16;
+	u32 sh = drm_rect_height(&st->src) >> 16;
+	u32 w = drm_rect_width(&st->dst), h = drm_rect_height(&st->dst);
+	struct wcfb_blitter_table *stab;
+	u32 flags, pa, ox, oy;
+	int ret;
+
+	if (!obj || !cpp)
+		return -EINVAL;
+	/* The source rectangle, the framebuffer's offset folded in. */
+	ret = wcfb_blit_surface_origin(fb->offsets[0], fb->pitches[0], sx, sy,
+				       sw, sh, cpp, obj->size, &ox, &oy);
+	if (ret)
+		return ret;
+	ret = wcfb_job_add_buf(job, to_wcfb_bo(obj), false, &stab);
+	if (ret)
+		return ret;
+
+	if (replace) {
+		d->opcode = cpu_to_le32(fb->format->format == WCFB_COMPOSE_FORMAT ?
+					WCFB_ENG_OP_COPY : WCFB_ENG_OP_CONVERT);
+	} else {
+		/* DRM's 16-bit plane alpha, as the engine's 8 bits. */
+		pa = st->alpha >> 8;
+		flags = wcfb_blend_mode(st->pixel_blend_mode) |
+			wcfb_rotation_xform(st->rotation);
+		if (pa != 0xff) {
+			flags |= WCFB_ENG_BLEND_PLANE_ALPHA;
+			d->fill = cpu_to_le32(pa);
+		}
+		d->opcode = cpu_to_le32(WCFB_ENG_OP_BLEND);
+		d->flags = cpu_to_le32(flags);
+	}
+	d->width = cpu_to_le32(w);
+	d->height = cpu_to_le32(h);
+	wcfb_eng_surface_set_table(&d->dst, dtab);
+	d->dst.pitch = cpu_to_le32(t->pitch);
+	d->dst.format = cpu_to_le32(WCFB_COMPOSE_FORMAT);
+	d->dst.x = cpu_to_le32(st->dst.x1);
+	d->dst.y = cpu_to_le32(st->dst.y1);
+	wcfb_eng_surface_set_table(&d->src, stab);
+	d->src.pitch = cpu_to_le32(fb->pitches[0]);
+	d->src.format = cpu_to_le32(fb->format->format);
+	d->src.x = cpu_to_le32(ox);
+	d->src.y = cpu_to_le32(oy);
+	return 0;
+}
+
+/**
+ * wcfb_composer_run - compose a CRTC state's visible planes
+ * @wcfb: the device
+ * @crtc_state: the CRTC's new state, in the commit tail, after the swap
+ *              (its planes' states are the planes' current ones)
+ * @t: the output
+ * @cfg: set to the finished frame, for the scanout engine to latch
+ *
+ * Waits for the job (bounded by the scheduler's timeout, after which the
+ * job has failed).  @t's front buffer becomes the new frame.
+ *
+ * Return: 0, or a negative error code: the frame was not made, and the
+ * screen should keep what it shows.
+ */
+int wcfb_composer_run(struct wcfb_device *wcfb,
+		      struct drm_crtc_state *crtc_state,
+		      struct wcfb_compose_target *t,
+		      struct wcfb_scanout_config *cfg)
+{
+	const struct drm_plane_state *planes[WCFB_MAX_OVERLAYS + 2];
+	const struct drm_plane_state *pst;
+	struct wcfb_blitter_table *dtab;
+	struct wcfb_blitter_info info;
+	struct dma_fence *fence;
+	unsigned int n = 0, i, d;
+	struct drm_plane *plane;
+	struct wcfb_job *job;
+	bool replace;
+	int back, ret;
+	long left;
+
+	if (!wcfb_composer_available(wcfb))
+		return -ENODEV;
+	/* In the commit tail, after the swap: the planes' states are new. */
+	drm_for_each_plane_mask(plane, crtc_state->crtc->dev,
+				crtc_state->plane_mask) {
+		pst = plane->state;
+		if (pst->visible && pst->fb && n < ARRAY_SIZE(planes))
+			planes[n++] = pst;
+	}
+	sort(planes, n, sizeof(planes[0]), wcfb_plane_zpos_cmp, NULL);
+	replace = n && wcfb_plane_replaces(planes[0], t);
+
+	back = t->front == 0 ? 1 : 0;
+	job = wcfb_job_alloc(wcfb, NULL, n + !replace, n + 1);
+	if (IS_ERR(job))
+		return PTR_ERR(job);
+	ret = wcfb_job_add_buf(job, t->buf[back], true, &dtab);
+	if (ret)
+		goto err_free;
+
+	d = 0;
+	if (!replace) {
+		struct wcfb_eng_desc *fill = &job->descs[d++];
+
+		fill->opcode = cpu_to_le32(WCFB_ENG_OP_FILL);
+		fill->fill = cpu_to_le32(0xff000000);
+		fill->width = cpu_to_le32(t->width);
+		fill->height = cpu_to_le32(t->height);
+		wcfb_eng_surface_set_table(&fill->dst, dtab);
+		fill->dst.pitch = cpu_to_le32(t->pitch);
+		fill->dst.format = cpu_to_le32(WCFB_COMPOSE_FORMAT);
+	}
+	for (i = 0; i < n; i++) {
+		ret = wcfb_compose_plane(wcfb, job, &job->descs[d++], planes[i],
+					 t, dtab, replace && i == 0);
+		if (ret)
+			goto err_free;
+	}
+
+	ret = wcfb_job_push(job, &fence);
+	if (ret)
+		goto err_free;
+	/* Queued: the job is the scheduler's. */
+	wcfb_blitter_get_info(wcfb->engine, &info);
+	left = dma_fence_wait_timeout(fence, false,
+				      msecs_to_jiffies(2 * info.timeout_ms +
+						       1000));
+	ret = left > 0 ? fence->error : left ? (int)left : -ETIMEDOUT;
+	dma_fence_put(fence);
+	if (ret) {
+		drm_err_ratelimited(&wcfb->drm, "composition failed (%d): the previous frame stays\n",
+				    ret);
+		return ret;
+	}
+	t->front = back;
+	wcfb_compose_target_config(t, back, cfg);
+	return 0;
+
+err_free:
+	wcfb_job_free(job);
+	return ret;
+}

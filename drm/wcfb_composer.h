@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * wcfb composer: what the scanout engine cannot show by itself (more than
+ * one plane, a plane that does not cover the screen, a format ramfb does
+ * not know, alpha, rotation) is composed by the blitter into a
+ * driver-owned output buffer, which the scanout engine then shows.  See
+ * wcfb_composer.c.
+ */
+#ifndef WCFB_COMPOSER_H
+#define WCFB_COMPOSER_H
+
+#include <linux/kref.h>
+#include <linux/types.h>
+
+struct drm_crtc_state;
+struct drm_plane_state;
+struct wcfb_bo;
+struct wcfb_device;
+struct wcfb_scanout_config;
+
+/* Planes besides the primary exist only with a blitter to compose them. */
+#define WCFB_MAX_OVERLAYS	8
+#define WCFB_CURSOR_MAX_DIM	512
+/* Composed output: the format every scanout engine shows. */
+#define WCFB_COMPOSE_FORMAT	DRM_FORMAT_XRGB8888
+
+/**
+ * enum wcfb_show - what a CRTC state puts on the screen
+ * @WCFB_SHOW_NOTHING: the CRTC is off
+ * @WCFB_SHOW_BLANK: black, from the scanout engine's own buffer (no plane
+ *                   is visible)
+ * @WCFB_SHOW_DIRECT: the primary plane's framebuffer itself, zero copies
+ * @WCFB_SHOW_COMPOSED: the blitter's composition of the visible planes
+ */
+enum wcfb_show {
+	WCFB_SHOW_NOTHING,
+	WCFB_SHOW_BLANK,
+	WCFB_SHOW_DIRECT,
+	WCFB_SHOW_COMPOSED,
+};
+
+/**
+ * struct wcfb_compose_target - the double-buffered output of composition
+ * @ref: held by every CRTC state that composes at this size
+ * @buf: two mode-sized XRGB8888 scanout buffers from the pool
+ * @front: index of the buffer on screen, -1 before the first frame;
+ *         changed only by the commit tail (commits on the CRTC are
+ *         serialised up to hw_done, which comes after the latch)
+ * @width: pixels per line
+ * @height: lines
+ * @pitch: bytes per line
+ */
+struct wcfb_compose_target {
+	struct kref ref;
+	struct wcfb_bo *buf[2];
+	int front;
+	u32 width;
+	u32 height;
+	u32 pitch;
+};
+
+u32 wcfb_composer_format_cpp(struct wcfb_device *wcfb, u32 fourcc);
+int wcfb_composer_formats(struct wcfb_device *wcfb, u32 *formats,
+			  unsigned int max);
+bool wcfb_composer_available(struct wcfb_device *wcfb);
+
+struct wcfb_compose_target *
+wcfb_compose_target_get(struct wcfb_device *wcfb, u32 width, u32 height);
+struct wcfb_compose_target *
+wcfb_compose_target_ref(struct wcfb_compose_target *t);
+void wcfb_compose_target_put(struct wcfb_compose_target *t);
+
+int wcfb_composer_check_plane(struct drm_plane_state *st);
+int wcfb_composer_run(struct wcfb_device *wcfb,
+		      struct drm_crtc_state *crtc_state,
+		      struct wcfb_compose_target *t,
+		      struct wcfb_scanout_config *cfg);
+void wcfb_compose_target_config(const struct wcfb_compose_target *t,
+				int index, struct wcfb_scanout_config *cfg);
+
+#endif /* WCFB_COMPOSER_H */

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * wcfb CRC capture, for IGT and for CI that compares frames without
+ * screenshots: the DRM core's debugfs interface (drm_debugfs_crc.c), one
+ * source, "auto".
+ *
+ * While capture is on, every vblank queues a CRC of the frame on screen,
+ * whatever shows it: the primary plane's framebuffer scanned out directly,
+ * the composer's output, or black.  The blitter computes it (OP_CRC, a
+ * kernel job like the console's flushes) over what the scanout engine
+ * scans, so it is the CRC of the screen: CRC-32 (zlib's) of the frame's
+ * R, G, B bytes, line by line, the same bytes a host capture's RGB rows
+ * hold.  Black is computed once per size by the CPU.  The entry's frame
+ * number is the vblank count at which the work was queued; a slow engine
+ * skips frames rather than report them out of order.
+ */
+
+#include <linux/crc32.h>
+#include <linux/dma-fence.h>
+#include <linux/jiffies.h>
+#include <linux/slab.h>
+
+#include <drm/drm_crtc.h>
+#include <drm/drm_debugfs_crc.h>
+#include <drm/drm_print.h>
+#include <drm/drm_vblank.h>
+
+#include "wcfb_blitter.h"
+#include "wcfb_composer.h"
+#include "wcfb_crc.h"
+#include "wcfb_drv.h"
+#include "wcfb_gem.h"
+#include "wcfb_job.h"
+
+static const char *const wcfb_crc_sources[] = { "auto" };
+
+static struct wcfb_output *wcfb_crc_output(struct wcfb_crc *crc)
+{
+	return container_of(crc, struct wcfb_output, crc);
+}
+
+/* zlib's crc32() of @len zero bytes, without a buffer that large. */
+static u32 wcfb_crc_zeros(u64 len)
+{
+	static const u8 zero[256];
+	u32 c = ~0u;
+
+	while (len) {
+		u32 n = min_t(u64, len, sizeof(zero));
+
+		c = crc32_le(c, zero, n);
+		len -= n;
+	}
+	return ~c;
+}
+
+/* The blitter's CRC of @crc's screen; called with @crc->lock held. */
+static int wcfb_crc_engine(struct wcfb_device *wcfb, struct wcfb_crc *crc,
+			   u32 *value)
+{
+	struct wcfb_blitter_table *stab, *dtab;
+	struct wcfb_blitter_info info;
+	struct wcfb_eng_desc *d;
+	struct dma_fence *fence;
+	struct wcfb_job *job;
+	long left;
+	int ret;
+
+	if (!crc->result) {
+		crc->result = wcfb_gem_create_scanout(wcfb, PAGE_SIZE);
+		if (IS_ERR(crc->result)) {
+			ret = PTR_ERR(crc->result);
+			crc->result = NULL;
+			return ret;
+		}
+	}
+	job = wcfb_job_alloc(wcfb, NULL, 1, 2);
+	if (IS_ERR(job))
+		return PTR_ERR(job);
+	ret = wcfb_job_add_buf(job, crc->screen, false, &stab);
+	if (!ret)
+		ret = wcfb_job_add_buf(job, crc->result, true, &dtab);
+	if (ret) {
+		wcfb_job_free(job);
+		return ret;
+	}
+	d = &job->descs[0];
+	d->opcode = cpu_to_le32(WCFB_ENG_OP_CRC);
+	d->width = cpu_to_le32(crc->width);
+	d->height = cpu_to_le32(crc->height);
+	wcfb_eng_surface_set_table(&d->src, stab);
+	d->src.pitch = cpu_to_le32(crc->pitch);
+	d->src.format = cpu_to_le32(crc->fourcc);
+	d->src.x = cpu_to_le32(crc->x);
+	d->src.y = cpu_to_le32(crc->y);
+	wcfb_eng_surface_set_table(&d->dst, dtab);
+	d->dst.pitch = cpu_to_le32(PAGE_SIZE);
+	d->dst.format = cpu_to_le32(WCFB_ENG_FMT_XRGB8888);
+
+	ret = wcfb_job_push(job, &fence);
+	if (ret) {
+		wcfb_job_free(job);
+		return ret;
+	}
+	wcfb_blitter_get_info(wcfb->engine, &info);
+	left = dma_fence_wait_timeout(fence, false,
+				      msecs_to_jiffies(2 * info.timeout_ms +
+						       1000));
+	ret = left > 0 ? fence->error : left ? (int)left : -ETIMEDOUT;
+	dma_fence_put(fence);
+	if (ret)
+		return ret;
+	/* Write-combined, uncached: the engine's write is what is read. */
+	*value = le32_to_cpu(READ_ONCE(*(__le32 *)crc->result->dma.vaddr));
+	return 0;
+}
+
+static void wcfb_crc_work(struct work_struct *work)
+{
+	struct wcfb_crc *crc = container_of(work, struct wcfb_crc, work);
+	struct wcfb_output *out = wcfb_crc_output(crc);
+	struct wcfb_device *wcfb = to_wcfb_device(out->crtc.dev);
+	s64 frame = atomic64_read(&crc->frame);
+	u32 value;
+	int ret;
+
+	mutex_lock(&crc->lock);
+	if (!crc->on || frame <= crc->last_frame || !crc->width) {
+		mutex_unlock(&crc->lock);
+		return;
+	}
+	ret = 0;
+	if (crc->screen) {
+		ret = wcfb_crc_engine(wcfb, crc, &value);
+	} else {
+		if (crc->black_width != crc->width ||
+		    crc->black_height != crc->height) {
+			crc->black_crc = wcfb_crc_zeros((u64)crc->width *
+							crc->height * 3);
+			crc->black_width = crc->width;
+			crc->black_height = crc->height;
+		}
+		value = crc->black_crc;
+	}
+	if (!ret)
+		crc->last_frame = frame;
+	mutex_unlock(&crc->lock);
+	if (ret) {
+		drm_dbg_kms(&wcfb->drm, "no CRC for frame %lld: %d\n", frame,
+			    ret);
+		return;
+	}
+	drm_crtc_add_crc_entry(&out->crtc, true, (u32)frame, &value);
+}
+
+void wcfb_crc_init(struct wcfb_crc *crc)
+{
+	mutex_init(&crc->lock);
+	INIT_WORK(&crc->work, wcfb_crc_work);
+	crc->last_frame = -1;
+	atomic64_set(&crc->frame, 0);
+}
+
+/* The device is going: no vblank queues more work. */
+void wcfb_crc_fini(struct wcfb_crc *crc)
+{
+	cancel_work_sync(&crc->work);
+	wcfb_crc_set_screen(crc, NULL, 0, 0, 0, 0, 0, 0);
+	if (crc->result)
+		drm_gem_object_put(wcfb_bo_obj(crc->result));
+	crc->result = NULL;
+	mutex_destroy(&crc->lock);
+}
+
+/**
+ * wcfb_crc_set_screen - what the scanout engine shows from now on
+ * @crc: the CRTC's capture
+ * @bo: the buffer (the callee takes a reference), NULL for black, or for
+ *      nothing with @width 0
+ * @x: column of the first pixel shown
+ * @y: line of the first pixel shown
+ * @pitch: bytes per line
+ * @fourcc: format
+ * @width: pixels per line shown
+ * @height: lines shown
+ */
+void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
+			 u32 y, u32 pitch, u32 fourcc, u32 width, u32 height)
+{
+	struct wcfb_bo *old;
+
+	if (bo)
+		drm_gem_object_get(wcfb_bo_obj(bo));
+	mutex_lock(&crc->lock);
+	old = crc->screen;
+	crc->screen = bo;
+	crc->x = x;
+	crc->y = y;
+	crc->pitch = pitch;
+	crc->fourcc = fourcc;
+	crc->width = width;
+	crc->height = height;
+	mutex_unlock(&crc->lock);
+	if (old)
+		drm_gem_object_put(wcfb_bo_obj(old));
+}
+
+/**
+ * wcfb_crc_vblank - a vblank passed: queue its CRC if capture is on
+ * @crtc: the CRTC
+ * @crc: its capture
+ *
+ * From the vblank timer's handler (hard interrupt): only reads @crc->on
+ * without its lock, a stale value costing at most one frame's entry.
+ */
+void wcfb_crc_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc)
+{
+	if (!READ_ONCE(crc->on))
+		return;
+	atomic64_set(&crc->frame, drm_crtc_vblank_count(crtc));
+	queue_work(system_highpri_wq, &crc->work);
+}
+
+const char *const *wcfb_crc_get_sources(struct drm_crtc *crtc, size_t *count)
+{
+	*count = ARRAY_SIZE(wcfb_crc_sources);
+	return wcfb_crc_sources;
+}
+
+int wcfb_crc_verify_source(struct drm_crtc *crtc, const char *source,
+			   size_t *values_cnt)
+{
+	if (source && strcmp(source, "auto")) {
+		drm_dbg_kms(crtc->dev, "CRC source \"%s\" unknown: only \"auto\"\n",
+			    source);
+		return -EINVAL;
+	}
+	*values_cnt = 1;
+	return 0;
+}
+
+int wcfb_crc_set_source(struct drm_crtc *crtc, const char *source)
+{
+	struct wcfb_crc *crc = &to_wcfb_output(crtc)->crc;
+	struct wcfb_device *wcfb = to_wcfb_device(crtc->dev);
+	bool on = source && !strcmp(source, "auto");
+
+	if (source && !on)
+		return -EINVAL;
+	/* Frames that are not black need the blitter. */
+	if (on && !wcfb_composer_available(wcfb)) {
+		drm_dbg_kms(crtc->dev, "CRC capture needs a working blitter\n");
+		return -ENODEV;
+	}
+	mutex_lock(&crc->lock);
+	WRITE_ONCE(crc->on, on);
+	crc->last_frame = -1;
+	mutex_unlock(&crc->lock);
+	if (!on)
+		cancel_work_sync(&crc->work);
+	return 0;
+}

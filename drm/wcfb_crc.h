@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * wcfb CRC capture: the DRM debugfs CRC interface (crtc-0/crc/), source
+ * "auto", one CRC of the frame on screen per vblank, computed by the
+ * blitter.  See wcfb_crc.c.
+ */
+#ifndef WCFB_CRC_H
+#define WCFB_CRC_H
+
+#include <linux/atomic.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/workqueue.h>
+
+struct drm_crtc;
+struct wcfb_bo;
+
+/**
+ * struct wcfb_crc - what is on screen, and its CRCs
+ * @lock: protects everything but @frame
+ * @screen: the buffer on screen (a reference), NULL for black or off
+ * @x: first pixel's column in @screen
+ * @y: first pixel's line in @screen
+ * @pitch: bytes per line of @screen
+ * @fourcc: format of @screen
+ * @width: pixels per line on screen (also for black)
+ * @height: lines on screen (also for black)
+ * @on: capture is on (source "auto")
+ * @result: a pool buffer the blitter writes each CRC into
+ * @black_crc: the CRC of black at @black_width x @black_height
+ * @black_width: see @black_crc (0: none computed yet)
+ * @black_height: see @black_crc
+ * @last_frame: frame of the last entry given to the core
+ * @frame: the vblank count the pending @work reports
+ * @work: computes a CRC and adds the entry (queued by the vblank)
+ */
+struct wcfb_crc {
+	struct mutex lock; /* the screen's description and capture state */
+	struct wcfb_bo *screen;
+	u32 x;
+	u32 y;
+	u32 pitch;
+	u32 fourcc;
+	u32 width;
+	u32 height;
+	bool on;
+	struct wcfb_bo *result;
+	u32 black_crc;
+	u32 black_width;
+	u32 black_height;
+	s64 last_frame;
+	atomic64_t frame;
+	struct work_struct work;
+};
+
+void wcfb_crc_init(struct wcfb_crc *crc);
+void wcfb_crc_fini(struct wcfb_crc *crc);
+void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
+			 u32 y, u32 pitch, u32 fourcc, u32 width, u32 height);
+void wcfb_crc_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc);
+
+const char *const *wcfb_crc_get_sources(struct drm_crtc *crtc, size_t *count);
+int wcfb_crc_verify_source(struct drm_crtc *crtc, const char *source,
+			   size_t *values_cnt);
+int wcfb_crc_set_source(struct drm_crtc *crtc, const char *source);
+
+#endif /* WCFB_CRC_H */
