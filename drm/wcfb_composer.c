@@ -32,6 +32,7 @@
 
 #include <linux/dma-fence.h>
 #include <linux/jiffies.h>
+#include <kunit/visibility.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 
@@ -251,7 +252,7 @@ static int wcfb_plane_zpos_cmp(const void *a, const void *b)
  * (Y, H-1-X), transpose and mirror v; a reflection in framebuffer
  * coordinates mirrors u or v once more.
  */
-static u32 wcfb_rotation_xform(unsigned int rotation)
+VISIBLE_IF_KUNIT u32 wcfb_rotation_xform(unsigned int rotation)
 {
 	u32 x = 0;
 
@@ -272,6 +273,7 @@ static u32 wcfb_rotation_xform(unsigned int rotation)
 		x ^= WCFB_ENG_XFORM_REFLECT_Y;
 	return x;
 }
+EXPORT_SYMBOL_IF_KUNIT(wcfb_rotation_xform);
 
 static u32 wcfb_blend_mode(u16 mode)
 {

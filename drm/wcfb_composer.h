@@ -78,4 +78,9 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 void wcfb_compose_target_config(const struct wcfb_compose_target *t,
 				int index, struct wcfb_scanout_config *cfg);
 
+/* Static unless the kernel has KUnit (drm/tests/wcfb_kunit.c). */
+#if IS_ENABLED(CONFIG_KUNIT)
+u32 wcfb_rotation_xform(unsigned int rotation);
+#endif
+
 #endif /* WCFB_COMPOSER_H */

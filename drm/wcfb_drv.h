@@ -21,6 +21,7 @@
 #include <drm/drm_device.h>
 #include <drm/drm_encoder.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_writeback.h>
 #include <drm/gpu_scheduler.h>
 
 #include "wcfb_crc.h"
@@ -87,6 +88,9 @@ struct wcfb_pool {
  * @timer_late_1ms: interrupts 1 ms or more late
  * @timer_overruns: vblanks the timer skipped (more than a frame late)
  * @crc: CRC capture, and what is on screen (wcfb_crc.c)
+ * @writeback: the writeback connector (with a blitter; wcfb_writeback.c)
+ * @wb_fb: the framebuffer of the writeback job the commit in progress
+ *         queued (a reference), written after its frame is on screen
  * @show: what the screen shows (enum wcfb_show), for debugfs
  * @composed: frames the blitter composed
  * @compose_failed: compositions that failed
@@ -115,6 +119,8 @@ struct wcfb_output {
 	atomic64_t timer_overruns;
 
 	struct wcfb_crc crc;
+	struct drm_writeback_connector writeback;
+	struct drm_framebuffer *wb_fb;
 	int show;
 	atomic64_t composed;
 	atomic64_t compose_failed;

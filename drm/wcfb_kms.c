@@ -63,6 +63,7 @@
 #include "wcfb_drv.h"
 #include "wcfb_gem.h"
 #include "wcfb_scanout.h"
+#include "wcfb_writeback.h"
 
 #define WCFB_REFRESH		60
 /* Refresh rates the simulated vblank accepts for user-supplied modes. */
@@ -863,10 +864,33 @@ static void wcfb_crtc_atomic_disable(struct drm_crtc *crtc,
 }
 
 /*
+ * Whether the commit changes what is composed: a modeset, or any plane on
+ * the CRTC before or after.  A commit that only takes a writeback or
+ * changes no plane keeps the frame on screen as it is.
+ */
+static bool wcfb_crtc_recompose(struct drm_atomic_state *state,
+				struct drm_crtc_state *crtc_state)
+{
+	struct wcfb_crtc_state *st = to_wcfb_crtc_state(crtc_state);
+	struct drm_plane_state *old, *new;
+	struct drm_crtc *crtc = crtc_state->crtc;
+	struct drm_plane *plane;
+	int i;
+
+	if (st->target->front < 0 || drm_atomic_crtc_needs_modeset(crtc_state))
+		return true;
+	for_each_oldnew_plane_in_state(state, plane, old, new, i)
+		if (old->crtc == crtc || new->crtc == crtc)
+			return true;
+	return false;
+}
+
+/*
  * The latch: from here on the engine scans what @crtc_state makes.  A
  * composition that failed leaves the previous frame.
  */
-static void wcfb_crtc_show(struct drm_crtc_state *crtc_state)
+static void wcfb_crtc_show(struct drm_atomic_state *state,
+			   struct drm_crtc_state *crtc_state)
 {
 	struct wcfb_crtc_state *st = to_wcfb_crtc_state(crtc_state);
 	struct wcfb_device *wcfb = to_wcfb_device(crtc_state->crtc->dev);
@@ -906,6 +930,8 @@ static void wcfb_crtc_show(struct drm_crtc_state *crtc_state)
 					    cfg.height);
 		break;
 	case WCFB_SHOW_COMPOSED:
+		if (!wcfb_crtc_recompose(state, crtc_state))
+			return;
 		if (wcfb_composer_run(wcfb, crtc_state, t, &cfg) ||
 		    wcfb_scanout_program(wcfb->scanout, &cfg, &changed)) {
 			atomic64_inc(&out->compose_failed);
@@ -931,8 +957,10 @@ static void wcfb_crtc_atomic_flush(struct drm_crtc *crtc,
 	struct drm_pending_vblank_event *event = crtc_state->event;
 	unsigned long flags;
 
-	if (crtc_state->active)
-		wcfb_crtc_show(crtc_state);
+	if (crtc_state->active) {
+		wcfb_crtc_show(state, crtc_state);
+		wcfb_writeback_run(to_wcfb_device(crtc->dev));
+	}
 	if (!event)
 		return;
 	crtc_state->event = NULL;
@@ -1179,6 +1207,12 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	ret = drm_connector_attach_encoder(&out->connector, &out->encoder);
 	if (ret)
 		return ret;
+	if (cursor) {
+		/* The blitter writes it, as it composes: with one only. */
+		ret = wcfb_writeback_init(wcfb);
+		if (ret)
+			return ret;
+	}
 
 	ret = drm_vblank_init(drm, 1);
 	if (ret)

@@ -33,6 +33,7 @@
 
 #include "../wcfb_drv.h"
 #include "../wcfb_blitter.h"
+#include "../wcfb_composer.h"
 #include "../wcfb_scanout.h"
 #include "../wcfb_scanout_wire.h"
 #include "../../hw/proto/wcfb_engine_proto.h"
@@ -905,8 +906,71 @@ static struct kunit_suite wcfb_sg_suite = {
 	.test_cases = wcfb_sg_cases,
 };
 
+/*
+ * Every DRM rotation and reflection, as the engine's transform, against
+ * the DRM definition written out: the framebuffer is reflected first,
+ * then rotated counter-clockwise; screen pixel (X, Y) of the plane shows
+ * framebuffer pixel rotate-0 (X, Y), rotate-90 (W-1-Y, X), rotate-180
+ * (W-1-X, H-1-Y), rotate-270 (Y, H-1-X), in the reflected framebuffer.
+ */
+static void wcfb_test_rotation_xform(struct kunit *test)
+{
+	static const unsigned int rots[] = {
+		DRM_MODE_ROTATE_0, DRM_MODE_ROTATE_90, DRM_MODE_ROTATE_180,
+		DRM_MODE_ROTATE_270,
+	};
+	const u32 W = 3, H = 2;
+	unsigned int r, refl;
+
+	for (r = 0; r < ARRAY_SIZE(rots); r++) {
+		for (refl = 0; refl < 4; refl++) {
+			unsigned int rot = rots[r] |
+				(refl & 1 ? DRM_MODE_REFLECT_X : 0) |
+				(refl & 2 ? DRM_MODE_REFLECT_Y : 0);
+			u32 f = wcfb_rotation_xform(rot);
+			bool turned = r & 1, t = f & WCFB_ENG_XFORM_TRANSPOSE;
+			u32 w = turned ? H : W, h = turned ? W : H, i, j;
+
+			KUNIT_EXPECT_EQ(test, t, turned);
+			for (j = 0; j < h; j++) {
+				for (i = 0; i < w; i++) {
+					u32 x, y, u = t ? j : i, v = t ? i : j;
+
+					switch (r) {
+					case 0: x = i; y = j; break;
+					case 1: x = W - 1 - j; y = i; break;
+					case 2: x = W - 1 - i; y = H - 1 - j; break;
+					default: x = j; y = H - 1 - i; break;
+					}
+					if (refl & 1)
+						x = W - 1 - x;
+					if (refl & 2)
+						y = H - 1 - y;
+					if (f & WCFB_ENG_XFORM_REFLECT_X)
+						u = W - 1 - u;
+					if (f & WCFB_ENG_XFORM_REFLECT_Y)
+						v = H - 1 - v;
+					KUNIT_EXPECT_EQ_MSG(test, u * 16 + v, x * 16 + y,
+							    "rotation %#x at (%u, %u)",
+							    rot, i, j);
+				}
+			}
+		}
+	}
+}
+
+static struct kunit_case wcfb_composer_cases[] = {
+	KUNIT_CASE(wcfb_test_rotation_xform),
+	{}
+};
+
+static struct kunit_suite wcfb_composer_suite = {
+	.name = "wcfb_composer",
+	.test_cases = wcfb_composer_cases,
+};
+
 kunit_test_suites(&wcfb_scanout_suite, &wcfb_gem_suite, &wcfb_drv_suite,
-		  &wcfb_blitter_suite, &wcfb_sg_suite);
+		  &wcfb_blitter_suite, &wcfb_sg_suite, &wcfb_composer_suite);
 
 MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);
 MODULE_DESCRIPTION("KUnit tests of wcfb internals");

@@ -1,0 +1,12 @@
+# timeout: 120
+# tier: check
+# The writeback connector gives the frame the screen shows, pixel for
+# pixel: wcfb-wbtest puts a scene up (the primary alone, scanned out
+# directly; then with a translucent overlay, composed by the blitter),
+# takes the frame through the writeback connector and its out-fence, and
+# the host's QMP capture of the screen must hash the same.  The control:
+# between two clean writebacks, one whose copy the engine model corrupts
+# by one pixel must not match.
+wcfb-wbtest --corrupt </dev/null || exit 1
+wcfb-wbtest --overlay --corrupt </dev/null || exit 1
+wcfb-wbtest --overlay --format AB24 </dev/null || exit 1

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: MIT
+/*
+ * wcfb-wbtest: the writeback connector, as a screenshot client uses it.
+ *
+ *   wcfb-wbtest [--overlay] [--format FOURCC] [--corrupt]
+ *
+ * Puts a pattern on the primary plane at the preferred mode (scanned out
+ * directly), or with --overlay also a translucent ARGB8888 overlay (so the
+ * frame is composed), then asks the writeback connector for the frame in a
+ * buffer of FOURCC (default XR24), waits for its out-fence, and asks the
+ * host to capture the screen and compare it with the writeback's pixels
+ * (rgbhash, wcfb_rgbhash.h).  Prints "WB <rgbhash> <ms>" per writeback
+ * (ms: commit to out-fence) and "ok"/"not ok" lines.
+ *
+ * --corrupt: a second writeback, between two clean ones, has one pixel
+ * corrupted by the engine model (corrupt-next 1): the capture must not
+ * match it, so the comparison is shown able to fail.  Exit status 0, or 1
+ * with the failures listed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdbool.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+#include <xf86drm.h>
+#include <xf86drmMode.h>
+
+#include "wcfb_client.h"
+#include "wcfb_rgbhash.h"
+
+static uint32_t prop(int fd, uint32_t obj, uint32_t type, const char *name)
+{
+	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj, type);
+	uint32_t i, id = 0;
+
+	for (i = 0; props && i < props->count_props; i++) {
+		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && !strcmp(p->name, name))
+			id = p->prop_id;
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return id;
+}
+
+static uint64_t prop_value(int fd, uint32_t obj, uint32_t type,
+			   const char *name)
+{
+	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj, type);
+	uint64_t v = 0;
+	uint32_t i;
+
+	for (i = 0; props && i < props->count_props; i++) {
+		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
+
+		if (p && !strcmp(p->name, name))
+			v = props->prop_values[i];
+		drmModeFreeProperty(p);
+	}
+	drmModeFreeObjectProperties(props);
+	return v;
+}
+
+static uint32_t find_overlay(int fd)
+{
+	drmModePlaneRes *pres = drmModeGetPlaneResources(fd);
+	uint32_t i, id = 0;
+
+	for (i = 0; pres && i < pres->count_planes && !id; i++)
+		if (prop_value(fd, pres->planes[i], DRM_MODE_OBJECT_PLANE,
+			       "type") == DRM_PLANE_TYPE_OVERLAY)
+			id = pres->planes[i];
+	drmModeFreePlaneResources(pres);
+	return id;
+}
+
+static uint32_t find_writeback(int fd)
+{
+	drmModeRes *res = drmModeGetResources(fd);
+	uint32_t id = 0;
+	int i;
+
+	for (i = 0; res && i < res->count_connectors && !id; i++) {
+		drmModeConnector *c = drmModeGetConnector(fd, res->connectors[i]);
+
+		if (c && c->connector_type == DRM_MODE_CONNECTOR_WRITEBACK)
+			id = c->connector_id;
+		drmModeFreeConnector(c);
+	}
+	drmModeFreeResources(res);
+	return id;
+}
+
+/* The rgbhash of a buffer's pixels, unpacked from its format. */
+static uint64_t buf_rgbhash(const struct wcfb_buf *b)
+{
+	uint64_t h = WCFB_RGBHASH_INIT;
+	uint32_t x, y, v, r, g, bl;
+
+	for (y = 0; y < b->height; y++) {
+		for (x = 0; x < b->width; x++) {
+			memcpy(&v, b->map + (size_t)y * b->pitch + 4 * x, 4);
+			if (b->fourcc == DRM_FORMAT_XBGR8888 ||
+			    b->fourcc == DRM_FORMAT_ABGR8888) {
+				r = v & 0xff;
+				g = (v >> 8) & 0xff;
+				bl = (v >> 16) & 0xff;
+			} else {
+				r = (v >> 16) & 0xff;
+				g = (v >> 8) & 0xff;
+				bl = v & 0xff;
+			}
+			h = wcfb_rgbhash_byte(h, r);
+			h = wcfb_rgbhash_byte(h, g);
+			h = wcfb_rgbhash_byte(h, bl);
+		}
+	}
+	return h;
+}
+
+/* What the screen shows, from debugfs ("direct", "composed", ...). */
+static const char *show(void)
+{
+	static char v[32];
+	FILE *f;
+	char line[128];
+
+	snprintf(v, sizeof(v), "?");
+	f = fopen("/sys/kernel/debug/dri/0/scanout", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "show %31s", v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+/*
+ * One writeback: the connector on the CRTC with @out and an out-fence;
+ * waits for the fence.  @corrupt: the engine model corrupts one pixel of
+ * the copy.
+ */
+static int writeback(struct wcfb_pipe *p, uint32_t wb, struct wcfb_buf *out,
+		     bool corrupt, uint64_t *hash, double *ms)
+{
+	drmModeAtomicReq *req;
+	struct pollfd pfd;
+	int32_t fence = -1;
+	char answer[64];
+	uint64_t t0;
+	int ret;
+
+	if (corrupt && wcfb_engine_ctl("corrupt-next 1", answer, sizeof(answer)))
+		return -EIO;
+	req = drmModeAtomicAlloc();
+	drmModeAtomicAddProperty(req, wb, prop(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
+					       "CRTC_ID"), p->crtc_id);
+	drmModeAtomicAddProperty(req, wb, prop(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
+					       "WRITEBACK_FB_ID"), out->fb_id);
+	drmModeAtomicAddProperty(req, wb, prop(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
+					       "WRITEBACK_OUT_FENCE_PTR"),
+				 (uint64_t)(uintptr_t)&fence);
+	t0 = wcfb_now_ns();
+	ret = wcfb_atomic_commit(p, req, DRM_MODE_ATOMIC_ALLOW_MODESET);
+	drmModeAtomicFree(req);
+	if (ret)
+		return ret;
+	if (fence < 0)
+		return -EINVAL;
+	pfd.fd = (int)fence;
+	pfd.events = POLLIN;
+	ret = poll(&pfd, 1, 5000) == 1 ? 0 : -ETIMEDOUT;
+	*ms = (wcfb_now_ns() - t0) / 1e6;
+	close((int)fence);
+	if (corrupt)
+		wcfb_engine_ctl("corrupt-next 0", answer, sizeof(answer));
+	*hash = buf_rgbhash(out);
+	return ret;
+}
+
+static int die(const char *what, int err)
+{
+	fprintf(stderr, "wcfb-wbtest: %s: %s\n", what, strerror(err));
+	return 1;
+}
+
+int main(int argc, char **argv)
+{
+	uint32_t fourcc = DRM_FORMAT_XRGB8888, ov = 0, wb, w, h, blob = 0;
+	struct wcfb_buf prim = { 0 }, over = { 0 }, out = { 0 };
+	const drmModeModeInfo *mode;
+	bool overlay = false, corrupt = false;
+	drmModeAtomicReq *req;
+	struct wcfb_pipe p;
+	uint64_t first = 0;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--overlay"))
+			overlay = true;
+		else if (!strcmp(argv[i], "--corrupt"))
+			corrupt = true;
+		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
+			fourcc = wcfb_parse_format(argv[++i]);
+		else
+			return fprintf(stderr, "usage: wcfb-wbtest [--overlay] [--format FOURCC] [--corrupt]\n"), 2;
+	}
+	if (fourcc != DRM_FORMAT_XRGB8888 && fourcc != DRM_FORMAT_ARGB8888 &&
+	    fourcc != DRM_FORMAT_XBGR8888 && fourcc != DRM_FORMAT_ABGR8888)
+		return fprintf(stderr, "wcfb-wbtest: hashes 8888 formats only\n"), 2;
+
+	ret = wcfb_open_pipe(&p);
+	if (ret)
+		return die("open", -ret);
+	if (drmSetClientCap(p.fd, DRM_CLIENT_CAP_WRITEBACK_CONNECTORS, 1))
+		return die("DRM_CLIENT_CAP_WRITEBACK_CONNECTORS", errno);
+	wb = find_writeback(p.fd);
+	if (!wb)
+		return die("no writeback connector", ENODEV);
+	mode = &p.conn->modes[0];
+	w = mode->hdisplay;
+	h = mode->vdisplay;
+
+	/* The scene: a pattern, and over it a translucent overlay. */
+	ret = wcfb_buf_create(&p, &prim, w, h, DRM_FORMAT_XRGB8888);
+	if (ret)
+		return die("primary buffer", -ret);
+	wcfb_buf_fill_pattern(&prim, 7);
+	req = drmModeAtomicAlloc();
+	ret = wcfb_req_mode(&p, req, mode, &blob);
+	if (ret)
+		return die("mode", -ret);
+	wcfb_req_plane(&p, req, prim.fb_id, w, h);
+	if (overlay) {
+		ov = find_overlay(p.fd);
+		if (!ov)
+			return die("no overlay plane", ENODEV);
+		ret = wcfb_buf_create(&p, &over, 200, 120, DRM_FORMAT_ARGB8888);
+		if (ret)
+			return die("overlay buffer", -ret);
+		wcfb_buf_fill_pattern(&over, 11);
+#define OV(name, v) drmModeAtomicAddProperty(req, ov, \
+		prop(p.fd, ov, DRM_MODE_OBJECT_PLANE, name), v)
+		OV("FB_ID", over.fb_id);
+		OV("CRTC_ID", p.crtc_id);
+		OV("SRC_X", 0);
+		OV("SRC_Y", 0);
+		OV("SRC_W", 200 << 16);
+		OV("SRC_H", 120 << 16);
+		OV("CRTC_X", 37);
+		OV("CRTC_Y", 41);
+		OV("CRTC_W", 200);
+		OV("CRTC_H", 120);
+#undef OV
+	}
+	ret = wcfb_atomic_commit(&p, req, DRM_MODE_ATOMIC_ALLOW_MODESET |
+				 DRM_MODE_PAGE_FLIP_EVENT);
+	drmModeAtomicFree(req);
+	if (ret)
+		return die("scene commit", -ret);
+	if (wcfb_wait_flip(&p, 5000, NULL, NULL))
+		return die("scene flip event", ETIMEDOUT);
+
+	ret = wcfb_buf_create(&p, &out, w, h, fourcc);
+	if (ret)
+		return die("writeback buffer", -ret);
+	wcfb_ok(!strcmp(show(), "direct") == !overlay,
+		"the scene is %s (debugfs scanout: show %s)",
+		overlay ? "composed" : "scanned out directly", show());
+
+	/*
+	 * Clean, one pixel corrupted by the engine, clean again: the host's
+	 * capture must match the clean frames and not the corrupted one.
+	 */
+	for (i = 0; i < 3; i++) {
+		bool bad = corrupt && i == 1;
+		uint64_t hash;
+		double ms;
+
+		if (i == 1 && !corrupt)
+			continue;
+		memset(out.map, 0x55, out.size);
+		ret = writeback(&p, wb, &out, bad, &hash, &ms);
+		if (ret)
+			return die("writeback", -ret);
+		printf("WB %016" PRIx64 " %.3f%s\n", hash, ms,
+		       bad ? " (one pixel corrupted)" : "");
+		wcfb_ok(ms < 2000, "out-fence after %.3f ms", ms);
+		/* The host fails a test whose check fails: ask it for the
+		 * negation (the capture is NOT this) for the corrupted one. */
+		ret = wcfb_shot(overlay ? "wb_composed" : "wb_direct",
+				"%srgbhash %016" PRIx64, bad ? "!" : "", hash);
+		if (bad)
+			wcfb_ok(ret == 0 && hash != first,
+				"a writeback with one wrong pixel does not match the capture");
+		else
+			wcfb_ok(ret == 0,
+				"writeback %u equals the host's capture, pixel for pixel",
+				i + 1);
+		if (i == 0)
+			first = hash;
+	}
+	printf("READY\n");
+	fflush(stdout);
+	return wcfb_failures ? 1 : 0;
+}
