@@ -41,6 +41,8 @@
  *	composed 40		frames composed by the blitter
  *	compose_failed 0	compositions that failed (the frame before
  *				stayed on screen)
+ *	compose_mean_us 2100	mean time per composed frame, job built to
+ *				fence signalled
  *
  * vblank (the simulated vblank; timer_* since the driver was bound):
  *	period_ns 16666666	frame duration of the current mode
@@ -130,6 +132,7 @@ static int wcfb_debugfs_scanout_show(struct seq_file *m, void *unused)
 	struct drm_info_node *node = m->private;
 	struct wcfb_device *wcfb = to_wcfb_device(node->minor->dev);
 	struct wcfb_scanout_state st;
+	s64 n;
 	u32 f;
 
 	wcfb_scanout_get_state(wcfb->scanout, &st);
@@ -151,6 +154,10 @@ static int wcfb_debugfs_scanout_show(struct seq_file *m, void *unused)
 		   (long long)atomic64_read(&wcfb->output.composed));
 	seq_printf(m, "compose_failed %lld\n",
 		   (long long)atomic64_read(&wcfb->output.compose_failed));
+	n = atomic64_read(&wcfb->output.composed);
+	seq_printf(m, "compose_mean_us %lld\n",
+		   n ? div64_s64(atomic64_read(&wcfb->output.compose_ns),
+				 n * NSEC_PER_USEC) : 0);
 
 	return 0;
 }

@@ -94,6 +94,7 @@ struct wcfb_pool {
  * @show: what the screen shows (enum wcfb_show), for debugfs
  * @composed: frames the blitter composed
  * @compose_failed: compositions that failed
+ * @compose_ns: time the composed frames took, job built to fence signalled
  *
  * The timer_* figures (debugfs "vblank") tell a late host from a late
  * driver: they are written by the timer's handler alone.
@@ -124,6 +125,7 @@ struct wcfb_output {
 	int show;
 	atomic64_t composed;
 	atomic64_t compose_failed;
+	atomic64_t compose_ns;
 };
 
 static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)

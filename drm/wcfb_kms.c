@@ -901,6 +901,7 @@ static void wcfb_crtc_show(struct drm_atomic_state *state,
 
 	struct wcfb_compose_target *t = st->target;
 	struct drm_framebuffer *fb;
+	ktime_t t0;
 	u32 x, y;
 
 	WRITE_ONCE(out->show, st->show);
@@ -932,12 +933,15 @@ static void wcfb_crtc_show(struct drm_atomic_state *state,
 	case WCFB_SHOW_COMPOSED:
 		if (!wcfb_crtc_recompose(state, crtc_state))
 			return;
+		t0 = ktime_get();
 		if (wcfb_composer_run(wcfb, crtc_state, t, &cfg) ||
 		    wcfb_scanout_program(wcfb->scanout, &cfg, &changed)) {
 			atomic64_inc(&out->compose_failed);
 			return;
 		}
 		atomic64_inc(&out->composed);
+		atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)),
+			     &out->compose_ns);
 		wcfb_crc_set_screen(&out->crc, t->buf[t->front], 0, 0,
 				    t->pitch, WCFB_COMPOSE_FORMAT, t->width,
 				    t->height);

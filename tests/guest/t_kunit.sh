@@ -5,7 +5,7 @@
 # runs its suites; each suite's KTAP log is read back from debugfs and
 # every case is reported to the host as "kunit.SUITE.CASE".  Any "not ok",
 # a missing suite or a failed load fails this test.
-SUITES="wcfb_scanout wcfb_gem wcfb_drv wcfb_blitter wcfb_sg"
+SUITES="wcfb_scanout wcfb_gem wcfb_drv wcfb_blitter wcfb_sg wcfb_composer"
 KUNIT_DEBUG=/sys/kernel/debug/kunit
 [ -e "$MODDIR/wcfb_test.ko" ] || { echo "no wcfb_test.ko in this initramfs"; exit 77; }
 modload wcfb_test || { echo "loading wcfb_test.ko failed"; exit 1; }
