@@ -52,7 +52,7 @@ ALDFLAGS := -L$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
 CLIENTS := $(UBUILD)/wcfb-kmstest $(UBUILD)/wcfb-blittest $(UBUILD)/wcfb-primetest \
 	$(UBUILD)/wcfb-screenshot $(UBUILD)/wcfb-fuzz $(UBUILD)/wcfb-permtest \
 	$(UBUILD)/wcfb-fbdevtest $(UBUILD)/wcfb-committest $(UBUILD)/wcfb-vblanktest \
-	$(UBUILD)/wcfb-deptest
+	$(UBUILD)/wcfb-deptest $(UBUILD)/wcfb-planetest $(UBUILD)/wcfb-wbtest
 CLIENT_COMMON := userspace/wcfb_client.c
 userspace: $(CLIENTS)
 $(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
@@ -85,6 +85,14 @@ $(UBUILD)/wcfb-fbdevtest: userspace/wcfb-fbdevtest.c
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(ALDFLAGS)
 # Blits that wait for vgem fences on the scheduler, not in the ioctl.
 $(UBUILD)/wcfb-deptest: userspace/wcfb-deptest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+# Plane scenes and their CPU reference (t_planes, t_crc).
+$(UBUILD)/wcfb-planetest: userspace/wcfb-planetest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+# The writeback connector against the host's capture (t_writeback).
+$(UBUILD)/wcfb-wbtest: userspace/wcfb-wbtest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
 # libpng16 pulls in libz.so.1 itself (the arm64 root has no libz.so to -lz).

@@ -268,8 +268,10 @@ static bool engine_process_ring(WcfbEngine *e)
 			err = ops_execute(&e->ram, &e->scratch, &d, &f, &res);
 			if (!err && res.bytes_written &&
 			    d.opcode != WCFB_ENG_OP_CRC &&
-			    faults_take_corrupt(&e->fi))
+			    faults_take_corrupt(&e->fi)) {
 				ops_corrupt_centre(&e->ram, &e->scratch, &d);
+				e->stats.corrupted++;
+			}
 		}
 		e->stats.bytes_read += res.bytes_read;
 		e->stats.bytes_written += res.bytes_written;
@@ -328,7 +330,8 @@ void engine_print_stats(void *opaque, FILE *out)
 	WcfbEngine *e = opaque;
 
 	stats_print(&e->stats, out);
-	fprintf(out, "stats: state %s tail %u fail_next %llu corrupt_next %llu delay_ms %u%s\n",
+	fprintf(out, "stats: state %s tail %u fail_next %llu corrupt_next %llu"
+		" delay_ms %u%s\n",
 		e->halted ? "halted" : e->enabled ? "enabled" : "disabled",
 		e->tail, (unsigned long long)e->fi.fail_next,
 		(unsigned long long)e->fi.corrupt_next, e->fi.delay_ms,

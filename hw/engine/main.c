@@ -5,7 +5,8 @@
  *
  *   wcfb-engine --socket PATH --ram PATH [--ram-base 0x40000000]
  *               [--ram-size BYTES] [--dma-bits 32] [--vectors 1]
- *               [--control PATH] [--fail-next N] [--delay-ms N] [--hang]
+ *               [--control PATH] [--fail-next N] [--corrupt-next N]
+ *               [--delay-ms N] [--hang]
  *               [--pidfile FILE] [--verbose]
  *
  * Lifecycle: listen on --socket, print "ready" on stdout (start QEMU only
@@ -33,7 +34,7 @@ typedef struct Options {
 	const char *socket_path, *ram_path, *control_path, *pidfile;
 	uint64_t ram_base, ram_size;
 	unsigned dma_bits, vectors;
-	uint64_t fail_next;
+	uint64_t fail_next, corrupt_next;
 	uint32_t delay_ms;
 	bool hang, verbose;
 } Options;
@@ -50,6 +51,7 @@ static void usage(FILE *out)
 		"  --vectors N       ivshmem vectors, must match QEMU's vectors= (1)\n"
 		"  --control PATH    text control socket for fault injection\n"
 		"  --fail-next N     fail the next N descriptors\n"
+		"  --corrupt-next N  one wrong pixel in each of the next N pixel writes\n"
 		"  --delay-ms N      act on every doorbell N ms late\n"
 		"  --hang            start hung (ignore doorbells until reset/resume)\n"
 		"  --pidfile FILE    write the pid here (removed on exit)\n"
@@ -76,6 +78,7 @@ static int parse_args(int argc, char **argv, Options *o)
 		{ "vectors", required_argument, NULL, 'v' },
 		{ "control", required_argument, NULL, 'c' },
 		{ "fail-next", required_argument, NULL, 'f' },
+		{ "corrupt-next", required_argument, NULL, 'C' },
 		{ "delay-ms", required_argument, NULL, 'D' },
 		{ "hang", no_argument, NULL, 'H' },
 		{ "pidfile", required_argument, NULL, 'p' },
@@ -120,6 +123,10 @@ static int parse_args(int argc, char **argv, Options *o)
 			break;
 		case 'f':
 			if (parse_num(optarg, &o->fail_next))
+				goto bad;
+			break;
+		case 'C':
+			if (parse_num(optarg, &o->corrupt_next))
 				goto bad;
 			break;
 		case 'D':
@@ -304,6 +311,7 @@ int main(int argc, char **argv)
 	l.eng.doorbell_vector = 0;
 	l.eng.irq_vector = 0;
 	l.eng.fi.fail_next = o.fail_next;
+	l.eng.fi.corrupt_next = o.corrupt_next;
 	l.eng.fi.delay_ms = o.delay_ms;
 	l.eng.fi.hang = o.hang;
 	l.eng.verbose = o.verbose;

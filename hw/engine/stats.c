@@ -59,6 +59,8 @@ void stats_print(const Stats *s, FILE *out)
 		if (s->by_code[c])
 			fprintf(out, "stats: fault_%s %llu\n", ops_err_name(c),
 				(unsigned long long)s->by_code[c]);
+	fprintf(out, "stats: corrupted %llu\n",
+		(unsigned long long)s->corrupted);
 	fprintf(out, "stats: config_errors %llu\n",
 		(unsigned long long)s->config_errors);
 	fprintf(out, "stats: doorbells %llu\n",

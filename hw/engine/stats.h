@@ -24,6 +24,7 @@ typedef struct Stats {
 	uint64_t faults;                        /* descriptor faults */
 	uint64_t by_code[STATS_NCODES];
 	uint64_t config_errors;                 /* HALTED transitions */
+	uint64_t corrupted;                     /* corrupt-next victims */
 	uint64_t bytes_read, bytes_written;
 	uint64_t doorbells, drains, irqs, resets;
 	FaultRecord log[STATS_FAULT_LOG];

@@ -194,7 +194,7 @@ WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
 #define WCFB_ENG_OP_NOP         1u   /* completes its seqno, touches nothing */
 #define WCFB_ENG_OP_FILL        2u   /* dst rect = fill (dst format)       */
 #define WCFB_ENG_OP_COPY        3u   /* dst rect = src rect, same format   */
-#define WCFB_ENG_OP_BLEND       4u   /* dst = src(ARGB8888) over dst       */
+#define WCFB_ENG_OP_BLEND       4u   /* dst = src over dst (flags: mode...) */
 #define WCFB_ENG_OP_CONVERT     5u   /* dst rect = src rect, format change */
 #define WCFB_ENG_OP_CRC         6u   /* dst u32 = CRC-32 of src rect (1.1) */
 #define WCFB_ENG_OP_MAX         6u   /* opcode 0 is invalid on purpose     */

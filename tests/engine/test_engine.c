@@ -663,72 +663,132 @@ static void tb_write(Peer *p, uint8_t *img, const TBuf *b, uint64_t off,
 /* CPU reference (from Documentation/engine-protocol.md)               */
 /* ------------------------------------------------------------------ */
 
-static const uint32_t g_fmts[] = {
-	WCFB_ENG_FMT_XRGB8888, WCFB_ENG_FMT_ARGB8888,
-	WCFB_ENG_FMT_RGB565, WCFB_ENG_FMT_RGB888,
+/*
+ * Every format as bit fields of its little-endian pixel value: shift and
+ * width of A, R, G, B and the X padding (width 0 = absent).  Written from
+ * the DRM fourcc comments ("[31:0] A:R:G:B 2:10:10:10 little endian"),
+ * independently of the engine's switch statements.  The first four are
+ * protocol 1.0's.
+ */
+typedef struct FmtDesc {
+	uint32_t fourcc;
+	const char *tag;
+	uint32_t cpp;
+	uint8_t sh[5], wd[5];           /* [0] A, [1] R, [2] G, [3] B, [4] X */
+} FmtDesc;
+
+static const FmtDesc g_fdesc[] = {
+	{ WCFB_ENG_FMT_XRGB8888, "XR24", 4, { 0, 16, 8, 0, 24 }, { 0, 8, 8, 8, 8 } },
+	{ WCFB_ENG_FMT_ARGB8888, "AR24", 4, { 24, 16, 8, 0, 0 }, { 8, 8, 8, 8, 0 } },
+	{ WCFB_ENG_FMT_RGB565, "RG16", 2, { 0, 11, 5, 0, 0 }, { 0, 5, 6, 5, 0 } },
+	{ WCFB_ENG_FMT_RGB888, "RG24", 3, { 0, 16, 8, 0, 0 }, { 0, 8, 8, 8, 0 } },
+	{ WCFB_ENG_FMT_XBGR8888, "XB24", 4, { 0, 0, 8, 16, 24 }, { 0, 8, 8, 8, 8 } },
+	{ WCFB_ENG_FMT_ABGR8888, "AB24", 4, { 24, 0, 8, 16, 0 }, { 8, 8, 8, 8, 0 } },
+	{ WCFB_ENG_FMT_RGBX8888, "RX24", 4, { 0, 24, 16, 8, 0 }, { 0, 8, 8, 8, 8 } },
+	{ WCFB_ENG_FMT_RGBA8888, "RA24", 4, { 0, 24, 16, 8, 0 }, { 8, 8, 8, 8, 0 } },
+	{ WCFB_ENG_FMT_BGRX8888, "BX24", 4, { 0, 8, 16, 24, 0 }, { 0, 8, 8, 8, 8 } },
+	{ WCFB_ENG_FMT_BGRA8888, "BA24", 4, { 0, 8, 16, 24, 0 }, { 8, 8, 8, 8, 0 } },
+	{ WCFB_ENG_FMT_BGR888, "BG24", 3, { 0, 0, 8, 16, 0 }, { 0, 8, 8, 8, 0 } },
+	{ WCFB_ENG_FMT_BGR565, "BG16", 2, { 0, 0, 5, 11, 0 }, { 0, 5, 6, 5, 0 } },
+	{ WCFB_ENG_FMT_XRGB2101010, "XR30", 4, { 0, 20, 10, 0, 30 },
+	  { 0, 10, 10, 10, 2 } },
+	{ WCFB_ENG_FMT_ARGB2101010, "AR30", 4, { 30, 20, 10, 0, 0 },
+	  { 2, 10, 10, 10, 0 } },
+	{ WCFB_ENG_FMT_XBGR2101010, "XB30", 4, { 0, 0, 10, 20, 30 },
+	  { 0, 10, 10, 10, 2 } },
+	{ WCFB_ENG_FMT_ABGR2101010, "AB30", 4, { 30, 0, 10, 20, 0 },
+	  { 2, 10, 10, 10, 0 } },
 };
+#define NFMT (sizeof(g_fdesc) / sizeof(g_fdesc[0]))
+#define NFMT10 4                        /* protocol 1.0's formats */
+
+static const FmtDesc *fdesc(uint32_t f)
+{
+	unsigned i;
+
+	for (i = 0; i < NFMT; i++)
+		if (g_fdesc[i].fourcc == f)
+			return &g_fdesc[i];
+	abort();
+}
+
+static uint32_t fmt_at(unsigned i)
+{
+	return g_fdesc[i].fourcc;
+}
 
 static uint32_t cpp_of(uint32_t f)
 {
-	if (f == WCFB_ENG_FMT_RGB565 || f == WCFB_ENG_FMT_BGR565)
-		return 2;
-	if (f == WCFB_ENG_FMT_RGB888 || f == WCFB_ENG_FMT_BGR888)
-		return 3;
-	return 4;
+	return fdesc(f)->cpp;
+}
+
+/* n-bit field -> 8 bits and back, as the protocol document says */
+static uint32_t to8(uint32_t v, uint32_t wd)
+{
+	switch (wd) {
+	case 2: return v * 0x55;
+	case 5: return (v << 3) | (v >> 2);
+	case 6: return (v << 2) | (v >> 4);
+	case 10: return v >> 2;
+	default: return v;
+	}
+}
+
+static uint32_t from8(uint32_t v, uint32_t wd)
+{
+	switch (wd) {
+	case 2: return v >> 6;
+	case 5: return v >> 3;
+	case 6: return v >> 2;
+	case 10: return (v << 2) | (v >> 6);
+	default: return v;
+	}
 }
 
 /* pixel bytes -> a, r, g, b */
 static void ref_unpack(uint32_t f, const uint8_t *px, uint32_t c[4])
 {
-	uint32_t v;
+	const FmtDesc *fd = fdesc(f);
+	uint32_t v = 0, i;
 
-	switch (f) {
-	case WCFB_ENG_FMT_RGB565:
-		v = px[0] | px[1] << 8;
-		c[0] = 255;
-		c[1] = ((v >> 11) << 3) | ((v >> 11) >> 2);
-		c[2] = (((v >> 5) & 63) << 2) | (((v >> 5) & 63) >> 4);
-		c[3] = ((v & 31) << 3) | ((v & 31) >> 2);
-		break;
-	case WCFB_ENG_FMT_RGB888:
-		c[0] = 255;
-		c[1] = px[2];
-		c[2] = px[1];
-		c[3] = px[0];
-		break;
-	default:
-		c[0] = f == WCFB_ENG_FMT_ARGB8888 ? px[3] : 255;
-		c[1] = px[2];
-		c[2] = px[1];
-		c[3] = px[0];
-	}
+	for (i = 0; i < fd->cpp; i++)
+		v |= (uint32_t)px[i] << (8 * i);
+	for (i = 0; i < 4; i++)
+		c[i] = fd->wd[i] ? to8((v >> fd->sh[i]) &
+				       ((1u << fd->wd[i]) - 1), fd->wd[i]) :
+				   255;
 }
 
 static void ref_pack(uint32_t f, const uint32_t c[4], uint8_t *px)
 {
-	uint32_t v;
+	const FmtDesc *fd = fdesc(f);
+	uint32_t v = 0, i;
 
-	switch (f) {
-	case WCFB_ENG_FMT_RGB565:
-		v = (c[1] >> 3) << 11 | (c[2] >> 2) << 5 | (c[3] >> 3);
-		px[0] = v & 255;
-		px[1] = v >> 8;
-		break;
-	case WCFB_ENG_FMT_RGB888:
-		px[0] = c[3];
-		px[1] = c[2];
-		px[2] = c[1];
-		break;
-	default:
-		px[0] = c[3];
-		px[1] = c[2];
-		px[2] = c[1];
-		px[3] = f == WCFB_ENG_FMT_ARGB8888 ? c[0] : 255;
+	for (i = 0; i < 4; i++)
+		if (fd->wd[i])
+			v |= from8(c[i], fd->wd[i]) << fd->sh[i];
+	if (fd->wd[4])                  /* X: all ones */
+		v |= ((1u << fd->wd[4]) - 1) << fd->sh[4];
+	for (i = 0; i < fd->cpp; i++)
+		px[i] = (v >> (8 * i)) & 255;
+}
+
+/* reference CRC-32 (zlib's crc32()), bit by bit */
+static uint32_t ref_crc32(uint32_t crc, const uint8_t *p, size_t n)
+{
+	int k;
+
+	crc = ~crc;
+	while (n--) {
+		crc ^= *p++;
+		for (k = 0; k < 8; k++)
+			crc = (crc >> 1) ^ (0xEDB88320u & -(crc & 1));
 	}
+	return ~crc;
 }
 
 typedef struct Op {
-	uint32_t opcode, fill, w, h;
+	uint32_t opcode, flags, fill, w, h;
 	const TBuf *dst, *src;
 	uint32_t dfmt, dpitch, dx, dy;
 	uint32_t sfmt, spitch, sx, sy;
@@ -738,6 +798,7 @@ static void op_to_desc(const Op *o, struct wcfb_eng_desc *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->opcode = htole32(o->opcode);
+	d->flags = htole32(o->flags);
 	d->fill = htole32(o->fill);
 	d->width = htole32(o->w);
 	d->height = htole32(o->h);
@@ -759,27 +820,78 @@ static void op_to_desc(const Op *o, struct wcfb_eng_desc *d)
 	d->src.y = htole32(o->sy);
 }
 
+static uint32_t rdiv255(uint32_t x)
+{
+	return (x + 127) / 255;
+}
+
+/* BLEND of one canonical pixel, the protocol document's formulas */
+static void ref_blend(uint32_t flags, uint32_t fill, const uint32_t s[4],
+		      uint32_t d[4])
+{
+	uint32_t mode = flags & WCFB_ENG_BLEND_MODE_MASK, a, i, c;
+	uint32_t pa = flags & WCFB_ENG_BLEND_PLANE_ALPHA ? fill & 255 : 255;
+
+	a = mode == WCFB_ENG_BLEND_NONE ? pa : rdiv255(s[0] * pa);
+	for (i = 1; i < 4; i++) {
+		if (mode == WCFB_ENG_BLEND_PREMULTIPLIED) {
+			c = rdiv255(s[i] * pa) + rdiv255(d[i] * (255 - a));
+			d[i] = c > 255 ? 255 : c;
+		} else {
+			d[i] = rdiv255(s[i] * a + d[i] * (255 - a));
+		}
+	}
+	d[0] = a + rdiv255(d[0] * (255 - a));
+}
+
 /* Apply @o to the RAM image @img. */
 static void ref_apply(Peer *p, uint8_t *img, const Op *o)
 {
 	/* FILL ignores its src surface, whatever it holds */
 	const TBuf *src = o->opcode == WCFB_ENG_OP_FILL ? NULL : o->src;
 	uint32_t dc = cpp_of(o->dfmt), sc = src ? cpp_of(o->sfmt) : 0;
-	uint64_t srow = (uint64_t)o->w * sc;
-	uint8_t *srect = malloc(srow * o->h + 1), px[4], *sp;
-	uint32_t x, y, s[4], d[4], a;
+	bool tr = o->opcode != WCFB_ENG_OP_CRC &&
+		  (o->flags & WCFB_ENG_XFORM_TRANSPOSE);
+	uint32_t sw = tr ? o->h : o->w, sh = tr ? o->w : o->h;
+	uint64_t srow = (uint64_t)sw * sc;
+	uint8_t *srect = malloc(srow * sh + 1), px[4], *sp;
+	uint32_t x, y, u, v, s[4], d[4], crc = 0;
 	int i;
 
 	/* the whole source rect is read before anything is written */
-	for (y = 0; src && y < o->h; y++)
+	for (y = 0; src && y < sh; y++)
 		tb_read(p, img, src, (uint64_t)(o->sy + y) * o->spitch +
 			(uint64_t)o->sx * sc, srect + y * srow, srow);
+	if (o->opcode == WCFB_ENG_OP_CRC) {
+		for (y = 0; y < o->h; y++)
+			for (x = 0; x < o->w; x++) {
+				uint8_t rgb[3];
+
+				ref_unpack(o->sfmt, srect + y * srow + x * sc,
+					   s);
+				for (i = 0; i < 3; i++)
+					rgb[i] = (uint8_t)s[i + 1];
+				crc = ref_crc32(crc, rgb, 3);
+			}
+		for (i = 0; i < 4; i++)
+			px[i] = (crc >> (8 * i)) & 255;
+		tb_write(p, img, o->dst, (uint64_t)o->dy * o->dpitch +
+			 (uint64_t)o->dx * 4, px, 4);
+		free(srect);
+		return;
+	}
 	for (y = 0; y < o->h; y++) {
 		for (x = 0; x < o->w; x++) {
 			uint64_t doff = (uint64_t)(o->dy + y) * o->dpitch +
 					(uint64_t)(o->dx + x) * dc;
 
-			sp = srect + y * srow + (uint64_t)x * sc;
+			u = tr ? y : x;
+			v = tr ? x : y;
+			if (o->flags & WCFB_ENG_XFORM_REFLECT_X)
+				u = sw - 1 - u;
+			if (o->flags & WCFB_ENG_XFORM_REFLECT_Y)
+				v = sh - 1 - v;
+			sp = srect + v * srow + (uint64_t)u * sc;
 			switch (o->opcode) {
 			case WCFB_ENG_OP_FILL:
 				for (i = 0; i < (int)dc; i++)
@@ -794,13 +906,9 @@ static void ref_apply(Peer *p, uint8_t *img, const Op *o)
 				break;
 			case WCFB_ENG_OP_BLEND:
 				tb_read(p, img, o->dst, doff, px, dc);
-				ref_unpack(WCFB_ENG_FMT_ARGB8888, sp, s);
+				ref_unpack(o->sfmt, sp, s);
 				ref_unpack(o->dfmt, px, d);
-				a = s[0];
-				d[0] = a + (d[0] * (255 - a) + 127) / 255;
-				for (i = 1; i < 4; i++)
-					d[i] = (s[i] * a + d[i] * (255 - a) +
-						127) / 255;
+				ref_blend(o->flags, o->fill, s, d);
 				ref_pack(o->dfmt, d, px);
 				break;
 			}
@@ -971,11 +1079,11 @@ static void t_fill(void)
 	Peer *p = &g_peer;
 	unsigned f, i;
 
-	for (f = 0; f < 4; f++) {
+	for (f = 0; f < NFMT; f++) {
 		Surf s;
 
-		surf_alloc(p, &s, g_fmts[f], 97, 61, 16);
-		for (i = 0; i < 25; i++) {
+		surf_alloc(p, &s, fmt_at(f), 97, 61, 16);
+		for (i = 0; i < (f < NFMT10 ? 25u : 10u); i++) {
 			Op o = { .opcode = WCFB_ENG_OP_FILL,
 				 .fill = (uint32_t)rnd() };
 
@@ -991,12 +1099,12 @@ static void t_copy(void)
 	Peer *p = &g_peer;
 	unsigned f, i;
 
-	for (f = 0; f < 4; f++) {
+	for (f = 0; f < NFMT; f++) {
 		Surf a, b;
 
-		surf_alloc(p, &a, g_fmts[f], 80, 50, 24);
-		surf_alloc(p, &b, g_fmts[f], 70, 64, 24);
-		for (i = 0; i < 25; i++) {
+		surf_alloc(p, &a, fmt_at(f), 80, 50, 24);
+		surf_alloc(p, &b, fmt_at(f), 70, 64, 24);
+		for (i = 0; i < (f < NFMT10 ? 25u : 10u); i++) {
 			Op o = { .opcode = WCFB_ENG_OP_COPY };
 			uint32_t W = a.W < b.W ? a.W : b.W;
 			uint32_t H = a.H < b.H ? a.H : b.H;
@@ -1030,13 +1138,13 @@ static void t_copy_overlap(void)
 	Peer *p = &g_peer;
 	unsigned f, i;
 
-	for (f = 0; f < 4; f++) {
+	for (f = 0; f < NFMT; f++) {
 		Surf s;
 		TBuf alias;
 
-		surf_alloc(p, &s, g_fmts[f], 64, 48, 12);
+		surf_alloc(p, &s, fmt_at(f), 64, 48, 12);
 		tbuf_alias(p, &s.b, &alias);
-		for (i = 0; i < 30; i++) {
+		for (i = 0; i < (f < NFMT10 ? 30u : 10u); i++) {
 			Op o = { .opcode = WCFB_ENG_OP_COPY };
 			int dx = (int)rndn(9) - 4, dy = (int)rndn(9) - 4;
 
@@ -1061,12 +1169,12 @@ static void t_blend(void)
 	Peer *p = &g_peer;
 	unsigned f, i;
 
-	for (f = 0; f < 4; f++) {
+	for (f = 0; f < NFMT; f++) {
 		Surf src, dst;
 		uint32_t *px;
 
 		surf_alloc(p, &src, WCFB_ENG_FMT_ARGB8888, 40, 30, 8);
-		surf_alloc(p, &dst, g_fmts[f], 50, 40, 8);
+		surf_alloc(p, &dst, fmt_at(f), 50, 40, 8);
 		/* make alpha 0 and 255 common, they are the edge cases */
 		for (i = 0; i < src.b.nseg; i++) {
 			uint64_t k;
@@ -1079,7 +1187,7 @@ static void t_blend(void)
 					b[3] = rndn(2) ? 255 : 0;
 			}
 		}
-		for (i = 0; i < 20; i++) {
+		for (i = 0; i < (f < NFMT10 ? 20u : 8u); i++) {
 			Op o = { .opcode = WCFB_ENG_OP_BLEND };
 
 			set_dst(&o, &dst);
@@ -1097,13 +1205,14 @@ static void t_convert(void)
 	Peer *p = &g_peer;
 	unsigned sf, df, i;
 
-	for (sf = 0; sf < 4; sf++) {
-		for (df = 0; df < 4; df++) {
+	for (sf = 0; sf < NFMT; sf++) {
+		for (df = 0; df < NFMT; df++) {
 			Surf src, dst;
 
-			surf_alloc(p, &src, g_fmts[sf], 33, 21, 6);
-			surf_alloc(p, &dst, g_fmts[df], 37, 25, 6);
-			for (i = 0; i < 6; i++) {
+			surf_alloc(p, &src, fmt_at(sf), 33, 21, 6);
+			surf_alloc(p, &dst, fmt_at(df), 37, 25, 6);
+			for (i = 0; i < (sf < NFMT10 && df < NFMT10 ? 6u : 2u);
+			     i++) {
 				Op o = { .opcode = WCFB_ENG_OP_CONVERT };
 
 				set_dst(&o, &dst);
@@ -1375,6 +1484,14 @@ static void t_crc(void)
 	}
 	CHECK(run_raw(p, WCFB_ENG_OP_CRC, 0, 1, 3, 1, &d, &s) ==
 	      WCFB_ENG_ERR_DESC, "crc with fill");
+	/* an empty rect still writes its CRC: crc32 of no bytes is 0 */
+	for (i = 0; i < 2; i++) {
+		CHECK(run_raw(p, WCFB_ENG_OP_CRC, 0, 0, i ? 3 : 0, i ? 0 : 1,
+			      &d, &s) == 0, "empty crc");
+		memcpy(&got, gpa2host(p, d.b.gpa[0]), 4);
+		CHECK(got == 0, "empty crc %08x", le32toh(got));
+		memset(gpa2host(p, d.b.gpa[0]), 0x5A, 4);
+	}
 }
 
 static void t_corrupt_next(void)
@@ -1404,6 +1521,511 @@ static void t_corrupt_next(void)
 				      y, le32toh(got), want);
 			}
 	}
+}
+
+/* Table values of the header against DRM's fourcc_code() of the tag and
+ * the FORMATS bit order of the protocol document. */
+static void t_format_codes(void)
+{
+	static const uint32_t cap[] = {
+		WCFB_ENG_FMTCAP_XRGB8888, WCFB_ENG_FMTCAP_ARGB8888,
+		WCFB_ENG_FMTCAP_RGB565, WCFB_ENG_FMTCAP_RGB888,
+		WCFB_ENG_FMTCAP_XBGR8888, WCFB_ENG_FMTCAP_ABGR8888,
+		WCFB_ENG_FMTCAP_RGBX8888, WCFB_ENG_FMTCAP_RGBA8888,
+		WCFB_ENG_FMTCAP_BGRX8888, WCFB_ENG_FMTCAP_BGRA8888,
+		WCFB_ENG_FMTCAP_BGR888, WCFB_ENG_FMTCAP_BGR565,
+		WCFB_ENG_FMTCAP_XRGB2101010, WCFB_ENG_FMTCAP_ARGB2101010,
+		WCFB_ENG_FMTCAP_XBGR2101010, WCFB_ENG_FMTCAP_ABGR2101010,
+	};
+	Peer *p = &g_peer;
+	uint32_t all = 0;
+	unsigned i;
+
+	for (i = 0; i < NFMT; i++) {
+		const char *t = g_fdesc[i].tag;
+		uint32_t fc = (uint32_t)t[0] | (uint32_t)t[1] << 8 |
+			      (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+
+		CHECK(g_fdesc[i].fourcc == fc, "%s: %08x", t,
+		      g_fdesc[i].fourcc);
+		CHECK(cap[i] == 1u << i, "%s: FMTCAP %x", t, cap[i]);
+		all |= cap[i];
+	}
+	CHECK(rd32(p, WCFB_ENG_REG_FORMATS) == all, "FORMATS %x want %x",
+	      rd32(p, WCFB_ENG_REG_FORMATS), all);
+	CHECK(WCFB_ENG_VERSION == 0x00010001u, "version %x", WCFB_ENG_VERSION);
+	CHECK(rd32(p, WCFB_ENG_REG_CAPS) & (1u << WCFB_ENG_OP_CRC), "CAPS");
+}
+
+/*
+ * Round trips through the canonical form, with exact expectations:
+ * raw -> ARGB8888 -> raw is the identity for the 8-bit and 565 formats
+ * (X bits coming back as ones); ARGB8888 -> raw -> ARGB8888 keeps R, G,
+ * B of the 10-bit formats and quantizes alpha to a >> 6 * 0x55.
+ */
+static void t_format_roundtrip(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, i;
+
+	for (f = 0; f < NFMT; f++) {
+		const FmtDesc *fd = &g_fdesc[f];
+		bool ten = fd->wd[1] == 10;
+		uint32_t n = 64, cpp = fd->cpp, xmask = 0;
+		uint8_t raw[64 * 4], back[64 * 4];
+		uint32_t argb[64], got[64];
+		Surf r, a;
+
+		if (fd->wd[4])
+			xmask = ((1u << fd->wd[4]) - 1) << fd->sh[4];
+		surf_alloc(p, &r, fd->fourcc, n, 1, 3);
+		surf_alloc(p, &a, WCFB_ENG_FMT_ARGB8888, n, 1, 3);
+		for (i = 0; i < n * 4; i++)
+			raw[i] = (uint8_t)rnd();
+		for (i = 0; i < n; i++)
+			argb[i] = (uint32_t)rnd();
+		argb[0] = 0xFFFFFFFF;
+		argb[1] = 0;
+		if (!ten) {
+			tb_write(p, p->ram, &r.b, 0, raw, n * cpp);
+			CHECK(run_raw(p, WCFB_ENG_OP_CONVERT, 0, 0, n, 1, &a,
+				      &r) == 0, "%s ->argb", fd->tag);
+			CHECK(run_raw(p, WCFB_ENG_OP_CONVERT, 0, 0, n, 1, &r,
+				      &a) == 0, "%s <-argb", fd->tag);
+			tb_read(p, p->ram, &r.b, 0, back, n * cpp);
+			for (i = 0; i < n; i++) {
+				uint32_t v = 0, w = 0, k;
+
+				for (k = 0; k < cpp; k++) {
+					v |= (uint32_t)raw[i * cpp + k] << 8 * k;
+					w |= (uint32_t)back[i * cpp + k] << 8 * k;
+				}
+				CHECK(w == (v | xmask), "%s px %u: %x -> %x",
+				      fd->tag, i, v, w);
+			}
+			continue;
+		}
+		for (i = 0; i < n; i++) {
+			uint32_t le = htole32(argb[i]);
+
+			tb_write(p, p->ram, &a.b, 4 * i, (uint8_t *)&le, 4);
+		}
+		CHECK(run_raw(p, WCFB_ENG_OP_CONVERT, 0, 0, n, 1, &r, &a) == 0,
+		      "%s <-argb", fd->tag);
+		CHECK(run_raw(p, WCFB_ENG_OP_CONVERT, 0, 0, n, 1, &a, &r) == 0,
+		      "%s ->argb", fd->tag);
+		tb_read(p, p->ram, &a.b, 0, (uint8_t *)got, n * 4);
+		for (i = 0; i < n; i++) {
+			uint32_t want = argb[i] & 0xFFFFFF;
+
+			want |= (fd->wd[0] ? (argb[i] >> 30) * 0x55 : 255) << 24;
+			CHECK(le32toh(got[i]) == want, "%s px %u: %08x -> %08x",
+			      fd->tag, i, argb[i], le32toh(got[i]));
+		}
+	}
+}
+
+/* The A formula, with a destination alpha < 255, per mode and plane
+ * alpha: values from the protocol document's formulas, by hand. */
+static void t_blend_modes_alpha(void)
+{
+	static const struct {
+		uint32_t flags, fill, want[2];
+	} v[] = {
+		{ WCFB_ENG_BLEND_COVERAGE, 0, { 0x88E78016, 0xB0BDB7B1 } },
+		{ WCFB_ENG_BLEND_COVERAGE | WCFB_ENG_BLEND_PLANE_ALPHA, 128,
+		  { 0x64F38013, 0x98DEDBD8 } },
+		{ WCFB_ENG_BLEND_PREMULTIPLIED, 0, { 0x88FFD02A, 0xB0EFDFCF } },
+		{ WCFB_ENG_BLEND_PREMULTIPLIED | WCFB_ENG_BLEND_PLANE_ALPHA,
+		  128, { 0x64FFA81D, 0x98F7EFE7 } },
+		{ WCFB_ENG_BLEND_NONE, 0, { 0xFFC08020, 0xFF504030 } },
+		{ WCFB_ENG_BLEND_NONE | WCFB_ENG_BLEND_PLANE_ALPHA, 128,
+		  { 0xA0DF8018, 0xC0A79F97 } },
+		/* plane alpha 0: the destination, whatever the mode */
+		{ WCFB_ENG_BLEND_COVERAGE | WCFB_ENG_BLEND_PLANE_ALPHA, 0,
+		  { 0x40FF8010, 0x80FFFFFF } },
+		{ WCFB_ENG_BLEND_PREMULTIPLIED | WCFB_ENG_BLEND_PLANE_ALPHA, 0,
+		  { 0x40FF8010, 0x80FFFFFF } },
+		{ WCFB_ENG_BLEND_NONE | WCFB_ENG_BLEND_PLANE_ALPHA, 0,
+		  { 0x40FF8010, 0x80FFFFFF } },
+	};
+	static const uint32_t src[2] = { 0x60C08020, 0x60504030 };
+	static const uint32_t dst[2] = { 0x40FF8010, 0x80FFFFFF };
+	Peer *p = &g_peer;
+	unsigned i, k;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		uint32_t got[2], le[2];
+		Surf s, d;
+
+		surf_alloc(p, &s, WCFB_ENG_FMT_ARGB8888, 2, 1, 1);
+		surf_alloc(p, &d, WCFB_ENG_FMT_ARGB8888, 2, 1, 1);
+		for (k = 0; k < 2; k++) {
+			le[k] = htole32(src[k]);
+			got[k] = htole32(dst[k]);
+		}
+		memcpy(gpa2host(p, s.b.gpa[0]), le, 8);
+		memcpy(gpa2host(p, d.b.gpa[0]), got, 8);
+		CHECK(run_raw(p, WCFB_ENG_OP_BLEND, v[i].flags, v[i].fill, 2, 1,
+			      &d, &s) == 0, "case %u", i);
+		memcpy(got, gpa2host(p, d.b.gpa[0]), 8);
+		for (k = 0; k < 2; k++)
+			CHECK(le32toh(got[k]) == v[i].want[k],
+			      "case %u px %u: %08x want %08x", i, k,
+			      le32toh(got[k]), v[i].want[k]);
+	}
+}
+
+/* Every (As, Cs) against a spread of destinations, every mode, several
+ * plane alphas, ARGB onto ARGB and onto XRGB: the engine's packed
+ * arithmetic against the scalar formulas. */
+static void t_blend_exhaustive(void)
+{
+	static const uint32_t pas[] = { 255, 254, 128, 1, 0 };
+	Peer *p = &g_peer;
+	unsigned m, k, df;
+	uint32_t x, y;
+	Surf s, d[2];
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_ARGB8888, 256, 256, 7);
+	surf_alloc(p, &d[0], WCFB_ENG_FMT_ARGB8888, 256, 256, 7);
+	surf_alloc(p, &d[1], WCFB_ENG_FMT_XRGB8888, 256, 256, 7);
+	for (y = 0; y < 256; y++)
+		for (x = 0; x < 256; x++) {
+			uint8_t px[4] = { (uint8_t)(x + y), (uint8_t)(255 - y),
+					  (uint8_t)y, (uint8_t)x };
+
+			tb_write(p, p->ram, &s.b, (uint64_t)y * s.pitch + x * 4,
+				 px, 4);
+		}
+	for (m = 0; m < 3; m++)
+		for (k = 0; k < sizeof(pas) / sizeof(pas[0]); k++)
+			for (df = 0; df < 2; df++) {
+				Op o = { .opcode = WCFB_ENG_OP_BLEND,
+					 .w = 256, .h = 256,
+					 .flags = m | (pas[k] == 255 && k & 1 ?
+						0 : WCFB_ENG_BLEND_PLANE_ALPHA),
+					 .fill = pas[k] };
+				uint64_t i;
+
+				if (!(o.flags & WCFB_ENG_BLEND_PLANE_ALPHA))
+					o.fill = 0;
+				/* a fresh random destination each time */
+				for (i = 0; i < d[df].b.nseg; i++) {
+					uint8_t *h = gpa2host(p, d[df].b.gpa[i]);
+					uint64_t j;
+
+					for (j = 0; j < d[df].b.len[i]; j++)
+						h[j] = (uint8_t)rnd();
+				}
+				set_dst(&o, &d[df]);
+				set_src(&o, &s);
+				CHECK(!run_op(p, &o, 0), "mode %u pa %u dst %s",
+				      m, pas[k], df ? "XR24" : "AR24");
+			}
+}
+
+/* Random BLENDs and CONVERTs: any source format, any destination format,
+ * every mode, plane alpha, transform; checked against the reference. */
+static void t_blend_convert_random(void)
+{
+	Peer *p = &g_peer;
+	unsigned i;
+
+	for (i = 0; i < 160; i++) {
+		bool blend = i % 4 != 3;
+		/* a quarter of the cases on the in-place ARGB/XRGB path */
+		uint32_t sf = i % 8 == 1 ? rndn(2) : rndn(NFMT);
+		uint32_t df = i % 8 == 1 ? rndn(2) : rndn(NFMT);
+		Op o = { .opcode = blend ? WCFB_ENG_OP_BLEND :
+				   WCFB_ENG_OP_CONVERT };
+		uint32_t sw, sh;
+		bool t;
+		Surf s, d;
+
+		surf_alloc(p, &s, fmt_at(sf), 1 + rndn(40), 1 + rndn(30), 6);
+		surf_alloc(p, &d, fmt_at(df), 1 + rndn(40), 1 + rndn(30), 6);
+		o.flags = rndn(8) << 8;
+		if (blend) {
+			o.flags |= rndn(3);
+			if (rndn(2)) {
+				o.flags |= WCFB_ENG_BLEND_PLANE_ALPHA;
+				o.fill = rndn(3) ? rndn(256) : rndn(2) * 255;
+			}
+		}
+		t = o.flags & WCFB_ENG_XFORM_TRANSPOSE;
+		/* a source rect inside s, the destination rect its
+		 * (transposed) size, placed inside d when it fits */
+		rand_rect(s.W, s.H, &o.sx, &o.sy, &sw, &sh);
+		o.w = t ? sh : sw;
+		o.h = t ? sw : sh;
+		if (o.w > d.W || o.h > d.H) {
+			i--;                    /* doesn't fit: draw again */
+			continue;
+		}
+		o.dx = rndn(d.W - o.w + 1);
+		o.dy = rndn(d.H - o.h + 1);
+		set_dst(&o, &d);
+		set_src(&o, &s);
+		CHECK(!run_op(p, &o, 0), "#%u op %u flags %x fill %u %s->%s",
+		      i, o.opcode, o.flags, o.fill, fdesc(s.fmt)->tag,
+		      fdesc(d.fmt)->tag);
+	}
+}
+
+/* Transformed ops whose source and destination overlap in memory: still
+ * as if the whole source rect were read first. */
+static void t_transform_overlap(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, i;
+
+	for (f = 0; f < 3; f++) {
+		static const uint32_t fm[3] = { WCFB_ENG_FMT_XRGB8888,
+						WCFB_ENG_FMT_ARGB8888,
+						WCFB_ENG_FMT_BGR888 };
+		Surf s;
+		TBuf alias;
+
+		surf_alloc(p, &s, fm[f], 48, 48, 9);
+		tbuf_alias(p, &s.b, &alias);
+		for (i = 0; i < 20; i++) {
+			Op o = { .opcode = i & 2 ? WCFB_ENG_OP_CONVERT :
+					   WCFB_ENG_OP_BLEND,
+				 .flags = (1 + rndn(7)) << 8 };
+			bool t = o.flags & WCFB_ENG_XFORM_TRANSPOSE;
+
+			set_dst(&o, &s);
+			set_src(&o, &s);
+			if (i & 1)
+				o.src = &alias;
+			o.w = 4 + rndn(30);
+			o.h = 4 + rndn(30);
+			o.sx = rndn(48 - (t ? o.h : o.w) + 1);
+			o.sy = rndn(48 - (t ? o.w : o.h) + 1);
+			o.dx = rndn(48 - o.w + 1);
+			o.dy = rndn(48 - o.h + 1);
+			CHECK(!run_op(p, &o, 0), "fmt %s flags %x", fdesc(s.fmt)->tag,
+			      o.flags);
+		}
+	}
+}
+
+/* The source rect is validated with the transposed size. */
+static void t_transform_validation(void)
+{
+	Peer *p = &g_peer;
+	Surf s, d;
+	uint32_t fl;
+
+	/* a 3 x 5 source with pitch exactly 12 and nothing after the last
+	 * pixel; a 5 x 3 destination */
+	surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 5, 5, 1);
+	s.fmt = WCFB_ENG_FMT_XRGB8888;
+	s.W = 3;
+	s.H = 5;
+	s.pitch = 12;
+	tbuf_alloc(p, &s.b, 60, 3);
+	for (fl = 0; fl < 8; fl++) {
+		bool t = fl & 4;
+		uint32_t w = t ? 5 : 3, h = t ? 3 : 5;
+		Op o = { .opcode = fl & 1 ? WCFB_ENG_OP_CONVERT :
+				   WCFB_ENG_OP_BLEND, .flags = fl << 8,
+			 .w = w, .h = h };
+
+		set_dst(&o, &d);
+		set_src(&o, &s);
+		CHECK(!run_op(p, &o, 0), "exact fit, flags %x", o.flags);
+		/* the same destination size with the other orientation */
+		o.flags ^= WCFB_ENG_XFORM_TRANSPOSE;
+		CHECK(!run_op(p, &o, WCFB_ENG_ERR_RECT),        /* 5 > 3 */
+		      "wrong orientation, flags %x", o.flags);
+		o.flags ^= WCFB_ENG_XFORM_TRANSPOSE;
+		o.sy = 1;               /* one row more than there is */
+		if (t)
+			o.w--;
+		else
+			o.h--;
+		CHECK(!run_op(p, &o, 0), "fits at y 1, flags %x", o.flags);
+		if (t)
+			o.w++;
+		else
+			o.h++;
+		CHECK(!run_op(p, &o, WCFB_ENG_ERR_EXTENT),
+		      "one row short at y 1, flags %x", o.flags);
+	}
+}
+
+/* Exactly the flag bits and fill values of the flags table are taken. */
+static void t_flags_validation(void)
+{
+	static const uint32_t ops[] = {
+		WCFB_ENG_OP_NOP, WCFB_ENG_OP_FILL, WCFB_ENG_OP_COPY,
+		WCFB_ENG_OP_BLEND, WCFB_ENG_OP_CONVERT, WCFB_ENG_OP_CRC,
+	};
+	Peer *p = &g_peer;
+	uint64_t where;
+	unsigned k, bit;
+	Surf a, b;
+
+	surf_alloc(p, &a, WCFB_ENG_FMT_XRGB8888, 4, 4, 2);
+	surf_alloc(p, &b, WCFB_ENG_FMT_XRGB8888, 4, 4, 2);
+	for (k = 0; k < sizeof(ops) / sizeof(ops[0]); k++) {
+		for (bit = 0; bit < 32; bit++) {
+			uint32_t fl = 1u << bit, want = WCFB_ENG_ERR_DESC, st;
+
+			if (ops[k] == WCFB_ENG_OP_BLEND &&
+			    (bit <= 2 || (bit >= 8 && bit <= 10)))
+				want = 0;
+			if (ops[k] == WCFB_ENG_OP_CONVERT &&
+			    bit >= 8 && bit <= 10)
+				want = 0;
+			memcpy(p->expect, p->ram, p->ram_size);
+			st = run_raw(p, ops[k], fl, 0, 4, 4, &b, &a);
+			CHECK(st == want, "op %u flag bit %u: status %u want %u",
+			      ops[k], bit, st, want);
+			if (want)
+				CHECK(ram_matches(p, &where),
+				      "op %u bit %u wrote 0x%llx", ops[k], bit,
+				      (unsigned long long)where);
+		}
+	}
+	/* blend mode 3 */
+	CHECK(run_raw(p, WCFB_ENG_OP_BLEND, 3, 0, 4, 4, &b, &a) ==
+	      WCFB_ENG_ERR_DESC, "mode 3");
+	CHECK(run_raw(p, WCFB_ENG_OP_BLEND, 3 | WCFB_ENG_BLEND_PLANE_ALPHA, 9,
+		      4, 4, &b, &a) == WCFB_ENG_ERR_DESC, "mode 3 with pa");
+	/* BLEND's fill: 0 without PLANE_ALPHA, [7:0] only with it */
+	CHECK(run_raw(p, WCFB_ENG_OP_BLEND, 0, 1, 4, 4, &b, &a) ==
+	      WCFB_ENG_ERR_DESC, "fill without plane alpha");
+	CHECK(run_raw(p, WCFB_ENG_OP_BLEND, WCFB_ENG_BLEND_PLANE_ALPHA, 0xFF,
+		      4, 4, &b, &a) == 0, "pa 0xff");
+	CHECK(run_raw(p, WCFB_ENG_OP_BLEND, WCFB_ENG_BLEND_PLANE_ALPHA, 0x100,
+		      4, 4, &b, &a) == WCFB_ENG_ERR_DESC, "pa 0x100");
+	CHECK(run_raw(p, WCFB_ENG_OP_BLEND, WCFB_ENG_BLEND_PLANE_ALPHA,
+		      0x80000000, 4, 4, &b, &a) == WCFB_ENG_ERR_DESC,
+	      "pa bit 31");
+	/* 1.0 ignored fill for COPY and CONVERT; it still does */
+	CHECK(run_raw(p, WCFB_ENG_OP_COPY, 0, 0xFFFFFFFF, 4, 4, &b, &a) == 0,
+	      "copy with fill");
+	CHECK(run_raw(p, WCFB_ENG_OP_CONVERT, 0, 0xFFFFFFFF, 4, 4, &b, &a) ==
+	      0, "convert with fill");
+	/* CRC: fill 0, destination ARGB8888 or XRGB8888 */
+	CHECK(run_raw(p, WCFB_ENG_OP_CRC, 0, 1, 4, 4, &b, &a) ==
+	      WCFB_ENG_ERR_DESC, "crc fill");
+	for (k = 0; k < NFMT; k++) {
+		uint32_t f = fmt_at(k), want = 0, st;
+		Surf c;
+
+		if (f != WCFB_ENG_FMT_ARGB8888 && f != WCFB_ENG_FMT_XRGB8888)
+			want = WCFB_ENG_ERR_FORMAT;
+		surf_alloc(p, &c, f, 4, 1, 1);
+		st = run_raw(p, WCFB_ENG_OP_CRC, 0, 0, 4, 4, &c, &a);
+		CHECK(st == want, "crc into %s: %u want %u", fdesc(f)->tag, st,
+		      want);
+	}
+}
+
+/* CRC of random surfaces in every format, SG-scattered, the result at an
+ * offset in a larger destination; the reference computes crc32 bit by
+ * bit. */
+static void t_crc_random(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, i;
+
+	for (f = 0; f < NFMT; f++) {
+		Surf s, d;
+
+		surf_alloc(p, &s, fmt_at(f), 1 + rndn(60), 1 + rndn(40), 8);
+		surf_alloc(p, &d, rndn(2) ? WCFB_ENG_FMT_ARGB8888 :
+			   WCFB_ENG_FMT_XRGB8888, 5, 3, 2);
+		for (i = 0; i < 4; i++) {
+			Op o = { .opcode = WCFB_ENG_OP_CRC };
+
+			set_dst(&o, &d);
+			set_src(&o, &s);
+			rand_rect(s.W, s.H, &o.sx, &o.sy, &o.w, &o.h);
+			o.dx = rndn(5);
+			o.dy = rndn(3);
+			CHECK(!run_op(p, &o, 0), "crc of %s", fdesc(s.fmt)->tag);
+		}
+	}
+	/* the destination rect is one pixel, whatever the source's size:
+	 * a 1 x 1 destination takes a large source; one pixel beyond it
+	 * doesn't */
+	{
+		Surf s, d;
+		Op o = { .opcode = WCFB_ENG_OP_CRC, .w = 30, .h = 20 };
+
+		surf_alloc(p, &s, WCFB_ENG_FMT_RGB565, 30, 20, 4);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+		set_dst(&o, &d);
+		set_src(&o, &s);
+		d.pitch = 4;
+		o.dpitch = 4;
+		CHECK(!run_op(p, &o, 0), "1x1 destination");
+		o.dx = 1;
+		CHECK(!run_op(p, &o, WCFB_ENG_ERR_RECT), "dst x 1");
+		o.dx = 0;
+		o.dpitch = 8;
+		o.dy = 1;
+		CHECK(!run_op(p, &o, WCFB_ENG_ERR_EXTENT), "dst y 1");
+	}
+}
+
+/* corrupt-next: each kind of pixel-writing op takes one credit and gets
+ * exactly one wrong byte (the centre pixel's lowest, bit 0 flipped);
+ * NOP, CRC, empty rects and faulting descriptors take none. */
+static void t_corrupt_next_ops(void)
+{
+	static const uint32_t ops[] = {
+		WCFB_ENG_OP_FILL, WCFB_ENG_OP_COPY, WCFB_ENG_OP_BLEND,
+		WCFB_ENG_OP_CONVERT,
+	};
+	Peer *p = &g_peer;
+	char r[16384];
+	unsigned k;
+	uint64_t where;
+	Surf s, d, c;
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_RGB565, 9, 7, 3);
+	surf_alloc(p, &d, WCFB_ENG_FMT_RGB565, 9, 7, 3);
+	surf_alloc(p, &c, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+	CHECK(peer_ctl(p, "help", r, sizeof(r)) == 0 &&
+	      strstr(r, "corrupt-next N"), "help: %s", r);
+	CHECK(peer_ctl(p, "corrupt-next 4", r, sizeof(r)) == 0, "ctl: %s", r);
+	CHECK(peer_ctl(p, "stats", r, sizeof(r)) == 0 &&
+	      strstr(r, "corrupt_next 4"), "stats: %s", r);
+	/* these take no credit */
+	CHECK(run_raw(p, WCFB_ENG_OP_NOP, 0, 0, 0, 0, &d, NULL) == 0, "nop");
+	CHECK(run_raw(p, WCFB_ENG_OP_CRC, 0, 0, 9, 7, &c, &s) == 0, "crc");
+	CHECK(run_raw(p, WCFB_ENG_OP_FILL, 0, 0, 0, 7, &d, NULL) == 0, "empty");
+	CHECK(run_raw(p, WCFB_ENG_OP_FILL, 1, 0, 9, 7, &d, NULL) ==
+	      WCFB_ENG_ERR_DESC, "bad");
+	for (k = 0; k < 5; k++) {
+		uint32_t op = ops[k % 4];
+		Op o = { .opcode = op, .w = 8, .h = 6, .dx = 1, .dy = 1,
+			 .fill = op == WCFB_ENG_OP_FILL ? 0x1234 : 0 };
+		struct wcfb_eng_desc desc;
+		uint64_t centre = (uint64_t)(1 + 3) * d.pitch + (1 + 4) * 2;
+		uint32_t st;
+
+		set_dst(&o, &d);
+		set_src(&o, &s);
+		memcpy(p->expect, p->ram, p->ram_size);
+		ref_apply(p, p->expect, &o);
+		if (k < 4)              /* the fifth is past the credits */
+			*tb_at(p, p->expect, &d.b, centre) ^= 1;
+		op_to_desc(&o, &desc);
+		st = submit1(p, &desc);
+		CHECK(st == 0, "op %u status %u", op, st);
+		CHECK(ram_matches(p, &where), "op %u (#%u): RAM differs at "
+		      "0x%llx", op, k, (unsigned long long)where);
+	}
+	CHECK(peer_ctl(p, "stats", r, sizeof(r)) == 0 &&
+	      strstr(r, "corrupt_next 0") && strstr(r, "stats: corrupted "),
+	      "stats: %s", r);
 }
 
 static void t_ring_wrap_batch(void)
@@ -1712,13 +2334,13 @@ static void t_extent_boundary(void)
 	Peer *p = &g_peer;
 	unsigned f;
 
-	for (f = 0; f < 4; f++) {
+	for (f = 0; f < NFMT; f++) {
 		Surf s;
 		TBuf shorter;
 		struct wcfb_eng_sg *sg;
 		Op o = { .opcode = WCFB_ENG_OP_FILL, .fill = 0xA5A5A5A5 };
 
-		surf_alloc(p, &s, g_fmts[f], 13, 7, 3);
+		surf_alloc(p, &s, fmt_at(f), 13, 7, 3);
 		set_dst(&o, &s);
 		o.w = s.W;
 		o.h = s.H;
@@ -2018,6 +2640,16 @@ static const Test g_tests[] = {
 	{ "transform", t_transform },
 	{ "crc", t_crc },
 	{ "corrupt_next", t_corrupt_next },
+	{ "format_codes", t_format_codes },
+	{ "format_roundtrip", t_format_roundtrip },
+	{ "blend_modes_alpha", t_blend_modes_alpha },
+	{ "blend_exhaustive", t_blend_exhaustive },
+	{ "blend_convert_random", t_blend_convert_random },
+	{ "transform_overlap", t_transform_overlap },
+	{ "transform_validation", t_transform_validation },
+	{ "flags_validation", t_flags_validation },
+	{ "crc_random", t_crc_random },
+	{ "corrupt_next_ops", t_corrupt_next_ops },
 	{ "ring_wrap_batch", t_ring_wrap_batch },
 	{ "semi_random_rects", t_semi_random_rects },
 	{ "garbage_descriptors", t_garbage_descriptors },

@@ -10,6 +10,7 @@
  *   wcfb-imgcheck distinct MIN         ...
  *   wcfb-imgcheck dominant RRGGBB SHARE ...
  *   wcfb-imgcheck rgbhash HEX          ...
+ *   wcfb-imgcheck crc32 HEX            ...
  *
  * pattern/solid/golden compare pixel-exactly (golden: a channel may differ
  * by up to MAXDIFF on at most SHARE of the pixels).  On a mismatch the
@@ -27,6 +28,10 @@
  * row, R G B, top to bottom) equals HEX; the hash userspace/wcfb-
  * screenshot.c prints for the PNG it wrote in the guest, so the two
  * captures are compared pixel-exactly without moving files.
+ *
+ * crc32: zlib's CRC-32 (reflected polynomial 0xEDB88320, initial value
+ * and final XOR 0xFFFFFFFF) over the same RGB rows equals HEX: what the
+ * driver's debugfs CRC (crtc-0/crc/data) reports for the frame.
  *
  * golden FILE is read relative to the working directory; with --update
  * a missing or different golden is replaced by the capture.  Only the
@@ -286,6 +291,33 @@ static int check_rgbhash(const struct img *cap, const char *hex)
 	return h == want ? 0 : 1;
 }
 
+static int check_crc32(const struct img *cap, const char *hex)
+{
+	uint32_t table[256], crc = 0xffffffff, want, k;
+	size_t i;
+	int s, j;
+	char *end;
+
+	want = strtoul(hex, &end, 16);
+	if (!*hex || *end || strlen(hex) > 8) {
+		fprintf(stderr, "bad CRC '%s'\n", hex);
+		return 2;
+	}
+	for (k = 0; k < 256; k++) {
+		uint32_t c = k;
+
+		for (j = 0; j < 8; j++)
+			c = (c >> 1) ^ (c & 1 ? 0xedb88320 : 0);
+		table[k] = c;
+	}
+	for (i = 0; i < (size_t)cap->w * cap->h; i++)
+		for (s = 16; s >= 0; s -= 8)
+			crc = table[(crc ^ (cap->px[i] >> s)) & 0xff] ^ (crc >> 8);
+	crc ^= 0xffffffff;
+	printf("crc32 %08x over %ux%u, want %08x\n", crc, cap->w, cap->h, want);
+	return crc == want ? 0 : 1;
+}
+
 static uint32_t arg_u32(const char *s)
 {
 	char *end;
@@ -357,6 +389,8 @@ int main(int argc, char **argv)
 		return check_dominant(&cap, strtoul(pos[1], NULL, 16), atof(pos[2]));
 	if (!strcmp(pos[0], "rgbhash") && npos == 2)
 		return check_rgbhash(&cap, pos[1]);
+	if (!strcmp(pos[0], "crc32") && npos == 2)
+		return check_crc32(&cap, pos[1]);
 	fprintf(stderr, "unknown check '%s' or wrong argument count\n", pos[0]);
 	return 2;
 }

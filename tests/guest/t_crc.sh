@@ -1,0 +1,108 @@
+# timeout: 180
+# tier: check
+# CRC capture (debugfs crtc-0/crc, source "auto", as IGT uses it): once a
+# scene's flip event came, every CRC the driver reports equals the CPU
+# reference's CRC-32 of the scene (wcfb-planetest --crc: zlib's CRC-32 of
+# the screen's R, G, B bytes, row by row) and the CRC-32 of the host's
+# capture of it (wcfb-imgcheck crc32); the frame numbers increase and lie
+# between the vblank counts before the capture was opened and after it
+# was closed.  Zero-copy (the primary alone) and composed scenes (an
+# overlay, a clipped cursor); one pixel of the primary changed ("poke")
+# changes the CRC, the reference's and the driver's alike.  Negative
+# control: the capture of one scene must not match another scene's CRC.
+PT=/tmp/planetest
+# pt_start [OPTIONS]: wcfb-planetest in the background, reading scenes from
+# fd 3 and answering on fd 4 (FIFOs: each scene is one line, its answer
+# ends with READY, SKIP or FAIL).
+pt_start() {
+	rm -rf $PT && mkdir -p $PT && mkfifo $PT/in $PT/out || return 1
+	wcfb-planetest "$@" < $PT/in > $PT/out 2> $PT/err &
+	pt_pid=$!
+	exec 3> $PT/in 4< $PT/out
+}
+# pt_stop: stdin's end ends it; its exit status.
+pt_stop() {
+	local rc
+	exec 3>&-
+	cat <&4
+	exec 4<&-
+	wait $pt_pid
+	rc=$?
+	[ $rc = 0 ] || echo "wcfb-planetest exited $rc: $(cat $PT/err)"
+	return $rc
+}
+# scene LINE: the scene on screen, its flip event waited for; REF (and
+# CRC, ZC, SCANOUT) from the reference.  0, 77 (skipped) or 1.
+scene() {
+	local w rest
+	REF= CRC= ZC= SCANOUT=
+	echo "$*" >&3 || { echo "scene $*: wcfb-planetest is gone"; return 1; }
+	while read -r w rest <&4; do
+		case $w in
+		REF) REF=$rest ;;
+		CRC) CRC=$rest ;;
+		SCANOUT) SCANOUT=$rest; ZC=${rest##* } ;;
+		READY) return 0 ;;
+		SKIP) echo "scene $*: skipped: $rest"; return 77 ;;
+		FAIL) echo "scene $*: $rest"; return 1 ;;
+		*) echo "wcfb-planetest: $w $rest" ;;
+		esac
+	done
+	echo "scene $*: wcfb-planetest ended: $(cat $PT/err)"
+	return 1
+}
+# crc_check NAME: 4 CRC lines of the scene on screen, each $CRC.
+crc_check() {
+	local name=$1 v0 v1 lines f last=-1 n=0
+	echo auto > $crc/control || { echo "$name: control refused 'auto'"; fail=1; return 1; }
+	v0=$(vcount)
+	lines=$(timeout $((10 * SLOW)) head -n 4 $crc/data)
+	v1=$(vcount)
+	echo "$name: CRC $CRC, vblank $v0..$v1, data: $(echo $lines)"
+	set -- $lines
+	while [ $# -ge 2 ]; do
+		f=$(($1))
+		[ $f -gt $last ] || { echo "$name: frame $1 after $last"; fail=1; }
+		[ $f -ge $v0 ] && [ $f -le $v1 ] ||
+			{ echo "$name: frame $f outside the vblank counts $v0..$v1"; fail=1; }
+		[ "$2" = "0x$CRC" ] || { echo "$name: frame $f CRC $2, the reference's 0x$CRC"; fail=1; }
+		last=$f
+		n=$((n + 1))
+		shift 2
+	done
+	[ $n = 4 ] || { echo "$name: $n CRC lines in $((10 * SLOW)) s, want 4"; fail=1; }
+}
+vcount() { sed -n 's/^count //p' $DRI_DEBUG/vblank; }
+# crc_scene NAME ZEROCOPY SCENE...: the scene, its capture's CRC-32 and
+# the driver's CRCs all the reference's.
+crc_scene() {
+	local name=$1 zc=$2
+	shift 2
+	scene "$@" || { fail=1; return 1; }
+	[ "$ZC" = "$zc" ] || { echo "$name: zero-copy $ZC, want $zc (scanout $SCANOUT)"; fail=1; }
+	shot "$name" crc32 "$CRC" || { echo "$name: the capture's CRC-32 is not the reference's"; fail=1; }
+	crc_check "$name"
+}
+trap '' PIPE
+
+crc=$DRI_DEBUG/crtc-0/crc
+[ -e $crc/control ] && [ -e $crc/data ] ||
+	{ echo "no CRC interface: $(ls $DRI_DEBUG/crtc-0 2>&1)"; exit 1; }
+echo 0 > /sys/class/graphics/fbcon/cursor_blink 2>/dev/null
+pt_start --crc || exit 1
+fail=0
+
+crc_scene crc_plain 1 plain
+plain=$CRC
+crc_scene crc_plain_poke 1 plain poke
+[ "$CRC" != "$plain" ] || { echo "one pixel changed, the reference CRC did not"; fail=1; }
+crc_scene crc_overlay 0 alpha coverage 0x8000
+overlay=$CRC
+crc_scene crc_overlay_poke 0 alpha coverage 0x8000 poke
+[ "$CRC" != "$overlay" ] || { echo "one pixel changed, the reference CRC did not"; fail=1; }
+crc_scene crc_cursor 0 cursor -20 -30
+[ "$CRC" != "$plain" ] || { echo "the cursor scene's CRC is the plain one's"; fail=1; }
+shot crc_neg '!crc32' "$plain" || { echo "the cursor scene's capture matched the plain scene's CRC"; fail=1; }
+
+pt_stop || fail=1
+exit $fail

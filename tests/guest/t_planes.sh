@@ -1,0 +1,173 @@
+# timeout: 300
+# tier: check
+# Planes composed by the blitter (cursor, overlays, zpos, plane alpha,
+# blend modes, rotation, every format on every plane type), judged
+# pixel-exactly: wcfb-planetest sets up each scene with one atomic commit,
+# waits for its flip event and prints the rgbhash of what its CPU
+# reference (written from the spec, not from the engine model) says the
+# screen must show; the host's capture must hash the same.  The reference
+# checks itself first on hand-computed pixels (wcfb-planetest selftest).
+# The primary alone, full screen XRGB8888, is scanned out directly: debugfs
+# scanout's address is the primary framebuffer's (and a composed scene's
+# is not).  Negative control: with the engine model told to corrupt one
+# pixel of its next pixel-writing op (corrupt-next 1), a zero-copy scene
+# still matches and leaves the fault pending (it ran no op), and then a
+# composed scene, whose every op's centre pixel stays visible ("sparse"),
+# must not match; the same scene matches again once the fault was used up.
+PT=/tmp/planetest
+PT_FORMATS="XR24 AR24 XB24 AB24 RX24 RA24 BX24 BA24 RG24 BG24 RG16 BG16 XR30 AR30 XB30 AB30"
+# pt_start [OPTIONS]: wcfb-planetest in the background, reading scenes from
+# fd 3 and answering on fd 4 (FIFOs: each scene is one line, its answer
+# ends with READY, SKIP or FAIL).
+pt_start() {
+	rm -rf $PT && mkdir -p $PT && mkfifo $PT/in $PT/out || return 1
+	wcfb-planetest "$@" < $PT/in > $PT/out 2> $PT/err &
+	pt_pid=$!
+	exec 3> $PT/in 4< $PT/out
+}
+# pt_stop: stdin's end ends it; its exit status.
+pt_stop() {
+	local rc
+	exec 3>&-
+	cat <&4
+	exec 4<&-
+	wait $pt_pid
+	rc=$?
+	[ $rc = 0 ] || echo "wcfb-planetest exited $rc: $(cat $PT/err)"
+	return $rc
+}
+# scene LINE: the scene on screen, its flip event waited for; REF (and
+# CRC, ZC, SCANOUT) from the reference.  0, 77 (skipped) or 1.
+scene() {
+	local w rest
+	REF= CRC= ZC= SCANOUT=
+	echo "$*" >&3 || { echo "scene $*: wcfb-planetest is gone"; return 1; }
+	while read -r w rest <&4; do
+		case $w in
+		REF) REF=$rest ;;
+		CRC) CRC=$rest ;;
+		SCANOUT) SCANOUT=$rest; ZC=${rest##* } ;;
+		READY) return 0 ;;
+		SKIP) echo "scene $*: skipped: $rest"; return 77 ;;
+		FAIL) echo "scene $*: $rest"; return 1 ;;
+		*) echo "wcfb-planetest: $w $rest" ;;
+		esac
+	done
+	echo "scene $*: wcfb-planetest ended: $(cat $PT/err)"
+	return 1
+}
+# check NAME SCENE...: the capture of the scene must hash as its reference.
+check() {
+	local name=$1
+	shift
+	scene "$@" || { fail=1; return 1; }
+	shot "$name" rgbhash "$REF" ||
+		{ echo "$name ($*): the screen is not the reference's"; fail=1; return 1; }
+}
+# zerocopy NAME 0|1: whether the scanout address is the primary's.
+zerocopy() {
+	[ "$ZC" = "$2" ] && return 0
+	echo "$1: zero-copy $ZC, want $2 (scanout $SCANOUT)"
+	fail=1
+	return 1
+}
+# corrupted: how many ops the engine model has corrupted (its stats; the
+# harness passes the first 400 characters of the answer, "corrupted" is
+# among them).
+corrupted() {
+	local reply
+	stty -F "$CTL" -echo 2>/dev/null
+	ctl ENGINE stats
+	read -r reply < "$CTL"
+	echo "$reply" | sed -n 's/.* corrupted \([0-9]*\).*/\1/p'
+}
+trap '' PIPE
+
+echo 0 > /sys/class/graphics/fbcon/cursor_blink 2>/dev/null
+wcfb-planetest selftest > /tmp/planetest-selftest.log 2>&1 ||
+	{ cat /tmp/planetest-selftest.log; echo "the CPU reference fails its own self-test"; exit 1; }
+info=$(wcfb-planetest info) || { echo "$info"; echo "wcfb-planetest info failed"; exit 1; }
+echo "$info"
+echo "$info" | grep -q "^overlays [1-9]" || { echo "no overlay planes with a live blitter"; exit 1; }
+echo "$info" | grep -q "^plane [0-9]* cursor " || { echo "no cursor plane with a live blitter"; exit 1; }
+
+pt_start || exit 1
+fail=0
+
+# Zero-copy: the primary alone, full screen XRGB8888.
+check plain plain && zerocopy plain 1
+
+# Every format on every plane type (the spec's 16 on each).
+for pl in primary overlay cursor; do
+	for f in $PT_FORMATS; do
+		check fmt_${pl}_$f formats $pl $f
+	done
+done
+
+# The cursor at the centre, over all four edges and corners (partly off
+# screen), wholly off screen, and not square.  The screen is 640x480, the
+# cursor 64x64.
+for pos in "288 208" "-20 -30" "288 -30" "600 -30" "-20 208" "600 208" \
+	   "-20 450" "288 450" "600 450" "-64 100" "640 480"; do
+	check "cursor_$(echo "$pos" | tr ' -' '_m')" cursor $pos
+done
+check cursor_32x48 cursor 610 -7 32x48
+
+# Blend modes x plane alpha; composed, so not zero-copy.
+for m in none premulti coverage; do
+	for a in 0xffff 0x8000; do
+		check alpha_${m}_$a alpha $m $a && zerocopy alpha_${m}_$a 0
+	done
+done
+
+# zpos: reversed, and the primary translucent above overlays with a tie
+# (equal zpos: plane object id order).
+check zpos_reversed zpos 0,3,2,1
+check zpos_tie zpos 2,1,1,0 0x8000
+check zpos_tie2 zpos 0,2,2,1
+
+# Rotation, if the driver offers it (the spec's optional part).
+if scene rotate 90; then
+	shot rot_90 rgbhash "$REF" || fail=1
+	for r in 0+reflect-x 0+reflect-y 180 270 90+reflect-x 270+reflect-y \
+		 180+reflect-x+reflect-y; do
+		check "rot_$(echo "$r" | tr '+-' '__')" rotate $r
+	done
+	check rot_90_topleft rotate 90 -30 -20
+	check rot_270_bottomright rotate 270+reflect-x 600 430
+else
+	[ $? = 77 ] || fail=1
+	echo "rotation not offered: its scenes skipped"
+fi
+
+# Negative control.  The fault is armed while a zero-copy scene is shown
+# (a composed one might be composed again at any vblank); a new zero-copy
+# scene must match and leave the fault pending; the sparse scene, composed
+# (no primary, one overlay whose centre is transparent, far from the
+# screen's centre: the centre pixel of any op its composition runs stays
+# visible), must then differ from its reference, and match it once the
+# fault is used up.
+scene plain || fail=1
+c0=$(corrupted)
+[ -n "$c0" ] || { echo "no 'corrupted' count in the engine model's stats"; fail=1; }
+if engine_ctl corrupt-next 1; then
+	check neg_plain plain && zerocopy neg_plain 1
+	c=$(corrupted)
+	[ "$c" = "$c0" ] || { echo "corrupted $c0 -> $c in a zero-copy scene: it ran a pixel-writing op"; fail=1; }
+	if scene sparse; then
+		shot neg_sparse '!rgbhash' "$REF" ||
+			{ echo "one corrupted pixel of the composition went unnoticed"; fail=1; }
+		c=$(corrupted)
+		[ "$c" = $((c0 + 1)) ] || { echo "corrupted $c0 -> $c in the composed scene, want +1"; fail=1; }
+	else
+		fail=1
+	fi
+	engine_ctl corrupt-next 0 || fail=1
+	check neg_sparse_again sparse
+else
+	echo "the engine model refused corrupt-next"
+	fail=1
+fi
+
+pt_stop || fail=1
+exit $fail
