@@ -36,9 +36,12 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 
+#include <asm/unaligned.h>
+
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_blend.h>
+#include <drm/drm_color_mgmt.h>
 #include <drm/drm_crtc.h>
 #include <drm/drm_fourcc.h>
 #include <drm/drm_framebuffer.h>
@@ -162,6 +165,14 @@ wcfb_compose_target_get(struct wcfb_device *wcfb, u32 width, u32 height)
 			return ERR_PTR(ret);
 		}
 	}
+	t->color = wcfb_gem_create_scanout(wcfb, WCFB_ENG_COLOR_TABLE_SIZE);
+	if (IS_ERR(t->color)) {
+		int ret = PTR_ERR(t->color);
+
+		t->color = NULL;
+		wcfb_compose_target_put(t);
+		return ERR_PTR(ret);
+	}
 	return t;
 }
 
@@ -181,6 +192,8 @@ static void wcfb_compose_target_release(struct kref *ref)
 	for (i = 0; i < ARRAY_SIZE(t->buf); i++)
 		if (t->buf[i])
 			drm_gem_object_put(wcfb_bo_obj(t->buf[i]));
+	if (t->color)
+		drm_gem_object_put(wcfb_bo_obj(t->color));
 	kfree(t);
 }
 
@@ -205,6 +218,97 @@ void wcfb_compose_target_config(const struct wcfb_compose_target *t,
 	cfg->width = t->width;
 	cfg->height = t->height;
 	cfg->stride = t->pitch;
+}
+
+/* ---- CRTC color: degamma, CTM, gamma ---- */
+
+/**
+ * wcfb_composer_has_color - does a CRTC state ask for color management
+ * @crtc_state: the state
+ *
+ * Return: true with a degamma LUT, a CTM or a gamma LUT.
+ */
+bool wcfb_composer_has_color(const struct drm_crtc_state *crtc_state)
+{
+	return crtc_state->degamma_lut || crtc_state->ctm ||
+	       crtc_state->gamma_lut;
+}
+
+/**
+ * wcfb_composer_check_color - LUTs of the size the CRTC declares
+ * @crtc_state: the new state
+ *
+ * Return: 0, or -EINVAL with a debug line.
+ */
+int wcfb_composer_check_color(struct drm_crtc_state *crtc_state)
+{
+	struct drm_crtc *crtc = crtc_state->crtc;
+
+	if ((crtc_state->degamma_lut &&
+	     drm_color_lut_size(crtc_state->degamma_lut) != WCFB_ENG_COLOR_LUT_SIZE) ||
+	    (crtc_state->gamma_lut &&
+	     drm_color_lut_size(crtc_state->gamma_lut) != WCFB_ENG_COLOR_LUT_SIZE)) {
+		drm_dbg_kms(crtc->dev, "[CRTC:%d] LUTs must have %u entries\n",
+			    crtc->base.id, WCFB_ENG_COLOR_LUT_SIZE);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void wcfb_color_lut_write(u8 *table, u32 off,
+				 const struct drm_property_blob *blob)
+{
+	const struct drm_color_lut *lut = blob->data;
+	u8 *e = table + off;
+	unsigned int i;
+
+	for (i = 0; i < WCFB_ENG_COLOR_LUT_SIZE; i++, e += 8) {
+		put_unaligned_le16(lut[i].red, e);
+		put_unaligned_le16(lut[i].green, e + 2);
+		put_unaligned_le16(lut[i].blue, e + 4);
+		put_unaligned_le16(0, e + 6);
+	}
+}
+
+/*
+ * The state's color management as the engine's table (struct
+ * wcfb_eng_color_table, hw/proto), in @t->color
+ * (write-combined: the doorbell's write barrier orders these stores
+ * before the engine reads them).
+ */
+static void wcfb_color_table_write(const struct drm_crtc_state *crtc_state,
+				   struct wcfb_compose_target *t)
+{
+	u8 *table = t->color->dma.vaddr;
+	u32 flags = 0;
+	unsigned int i;
+
+	if (crtc_state->degamma_lut) {
+		flags |= WCFB_ENG_COLOR_DEGAMMA;
+		wcfb_color_lut_write(table, WCFB_ENG_COLOR_OFF_DEGAMMA,
+				     crtc_state->degamma_lut);
+	}
+	if (crtc_state->ctm) {
+		const struct drm_color_ctm *ctm = crtc_state->ctm->data;
+
+		flags |= WCFB_ENG_COLOR_CTM;
+		for (i = 0; i < ARRAY_SIZE(ctm->matrix); i++) {
+			/* S31.32 sign-magnitude -> two's complement Q32.32 */
+			u64 v = ctm->matrix[i];
+			s64 q = v & BIT_ULL(63) ? -(s64)(v & ~BIT_ULL(63)) :
+				(s64)v;
+
+			put_unaligned_le64((u64)q, table + WCFB_ENG_COLOR_OFF_CTM +
+					   i * 8);
+		}
+	}
+	if (crtc_state->gamma_lut) {
+		flags |= WCFB_ENG_COLOR_GAMMA;
+		wcfb_color_lut_write(table, WCFB_ENG_COLOR_OFF_GAMMA,
+				     crtc_state->gamma_lut);
+	}
+	put_unaligned_le32(flags, table + WCFB_ENG_COLOR_OFF_FLAGS);
+	put_unaligned_le32(0, table + WCFB_ENG_COLOR_OFF_FLAGS + 4);
 }
 
 /* ---- planes ---- */
@@ -307,29 +411,50 @@ static bool wcfb_plane_replaces(const struct drm_plane_state *st,
 	       DRM_MODE_ROTATE_0;
 }
 
-/* One plane's descriptor; @replace: no background to blend with. */
+/*
+ * One plane's descriptor for the part @sub of its place on screen (inside
+ * st->dst); @replace: no background to blend with.  The source of @sub is
+ * the part of the plane's source rectangle the engine's transform maps to
+ * it: with the destination offset (di, dj) and size (w, h) of @sub in the
+ * plane, (u0, v0) = TRANSPOSE ? (dj, di) : (di, dj) over (su, sv) = the
+ * size, transposed or not, each mirrored inside the source by a
+ * reflection.  The engine then maps @sub exactly as it maps the whole.
+ */
 static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 			      struct wcfb_eng_desc *d,
 			      const struct drm_plane_state *st,
+			      const struct drm_rect *sub,
 			      const struct wcfb_compose_target *t,
 			      struct wcfb_blitter_table *dtab, bool replace)
 {
 	struct drm_framebuffer *fb = st->fb;
 	struct drm_gem_object *obj = drm_gem_fb_get_obj(fb, 0);
 	u32 cpp = wcfb_composer_format_cpp(wcfb, fb->format->format);
-	u32 sx = st->src.x1 >> 16, sy = st->src.y1 >> 16;
+	u32 xform = replace ? 0 : wcfb_rotation_xform(st->rotation);
+	bool tr = xform & WCFB_ENG_XFORM_TRANSPOSE;
 	u32 sw = drm_rect_width(&st->src) >> 16;
 	u32 sh = drm_rect_height(&st->src) >> 16;
-	u32 w = drm_rect_width(&st->dst), h = drm_rect_height(&st->dst);
+	u32 w = drm_rect_width(sub), h = drm_rect_height(sub);
+	u32 di = sub->x1 - st->dst.x1, dj = sub->y1 - st->dst.y1;
+	u32 u0 = tr ? dj : di, v0 = tr ? di : dj;
+	u32 su = tr ? h : w, sv = tr ? w : h;
 	struct wcfb_blitter_table *stab;
 	u32 flags, pa, ox, oy;
 	int ret;
 
 	if (!obj || !cpp)
 		return -EINVAL;
+	if (xform & WCFB_ENG_XFORM_REFLECT_X)
+		u0 = sw - u0 - su;
+	if (xform & WCFB_ENG_XFORM_REFLECT_Y)
+		v0 = sh - v0 - sv;
+	sw = su;
+	sh = sv;
 	/* The source rectangle, the framebuffer's offset folded in. */
-	ret = wcfb_blit_surface_origin(fb->offsets[0], fb->pitches[0], sx, sy,
-				       sw, sh, cpp, obj->size, &ox, &oy);
+	ret = wcfb_blit_surface_origin(fb->offsets[0], fb->pitches[0],
+				       (st->src.x1 >> 16) + u0,
+				       (st->src.y1 >> 16) + v0, sw, sh, cpp,
+				       obj->size, &ox, &oy);
 	if (ret)
 		return ret;
 	ret = wcfb_job_add_buf(job, to_wcfb_bo(obj), false, &stab);
@@ -342,8 +467,7 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 	} else {
 		/* DRM's 16-bit plane alpha, as the engine's 8 bits. */
 		pa = st->alpha >> 8;
-		flags = wcfb_blend_mode(st->pixel_blend_mode) |
-			wcfb_rotation_xform(st->rotation);
+		flags = wcfb_blend_mode(st->pixel_blend_mode) | xform;
 		if (pa != 0xff) {
 			flags |= WCFB_ENG_BLEND_PLANE_ALPHA;
 			d->fill = cpu_to_le32(pa);
@@ -356,8 +480,8 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 	wcfb_eng_surface_set_table(&d->dst, dtab);
 	d->dst.pitch = cpu_to_le32(t->pitch);
 	d->dst.format = cpu_to_le32(WCFB_COMPOSE_FORMAT);
-	d->dst.x = cpu_to_le32(st->dst.x1);
-	d->dst.y = cpu_to_le32(st->dst.y1);
+	d->dst.x = cpu_to_le32(sub->x1);
+	d->dst.y = cpu_to_le32(sub->y1);
 	wcfb_eng_surface_set_table(&d->src, stab);
 	d->src.pitch = cpu_to_le32(fb->pitches[0]);
 	d->src.format = cpu_to_le32(fb->format->format);
@@ -372,6 +496,9 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
  * @crtc_state: the CRTC's new state, in the commit tail, after the swap
  *              (its planes' states are the planes' current ones)
  * @t: the output
+ * @damage: what changed on screen since the frame before (the whole
+ *          screen after a modeset); only that and what the back buffer
+ *          missed of the frame before is composed again
  * @cfg: set to the finished frame, for the scanout engine to latch
  *
  * Waits for the job (bounded by the scheduler's timeout, after which the
@@ -383,8 +510,10 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 int wcfb_composer_run(struct wcfb_device *wcfb,
 		      struct drm_crtc_state *crtc_state,
 		      struct wcfb_compose_target *t,
+		      const struct drm_rect *damage,
 		      struct wcfb_scanout_config *cfg)
 {
+	struct drm_rect area, sub;
 	const struct drm_plane_state *planes[WCFB_MAX_OVERLAYS + 2];
 	const struct drm_plane_state *pst;
 	struct wcfb_blitter_table *dtab;
@@ -393,7 +522,7 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	unsigned int n = 0, i, d;
 	struct drm_plane *plane;
 	struct wcfb_job *job;
-	bool replace;
+	bool replace, color;
 	int back, ret;
 	long left;
 
@@ -408,9 +537,24 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	}
 	sort(planes, n, sizeof(planes[0]), wcfb_plane_zpos_cmp, NULL);
 	replace = n && wcfb_plane_replaces(planes[0], t);
+	color = wcfb_composer_has_color(crtc_state);
 
+	/*
+	 * What the back buffer lacks: this commit's damage, and the last
+	 * one's, which went into the other buffer.  All of it when the back
+	 * buffer holds no frame (new, or its composition failed).
+	 */
 	back = t->front == 0 ? 1 : 0;
-	job = wcfb_job_alloc(wcfb, NULL, n + !replace, n + 1);
+	area = *damage;
+	if (!t->valid[back]) {
+		drm_rect_init(&area, 0, 0, t->width, t->height);
+	} else if (drm_rect_visible(&t->last_damage)) {
+		area.x1 = min(area.x1, t->last_damage.x1);
+		area.y1 = min(area.y1, t->last_damage.y1);
+		area.x2 = max(area.x2, t->last_damage.x2);
+		area.y2 = max(area.y2, t->last_damage.y2);
+	}
+	job = wcfb_job_alloc(wcfb, NULL, n + !replace + color, n + 2);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
 	ret = wcfb_job_add_buf(job, t->buf[back], true, &dtab);
@@ -423,19 +567,59 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 
 		fill->opcode = cpu_to_le32(WCFB_ENG_OP_FILL);
 		fill->fill = cpu_to_le32(0xff000000);
-		fill->width = cpu_to_le32(t->width);
-		fill->height = cpu_to_le32(t->height);
+		fill->width = cpu_to_le32(drm_rect_width(&area));
+		fill->height = cpu_to_le32(drm_rect_height(&area));
 		wcfb_eng_surface_set_table(&fill->dst, dtab);
 		fill->dst.pitch = cpu_to_le32(t->pitch);
 		fill->dst.format = cpu_to_le32(WCFB_COMPOSE_FORMAT);
+		fill->dst.x = cpu_to_le32(area.x1);
+		fill->dst.y = cpu_to_le32(area.y1);
 	}
 	for (i = 0; i < n; i++) {
+		sub = planes[i]->dst;
+		if (!drm_rect_intersect(&sub, &area))
+			continue;
 		ret = wcfb_compose_plane(wcfb, job, &job->descs[d++], planes[i],
-					 t, dtab, replace && i == 0);
+					 &sub, t, dtab, replace && i == 0);
 		if (ret)
 			goto err_free;
 	}
+	if (color) {
+		struct wcfb_eng_desc *c = &job->descs[d++];
+		struct wcfb_blitter_table *ctab;
+		u64 addr;
 
+		/* The frame in place, through degamma, CTM and gamma. */
+		ret = wcfb_job_add_buf(job, t->color, false, &ctab);
+		if (ret)
+			goto err_free;
+		wcfb_color_table_write(crtc_state, t);
+		/* A pool buffer is one contiguous segment. */
+		addr = le64_to_cpu(ctab->entries[0].addr);
+		c->opcode = cpu_to_le32(WCFB_ENG_OP_COLOR);
+		c->width = cpu_to_le32(drm_rect_width(&area));
+		c->height = cpu_to_le32(drm_rect_height(&area));
+		wcfb_eng_surface_set_table(&c->dst, dtab);
+		c->dst.pitch = cpu_to_le32(t->pitch);
+		c->dst.format = cpu_to_le32(WCFB_COMPOSE_FORMAT);
+		c->dst.x = cpu_to_le32(area.x1);
+		c->dst.y = cpu_to_le32(area.y1);
+		c->src = c->dst;
+		c->_rsvd[0] = cpu_to_le32(lower_32_bits(addr));
+		c->_rsvd[1] = cpu_to_le32(upper_32_bits(addr));
+	}
+
+	/* Planes outside the area took no descriptor. */
+	job->ndescs = d;
+	if (!d) {
+		/* Nothing to redo: the back buffer already is the frame. */
+		wcfb_job_free(job);
+		t->front = back;
+		t->last_damage = *damage;
+		wcfb_compose_target_config(t, back, cfg);
+		return 0;
+	}
+	t->valid[back] = false;
 	ret = wcfb_job_push(job, &fence);
 	if (ret)
 		goto err_free;
@@ -449,9 +633,14 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	if (ret) {
 		drm_err_ratelimited(&wcfb->drm, "composition failed (%d): the previous frame stays\n",
 				    ret);
+		/* Neither buffer is a base for the next frame's damage now. */
+		t->valid[0] = false;
+		t->valid[1] = false;
 		return ret;
 	}
 	t->front = back;
+	t->valid[back] = true;
+	t->last_damage = *damage;
 	wcfb_compose_target_config(t, back, cfg);
 	return 0;
 

@@ -12,6 +12,8 @@
 #include <linux/kref.h>
 #include <linux/types.h>
 
+#include <drm/drm_rect.h>
+
 struct drm_crtc_state;
 struct drm_plane_state;
 struct wcfb_bo;
@@ -49,11 +51,20 @@ enum wcfb_show {
  * @width: pixels per line
  * @height: lines
  * @pitch: bytes per line
+ * @last_damage: what the frame on screen changed against the one before:
+ *               the back buffer lacks it
+ * @valid: the buffer holds a whole frame (it was composed, and its last
+ *         composition did not fail)
+ * @color: the blitter's color table (degamma, CTM, gamma), written by the
+ *         CPU before each frame that has color management
  */
 struct wcfb_compose_target {
 	struct kref ref;
 	struct wcfb_bo *buf[2];
+	struct wcfb_bo *color;
 	int front;
+	struct drm_rect last_damage;
+	bool valid[2];
 	u32 width;
 	u32 height;
 	u32 pitch;
@@ -71,9 +82,12 @@ wcfb_compose_target_ref(struct wcfb_compose_target *t);
 void wcfb_compose_target_put(struct wcfb_compose_target *t);
 
 int wcfb_composer_check_plane(struct drm_plane_state *st);
+bool wcfb_composer_has_color(const struct drm_crtc_state *crtc_state);
+int wcfb_composer_check_color(struct drm_crtc_state *crtc_state);
 int wcfb_composer_run(struct wcfb_device *wcfb,
 		      struct drm_crtc_state *crtc_state,
 		      struct wcfb_compose_target *t,
+		      const struct drm_rect *damage,
 		      struct wcfb_scanout_config *cfg);
 void wcfb_compose_target_config(const struct wcfb_compose_target *t,
 				int index, struct wcfb_scanout_config *cfg);

@@ -45,6 +45,7 @@
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_blend.h>
+#include <drm/drm_damage_helper.h>
 #include <drm/drm_edid.h>
 #include <drm/drm_fb_dma_helper.h>
 #include <drm/drm_fourcc.h>
@@ -253,9 +254,14 @@ static const struct drm_connector_funcs wcfb_connector_funcs = {
 
 /* ---- framebuffers ---- */
 
+/*
+ * DIRTYFB becomes a commit of the planes showing the framebuffer, with the
+ * clips as damage: a composed plane drawn into is composed again.
+ */
 static const struct drm_framebuffer_funcs wcfb_fb_funcs = {
 	.destroy = drm_gem_fb_destroy,
 	.create_handle = drm_gem_fb_create_handle,
+	.dirty = drm_atomic_helper_dirtyfb,
 };
 
 static struct drm_framebuffer *
@@ -770,13 +776,21 @@ static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
 				only = pst;
 			}
 		}
-		if (!visible)
-			st->show = WCFB_SHOW_BLANK;
-		else if (visible == 1 && only->plane == out->primary &&
-			 wcfb_direct_ok(wcfb, crtc_state, only, &why))
-			st->show = WCFB_SHOW_DIRECT;
-		else
+		/* Color management is the blitter's, on a composed frame. */
+		if (wcfb_composer_has_color(crtc_state)) {
+			ret = wcfb_composer_check_color(crtc_state);
+			if (ret)
+				return ret;
 			st->show = WCFB_SHOW_COMPOSED;
+			why = "with color management";
+		} else if (!visible) {
+			st->show = WCFB_SHOW_BLANK;
+		} else if (visible == 1 && only->plane == out->primary &&
+			   wcfb_direct_ok(wcfb, crtc_state, only, &why)) {
+			st->show = WCFB_SHOW_DIRECT;
+		} else {
+			st->show = WCFB_SHOW_COMPOSED;
+		}
 	}
 
 	if (st->show != WCFB_SHOW_BLANK) {
@@ -791,9 +805,7 @@ static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
 	case WCFB_SHOW_BLANK:
 		return wcfb_crtc_check_blank(crtc, crtc_state);
 	case WCFB_SHOW_COMPOSED:
-		return wcfb_crtc_check_composed(crtc, crtc_state,
-						visible == 1 ? why :
-						"is not alone");
+		return wcfb_crtc_check_composed(crtc, crtc_state, why);
 	default:
 		return 0;
 	}
@@ -863,13 +875,29 @@ static void wcfb_crtc_atomic_disable(struct drm_crtc *crtc,
 	wcfb_crc_set_screen(&out->crc, NULL, 0, 0, 0, 0, 0, 0);
 }
 
+static void wcfb_rect_add(struct drm_rect *r, const struct drm_rect *a)
+{
+	if (!drm_rect_visible(a))
+		return;
+	if (!drm_rect_visible(r)) {
+		*r = *a;
+		return;
+	}
+	r->x1 = min(r->x1, a->x1);
+	r->y1 = min(r->y1, a->y1);
+	r->x2 = max(r->x2, a->x2);
+	r->y2 = max(r->y2, a->y2);
+}
+
 /*
- * Whether the commit changes what is composed: a modeset, or any plane on
- * the CRTC before or after.  A commit that only takes a writeback or
- * changes no plane keeps the frame on screen as it is.
+ * What the commit changes on screen, into @damage: everything with a
+ * modeset, new color management or no frame yet; else where every plane
+ * of the CRTC the commit touches was and is.  False when that is nothing
+ * (a commit that only takes a writeback): the frame on screen stays.
  */
-static bool wcfb_crtc_recompose(struct drm_atomic_state *state,
-				struct drm_crtc_state *crtc_state)
+static bool wcfb_crtc_damage(struct drm_atomic_state *state,
+			     struct drm_crtc_state *crtc_state,
+			     struct drm_rect *damage)
 {
 	struct wcfb_crtc_state *st = to_wcfb_crtc_state(crtc_state);
 	struct drm_plane_state *old, *new;
@@ -877,12 +905,20 @@ static bool wcfb_crtc_recompose(struct drm_atomic_state *state,
 	struct drm_plane *plane;
 	int i;
 
-	if (st->target->front < 0 || drm_atomic_crtc_needs_modeset(crtc_state))
+	drm_rect_init(damage, 0, 0, 0, 0);
+	if (st->target->front < 0 || drm_atomic_crtc_needs_modeset(crtc_state) ||
+	    crtc_state->color_mgmt_changed) {
+		drm_rect_init(damage, 0, 0, st->target->width,
+			      st->target->height);
 		return true;
-	for_each_oldnew_plane_in_state(state, plane, old, new, i)
-		if (old->crtc == crtc || new->crtc == crtc)
-			return true;
-	return false;
+	}
+	for_each_oldnew_plane_in_state(state, plane, old, new, i) {
+		if (old->crtc == crtc && old->visible)
+			wcfb_rect_add(damage, &old->dst);
+		if (new->crtc == crtc && new->visible)
+			wcfb_rect_add(damage, &new->dst);
+	}
+	return drm_rect_visible(damage);
 }
 
 /*
@@ -901,6 +937,7 @@ static void wcfb_crtc_show(struct drm_atomic_state *state,
 
 	struct wcfb_compose_target *t = st->target;
 	struct drm_framebuffer *fb;
+	struct drm_rect damage;
 	ktime_t t0;
 	u32 x, y;
 
@@ -931,10 +968,10 @@ static void wcfb_crtc_show(struct drm_atomic_state *state,
 					    cfg.height);
 		break;
 	case WCFB_SHOW_COMPOSED:
-		if (!wcfb_crtc_recompose(state, crtc_state))
+		if (!wcfb_crtc_damage(state, crtc_state, &damage))
 			return;
 		t0 = ktime_get();
-		if (wcfb_composer_run(wcfb, crtc_state, t, &cfg) ||
+		if (wcfb_composer_run(wcfb, crtc_state, t, &damage, &cfg) ||
 		    wcfb_scanout_program(wcfb->scanout, &cfg, &changed)) {
 			atomic64_inc(&out->compose_failed);
 			return;
@@ -1195,6 +1232,9 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 					 &wcfb_crtc_funcs, NULL);
 	if (ret)
 		return ret;
+	/* DEGAMMA_LUT, CTM, GAMMA_LUT: applied by the blitter as it composes. */
+	if (cursor)
+		drm_crtc_enable_color_mgmt(&out->crtc, 256, true, 256);
 	drm_crtc_helper_add(&out->crtc, &wcfb_crtc_helper_funcs);
 
 	ret = drmm_encoder_init(drm, &out->encoder, NULL,

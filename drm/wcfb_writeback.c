@@ -162,8 +162,10 @@ static int wcfb_wb_copy(struct wcfb_device *wcfb, struct wcfb_crc *crc,
 		d->src.x = cpu_to_le32(crc->x);
 		d->src.y = cpu_to_le32(crc->y);
 	} else {
-		/* Black, opaque, in every one of the formats above: zero
-		 * colour bits, alpha and X bits all ones. */
+		/*
+		 * Black, opaque, in every one of the formats above: zero
+		 * colour bits, alpha and X bits all ones.
+		 */
 		d->opcode = cpu_to_le32(WCFB_ENG_OP_FILL);
 		d->fill = cpu_to_le32(cpp == 2 ? 0 :
 				      fb->format->format == DRM_FORMAT_XRGB2101010 ?
