@@ -12,6 +12,10 @@
  * (rgbhash, wcfb_rgbhash.h).  Prints "WB <rgbhash> <ms>" per writeback
  * (ms: commit to out-fence) and "ok"/"not ok" lines.
  *
+ * --moves N (with --overlay): N commits that only move the overlay, each
+ * recomposing by damage; the writeback after them must be the capture and
+ * equal the same state composed whole.
+ *
  * --corrupt: a second writeback, between two clean ones, has one pixel
  * corrupted by the engine model (corrupt-next 1): the capture must not
  * match it, so the comparison is shown able to fail.  Exit status 0, or 1
@@ -185,6 +189,76 @@ static int writeback(struct wcfb_pipe *p, uint32_t wb, struct wcfb_buf *out,
 	return ret;
 }
 
+/* The writeback connector off the CRTC: a modeset, so the next frame is
+ * composed whole. */
+static int detach(struct wcfb_pipe *p, uint32_t wb)
+{
+	drmModeAtomicReq *req = drmModeAtomicAlloc();
+	int ret;
+
+	drmModeAtomicAddProperty(req, wb, prop(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
+					       "CRTC_ID"), 0);
+	ret = wcfb_atomic_commit(p, req, DRM_MODE_ATOMIC_ALLOW_MODESET);
+	drmModeAtomicFree(req);
+	return ret;
+}
+
+/*
+ * Damage: @moves commits that only move the overlay (each recomposes
+ * where it was and is, and what the back buffer missed), then the frame
+ * through the writeback connector, still attached (no modeset, no
+ * recomposition): it must be the host's capture, and equal to the same
+ * state composed whole (writeback detached and attached again, a
+ * modeset, which composes the whole frame).
+ */
+static void check_damage(struct wcfb_pipe *p, uint32_t wb, uint32_t ov,
+			 struct wcfb_buf *out, unsigned int moves)
+{
+	uint64_t inc, full;
+	long long c0, c1;
+	unsigned int k;
+	double ms;
+
+	wcfb_debugfs_value("scanout", "composed", &c0);
+	for (k = 1; k <= moves; k++) {
+		drmModeAtomicReq *req = drmModeAtomicAlloc();
+		int ret;
+
+		drmModeAtomicAddProperty(req, ov, prop(p->fd, ov, DRM_MODE_OBJECT_PLANE,
+						       "CRTC_X"), 37 + 13 * k);
+		drmModeAtomicAddProperty(req, ov, prop(p->fd, ov, DRM_MODE_OBJECT_PLANE,
+						       "CRTC_Y"), 41 + 7 * k);
+		ret = wcfb_atomic_commit(p, req, DRM_MODE_PAGE_FLIP_EVENT);
+		drmModeAtomicFree(req);
+		if (ret || wcfb_wait_flip(p, 5000, NULL, NULL)) {
+			wcfb_ok(0, "overlay move %u: %s", k, strerror(-ret));
+			return;
+		}
+	}
+	wcfb_debugfs_value("scanout", "composed", &c1);
+	wcfb_ok(c1 - c0 == moves, "%u moves composed %lld frames", moves,
+		c1 - c0);
+	memset(out->map, 0x55, out->size);
+	if (writeback(p, wb, out, false, &inc, &ms)) {
+		wcfb_ok(0, "writeback after the moves");
+		return;
+	}
+	wcfb_ok(wcfb_shot("wb_damage", "rgbhash %016" PRIx64, inc) == 0,
+		"after %u moves the writeback is the host's capture", moves);
+	if (detach(p, wb)) {
+		wcfb_ok(0, "writeback detached");
+		return;
+	}
+	memset(out->map, 0x55, out->size);
+	if (writeback(p, wb, out, false, &full, &ms)) {
+		wcfb_ok(0, "writeback after a modeset");
+		return;
+	}
+	wcfb_ok(inc == full,
+		"the frame composed by damage equals the frame composed whole (%016" PRIx64 " %016" PRIx64 ")",
+		inc, full);
+}
+
 static int die(const char *what, int err)
 {
 	fprintf(stderr, "wcfb-wbtest: %s: %s\n", what, strerror(err));
@@ -197,6 +271,7 @@ int main(int argc, char **argv)
 	struct wcfb_buf prim = { 0 }, over = { 0 }, out = { 0 };
 	const drmModeModeInfo *mode;
 	bool overlay = false, corrupt = false;
+	unsigned int moves = 0;
 	drmModeAtomicReq *req;
 	struct wcfb_pipe p;
 	uint64_t first = 0;
@@ -207,10 +282,12 @@ int main(int argc, char **argv)
 			overlay = true;
 		else if (!strcmp(argv[i], "--corrupt"))
 			corrupt = true;
+		else if (!strcmp(argv[i], "--moves") && i + 1 < argc)
+			moves = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
 			fourcc = wcfb_parse_format(argv[++i]);
 		else
-			return fprintf(stderr, "usage: wcfb-wbtest [--overlay] [--format FOURCC] [--corrupt]\n"), 2;
+			return fprintf(stderr, "usage: wcfb-wbtest [--overlay [--moves N]] [--format FOURCC] [--corrupt]\n"), 2;
 	}
 	if (fourcc != DRM_FORMAT_XRGB8888 && fourcc != DRM_FORMAT_ARGB8888 &&
 	    fourcc != DRM_FORMAT_XBGR8888 && fourcc != DRM_FORMAT_ABGR8888)
@@ -307,6 +384,8 @@ int main(int argc, char **argv)
 		if (i == 0)
 			first = hash;
 	}
+	if (moves && overlay)
+		check_damage(&p, wb, ov, &out, moves);
 	printf("READY\n");
 	fflush(stdout);
 	return wcfb_failures ? 1 : 0;
