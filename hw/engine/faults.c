@@ -6,10 +6,11 @@
  *   fail-next N   the next N descriptors complete with status INJECTED
  *                 without touching memory
  *   corrupt-next N  each of the next N pixel-writing descriptors (FILL,
- *                 COPY, BLEND, CONVERT with a non-empty rect) completes OK
- *                 with one wrong pixel: the rect's centre pixel gets bit 0
- *                 of its lowest byte flipped (silent corruption, for the
- *                 negative controls of screenshot tests)
+ *                 COPY, BLEND, CONVERT, COLOR with a non-empty rect)
+ *                 completes OK with one wrong pixel: the rect's centre
+ *                 pixel gets bit 0 of its lowest byte flipped (silent
+ *                 corruption, for the negative controls of screenshot
+ *                 tests)
  *   delay N       every doorbell is acted on N ms late (0 = off)
  *   hang          stop completing: doorbells are ignored, except that a
  *                 CTRL.RESET still resets the engine (and clears the hang),

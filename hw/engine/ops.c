@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * wcfb engine operations: NOP, FILL, COPY, BLEND, CONVERT, CRC.
+ * wcfb engine operations: NOP, FILL, COPY, BLEND, CONVERT, CRC, COLOR.
  *
  * Every operation works row by row on host buffers: a row is fetched from
  * guest memory through guest_ram.c, computed on, and stored back.  That
@@ -17,6 +17,23 @@
 #include <string.h>
 
 #define ROW_MAX_BYTES ((size_t)WCFB_ENG_MAX_DIM * 4)
+#define LUT_N WCFB_ENG_COLOR_LUT_SIZE
+
+/*
+ * COLOR's table, copied out of guest memory once and decoded, plus what
+ * the pixel loop derives from it.  Every input channel is 8 bits, so each
+ * stage before the matrix is a 256-entry table and the matrix products
+ * m[i][j] * d_j can be tabulated per input value.
+ */
+typedef struct ColorLut {
+	uint32_t flags;
+	int64_t ctm[9];
+	uint16_t degamma[LUT_N][3], gamma[LUT_N][3];
+	uint32_t deg[3][LUT_N];         /* d_c of each 8-bit input value */
+	uint8_t map[3][LUT_N];          /* no CTM: input -> output, whole */
+	uint8_t ext[3][LUT_N];          /* GAMMA: 8-bit out of gamma[k] */
+	__int128 prod[3][3][LUT_N];     /* CTM: ctm[i*3+j] * deg[j][v] */
+} ColorLut;
 
 int ops_scratch_init(OpScratch *s)
 {
@@ -25,7 +42,9 @@ int ops_scratch_init(OpScratch *s)
 	s->row_d = malloc(ROW_MAX_BYTES);
 	s->argb_s = malloc(WCFB_ENG_MAX_DIM * sizeof(uint32_t));
 	s->argb_d = malloc(WCFB_ENG_MAX_DIM * sizeof(uint32_t));
-	if (!s->row_s || !s->row_d || !s->argb_s || !s->argb_d) {
+	s->color = malloc(sizeof(*s->color));
+	if (!s->row_s || !s->row_d || !s->argb_s || !s->argb_d ||
+	    !s->color) {
 		ops_scratch_free(s);
 		return -1;
 	}
@@ -41,6 +60,7 @@ void ops_scratch_free(OpScratch *s)
 	free(s->argb_s);
 	free(s->argb_d);
 	free(s->bounce);
+	free(s->color);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -67,8 +87,10 @@ void desc_decode(const struct wcfb_eng_desc *raw, Desc *d)
 	d->height = le32toh(raw->height);
 	surface_decode(&raw->dst, &d->dst);
 	surface_decode(&raw->src, &d->src);
+	d->table = (uint64_t)le32toh(raw->_rsvd[1]) << 32 |
+		   le32toh(raw->_rsvd[0]);
 	d->rsvd_any = 0;
-	for (i = 0; i < 8; i++)
+	for (i = 2; i < 8; i++)
 		d->rsvd_any |= raw->_rsvd[i];
 }
 
@@ -105,6 +127,7 @@ const char *ops_name(uint32_t opcode)
 		[WCFB_ENG_OP_NOP] = "nop", [WCFB_ENG_OP_FILL] = "fill",
 		[WCFB_ENG_OP_COPY] = "copy", [WCFB_ENG_OP_BLEND] = "blend",
 		[WCFB_ENG_OP_CONVERT] = "convert", [WCFB_ENG_OP_CRC] = "crc",
+		[WCFB_ENG_OP_COLOR] = "color",
 	};
 
 	return opcode && opcode <= WCFB_ENG_OP_MAX ? n[opcode] : "invalid";
@@ -501,6 +524,129 @@ static uint32_t crc_update(uint32_t c, const uint8_t *p, size_t n)
 }
 
 /* ---------------------------------------------------------------- */
+/* COLOR: degamma, CTM, gamma                                        */
+/* ---------------------------------------------------------------- */
+
+/*
+ * Per channel c of R, G, B with 8-bit input C (Documentation/
+ * engine-protocol.md, COLOR):
+ *   d_c = DEGAMMA ? degamma[C][c] : C * 257
+ *   o_i = CTM ? clamp(floor((sum_j ctm[i*3+j] * d_j + 2^31) / 2^32),
+ *                     0, 65535) : d_i
+ *   g_c = GAMMA ? gamma[o_c >> 8][c] : o_c
+ *   C_out = (g_c + 128) / 257         (nearest to g / 257: C * 257 -> C)
+ * The sum is exact: |ctm| < 2^63 and d < 2^16, so three products fit in
+ * 82 bits of an __int128.
+ */
+static inline uint32_t color_extract(uint32_t g)
+{
+	return (g + 128) / 257;
+}
+
+static inline uint32_t color_ctm(const ColorLut *c, unsigned ch,
+				 uint32_t r, uint32_t g, uint32_t b)
+{
+	__int128 sum = c->prod[ch][0][r] + c->prod[ch][1][g] +
+		       c->prod[ch][2][b] + ((__int128)1 << 31);
+	/* GCC's >> of a negative signed value is arithmetic: floor */
+	int64_t o = (int64_t)(sum >> 32);
+
+	return o < 0 ? 0 : o > 65535 ? 65535 : (uint32_t)o;
+}
+
+static inline uint32_t color_final(const ColorLut *c, unsigned ch,
+				   uint32_t o)
+{
+	return c->flags & WCFB_ENG_COLOR_GAMMA ? c->ext[ch][o >> 8] :
+						 color_extract(o);
+}
+
+/* Copy the table out of guest memory once and validate the copy. */
+static uint32_t color_load(const GuestRam *ram, uint64_t gpa, ColorLut *c,
+			   GuestFault *f)
+{
+	struct wcfb_eng_color_table t;
+	uint32_t err, i, k;
+
+	if (gpa & (WCFB_ENG_COLOR_TABLE_ALIGN - 1)) {
+		f->code = WCFB_ENG_ERR_SG;
+		f->addr = gpa;
+		return f->code;
+	}
+	err = guest_ram_read(ram, gpa, &t, sizeof(t), f);
+	if (err)
+		return err;
+	c->flags = le32toh(t.flags);
+	if ((c->flags & ~WCFB_ENG_COLOR_FLAGS_MASK) || t._rsvd) {
+		f->code = WCFB_ENG_ERR_DESC;
+		f->addr = 0;
+		return f->code;
+	}
+	for (i = 0; i < 9; i++)
+		c->ctm[i] = (int64_t)le64toh(t.ctm[i]);
+	for (i = 0; i < LUT_N; i++)
+		for (k = 0; k < 3; k++) {
+			c->degamma[i][k] = le16toh(t.degamma[i][k]);
+			c->gamma[i][k] = le16toh(t.gamma[i][k]);
+		}
+	return WCFB_ENG_ST_OK;
+}
+
+/* The per-value tables of the loaded table's stages. */
+static void color_prepare(ColorLut *c)
+{
+	uint32_t ch, j, v;
+
+	for (ch = 0; ch < 3; ch++)
+		for (v = 0; v < LUT_N; v++) {
+			c->deg[ch][v] = c->flags & WCFB_ENG_COLOR_DEGAMMA ?
+					c->degamma[v][ch] : v * 257;
+			c->ext[ch][v] = color_extract(c->gamma[v][ch]);
+		}
+	if (!(c->flags & WCFB_ENG_COLOR_CTM)) {
+		for (ch = 0; ch < 3; ch++)
+			for (v = 0; v < LUT_N; v++)
+				c->map[ch][v] = color_final(c, ch,
+							    c->deg[ch][v]);
+		return;
+	}
+	for (ch = 0; ch < 3; ch++)
+		for (j = 0; j < 3; j++) {
+			__int128 m = c->ctm[ch * 3 + j];
+
+			for (v = 0; v < LUT_N; v++)
+				c->prod[ch][j][v] = m * c->deg[j][v];
+		}
+}
+
+/* One row of canonical pixels in place; alpha passes through. */
+static void color_row(const ColorLut *c, uint32_t *px, uint32_t n)
+{
+	uint32_t i;
+
+	if (!(c->flags & WCFB_ENG_COLOR_CTM)) {
+		for (i = 0; i < n; i++) {
+			uint32_t v = px[i];
+
+			px[i] = (v & 0xFF000000u) |
+				(uint32_t)c->map[0][(v >> 16) & 0xFF] << 16 |
+				(uint32_t)c->map[1][(v >> 8) & 0xFF] << 8 |
+				c->map[2][v & 0xFF];
+		}
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t v = px[i], r = (v >> 16) & 0xFF, g = (v >> 8) & 0xFF;
+		uint32_t b = v & 0xFF;
+
+		px[i] = (v & 0xFF000000u) |
+			color_final(c, 0, color_ctm(c, 0, r, g, b)) << 16 |
+			color_final(c, 1, color_ctm(c, 1, r, g, b)) << 8 |
+			color_final(c, 2, color_ctm(c, 2, r, g, b));
+	}
+}
+
+/* ---------------------------------------------------------------- */
 /* Validation                                                        */
 /* ---------------------------------------------------------------- */
 
@@ -585,6 +731,7 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	case WCFB_ENG_OP_BLEND:
 	case WCFB_ENG_OP_CONVERT:
 	case WCFB_ENG_OP_CRC:
+	case WCFB_ENG_OP_COLOR:
 		*uses_src = true;
 		break;
 	default:
@@ -592,6 +739,7 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	}
 	/* reserved bits must be zero so later versions can give them meaning */
 	if ((d->flags & ~allowed_flags(d->opcode)) || d->rsvd_any ||
+	    (d->opcode != WCFB_ENG_OP_COLOR && d->table) ||
 	    (d->opcode != WCFB_ENG_OP_NOP && d->dst.rsvd) ||
 	    (*uses_src && d->src.rsvd))
 		return efault(f, WCFB_ENG_ERR_DESC, 0);
@@ -601,7 +749,7 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	    ((d->flags & WCFB_ENG_BLEND_MODE_MASK) > WCFB_ENG_BLEND_NONE ||
 	     d->fill > (d->flags & WCFB_ENG_BLEND_PLANE_ALPHA ? 0xFFu : 0)))
 		return efault(f, WCFB_ENG_ERR_DESC, 0);
-	if (crc && d->fill)
+	if ((crc || d->opcode == WCFB_ENG_OP_COLOR) && d->fill)
 		return efault(f, WCFB_ENG_ERR_DESC, 0);
 	if (d->opcode == WCFB_ENG_OP_NOP)
 		return WCFB_ENG_ST_OK;
@@ -628,6 +776,8 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	src_size(d, &sw, &sh);
 	if (*uses_src)
 		err = load_surface(ram, &d->src, scpp, sw, sh, &sc->src, f);
+	if (!err && d->opcode == WCFB_ENG_OP_COLOR)
+		err = color_load(ram, d->table, sc->color, f);
 	return err;
 }
 
@@ -776,6 +926,8 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 		bounce = true;
 	}
 
+	if (d->opcode == WCFB_ENG_OP_COLOR)
+		color_prepare(sc->color);
 	if (d->opcode == WCFB_ENG_OP_FILL) {
 		uint32_t v = htole32(d->fill);
 
@@ -813,6 +965,11 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			break;
 		case WCFB_ENG_OP_CONVERT:
 			unpack_row(d->src.format, src_row, w, sc->argb_s);
+			pack_row(d->dst.format, sc->argb_s, w, sc->row_d);
+			break;
+		case WCFB_ENG_OP_COLOR:
+			unpack_row(d->src.format, src_row, w, sc->argb_s);
+			color_row(sc->color, sc->argb_s, w);
 			pack_row(d->dst.format, sc->argb_s, w, sc->row_d);
 			break;
 		case WCFB_ENG_OP_BLEND:

@@ -20,8 +20,11 @@ typedef struct Desc {
 	uint64_t seqno;
 	uint32_t fill, width, height;
 	Surface dst, src;
-	uint32_t rsvd_any;      /* OR of the reserved words */
+	uint64_t table;         /* desc words 0x60..0x67: COLOR's table */
+	uint32_t rsvd_any;      /* OR of the reserved words after them */
 } Desc;
+
+struct ColorLut;
 
 /* Per-engine scratch, reused across descriptors (no per-op malloc). */
 typedef struct OpScratch {
@@ -30,6 +33,7 @@ typedef struct OpScratch {
 	uint32_t *argb_s, *argb_d;      /* one row unpacked to 0xAARRGGBB */
 	uint8_t *bounce;                /* whole src rect when src/dst alias */
 	size_t bounce_cap;
+	struct ColorLut *color;         /* COLOR: the table, decoded */
 } OpScratch;
 
 typedef struct OpResult {

@@ -58,11 +58,13 @@
 
 #ifdef __KERNEL__
 #include <linux/types.h>
+typedef __le16 wcfb_le16;
 typedef __le32 wcfb_le32;
 typedef __le64 wcfb_le64;
 #else
 #include <stdint.h>
 /* Values are little-endian in memory; user space converts with le32toh(). */
+typedef uint16_t wcfb_le16;
 typedef uint32_t wcfb_le32;
 typedef uint64_t wcfb_le64;
 #endif
@@ -197,7 +199,8 @@ WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
 #define WCFB_ENG_OP_BLEND       4u   /* dst = src over dst (flags: mode...) */
 #define WCFB_ENG_OP_CONVERT     5u   /* dst rect = src rect, format change */
 #define WCFB_ENG_OP_CRC         6u   /* dst u32 = CRC-32 of src rect (1.1) */
-#define WCFB_ENG_OP_MAX         6u   /* opcode 0 is invalid on purpose     */
+#define WCFB_ENG_OP_COLOR       7u   /* dst = color(src), table: see below */
+#define WCFB_ENG_OP_MAX         7u   /* opcode 0 is invalid on purpose     */
 
 /*
  * desc.flags (1.1): BLEND takes a blend mode, a plane alpha and a
@@ -321,7 +324,7 @@ struct wcfb_eng_desc {
 	wcfb_le32 height;       /* 0x1C  src and dst); 0 = no pixels */
 	struct wcfb_eng_surface dst;    /* 0x20 */
 	struct wcfb_eng_surface src;    /* 0x40 ignored by NOP/FILL */
-	wcfb_le32 _rsvd[8];     /* 0x60 must be 0 */
+	wcfb_le32 _rsvd[8];     /* 0x60 must be 0 (COLOR: [0..1] table) */
 };
 #define WCFB_ENG_DESC_SIZE 128u
 WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_desc) == WCFB_ENG_DESC_SIZE,
@@ -337,6 +340,56 @@ WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_desc, src) == 0x40,
 WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_desc, _rsvd) == 0x60,
 		"desc._rsvd");
 #define WCFB_ENG_DESC_STATUS_OFF 0x10u
+/*
+ * COLOR takes a u64 little-endian DMA address of its color table in
+ * desc._rsvd[0] (low half) and desc._rsvd[1] (high half); _rsvd[2..7]
+ * stay 0.  For every other opcode all of _rsvd must be 0.
+ */
+#define WCFB_ENG_DESC_TABLE_OFF  0x60u
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_desc, _rsvd) ==
+		WCFB_ENG_DESC_TABLE_OFF, "desc table address");
+
+/* ------------------------------------------------------------------ */
+/* COLOR table (guest memory, 8-byte aligned, 4176 bytes)              */
+/* ------------------------------------------------------------------ */
+
+/* table.flags: the stages applied; other bits must be 0 (ERR_DESC) */
+#define WCFB_ENG_COLOR_DEGAMMA  (1u << 0)
+#define WCFB_ENG_COLOR_CTM      (1u << 1)
+#define WCFB_ENG_COLOR_GAMMA    (1u << 2)
+#define WCFB_ENG_COLOR_FLAGS_MASK \
+	(WCFB_ENG_COLOR_DEGAMMA | WCFB_ENG_COLOR_CTM | WCFB_ENG_COLOR_GAMMA)
+
+#define WCFB_ENG_COLOR_LUT_SIZE     256u
+#define WCFB_ENG_COLOR_TABLE_ALIGN  8u
+
+/*
+ * Per pixel (Documentation/engine-protocol.md, COLOR), on canonical
+ * 8-bit R, G, B: degamma LUT indexed by the 8-bit value (else C * 257),
+ * 3x3 matrix in two's complement Q32.32 rounded and clamped to 16 bits,
+ * gamma LUT indexed by the 16-bit value >> 8, then rounded to 8 bits.
+ * LUT entries are laid out as struct drm_color_lut.
+ */
+struct wcfb_eng_color_table {
+	wcfb_le32 flags;        /* 0x000 WCFB_ENG_COLOR_* */
+	wcfb_le32 _rsvd;        /* 0x004 must be 0 */
+	wcfb_le64 ctm[9];       /* 0x008 s64 Q32.32, row-major (out x in) */
+	wcfb_le16 degamma[WCFB_ENG_COLOR_LUT_SIZE][4];  /* 0x050 R, G, B, - */
+	wcfb_le16 gamma[WCFB_ENG_COLOR_LUT_SIZE][4];    /* 0x850 R, G, B, - */
+};
+#define WCFB_ENG_COLOR_OFF_FLAGS    0x000u
+#define WCFB_ENG_COLOR_OFF_CTM      0x008u
+#define WCFB_ENG_COLOR_OFF_DEGAMMA  0x050u
+#define WCFB_ENG_COLOR_OFF_GAMMA    0x850u
+#define WCFB_ENG_COLOR_TABLE_SIZE   0x1050u     /* 4176 */
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_color_table, ctm) ==
+		WCFB_ENG_COLOR_OFF_CTM, "color table ctm");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_color_table, degamma) ==
+		WCFB_ENG_COLOR_OFF_DEGAMMA, "color table degamma");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_color_table, gamma) ==
+		WCFB_ENG_COLOR_OFF_GAMMA, "color table gamma");
+WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_color_table) ==
+		WCFB_ENG_COLOR_TABLE_SIZE, "color table size");
 
 /* ------------------------------------------------------------------ */
 /* Completion page (guest memory, 64-byte aligned, 64 bytes)           */

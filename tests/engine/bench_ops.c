@@ -19,7 +19,7 @@
 #define W 1920
 #define H 1080
 #define RAM_BASE 0x40000000ull
-/* two 1920x1080x4 surfaces, their SG tables, rounded up */
+/* two 1920x1080x4 surfaces, their SG tables, a color table, rounded up */
 #define RAM_BYTES (20ull << 20)
 
 static double now(void)
@@ -32,7 +32,8 @@ static double now(void)
 
 typedef struct Case {
 	const char *name;
-	uint32_t opcode, flags, fill, dfmt, sfmt;
+	uint32_t opcode, flags, fill, dfmt, sfmt;     /* COLOR: flags are
+						       * the table's, in place */
 } Case;
 
 static const Case g_cases[] = {
@@ -65,13 +66,20 @@ static const Case g_cases[] = {
 	  WCFB_ENG_FMT_XRGB8888, WCFB_ENG_FMT_RGB565 },
 	{ "crc xrgb8888", WCFB_ENG_OP_CRC, 0, 0, WCFB_ENG_FMT_XRGB8888,
 	  WCFB_ENG_FMT_XRGB8888 },
+	{ "color in place degamma+gamma", WCFB_ENG_OP_COLOR,
+	  WCFB_ENG_COLOR_DEGAMMA | WCFB_ENG_COLOR_GAMMA, 0,
+	  WCFB_ENG_FMT_XRGB8888, WCFB_ENG_FMT_XRGB8888 },
+	{ "color in place all stages", WCFB_ENG_OP_COLOR,
+	  WCFB_ENG_COLOR_FLAGS_MASK, 0, WCFB_ENG_FMT_XRGB8888,
+	  WCFB_ENG_FMT_XRGB8888 },
 };
 
 int main(void)
 {
 	const uint64_t surf = (uint64_t)W * H * 4;
 	const uint64_t dst_gpa = RAM_BASE + 4096, src_gpa = dst_gpa + surf;
-	const uint64_t sg_gpa = RAM_BASE;
+	const uint64_t sg_gpa = RAM_BASE, table_gpa = src_gpa + surf;
+	struct wcfb_eng_color_table *table;
 	struct wcfb_eng_sg *sg;
 	GuestRam ram = { .base = RAM_BASE, .size = RAM_BYTES,
 			 .dma_bits = 64 };
@@ -96,6 +104,13 @@ int main(void)
 	sg[0].len = htole64(surf);
 	sg[1].addr = htole64(src_gpa);
 	sg[1].len = htole64(surf);
+	/* LUTs as the fill left them; a CTM of small coefficients */
+	table = (struct wcfb_eng_color_table *)(ram.host + (table_gpa -
+							     RAM_BASE));
+	table->_rsvd = 0;
+	for (i = 0; i < 9; i++)
+		table->ctm[i] = htole64((uint64_t)((int64_t)(i * 0x3C000000ull) -
+						   (int64_t)(1ull << 31)));
 	for (c = 0; c < sizeof(g_cases) / sizeof(g_cases[0]); c++) {
 		const Case *k = &g_cases[c];
 		Desc d = { .opcode = k->opcode, .flags = k->flags,
@@ -113,6 +128,12 @@ int main(void)
 				   .format = k->sfmt };
 		if (k->flags & WCFB_ENG_XFORM_TRANSPOSE)     /* H x W */
 			d.src.pitch = fmt_cpp(k->sfmt) * H;
+		if (k->opcode == WCFB_ENG_OP_COLOR) {
+			table->flags = htole32(k->flags);
+			d.flags = 0;
+			d.table = table_gpa;
+			d.src = d.dst;
+		}
 		for (n = 0; n < iters; n++) {
 			uint32_t err;
 

@@ -792,6 +792,7 @@ typedef struct Op {
 	const TBuf *dst, *src;
 	uint32_t dfmt, dpitch, dx, dy;
 	uint32_t sfmt, spitch, sx, sy;
+	uint64_t table;                 /* COLOR: the table's address */
 } Op;
 
 static void op_to_desc(const Op *o, struct wcfb_eng_desc *d)
@@ -818,6 +819,65 @@ static void op_to_desc(const Op *o, struct wcfb_eng_desc *d)
 	d->src.format = htole32(o->sfmt);
 	d->src.x = htole32(o->sx);
 	d->src.y = htole32(o->sy);
+	d->_rsvd[0] = htole32((uint32_t)o->table);
+	d->_rsvd[1] = htole32((uint32_t)(o->table >> 32));
+}
+
+static uint32_t le16_at(const uint8_t *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8;
+}
+
+static uint64_t le64_at(const uint8_t *b)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/*
+ * COLOR of one canonical pixel (c[1..3] = R, G, B; alpha untouched),
+ * straight from the protocol document, reading the raw table bytes @t:
+ * every pixel recomputes every stage, and the division by 2^32 is a
+ * floor written out, not a shift.
+ */
+static void ref_color(const uint8_t *t, uint32_t c[4])
+{
+	uint32_t flags = (uint32_t)t[0] | (uint32_t)t[1] << 8 |
+			 (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+	int64_t d[3], o[3];
+	int i, j;
+
+	for (i = 0; i < 3; i++)
+		d[i] = flags & 1 ? le16_at(t + 0x50 + c[i + 1] * 8 + i * 2) :
+				   c[i + 1] * 257;
+	for (i = 0; i < 3; i++) {
+		__int128 sum = (__int128)1 << 31, q;
+		const __int128 one = (__int128)1 << 32;
+
+		if (!(flags & 2)) {
+			o[i] = d[i];
+			continue;
+		}
+		for (j = 0; j < 3; j++)
+			sum += (__int128)(int64_t)le64_at(t + 8 + (i * 3 + j) * 8) *
+			       d[j];
+		q = sum / one;          /* truncates towards zero */
+		if (sum % one < 0)
+			q--;
+		o[i] = q < 0 ? 0 : q > 65535 ? 65535 : (int64_t)q;
+	}
+	for (i = 0; i < 3; i++) {
+		uint32_t g = flags & 4 ?
+			le16_at(t + 0x850 + (uint32_t)(o[i] / 256) * 8 + i * 2) :
+			(uint32_t)o[i];
+
+		/* the 16-bit value nearest to a multiple of 257 */
+		c[i + 1] = (g + 128) / 257;
+	}
 }
 
 static uint32_t rdiv255(uint32_t x)
@@ -902,6 +962,11 @@ static void ref_apply(Peer *p, uint8_t *img, const Op *o)
 				break;
 			case WCFB_ENG_OP_CONVERT:
 				ref_unpack(o->sfmt, sp, s);
+				ref_pack(o->dfmt, s, px);
+				break;
+			case WCFB_ENG_OP_COLOR:
+				ref_unpack(o->sfmt, sp, s);
+				ref_color(img + (o->table - p->ram_base), s);
 				ref_pack(o->dfmt, s, px);
 				break;
 			case WCFB_ENG_OP_BLEND:
@@ -1047,7 +1112,7 @@ static void t_identification(void)
 	      rd32(p, WCFB_ENG_REG_MAGIC));
 	CHECK(!memcmp(p->bar, "WCBL", 4), "magic bytes");
 	CHECK(rd32(p, WCFB_ENG_REG_VERSION) == WCFB_ENG_VERSION, "version");
-	CHECK(rd32(p, WCFB_ENG_REG_CAPS) == 0x7e, "caps %x",
+	CHECK(rd32(p, WCFB_ENG_REG_CAPS) == 0xfe, "caps %x",
 	      rd32(p, WCFB_ENG_REG_CAPS));
 	CHECK(rd32(p, WCFB_ENG_REG_FORMATS) == 0xffff, "formats %x",
 	      rd32(p, WCFB_ENG_REG_FORMATS));
@@ -1555,6 +1620,9 @@ static void t_format_codes(void)
 	      rd32(p, WCFB_ENG_REG_FORMATS), all);
 	CHECK(WCFB_ENG_VERSION == 0x00010001u, "version %x", WCFB_ENG_VERSION);
 	CHECK(rd32(p, WCFB_ENG_REG_CAPS) & (1u << WCFB_ENG_OP_CRC), "CAPS");
+	CHECK(WCFB_ENG_OP_COLOR == 7 && WCFB_ENG_OP_MAX == 7, "opcodes");
+	CHECK((rd32(p, WCFB_ENG_REG_CAPS) >> WCFB_ENG_OP_COLOR) == 1,
+	      "CAPS %x: COLOR the highest", rd32(p, WCFB_ENG_REG_CAPS));
 }
 
 /*
@@ -1862,6 +1930,7 @@ static void t_flags_validation(void)
 	static const uint32_t ops[] = {
 		WCFB_ENG_OP_NOP, WCFB_ENG_OP_FILL, WCFB_ENG_OP_COPY,
 		WCFB_ENG_OP_BLEND, WCFB_ENG_OP_CONVERT, WCFB_ENG_OP_CRC,
+		WCFB_ENG_OP_COLOR,
 	};
 	Peer *p = &g_peer;
 	uint64_t where;
@@ -1974,6 +2043,438 @@ static void t_crc_random(void)
 	}
 }
 
+/* ---- COLOR (opcode 7): degamma, CTM, gamma ---- */
+
+/* A color table in host form: lut[0] degamma, lut[1] gamma, entries
+ * R, G, B, reserved as struct drm_color_lut. */
+typedef struct CTab {
+	uint32_t flags, rsvd;
+	int64_t ctm[9];
+	uint16_t lut[2][256][4];
+} CTab;
+
+#define Q32(x) ((int64_t)((x) * 4294967296.0))
+
+/* Every stage linear (LUT entry k = k * 257, CTM the unit matrix); the
+ * reserved u16 of each entry is junk, which the engine ignores. */
+static void ctab_linear(CTab *t, uint32_t flags)
+{
+	unsigned k, c, l;
+
+	memset(t, 0, sizeof(*t));
+	t->flags = flags;
+	for (l = 0; l < 2; l++)
+		for (k = 0; k < 256; k++) {
+			for (c = 0; c < 3; c++)
+				t->lut[l][k][c] = (uint16_t)(k * 257);
+			t->lut[l][k][3] = (uint16_t)rnd();
+		}
+	t->ctm[0] = t->ctm[4] = t->ctm[8] = Q32(1.0);
+}
+
+/* The stages the flags leave off get junk: they must not matter. */
+static void ctab_junk(CTab *t, uint32_t flags)
+{
+	unsigned k, c, l;
+
+	memset(t, 0, sizeof(*t));
+	t->flags = flags;
+	for (l = 0; l < 2; l++)
+		for (k = 0; k < 256; k++)
+			for (c = 0; c < 4; c++)
+				t->lut[l][k][c] = (uint16_t)rnd();
+	for (k = 0; k < 9; k++)
+		t->ctm[k] = (int64_t)rnd();
+}
+
+static void ctab_write(uint8_t *b, const CTab *t)
+{
+	unsigned k, c, l;
+
+	for (k = 0; k < 4; k++) {
+		b[k] = (t->flags >> (8 * k)) & 255;
+		b[4 + k] = (t->rsvd >> (8 * k)) & 255;
+	}
+	for (k = 0; k < 9; k++)
+		for (c = 0; c < 8; c++)
+			b[8 + 8 * k + c] = ((uint64_t)t->ctm[k] >> (8 * c)) &
+					   255;
+	for (l = 0; l < 2; l++)
+		for (k = 0; k < 256; k++)
+			for (c = 0; c < 4; c++) {
+				uint8_t *e = b + 0x50 + l * 0x800 + k * 8 +
+					     c * 2;
+
+				e[0] = t->lut[l][k][c] & 255;
+				e[1] = t->lut[l][k][c] >> 8;
+			}
+}
+
+static uint64_t ctab_put(Peer *p, const CTab *t)
+{
+	uint64_t gpa = galloc(p, WCFB_ENG_COLOR_TABLE_SIZE,
+			      WCFB_ENG_COLOR_TABLE_ALIGN);
+
+	ctab_write(gpa2host(p, gpa), t);
+	return gpa;
+}
+
+/* A random table: any stages, LUTs with extremes, CTM coefficients from
+ * small fractions to the full s64 range. */
+static uint64_t color_table_random(Peer *p)
+{
+	CTab t;
+	unsigned k;
+
+	ctab_junk(&t, rndn(8));
+	for (k = 0; k < 9; k++) {
+		switch (rndn(5)) {
+		case 0: t.ctm[k] = 0; break;
+		case 1: t.ctm[k] = (int64_t)rnd(); break;       /* huge */
+		case 2: t.ctm[k] = Q32(1.0); break;
+		default:                /* within +-2.0, any fraction */
+			t.ctm[k] = (int64_t)(rnd() >> 29) - Q32(2.0);
+		}
+	}
+	for (k = 0; k < 256; k++)
+		if (rndn(8) == 0)
+			t.lut[rndn(2)][k][rndn(3)] = rndn(2) ? 0xFFFF : 0;
+	return ctab_put(p, &t);
+}
+
+/*
+ * COLOR of @n ARGB8888 pixels @in with table @t: checked against the CPU
+ * reference (run_op) and returned in @got for hand-computed values.
+ */
+static int color_px(Peer *p, const CTab *t, const uint32_t *in,
+		    uint32_t *got, uint32_t n)
+{
+	Op o = { .opcode = WCFB_ENG_OP_COLOR, .w = n, .h = 1 };
+	Surf s, d;
+	uint32_t i;
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_ARGB8888, n, 1, 1);
+	surf_alloc(p, &d, WCFB_ENG_FMT_ARGB8888, n, 1, 1);
+	for (i = 0; i < n; i++) {
+		uint32_t v = htole32(in[i]);
+
+		memcpy((uint8_t *)gpa2host(p, s.b.gpa[0]) + 4 * i, &v, 4);
+	}
+	set_dst(&o, &d);
+	set_src(&o, &s);
+	o.table = ctab_put(p, t);
+	if (run_op(p, &o, 0))
+		return -1;
+	for (i = 0; i < n; i++) {
+		memcpy(&got[i], (uint8_t *)gpa2host(p, d.b.gpa[0]) + 4 * i, 4);
+		got[i] = le32toh(got[i]);
+	}
+	return 0;
+}
+
+#define CHECK_PX(t, in, want, what)					\
+	do {								\
+		uint32_t got_[sizeof(in) / 4], k_;			\
+									\
+		CHECK(!color_px(p, t, in, got_, sizeof(in) / 4),	\
+		      "%s: reference", what);				\
+		for (k_ = 0; k_ < sizeof(in) / 4; k_++)			\
+			CHECK(got_[k_] == (want)[k_],			\
+			      "%s: %08x -> %08x, want %08x", what,	\
+			      (in)[k_], got_[k_], (want)[k_]);		\
+	} while (0)
+
+/* No stage, or only linear ones: C * 257, then (g + 128) / 257, which
+ * is C again: an identity pipeline leaves every pixel as it was. */
+static void t_color_identity(void)
+{
+	static const uint32_t in[] = { 0x00000000, 0x12017F80, 0xFFC8FEFF,
+				       0x80FF0001 };
+	static const uint32_t want[] = { 0x00000000, 0x12017F80, 0xFFC8FEFF,
+					 0x80FF0001 };
+	static const uint32_t fl[] = { 0, WCFB_ENG_COLOR_DEGAMMA,
+				       WCFB_ENG_COLOR_CTM, WCFB_ENG_COLOR_GAMMA,
+				       WCFB_ENG_COLOR_FLAGS_MASK };
+	Peer *p = &g_peer;
+	uint32_t all[256], got[256], i, k;
+	CTab t;
+
+	ctab_junk(&t, 0);
+	CHECK_PX(&t, in, want, "flags 0");
+	for (i = 0; i < 256; i++)
+		all[i] = (255 - i) << 24 | i << 16 | ((i * 7) & 255) << 8 |
+			 (255 - i);
+	for (k = 0; k < sizeof(fl) / sizeof(fl[0]); k++) {
+		ctab_linear(&t, fl[k]);
+		CHECK(!color_px(p, &t, all, got, 256), "linear %x", fl[k]);
+		for (i = 0; i < 256; i++) {
+			uint32_t w = 0, c, sh;
+
+			for (sh = 0; sh < 24; sh += 8) {
+				c = (all[i] >> sh) & 255;
+				w |= c << sh;
+			}
+			w |= all[i] & 0xFF000000u;
+			CHECK(got[i] == w, "linear %x: %08x -> %08x want %08x",
+			      fl[k], all[i], got[i], w);
+		}
+	}
+}
+
+static void t_color_degamma(void)
+{
+	static const uint32_t in[] = { 0x5A0A0A0A, 0x01141414, 0xFF0A140A };
+	/* (g + 128) / 257: 0x1234 -> 0x12, 0x0080 -> 0x00, 0x007F -> 0x00,
+	 * 0xFF80 -> 0xFF, 0xFF7F -> 0xFF, 0xFE7F -> 0xFE */
+	static const uint32_t want[] = { 0x5A120000, 0x01FFFFFE, 0xFF12FF00 };
+	static const uint16_t d10[3] = { 0x1234, 0x0080, 0x007F };
+	static const uint16_t d20[3] = { 0xFF80, 0xFF7F, 0xFE7F };
+	Peer *p = &g_peer;
+	CTab t;
+
+	ctab_junk(&t, WCFB_ENG_COLOR_DEGAMMA);
+	memcpy(t.lut[0][10], d10, 6);
+	memcpy(t.lut[0][20], d20, 6);
+	CHECK_PX(&t, in, want, "degamma");
+}
+
+static void t_color_ctm(void)
+{
+	/* R = 0.5 R, G = G - R, B = R + G + B */
+	static const uint32_t in[] = { 0xFFFF0000, 0x000AC801, 0x7FFFFFFF };
+	/* (R 255, G 0, B 0): 32767.5 rounds to 32768 -> 0x80; -65535 -> 0;
+	 * 65535 -> 0xFF.  (10, 200, 1): 1285 -> 5; 48830 -> 0xBE;
+	 * 54227 -> 0xD3.  (255, 255, 255): 0x80, 0, 3 * 65535 -> 0xFF
+	 * (C_out = (o + 128) / 257) */
+	static const uint32_t want[] = { 0xFF8000FF, 0x0005BED3, 0x7F8000FF };
+	/* R = MAX R + MIN G + B: exactly d_B for R = G (-d_R + 2^31 is in
+	 * [0, 2^32)); G = MIN R, B = MAX R: beyond 64 bits, clamped */
+	static const uint32_t in2[] = { 0xFFFFFF80, 0x00000000, 0x40646464 };
+	static const uint32_t want2[] = { 0xFF8000FF, 0x00000000, 0x406400FF };
+	/* degamma 771 * (2^31 / 2^32) = 385.5 rounds up to 386 -> 2;
+	 * 771 * ((2^31 - 1) / 2^32) < 385.5 -> 385 -> 1; 772 / 2 -> 2 */
+	static const uint32_t in3[] = { 0x42010101 };
+	static const uint32_t want3[] = { 0x42020102 };
+	Peer *p = &g_peer;
+	CTab t;
+
+	ctab_junk(&t, WCFB_ENG_COLOR_CTM);
+	memset(t.ctm, 0, sizeof(t.ctm));
+	t.ctm[0] = Q32(0.5);
+	t.ctm[3] = Q32(-1.0);
+	t.ctm[4] = Q32(1.0);
+	t.ctm[6] = t.ctm[7] = t.ctm[8] = Q32(1.0);
+	CHECK_PX(&t, in, want, "ctm");
+
+	memset(t.ctm, 0, sizeof(t.ctm));
+	t.ctm[0] = INT64_MAX;
+	t.ctm[1] = INT64_MIN;
+	t.ctm[2] = Q32(1.0);
+	t.ctm[3] = INT64_MIN;
+	t.ctm[6] = INT64_MAX;
+	CHECK_PX(&t, in2, want2, "ctm s64 extremes");
+
+	ctab_junk(&t, WCFB_ENG_COLOR_DEGAMMA | WCFB_ENG_COLOR_CTM);
+	memset(t.ctm, 0, sizeof(t.ctm));
+	t.ctm[0] = t.ctm[8] = (int64_t)1 << 31;
+	t.ctm[4] = ((int64_t)1 << 31) - 1;
+	t.lut[0][1][0] = t.lut[0][1][1] = 771;
+	t.lut[0][1][2] = 772;
+	CHECK_PX(&t, in3, want3, "ctm rounding");
+}
+
+static void t_color_gamma(void)
+{
+	/* gamma alone: index (C * 257) >> 8 = C */
+	static const uint32_t in[] = { 0x33030303, 0xFF808080 };
+	/* 0xABCD -> 0xAB, 0x0100 -> 1, 0x00FF -> 1; 0xFFFF -> 0xFF,
+	 * 0x7F7F -> 0x7F, 0x8080 -> 0x80 */
+	static const uint32_t want[] = { 0x33AB0101, 0xFFFF7F80 };
+	static const uint16_t g3[3] = { 0xABCD, 0x0100, 0x00FF };
+	static const uint16_t g80[3] = { 0xFFFF, 0x7F7F, 0x8080 };
+	/* with degamma: the index is o >> 8, not rounded: 0x12FF -> 0x12,
+	 * 0x1300 -> 0x13; 0x00FF -> 0, 0xFFFF -> 0xFF */
+	static const uint32_t in2[] = { 0xFF050505, 0x01060606 };
+	static const uint32_t want2[] = { 0xFF102112, 0x01053107 };
+	static const uint16_t d5[3] = { 0x12FF, 0x1300, 0x12FF };
+	static const uint16_t d6[3] = { 0x00FF, 0xFFFF, 0x0000 };
+	static const uint16_t g12[3] = { 0x1000, 0x1100, 0x1200 };
+	static const uint16_t g13[3] = { 0x2000, 0x2100, 0x2200 };
+	static const uint16_t g00[3] = { 0x0500, 0x0600, 0x0700 };
+	static const uint16_t gff[3] = { 0x3000, 0x3100, 0x3200 };
+	Peer *p = &g_peer;
+	CTab t;
+
+	ctab_junk(&t, WCFB_ENG_COLOR_GAMMA);
+	memcpy(t.lut[1][3], g3, 6);
+	memcpy(t.lut[1][0x80], g80, 6);
+	CHECK_PX(&t, in, want, "gamma");
+
+	ctab_junk(&t, WCFB_ENG_COLOR_DEGAMMA | WCFB_ENG_COLOR_GAMMA);
+	memcpy(t.lut[0][5], d5, 6);
+	memcpy(t.lut[0][6], d6, 6);
+	memcpy(t.lut[1][0x12], g12, 6);
+	memcpy(t.lut[1][0x13], g13, 6);
+	memcpy(t.lut[1][0x00], g00, 6);
+	memcpy(t.lut[1][0xFF], gff, 6);
+	CHECK_PX(&t, in2, want2, "gamma index");
+}
+
+/* Every way a COLOR descriptor or its table can be wrong: the status,
+ * nothing written, the completion page's fault fields. */
+static void t_color_validation(void)
+{
+	Peer *p = &g_peer;
+	Surf a, b;
+	CTab t;
+	uint64_t good, where;
+	uint8_t *raw;
+	unsigned i;
+
+	surf_alloc(p, &a, WCFB_ENG_FMT_XRGB8888, 4, 4, 2);
+	surf_alloc(p, &b, WCFB_ENG_FMT_RGB565, 4, 4, 2);
+	ctab_junk(&t, WCFB_ENG_COLOR_FLAGS_MASK);
+	good = ctab_put(p, &t);
+	raw = gpa2host(p, good);
+	for (i = 0; i < 18; i++) {
+		Op o = { .opcode = WCFB_ENG_OP_COLOR, .w = 4, .h = 4,
+			 .table = good };
+		struct wcfb_eng_desc d;
+		uint32_t want = WCFB_ENG_ERR_DESC, st;
+		uint64_t addr = 0;
+
+		set_dst(&o, &b);
+		set_src(&o, &a);
+		switch (i) {
+		case 0: want = 0; break;
+		case 1: raw[0] = 8; break;                  /* flags bit 3 */
+		case 2: raw[3] = 0x80; break;               /* flags bit 31 */
+		case 3: raw[4] = 1; break;                  /* table rsvd */
+		case 4: o.flags = 1; break;
+		case 5: o.fill = 1; break;
+		case 6: o.table = 0; want = WCFB_ENG_ERR_NOT_RAM; break;
+		case 7: o.table = 0x1000; want = WCFB_ENG_ERR_NOT_RAM; break;
+		case 8: /* straddles the end of RAM: its last byte */
+			o.table = RAM_BASE + RAM_SIZE - 4096;
+			want = WCFB_ENG_ERR_NOT_RAM;
+			addr = o.table + WCFB_ENG_COLOR_TABLE_SIZE - 1;
+			break;
+		case 9: o.table = RAM_BASE + RAM_SIZE;
+			want = WCFB_ENG_ERR_NOT_RAM; break;
+		case 10: o.table = 0x100000000ull;
+			want = WCFB_ENG_ERR_DMA_RANGE; break;
+		case 11: o.table = good + 4; want = WCFB_ENG_ERR_SG; break;
+		case 12: o.table = good + 1; want = WCFB_ENG_ERR_SG; break;
+		case 13: /* surfaces are checked before the table */
+			o.table = 0x1000; /* and dst.sg_count 0, below */
+			want = WCFB_ENG_ERR_SG; addr = b.b.sg_gpa; break;
+		case 14: /* the last table byte the last RAM byte: fine */
+			o.table = RAM_BASE + RAM_SIZE -
+				  WCFB_ENG_COLOR_TABLE_SIZE;
+			ctab_write(gpa2host(p, o.table), &t);
+			want = 0; break;
+		default: break;         /* raw reserved words, below */
+		}
+		if (want && !addr && (want == WCFB_ENG_ERR_NOT_RAM ||
+				      want == WCFB_ENG_ERR_DMA_RANGE ||
+				      want == WCFB_ENG_ERR_SG))
+			addr = o.table;
+		if (want) {
+			memcpy(p->expect, p->ram, p->ram_size);
+			op_to_desc(&o, &d);
+			if (i == 13)
+				d.dst.sg_count = 0;
+			if (i == 15)
+				d._rsvd[2] = htole32(1);
+			if (i == 16)
+				d._rsvd[7] = htole32(0x80000000u);
+			if (i == 17) {  /* another opcode with a table */
+				d.opcode = htole32(WCFB_ENG_OP_CONVERT);
+				d._rsvd[1] = htole32(1);
+				d._rsvd[0] = 0;
+			}
+			st = submit1(p, &d);
+			CHECK(st == want, "case %u: status %u want %u", i, st,
+			      want);
+			CHECK(ram_matches(p, &where), "case %u wrote 0x%llx", i,
+			      (unsigned long long)where);
+			CHECK(le32toh(cmpl(p)->last_error) == want &&
+			      le64toh(cmpl(p)->fault_addr) == addr,
+			      "case %u: completion error %u addr 0x%llx want "
+			      "0x%llx", i, le32toh(cmpl(p)->last_error),
+			      (unsigned long long)le64toh(cmpl(p)->fault_addr),
+			      (unsigned long long)addr);
+		} else {
+			CHECK(!run_op(p, &o, 0), "case %u", i);
+		}
+		ctab_write(raw, &t);
+	}
+	/* the same descriptor is fine as CONVERT without the table */
+	{
+		Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = 4, .h = 4 };
+
+		set_dst(&o, &b);
+		set_src(&o, &a);
+		CHECK(!run_op(p, &o, 0), "convert");
+	}
+}
+
+/* Random tables, formats and rects, in place (the driver's use) or from
+ * another surface, SG-scattered, against the reference. */
+static void t_color_random(void)
+{
+	Peer *p = &g_peer;
+	unsigned i;
+
+	for (i = 0; i < 120; i++) {
+		bool inplace = i % 3 == 0;
+		Op o = { .opcode = WCFB_ENG_OP_COLOR };
+		Surf s, d;
+
+		surf_alloc(p, &s, fmt_at(i % 3 == 1 ? 0 : rndn(NFMT)),
+			   1 + rndn(40), 1 + rndn(30), 6);
+		if (inplace)
+			d = s;
+		else
+			surf_alloc(p, &d, fmt_at(rndn(NFMT)), 1 + rndn(40),
+				   1 + rndn(30), 6);
+		rand_rect(s.W, s.H, &o.sx, &o.sy, &o.w, &o.h);
+		if (o.w > d.W || o.h > d.H) {
+			i--;
+			continue;
+		}
+		if (inplace) {
+			o.dx = o.sx;
+			o.dy = o.sy;
+		} else {
+			o.dx = rndn(d.W - o.w + 1);
+			o.dy = rndn(d.H - o.h + 1);
+		}
+		set_dst(&o, &d);
+		set_src(&o, &s);
+		o.table = color_table_random(p);
+		CHECK(!run_op(p, &o, 0), "#%u %s->%s flags %x", i,
+		      fdesc(s.fmt)->tag, fdesc(d.fmt)->tag,
+		      *(uint8_t *)gpa2host(p, o.table));
+	}
+	/* a whole XRGB8888 frame in place, one segment, every stage */
+	{
+		Op o = { .opcode = WCFB_ENG_OP_COLOR, .w = 320, .h = 240 };
+		Surf s;
+		CTab t;
+		unsigned k;
+
+		surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, 320, 240, 1);
+		ctab_junk(&t, WCFB_ENG_COLOR_FLAGS_MASK);
+		for (k = 0; k < 9; k++)
+			t.ctm[k] = (int64_t)(rnd() >> 30) - Q32(2.0);
+		set_dst(&o, &s);
+		set_src(&o, &s);
+		o.table = ctab_put(p, &t);
+		CHECK(!run_op(p, &o, 0), "frame in place");
+	}
+}
+
 /* corrupt-next: each kind of pixel-writing op takes one credit and gets
  * exactly one wrong byte (the centre pixel's lowest, bit 0 flipped);
  * NOP, CRC, empty rects and faulting descriptors take none. */
@@ -1981,32 +2482,35 @@ static void t_corrupt_next_ops(void)
 {
 	static const uint32_t ops[] = {
 		WCFB_ENG_OP_FILL, WCFB_ENG_OP_COPY, WCFB_ENG_OP_BLEND,
-		WCFB_ENG_OP_CONVERT,
+		WCFB_ENG_OP_CONVERT, WCFB_ENG_OP_COLOR,
 	};
+	const unsigned nops = sizeof(ops) / sizeof(ops[0]);
 	Peer *p = &g_peer;
 	char r[16384];
 	unsigned k;
-	uint64_t where;
+	uint64_t where, table;
 	Surf s, d, c;
 
 	surf_alloc(p, &s, WCFB_ENG_FMT_RGB565, 9, 7, 3);
 	surf_alloc(p, &d, WCFB_ENG_FMT_RGB565, 9, 7, 3);
 	surf_alloc(p, &c, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+	table = color_table_random(p);
 	CHECK(peer_ctl(p, "help", r, sizeof(r)) == 0 &&
 	      strstr(r, "corrupt-next N"), "help: %s", r);
-	CHECK(peer_ctl(p, "corrupt-next 4", r, sizeof(r)) == 0, "ctl: %s", r);
+	CHECK(peer_ctl(p, "corrupt-next 5", r, sizeof(r)) == 0, "ctl: %s", r);
 	CHECK(peer_ctl(p, "stats", r, sizeof(r)) == 0 &&
-	      strstr(r, "corrupt_next 4"), "stats: %s", r);
+	      strstr(r, "corrupt_next 5"), "stats: %s", r);
 	/* these take no credit */
 	CHECK(run_raw(p, WCFB_ENG_OP_NOP, 0, 0, 0, 0, &d, NULL) == 0, "nop");
 	CHECK(run_raw(p, WCFB_ENG_OP_CRC, 0, 0, 9, 7, &c, &s) == 0, "crc");
 	CHECK(run_raw(p, WCFB_ENG_OP_FILL, 0, 0, 0, 7, &d, NULL) == 0, "empty");
 	CHECK(run_raw(p, WCFB_ENG_OP_FILL, 1, 0, 9, 7, &d, NULL) ==
 	      WCFB_ENG_ERR_DESC, "bad");
-	for (k = 0; k < 5; k++) {
-		uint32_t op = ops[k % 4];
+	for (k = 0; k <= nops; k++) {
+		uint32_t op = ops[k % nops];
 		Op o = { .opcode = op, .w = 8, .h = 6, .dx = 1, .dy = 1,
-			 .fill = op == WCFB_ENG_OP_FILL ? 0x1234 : 0 };
+			 .fill = op == WCFB_ENG_OP_FILL ? 0x1234 : 0,
+			 .table = op == WCFB_ENG_OP_COLOR ? table : 0 };
 		struct wcfb_eng_desc desc;
 		uint64_t centre = (uint64_t)(1 + 3) * d.pitch + (1 + 4) * 2;
 		uint32_t st;
@@ -2015,7 +2519,7 @@ static void t_corrupt_next_ops(void)
 		set_src(&o, &s);
 		memcpy(p->expect, p->ram, p->ram_size);
 		ref_apply(p, p->expect, &o);
-		if (k < 4)              /* the fifth is past the credits */
+		if (k < nops)           /* the last is past the credits */
 			*tb_at(p, p->expect, &d.b, centre) ^= 1;
 		op_to_desc(&o, &desc);
 		st = submit1(p, &desc);
@@ -2649,6 +3153,12 @@ static const Test g_tests[] = {
 	{ "transform_validation", t_transform_validation },
 	{ "flags_validation", t_flags_validation },
 	{ "crc_random", t_crc_random },
+	{ "color_identity", t_color_identity },
+	{ "color_degamma", t_color_degamma },
+	{ "color_ctm", t_color_ctm },
+	{ "color_gamma", t_color_gamma },
+	{ "color_validation", t_color_validation },
+	{ "color_random", t_color_random },
 	{ "corrupt_next_ops", t_corrupt_next_ops },
 	{ "ring_wrap_batch", t_ring_wrap_batch },
 	{ "semi_random_rects", t_semi_random_rects },
