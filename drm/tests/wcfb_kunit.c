@@ -936,12 +936,11 @@ static void wcfb_test_rotation_xform(struct kunit *test)
 				for (i = 0; i < w; i++) {
 					u32 x, y, u = t ? j : i, v = t ? i : j;
 
-					switch (r) {
-					case 0: x = i; y = j; break;
-					case 1: x = W - 1 - j; y = i; break;
-					case 2: x = W - 1 - i; y = H - 1 - j; break;
-					default: x = j; y = H - 1 - i; break;
-					}
+					/* (x, y) by rotation r * 90 */
+					x = r == 0 ? i : r == 1 ? W - 1 - j :
+					    r == 2 ? W - 1 - i : j;
+					y = r == 0 ? j : r == 1 ? i :
+					    r == 2 ? H - 1 - j : H - 1 - i;
 					if (refl & 1)
 						x = W - 1 - x;
 					if (refl & 2)
