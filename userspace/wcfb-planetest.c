@@ -28,7 +28,15 @@
  *   sparse                 no primary, one overlay in a corner whose centre
  *                          is transparent (the engine fault control's scene)
  * Any scene line may carry the word "poke": one byte of the primary's
- * pixel (1,1) is XORed with 1 (blue's low bit in XRGB8888).
+ * pixel (1,1) is XORed with 1 (blue's low bit in XRGB8888); and the
+ * CRTC's color management: degamma=LUT, ctm=CTM, gamma=LUT (LUT one of
+ * identity|invert|curve|random, CTM one of identity|swaprb|wild, see
+ * ref_lut_by_name()), applied by the reference to the composed frame as
+ * the COLOR op of Documentation/engine-protocol.md says.  A scene sets
+ * each of DEGAMMA_LUT, CTM, GAMMA_LUT the CRTC has: to its table's blob,
+ * or to 0, which resets what an earlier scene set; the client resets
+ * them at exit.  Without GAMMA_LUT, a scene with color words is skipped.
+ * "info" prints the blob ids the CRTC has set at the moment.
  *
  * Each scene is one nonblocking commit with a page-flip event, waited for
  * (the first one also sets the mode, 640x480 unless --mode).  Then, on
@@ -390,6 +398,177 @@ static void fill_pattern(uint8_t *pix, uint32_t pitch, const struct fmt *f,
 		}
 }
 
+/* --- color management ---------------------------------------------------- */
+/*
+ * CRTC color management as Documentation/engine-protocol.md (COLOR)
+ * defines it, on the composed frame: 8-bit C to 16 bits through the
+ * degamma LUT (index C) or C * 257, the CTM (S31.32 sign-magnitude as
+ * DRM's blob holds it, exact, rounded to nearest, clamped to 0..65535),
+ * the gamma LUT (index o >> 8), and back to 8 bits as (g + 128) / 257.
+ */
+#define REF_DEGAMMA 1u
+#define REF_CTM 2u
+#define REF_GAMMA 4u
+struct ref_color {
+	uint32_t flags;
+	struct drm_color_lut degamma[256], gamma[256];
+	struct drm_color_ctm ctm;
+};
+
+/* DRM's S31.32 sign-magnitude to a signed Q32.32 (1.0 = 1 << 32). */
+static int64_t sm_to_q32(uint64_t x)
+{
+	uint64_t mag = x & ~(1ULL << 63);
+
+	return x >> 63 ? -(int64_t)mag : (int64_t)mag;
+}
+
+/* Row I of the CTM over D (16-bit R, G, B): exact, then clamped. */
+static uint32_t ref_ctm_row(const struct drm_color_ctm *m, int i, const uint32_t d[3])
+{
+	__int128 sum = 0;
+	int j;
+
+	for (j = 0; j < 3; j++)
+		sum += (__int128)sm_to_q32(m->matrix[i * 3 + j]) * d[j];
+	/* the nearest integer, halves up: below 0 it clamps anyway */
+	sum += (__int128)1 << 31;
+	if (sum < 0)
+		return 0;
+	sum /= (__int128)1 << 32;
+	return sum > 65535 ? 65535 : (uint32_t)sum;
+}
+
+static uint16_t lut_ch(const struct drm_color_lut *e, int c)
+{
+	return c == 0 ? e->red : c == 1 ? e->green : e->blue;
+}
+
+/* One screen pixel, 0x00RRGGBB, through the pipeline C describes. */
+static uint32_t ref_color_px(const struct ref_color *c, uint32_t rgb)
+{
+	uint32_t d[3], out = 0;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		uint32_t v = rgb >> (16 - 8 * i) & 0xff;
+
+		d[i] = c->flags & REF_DEGAMMA ? lut_ch(&c->degamma[v], i) : v * 257;
+	}
+	for (i = 0; i < 3; i++) {
+		uint32_t o = c->flags & REF_CTM ? ref_ctm_row(&c->ctm, i, d) : d[i];
+		uint32_t g = c->flags & REF_GAMMA ? lut_ch(&c->gamma[o >> 8], i) : o;
+
+		out |= (g + 128) / 257 << (16 - 8 * i);
+	}
+	return out;
+}
+
+static void ref_color_frame(const struct ref_color *c, uint32_t *scr, size_t n)
+{
+	size_t i;
+
+	if (!c->flags)
+		return;
+	for (i = 0; i < n; i++)
+		scr[i] = ref_color_px(c, scr[i]);
+}
+
+/*
+ * The named tables scenes use.  LUTs: "identity" (C * 257), "invert",
+ * "curve" (a different non-linear curve per channel: R squared, G a
+ * square root, B inverted in steps of 16), "random" (every entry, the
+ * reserved field too, random).  CTMs: "identity", "swaprb" (R and B
+ * exchanged), "wild" (negative coefficients, -0.0, values that clamp at
+ * both ends, and 262144.0, whose products need more than 64 bits).
+ */
+static uint32_t isqrt(uint64_t v)
+{
+	uint64_t r = 0, bit;
+
+	for (bit = 1u << 15; bit; bit >>= 1)
+		if ((r | bit) * (r | bit) <= v)
+			r |= bit;
+	return r;
+}
+
+static int ref_lut_by_name(struct drm_color_lut *lut, const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < 256; i++) {
+		struct drm_color_lut *e = &lut[i];
+
+		if (!strcmp(name, "identity")) {
+			e->red = e->green = e->blue = i * 257;
+		} else if (!strcmp(name, "invert")) {
+			e->red = e->green = e->blue = 65535 - i * 257;
+		} else if (!strcmp(name, "curve")) {
+			e->red = i * i * 65535 / (255 * 255);
+			e->green = isqrt((uint64_t)i * 257 * 65535);
+			e->blue = 65535 - (i & 0xf0) * 257;
+		} else if (!strcmp(name, "random")) {
+			uint32_t a = hash32(0xc0102 ^ i), b = hash32(0xc0103 ^ i);
+
+			e->red = a;
+			e->green = a >> 16;
+			e->blue = b;
+		} else {
+			return -1;
+		}
+		e->reserved = !strcmp(name, "random") ? hash32(i) >> 16 : 0;
+	}
+	return 0;
+}
+
+#define Q(x) ((uint64_t)(x))		/* a positive S31.32 value */
+#define NEG(x) (1ULL << 63 | (x))	/* its negative */
+static int ref_ctm_by_name(struct drm_color_ctm *m, const char *name)
+{
+	static const struct {
+		const char *name;
+		uint64_t v[9];
+	} ctms[] = {
+		{ "identity", { Q(1) << 32, 0, 0, 0, Q(1) << 32, 0, 0, 0, Q(1) << 32 } },
+		{ "swaprb", { 0, 0, Q(1) << 32, 0, Q(1) << 32, 0, Q(1) << 32, 0, 0 } },
+		/* R' = 1.5 R - 0.75 G + (1/3 - 2^-32 / 3) B
+		 * G' = -0.0 R + 0.5 G + 0.6 B  (0.6 rounded up to 0x9999999a)
+		 * B' = 262144.0 R + G - 262144.0 B */
+		{ "wild", { Q(3) << 31, NEG(Q(3) << 30), 0x55555555,
+			    NEG(0), Q(1) << 31, 0x9999999a,
+			    Q(1) << 50, Q(1) << 32, NEG(Q(1) << 50) } },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(ctms) / sizeof(ctms[0]); i++)
+		if (!strcmp(name, ctms[i].name)) {
+			memcpy(m->matrix, ctms[i].v, sizeof(m->matrix));
+			return 0;
+		}
+	return -1;
+}
+#undef Q
+#undef NEG
+
+/* "degamma=NAME", "ctm=NAME" or "gamma=NAME" into C; 1 if WORD is one,
+ * 0 if not, -1 if it names no table. */
+static int ref_color_word(struct ref_color *c, const char *word)
+{
+	if (!strncmp(word, "degamma=", 8)) {
+		c->flags |= REF_DEGAMMA;
+		return ref_lut_by_name(c->degamma, word + 8) ? -1 : 1;
+	}
+	if (!strncmp(word, "gamma=", 6)) {
+		c->flags |= REF_GAMMA;
+		return ref_lut_by_name(c->gamma, word + 6) ? -1 : 1;
+	}
+	if (!strncmp(word, "ctm=", 4)) {
+		c->flags |= REF_CTM;
+		return ref_ctm_by_name(&c->ctm, word + 4) ? -1 : 1;
+	}
+	return 0;
+}
+
 /* --- the reference's self-test ------------------------------------------- */
 static int st_fail;
 
@@ -560,6 +739,77 @@ static int selftest(void)
 		}
 		st(xbits == 0xff && xr == 0xffffff, "XR24 pattern: X and colour bits all used");
 	}
+	/* Color management (hand-computed from the COLOR op's formulas). */
+	{
+		static struct ref_color c;
+		uint32_t v, bad = 0;
+
+		st(sm_to_q32(1ULL << 63) == 0 && sm_to_q32(1ULL << 32) == 1LL << 32 &&
+		   sm_to_q32(1ULL << 63 | 3ULL << 31) == -(3LL << 31),
+		   "S31.32 sign-magnitude: -0.0 is 0, -1.5 is -(3 << 31)");
+		memset(&c, 0, sizeof(c));
+		ref_color_word(&c, "degamma=identity");
+		ref_color_word(&c, "ctm=identity");
+		ref_color_word(&c, "gamma=identity");
+		for (v = 0; v < 256; v++)
+			bad += ref_color_px(&c, v << 16 | (255 - v) << 8 | (v ^ 0x5a)) !=
+			       (v << 16 | (255 - v) << 8 | (v ^ 0x5a));
+		st(!bad, "identity LUTs and CTM change no value (%u did)", bad);
+		/* o = C * 257, o >> 8 = C: 65535 - 257 C gives 255 - C */
+		memset(&c, 0, sizeof(c));
+		ref_color_word(&c, "gamma=invert");
+		st(ref_color_px(&c, 0xc86400) == 0x379bff, "gamma invert alone");
+		/* d = (258, 65535, 61423): 16 * 16 * 65535 / 65025, isqrt(65535^2),
+		 * 65535 - 0x10 * 257; (258 + 128) / 257 = 1, 61551 / 257 = 239 */
+		memset(&c, 0, sizeof(c));
+		ref_color_word(&c, "degamma=curve");
+		st(ref_color_px(&c, 0x10ff1f) == 0x01ffef, "degamma curve alone");
+		memset(&c, 0, sizeof(c));
+		ref_color_word(&c, "ctm=swaprb");
+		st(ref_color_px(&c, 0x0a141e) == 0x1e140a, "CTM swapping R and B");
+		/*
+		 * wild on (100, 40, 200), d = (25700, 10280, 51400):
+		 * R 38550 - 7710 + 17133.33 = 47973 -> 48101 / 257 = 187;
+		 * G 0 + 5140 + 30840.000005 = 35980 = 140 * 257;
+		 * B 262144 * (25700 - 51400) + 10280 < 0 -> 0
+		 */
+		ref_color_word(&c, "ctm=wild");
+		st(ref_color_px(&c, 0x6428c8) == 0xbb8c00, "CTM with negative coefficients, -0.0");
+		/* B: 2^50 * 65535 needs 67 bits (two's complement 64-bit: < 0) */
+		st(ref_color_px(&c, 0xff0000) == 0xff00ff,
+		   "CTM clamps at 65535, at 0, and is exact beyond 64 bits");
+		/* G: 0.5 * 65535 = 32767.5 rounds to 32768 = 128 * 257 (not 127) */
+		st(ref_color_px(&c, 0x00ff00) == 0x0080ff, "CTM rounds halves up");
+		/* o = (47973, 35980, 0), o >> 8 = (187, 140, 0): R 34969 * 65535 /
+		 * 65025 = 35243 -> 137, G isqrt(35980 * 65535) = 48558 -> 189 */
+		ref_color_word(&c, "gamma=curve");
+		st(ref_color_px(&c, 0x6428c8) == 0x89bdff, "CTM then gamma indexed by o >> 8");
+		/*
+		 * All three on (100, 40, 200): d = (10078, 25955, 16191);
+		 * R 15117 - 19466.25 + 5397 = 1047.75 -> 1048, >> 8 = 4;
+		 * G 12977.5 + 9714.6 = 22692, >> 8 = 88; B < 0 -> 0;
+		 * gamma: R 16 -> 0, G isqrt(22616 * 65535) = 38498 -> 150, B 255
+		 */
+		ref_color_word(&c, "degamma=curve");
+		st(ref_color_px(&c, 0x6428c8) == 0x0096ff, "degamma, CTM and gamma");
+		/* The last step is nearest to g / 257: 385 -> 1, 386 -> 2. */
+		memset(&c, 0, sizeof(c));
+		c.flags = REF_GAMMA;
+		c.gamma[0].red = 385;
+		c.gamma[0].green = 386;
+		c.gamma[0].blue = 65535;
+		st(ref_color_px(&c, 0) == 0x0102ff, "(g + 128) / 257, not (g + 128) >> 8");
+		st(ref_color_word(&c, "gamma=nosuch") < 0 && ref_color_word(&c, "poke") == 0,
+		   "color words");
+		memset(&c, 0, sizeof(c));
+		src[0] = 0x0a141e;
+		src[1] = 0xff0000;
+		ref_color_frame(&c, src, 2);
+		st(src[0] == 0x0a141e && src[1] == 0xff0000, "no color: the frame as composed");
+		ref_color_word(&c, "ctm=swaprb");
+		ref_color_frame(&c, src, 2);
+		st(src[0] == 0x1e140a && src[1] == 0x0000ff, "the frame through the pipeline");
+	}
 	st(crc32_bytes(0, nine, 9) == 0xcbf43926, "CRC-32 check value of \"123456789\"");
 	{
 		uint32_t two[2] = { 0x313233, 0x343536 };	/* "123456" */
@@ -612,6 +862,11 @@ static struct kplane *primary, *cursor, *overlays[MAXPLANES];
 static int noverlays;
 static uint32_t W = 640, H = 480, cur_w = 64, cur_h = 64, cap_w, cap_h;
 static int want_crc, mode_set, slow = 1;
+/* The CRTC's DEGAMMA_LUT, CTM, GAMMA_LUT (0: absent) and the LUT sizes. */
+enum { C_DEGAMMA, C_CTM, C_GAMMA, NCOLOR };
+static const char *const color_prop_names[NCOLOR] = { "DEGAMMA_LUT", "CTM", "GAMMA_LUT" };
+static uint32_t color_prop[NCOLOR];
+static uint64_t color_val[NCOLOR], degamma_size, gamma_size;
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
@@ -671,6 +926,32 @@ static void read_plane(struct kplane *kp, drmModePlane *pl)
 	drmModeFreeObjectProperties(props);
 }
 
+static void read_crtc_color(void)
+{
+	drmModeObjectProperties *props;
+	uint32_t i;
+	int k;
+
+	props = drmModeObjectGetProperties(pipe_.fd, pipe_.crtc_id, DRM_MODE_OBJECT_CRTC);
+	for (i = 0; props && i < props->count_props; i++) {
+		drmModePropertyRes *pr = drmModeGetProperty(pipe_.fd, props->props[i]);
+
+		if (!pr)
+			continue;
+		for (k = 0; k < NCOLOR; k++)
+			if (!strcmp(pr->name, color_prop_names[k])) {
+				color_prop[k] = pr->prop_id;
+				color_val[k] = props->prop_values[i];
+			}
+		if (!strcmp(pr->name, "DEGAMMA_LUT_SIZE"))
+			degamma_size = props->prop_values[i];
+		if (!strcmp(pr->name, "GAMMA_LUT_SIZE"))
+			gamma_size = props->prop_values[i];
+		drmModeFreeProperty(pr);
+	}
+	drmModeFreeObjectProperties(props);
+}
+
 static int open_planes(void)
 {
 	drmModePlaneRes *res;
@@ -718,6 +999,7 @@ static int open_planes(void)
 		cur_w = cap_w;
 	if (cap_h && cap_h < cur_h)
 		cur_h = cap_h;
+	read_crtc_color();
 	return primary ? 0 : -ENODEV;
 }
 
@@ -738,6 +1020,15 @@ static int cmd_info(void)
 	printf("mode %ux%u\n", W, H);
 	printf("overlays %d\n", noverlays);
 	printf("cursor_cap %ux%u\n", cap_w, cap_h);
+	/* the blob ids set now: 0 once a client reset them */
+	if (color_prop[C_GAMMA])
+		printf("crtc %u degamma_lut %llu ctm %llu gamma_lut %llu sizes %llu,%llu\n",
+		       pipe_.crtc_id, (unsigned long long)color_val[C_DEGAMMA],
+		       (unsigned long long)color_val[C_CTM],
+		       (unsigned long long)color_val[C_GAMMA],
+		       (unsigned long long)degamma_size, (unsigned long long)gamma_size);
+	else
+		printf("crtc %u no color management\n", pipe_.crtc_id);
 	for (k = 0; k < nplanes; k++) {
 		const struct kplane *kp = &planes[k];
 		uint32_t i;
@@ -819,6 +1110,7 @@ struct scene {
 	struct splane pl[MAXPLANES];
 	int n;
 	uint64_t primary_addr;
+	struct ref_color color;	/* the CRTC's, on the composed frame */
 };
 
 static struct scene scenes[2];
@@ -1018,12 +1310,48 @@ static int scene_req(struct scene *sc, drmModeAtomicReq *req)
 	return 0;
 }
 
+/*
+ * The CRTC's color properties as C says, every one: a blob (made here,
+ * into BLOBS) or 0, which resets what an earlier scene set.  77 if C
+ * needs what the CRTC lacks.
+ */
+static int color_req(const struct ref_color *c, drmModeAtomicReq *req,
+		     uint32_t blobs[NCOLOR])
+{
+	static const uint32_t flag[NCOLOR] = { REF_DEGAMMA, REF_CTM, REF_GAMMA };
+	int k, ret;
+
+	if (c->flags && !color_prop[C_GAMMA])
+		return skip("the CRTC has no GAMMA_LUT property");
+	if (c->flags && (!color_prop[C_DEGAMMA] || !color_prop[C_CTM]))
+		return skip("the CRTC has GAMMA_LUT but no DEGAMMA_LUT or CTM");
+	if (c->flags && (degamma_size != 256 || gamma_size != 256))
+		return skip("LUT sizes %llu (degamma), %llu (gamma), the scenes need 256",
+			    (unsigned long long)degamma_size, (unsigned long long)gamma_size);
+	for (k = 0; k < NCOLOR; k++) {
+		const void *data = k == C_DEGAMMA ? (const void *)c->degamma :
+				   k == C_CTM ? (const void *)&c->ctm : (const void *)c->gamma;
+		size_t size = k == C_CTM ? sizeof(c->ctm) : sizeof(c->gamma);
+
+		if (!color_prop[k])
+			continue;
+		if (c->flags & flag[k]) {
+			ret = drmModeCreatePropertyBlob(pipe_.fd, data, size, &blobs[k]);
+			if (ret)
+				return fail("%s blob: %s", color_prop_names[k], strerror(errno));
+		}
+		add_prop(req, pipe_.crtc_id, color_prop[k], blobs[k]);
+	}
+	return 0;
+}
+
 /* One nonblocking commit of SC with its event (scene_wait() waits). */
 static int scene_commit(struct scene *sc)
 {
 	drmModeAtomicReq *req = drmModeAtomicAlloc();
 	uint32_t flags = DRM_MODE_PAGE_FLIP_EVENT | DRM_MODE_ATOMIC_NONBLOCK, blob = 0;
-	int ret;
+	uint32_t cblob[NCOLOR] = { 0 };
+	int ret, i;
 
 	if (!req)
 		return fail("out of memory");
@@ -1036,6 +1364,7 @@ static int scene_commit(struct scene *sc)
 		flags |= DRM_MODE_ATOMIC_ALLOW_MODESET;
 	}
 	ret = scene_req(sc, req);
+	ret = ret ? ret : color_req(&sc->color, req, cblob);
 	if (!ret) {
 		ret = wcfb_atomic_commit(&pipe_, req, flags);
 		if (ret)
@@ -1046,7 +1375,35 @@ static int scene_commit(struct scene *sc)
 	drmModeAtomicFree(req);
 	if (blob)
 		drmModeDestroyPropertyBlob(pipe_.fd, blob);
+	/* The CRTC's state holds its own references to them. */
+	for (i = 0; i < NCOLOR; i++)
+		if (cblob[i])
+			drmModeDestroyPropertyBlob(pipe_.fd, cblob[i]);
 	return ret;
+}
+
+/*
+ * Resets the CRTC's color management (the console and the next client
+ * would inherit it): one blocking commit of the three properties at 0.
+ */
+static void color_reset(void)
+{
+	drmModeAtomicReq *req;
+	int k, ret;
+
+	if (!color_prop[C_GAMMA] || pipe_.fd < 0)
+		return;
+	req = drmModeAtomicAlloc();
+	if (!req)
+		return;
+	for (k = 0; k < NCOLOR; k++)
+		if (color_prop[k])
+			add_prop(req, pipe_.crtc_id, color_prop[k], 0);
+	ret = wcfb_atomic_commit(&pipe_, req, 0);
+	if (ret)
+		fprintf(stderr, "wcfb-planetest: resetting color management: %s\n",
+			strerror(-ret));
+	drmModeAtomicFree(req);
 }
 
 static int scene_wait(void)
@@ -1267,20 +1624,26 @@ static int run_scene(char *line)
 	char *argv[16], *save = NULL, *t;
 	struct scene *sc = cur == &scenes[0] ? &scenes[1] : &scenes[0];
 	struct ref_plane refs[MAXPLANES];
-	int argc = 0, poke = 0, ret, i;
+	static struct ref_color color;
+	int argc = 0, poke = 0, ret, i, c;
+	const char *bad = NULL;
 	uint64_t addr;
 
+	memset(&color, 0, sizeof(color));
 	for (t = strtok_r(line, " \t\n", &save); t && argc < 16;
 	     t = strtok_r(NULL, " \t\n", &save))
 		if (!strcmp(t, "poke"))
 			poke = 1;
+		else if ((c = ref_color_word(&color, t)))
+			bad = c < 0 ? t : bad;
 		else
 			argv[argc++] = t;
 	if (!argc)
 		return 0;
 	memset(sc, 0, sizeof(*sc));
+	sc->color = color;
 	why[0] = 0;
-	ret = scene_build(sc, argc, argv);
+	ret = bad ? fail("%s: no such table", bad) : scene_build(sc, argc, argv);
 	if (!ret && poke) {
 		struct splane *sp = find_splane(sc, primary);
 		size_t off;
@@ -1304,6 +1667,7 @@ static int run_scene(char *line)
 	for (i = 0; i < sc->n; i++)
 		refs[i] = sc->pl[i].r;
 	ref_compose(screen, W, H, refs, sc->n);
+	ref_color_frame(&sc->color, screen, (size_t)W * H);
 	if (scene_wait()) {
 		/* which scene's buffers are on screen is unknown: both kept */
 		printf("FAIL %s\n", why);
@@ -1375,13 +1739,19 @@ int main(int argc, char **argv)
 			n += snprintf(line + n, n < sizeof(line) ? sizeof(line) - n : 0,
 				      "%s ", argv[i]);
 		ret = run_scene(line);
-		if (ret)
+		if (ret) {
+			color_reset();
 			return ret;
+		}
 	}
 	while (!stop && fgets(line, sizeof(line), stdin))
 		if (run_scene(line) == 1)
 			status = 1;
-	/* Closing the device gives the display back (fbdev restores it). */
+	/*
+	 * Closing the device gives the display back (fbdev restores it), but
+	 * not the color management: that is reset here.
+	 */
+	color_reset();
 	wcfb_close_pipe(&pipe_);
 	return status;
 }

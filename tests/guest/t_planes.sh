@@ -14,6 +14,13 @@
 # still matches and leaves the fault pending (it ran no op), and then a
 # composed scene, whose every op's centre pixel stays visible ("sparse"),
 # must not match; the same scene matches again once the fault was used up.
+# Color management (CRTC DEGAMMA_LUT, CTM, GAMMA_LUT; skipped without
+# GAMMA_LUT): each stage alone, all three, each with an overlay, the
+# reference applying the COLOR op's formulas to its composed frame; such
+# a scene is composed (not zero-copy); identity tables give the plain
+# scene's picture; the next scene without color words resets them (blob
+# 0: zero-copy again, "info" shows 0), and so does the client at exit
+# (while one is set "info" shows its blob: the control of that check).
 PT=/tmp/planetest
 PT_FORMATS="XR24 AR24 XB24 AB24 RX24 RA24 BX24 BA24 RG24 BG24 RG16 BG16 XR30 AR30 XB30 AB30"
 # pt_start [OPTIONS]: wcfb-planetest in the background, reading scenes from
@@ -81,6 +88,10 @@ corrupted() {
 	read -r reply < "$CTL"
 	echo "$reply" | sed -n 's/.* corrupted \([0-9]*\).*/\1/p'
 }
+# crtc_colors: the blob ids the CRTC's DEGAMMA_LUT, CTM, GAMMA_LUT hold now.
+crtc_colors() {
+	wcfb-planetest info | sed -n 's/^crtc [0-9]* degamma_lut \([0-9]*\) ctm \([0-9]*\) gamma_lut \([0-9]*\) .*/\1 \2 \3/p'
+}
 trap '' PIPE
 
 echo 0 > /sys/class/graphics/fbcon/cursor_blink 2>/dev/null
@@ -96,6 +107,7 @@ fail=0
 
 # Zero-copy: the primary alone, full screen XRGB8888.
 check plain plain && zerocopy plain 1
+plain_ref=$REF
 
 # Every format on every plane type (the spec's 16 on each).
 for pl in primary overlay cursor; do
@@ -140,6 +152,51 @@ else
 	echo "rotation not offered: its scenes skipped"
 fi
 
+# Color management, if the CRTC has it.
+color=0
+if scene plain gamma=invert; then
+	color=1
+	shot color_gamma_invert rgbhash "$REF" ||
+		{ echo "color_gamma_invert: the screen is not the reference's"; fail=1; }
+	zerocopy color_gamma_invert 0
+	[ "$REF" != "$plain_ref" ] || { echo "the reference's inverted gamma changed nothing"; fail=1; }
+	c=$(crtc_colors)
+	case $c in
+	"0 0 "[1-9]*) ;;
+	*) echo "gamma set: CRTC color blobs '$c', want 0 0 and a blob"; fail=1 ;;
+	esac
+	check color_gamma_curve plain gamma=curve
+	check color_gamma_random plain gamma=random
+	check color_degamma_curve plain degamma=curve
+	check color_degamma_random plain degamma=random
+	check color_ctm_swaprb plain ctm=swaprb
+	check color_ctm_wild plain ctm=wild
+	# degamma alone and gamma alone show the same (o >> 8 is C): both
+	# LUTs without a CTM tell which table went where
+	check color_degamma_gamma plain degamma=random gamma=curve
+	check color_all plain degamma=curve ctm=wild gamma=random
+	check color_all2 plain degamma=random ctm=swaprb gamma=curve
+	check color_identity plain degamma=identity ctm=identity gamma=identity &&
+		zerocopy color_identity 0
+	[ "$REF" = "$plain_ref" ] || { echo "identity color tables: the reference's picture changed"; fail=1; }
+	# with a translucent overlay (and the cursor, zpos, a 10-bit format)
+	check color_ovl_gamma alpha coverage 0x8000 gamma=curve
+	check color_ovl_degamma alpha coverage 0x8000 degamma=random
+	check color_ovl_ctm alpha coverage 0x8000 ctm=wild
+	check color_ovl_all alpha premulti 0x8000 degamma=curve ctm=wild gamma=invert
+	check color_fmt_all formats overlay AR30 degamma=random ctm=swaprb gamma=curve
+	check color_cursor_all cursor -20 -30 degamma=curve ctm=wild gamma=curve
+	check color_zpos_all zpos 2,1,1,0 0x8000 degamma=random ctm=wild gamma=random
+	# a scene without color words resets them
+	check color_reset plain && zerocopy color_reset 1
+	c=$(crtc_colors)
+	[ "$c" = "0 0 0" ] || { echo "after a scene without color: CRTC color blobs '$c', want 0 0 0"; fail=1; }
+	check color_reset_ovl alpha coverage 0x8000
+else
+	[ $? = 77 ] || fail=1
+	echo "no color management: its scenes skipped"
+fi
+
 # Negative control.  The fault is armed while a zero-copy scene is shown
 # (a composed one might be composed again at any vblank); a new zero-copy
 # scene must match and leave the fault pending; the sparse scene, composed
@@ -169,5 +226,18 @@ else
 	fail=1
 fi
 
+# Color set as the client exits: it must reset it.
+if [ $color = 1 ]; then
+	check color_exit plain degamma=curve ctm=wild gamma=invert
+	c=$(crtc_colors)
+	case $c in
+	[1-9]*" "[1-9]*" "[1-9]*) ;;
+	*) echo "all three set: CRTC color blobs '$c'"; fail=1 ;;
+	esac
+fi
 pt_stop || fail=1
+if [ $color = 1 ]; then
+	c=$(crtc_colors)
+	[ "$c" = "0 0 0" ] || { echo "wcfb-planetest exited: CRTC color blobs '$c', want 0 0 0"; fail=1; }
+fi
 exit $fail
