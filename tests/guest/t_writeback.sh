@@ -13,3 +13,8 @@ wcfb-wbtest --overlay --format AB24 </dev/null || exit 1
 # Damage: 12 moves of the overlay, each composing only where it was and
 # is; the result equals the host capture and the same state composed whole.
 wcfb-wbtest --overlay --moves 12 </dev/null || exit 1
+# Figure (one run, for orientation): the mean time of the frames composed
+# above (1024x768 XRGB8888, job built to fence signalled), debugfs.
+n=$(sed -n 's/^composed //p' $DRI_DEBUG/scanout)
+us=$(sed -n 's/^compose_mean_us //p' $DRI_DEBUG/scanout)
+ctl BENCH "{\"name\":\"compose\",\"figures\":{\"frame_mean\":{\"value\":${us:-0},\"unit\":\"us\"},\"frames\":{\"value\":${n:-0},\"unit\":\"\"}}}"
