@@ -72,6 +72,16 @@ static bool wcfb_engine_composes(const struct wcfb_blitter_info *info)
 	       info->formats & WCFB_ENG_FMTCAP_XRGB8888;
 }
 
+/* The blitter's declaration, if there is a blitter and it composes. */
+static bool wcfb_composer_info(struct wcfb_device *wcfb,
+			       struct wcfb_blitter_info *info)
+{
+	if (!wcfb->engine)
+		return false;
+	wcfb_blitter_get_info(wcfb->engine, info);
+	return wcfb_engine_composes(info);
+}
+
 /**
  * wcfb_composer_available - can frames be composed now
  * @wcfb: the device
@@ -100,12 +110,8 @@ u32 wcfb_composer_format_cpp(struct wcfb_device *wcfb, u32 fourcc)
 {
 	struct wcfb_blitter_info info;
 
-	if (!wcfb->engine)
-		return 0;
-	wcfb_blitter_get_info(wcfb->engine, &info);
-	if (!wcfb_engine_composes(&info))
-		return 0;
-	return wcfb_blitter_format_cpp(&info, fourcc);
+	return wcfb_composer_info(wcfb, &info) ?
+	       wcfb_blitter_format_cpp(&info, fourcc) : 0;
 }
 
 /**
@@ -121,12 +127,8 @@ int wcfb_composer_formats(struct wcfb_device *wcfb, u32 *formats,
 {
 	struct wcfb_blitter_info info;
 
-	if (!wcfb->engine)
-		return 0;
-	wcfb_blitter_get_info(wcfb->engine, &info);
-	if (!wcfb_engine_composes(&info))
-		return 0;
-	return wcfb_blitter_formats(&info, formats, max);
+	return wcfb_composer_info(wcfb, &info) ?
+	       wcfb_blitter_formats(&info, formats, max) : 0;
 }
 
 /* ---- the output buffers ---- */
@@ -517,14 +519,12 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	const struct drm_plane_state *planes[WCFB_MAX_OVERLAYS + 2];
 	const struct drm_plane_state *pst;
 	struct wcfb_blitter_table *dtab;
-	struct wcfb_blitter_info info;
 	struct dma_fence *fence;
 	unsigned int n = 0, i, d;
 	struct drm_plane *plane;
 	struct wcfb_job *job;
 	bool replace, color;
 	int back, ret;
-	long left;
 
 	if (!wcfb_composer_available(wcfb))
 		return -ENODEV;
@@ -624,12 +624,7 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	if (ret)
 		goto err_free;
 	/* Queued: the job is the scheduler's. */
-	wcfb_blitter_get_info(wcfb->engine, &info);
-	left = dma_fence_wait_timeout(fence, false,
-				      msecs_to_jiffies(2 * info.timeout_ms +
-						       1000));
-	ret = left > 0 ? fence->error : left ? (int)left : -ETIMEDOUT;
-	dma_fence_put(fence);
+	ret = wcfb_job_wait(wcfb, fence);
 	if (ret) {
 		drm_err_ratelimited(&wcfb->drm, "composition failed (%d): the previous frame stays\n",
 				    ret);

@@ -59,11 +59,9 @@ static int wcfb_crc_engine(struct wcfb_device *wcfb, struct wcfb_crc *crc,
 			   u32 *value)
 {
 	struct wcfb_blitter_table *stab, *dtab;
-	struct wcfb_blitter_info info;
 	struct wcfb_eng_desc *d;
 	struct dma_fence *fence;
 	struct wcfb_job *job;
-	long left;
 	int ret;
 
 	if (!crc->result) {
@@ -102,12 +100,7 @@ static int wcfb_crc_engine(struct wcfb_device *wcfb, struct wcfb_crc *crc,
 		wcfb_job_free(job);
 		return ret;
 	}
-	wcfb_blitter_get_info(wcfb->engine, &info);
-	left = dma_fence_wait_timeout(fence, false,
-				      msecs_to_jiffies(2 * info.timeout_ms +
-						       1000));
-	ret = left > 0 ? fence->error : left ? (int)left : -ETIMEDOUT;
-	dma_fence_put(fence);
+	ret = wcfb_job_wait(wcfb, fence);
 	if (ret)
 		return ret;
 	/* Write-combined, uncached: the engine's write is what is read. */

@@ -482,3 +482,29 @@ out_free:
 	kvfree(objs);
 	return ret;
 }
+
+/**
+ * wcfb_job_wait - wait for a driver job the caller needs done
+ * @wcfb: the device
+ * @fence: the job's fence (from wcfb_job_push()); the reference is put
+ *
+ * For the commit tail and the CRC worker, which need the engine's result
+ * before they go on.  Bounded: a job that hangs is failed by the
+ * scheduler's timeout (reset, -ETIMEDOUT) well before the bound.
+ *
+ * Return: 0, or the job's error.
+ */
+int wcfb_job_wait(struct wcfb_device *wcfb, struct dma_fence *fence)
+{
+	struct wcfb_blitter_info info;
+	long left;
+	int ret;
+
+	wcfb_blitter_get_info(wcfb->engine, &info);
+	left = dma_fence_wait_timeout(fence, false,
+				      msecs_to_jiffies(2 * info.timeout_ms +
+						       1000));
+	ret = left > 0 ? fence->error : left ? (int)left : -ETIMEDOUT;
+	dma_fence_put(fence);
+	return ret;
+}

@@ -74,5 +74,6 @@ int wcfb_job_add_buf(struct wcfb_job *job, struct wcfb_bo *bo, bool write,
 int wcfb_job_add_fence(struct wcfb_job *job, struct dma_fence *fence);
 int wcfb_job_push(struct wcfb_job *job, struct dma_fence **done);
 void wcfb_job_free(struct wcfb_job *job);
+int wcfb_job_wait(struct wcfb_device *wcfb, struct dma_fence *fence);
 
 #endif /* WCFB_JOB_H */

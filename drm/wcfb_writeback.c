@@ -120,11 +120,9 @@ static int wcfb_wb_copy(struct wcfb_device *wcfb, struct wcfb_crc *crc,
 	struct drm_gem_object *obj = drm_gem_fb_get_obj(fb, 0);
 	u32 cpp = fb->format->cpp[0], ox, oy, w, h;
 	struct wcfb_blitter_table *dtab, *stab;
-	struct wcfb_blitter_info info;
 	struct wcfb_eng_desc *d;
 	struct dma_fence *fence;
 	struct wcfb_job *job;
-	long left;
 	int ret;
 
 	mutex_lock(&crc->lock);
@@ -176,12 +174,7 @@ static int wcfb_wb_copy(struct wcfb_device *wcfb, struct wcfb_crc *crc,
 		goto err_free;
 	mutex_unlock(&crc->lock);
 
-	wcfb_blitter_get_info(wcfb->engine, &info);
-	left = dma_fence_wait_timeout(fence, false,
-				      msecs_to_jiffies(2 * info.timeout_ms +
-						       1000));
-	ret = left > 0 ? fence->error : left ? (int)left : -ETIMEDOUT;
-	dma_fence_put(fence);
+	ret = wcfb_job_wait(wcfb, fence);
 	return ret;
 
 err_free:

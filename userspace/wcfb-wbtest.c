@@ -38,22 +38,6 @@
 #include "wcfb_client.h"
 #include "wcfb_rgbhash.h"
 
-static uint32_t prop(int fd, uint32_t obj, uint32_t type, const char *name)
-{
-	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj, type);
-	uint32_t i, id = 0;
-
-	for (i = 0; props && i < props->count_props; i++) {
-		drmModePropertyRes *p = drmModeGetProperty(fd, props->props[i]);
-
-		if (p && !strcmp(p->name, name))
-			id = p->prop_id;
-		drmModeFreeProperty(p);
-	}
-	drmModeFreeObjectProperties(props);
-	return id;
-}
-
 static uint64_t prop_value(int fd, uint32_t obj, uint32_t type,
 			   const char *name)
 {
@@ -164,11 +148,11 @@ static int writeback(struct wcfb_pipe *p, uint32_t wb, struct wcfb_buf *out,
 	if (corrupt && wcfb_engine_ctl("corrupt-next 1", answer, sizeof(answer)))
 		return -EIO;
 	req = drmModeAtomicAlloc();
-	drmModeAtomicAddProperty(req, wb, prop(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
+	drmModeAtomicAddProperty(req, wb, wcfb_prop_id(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
 					       "CRTC_ID"), p->crtc_id);
-	drmModeAtomicAddProperty(req, wb, prop(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
+	drmModeAtomicAddProperty(req, wb, wcfb_prop_id(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
 					       "WRITEBACK_FB_ID"), out->fb_id);
-	drmModeAtomicAddProperty(req, wb, prop(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
+	drmModeAtomicAddProperty(req, wb, wcfb_prop_id(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
 					       "WRITEBACK_OUT_FENCE_PTR"),
 				 (uint64_t)(uintptr_t)&fence);
 	t0 = wcfb_now_ns();
@@ -196,7 +180,7 @@ static int detach(struct wcfb_pipe *p, uint32_t wb)
 	drmModeAtomicReq *req = drmModeAtomicAlloc();
 	int ret;
 
-	drmModeAtomicAddProperty(req, wb, prop(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
+	drmModeAtomicAddProperty(req, wb, wcfb_prop_id(p->fd, wb, DRM_MODE_OBJECT_CONNECTOR,
 					       "CRTC_ID"), 0);
 	ret = wcfb_atomic_commit(p, req, DRM_MODE_ATOMIC_ALLOW_MODESET);
 	drmModeAtomicFree(req);
@@ -224,9 +208,9 @@ static void check_damage(struct wcfb_pipe *p, uint32_t wb, uint32_t ov,
 		drmModeAtomicReq *req = drmModeAtomicAlloc();
 		int ret;
 
-		drmModeAtomicAddProperty(req, ov, prop(p->fd, ov, DRM_MODE_OBJECT_PLANE,
+		drmModeAtomicAddProperty(req, ov, wcfb_prop_id(p->fd, ov, DRM_MODE_OBJECT_PLANE,
 						       "CRTC_X"), 37 + 13 * k);
-		drmModeAtomicAddProperty(req, ov, prop(p->fd, ov, DRM_MODE_OBJECT_PLANE,
+		drmModeAtomicAddProperty(req, ov, wcfb_prop_id(p->fd, ov, DRM_MODE_OBJECT_PLANE,
 						       "CRTC_Y"), 41 + 7 * k);
 		ret = wcfb_atomic_commit(p, req, DRM_MODE_PAGE_FLIP_EVENT);
 		drmModeAtomicFree(req);
@@ -324,7 +308,7 @@ int main(int argc, char **argv)
 			return die("overlay buffer", -ret);
 		wcfb_buf_fill_pattern(&over, 11);
 #define OV(name, v) drmModeAtomicAddProperty(req, ov, \
-		prop(p.fd, ov, DRM_MODE_OBJECT_PLANE, name), v)
+		wcfb_prop_id(p.fd, ov, DRM_MODE_OBJECT_PLANE, name), v)
 		OV("FB_ID", over.fb_id);
 		OV("CRTC_ID", p.crtc_id);
 		OV("SRC_X", 0);

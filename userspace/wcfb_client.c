@@ -380,7 +380,7 @@ uint64_t wcfb_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
-static uint32_t prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
+uint32_t wcfb_prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
 {
 	drmModeObjectProperties *props = drmModeObjectGetProperties(fd, obj, type);
 	uint32_t id = 0, i;
@@ -464,11 +464,11 @@ int wcfb_open_pipe(struct wcfb_pipe *p)
 	drmModeFreePlaneResources(pres);
 	if (!p->plane_id)
 		return -ENODEV;
-	p->conn_crtc_id = prop_id(p->fd, p->conn_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
-	p->crtc_mode_id = prop_id(p->fd, p->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID");
-	p->crtc_active = prop_id(p->fd, p->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE");
+	p->conn_crtc_id = wcfb_prop_id(p->fd, p->conn_id, DRM_MODE_OBJECT_CONNECTOR, "CRTC_ID");
+	p->crtc_mode_id = wcfb_prop_id(p->fd, p->crtc_id, DRM_MODE_OBJECT_CRTC, "MODE_ID");
+	p->crtc_active = wcfb_prop_id(p->fd, p->crtc_id, DRM_MODE_OBJECT_CRTC, "ACTIVE");
 #define PLANE_PROP(field, name) \
-	p->field = prop_id(p->fd, p->plane_id, DRM_MODE_OBJECT_PLANE, name)
+	p->field = wcfb_prop_id(p->fd, p->plane_id, DRM_MODE_OBJECT_PLANE, name)
 	PLANE_PROP(plane_fb_id, "FB_ID");
 	PLANE_PROP(plane_crtc_id, "CRTC_ID");
 	PLANE_PROP(plane_src_x, "SRC_X");

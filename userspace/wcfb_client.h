@@ -150,6 +150,8 @@ int wcfb_wait_flip(struct wcfb_pipe *p, int timeout_ms, uint64_t *ts_ns,
 uint64_t wcfb_now_ns(void);
 /* The decimal value of "KEY value" in the driver's debugfs FILE (pool,
  * scanout, vblank, ...): 0, or -errno (-ENOENT: no such key). */
+/* The id of the property NAME of object OBJ (DRM_MODE_OBJECT_*), 0 if none. */
+uint32_t wcfb_prop_id(int fd, uint32_t obj, uint32_t type, const char *name);
 int wcfb_debugfs_value(const char *file, const char *key, long long *val);
 /* ioctl(2), retried on EINTR/EAGAIN as libdrm's drmIoctl(); returns -errno. */
 int wcfb_ioctl(int fd, unsigned long req, void *arg);

@@ -10,47 +10,6 @@
 # overlay, a clipped cursor); one pixel of the primary changed ("poke")
 # changes the CRC, the reference's and the driver's alike.  Negative
 # control: the capture of one scene must not match another scene's CRC.
-PT=/tmp/planetest
-# pt_start [OPTIONS]: wcfb-planetest in the background, reading scenes from
-# fd 3 and answering on fd 4 (FIFOs: each scene is one line, its answer
-# ends with READY, SKIP or FAIL).
-pt_start() {
-	rm -rf $PT && mkdir -p $PT && mkfifo $PT/in $PT/out || return 1
-	wcfb-planetest "$@" < $PT/in > $PT/out 2> $PT/err &
-	pt_pid=$!
-	exec 3> $PT/in 4< $PT/out
-}
-# pt_stop: stdin's end ends it; its exit status.
-pt_stop() {
-	local rc
-	exec 3>&-
-	cat <&4
-	exec 4<&-
-	wait $pt_pid
-	rc=$?
-	[ $rc = 0 ] || echo "wcfb-planetest exited $rc: $(cat $PT/err)"
-	return $rc
-}
-# scene LINE: the scene on screen, its flip event waited for; REF (and
-# CRC, ZC, SCANOUT) from the reference.  0, 77 (skipped) or 1.
-scene() {
-	local w rest
-	REF= CRC= ZC= SCANOUT=
-	echo "$*" >&3 || { echo "scene $*: wcfb-planetest is gone"; return 1; }
-	while read -r w rest <&4; do
-		case $w in
-		REF) REF=$rest ;;
-		CRC) CRC=$rest ;;
-		SCANOUT) SCANOUT=$rest; ZC=${rest##* } ;;
-		READY) return 0 ;;
-		SKIP) echo "scene $*: skipped: $rest"; return 77 ;;
-		FAIL) echo "scene $*: $rest"; return 1 ;;
-		*) echo "wcfb-planetest: $w $rest" ;;
-		esac
-	done
-	echo "scene $*: wcfb-planetest ended: $(cat $PT/err)"
-	return 1
-}
 # crc_check NAME: 4 CRC lines of the scene on screen, each $CRC.
 crc_check() {
 	local name=$1 v0 v1 lines f last=-1 n=0

@@ -21,48 +21,7 @@
 # scene's picture; the next scene without color words resets them (blob
 # 0: zero-copy again, "info" shows 0), and so does the client at exit
 # (while one is set "info" shows its blob: the control of that check).
-PT=/tmp/planetest
 PT_FORMATS="XR24 AR24 XB24 AB24 RX24 RA24 BX24 BA24 RG24 BG24 RG16 BG16 XR30 AR30 XB30 AB30"
-# pt_start [OPTIONS]: wcfb-planetest in the background, reading scenes from
-# fd 3 and answering on fd 4 (FIFOs: each scene is one line, its answer
-# ends with READY, SKIP or FAIL).
-pt_start() {
-	rm -rf $PT && mkdir -p $PT && mkfifo $PT/in $PT/out || return 1
-	wcfb-planetest "$@" < $PT/in > $PT/out 2> $PT/err &
-	pt_pid=$!
-	exec 3> $PT/in 4< $PT/out
-}
-# pt_stop: stdin's end ends it; its exit status.
-pt_stop() {
-	local rc
-	exec 3>&-
-	cat <&4
-	exec 4<&-
-	wait $pt_pid
-	rc=$?
-	[ $rc = 0 ] || echo "wcfb-planetest exited $rc: $(cat $PT/err)"
-	return $rc
-}
-# scene LINE: the scene on screen, its flip event waited for; REF (and
-# CRC, ZC, SCANOUT) from the reference.  0, 77 (skipped) or 1.
-scene() {
-	local w rest
-	REF= CRC= ZC= SCANOUT=
-	echo "$*" >&3 || { echo "scene $*: wcfb-planetest is gone"; return 1; }
-	while read -r w rest <&4; do
-		case $w in
-		REF) REF=$rest ;;
-		CRC) CRC=$rest ;;
-		SCANOUT) SCANOUT=$rest; ZC=${rest##* } ;;
-		READY) return 0 ;;
-		SKIP) echo "scene $*: skipped: $rest"; return 77 ;;
-		FAIL) echo "scene $*: $rest"; return 1 ;;
-		*) echo "wcfb-planetest: $w $rest" ;;
-		esac
-	done
-	echo "scene $*: wcfb-planetest ended: $(cat $PT/err)"
-	return 1
-}
 # check NAME SCENE...: the capture of the scene must hash as its reference.
 check() {
 	local name=$1
