@@ -10,6 +10,8 @@
 wcfb-wbtest --corrupt </dev/null || exit 1
 wcfb-wbtest --overlay --corrupt </dev/null || exit 1
 wcfb-wbtest --overlay --format AB24 </dev/null || exit 1
+wcfb-wbtest --format XB24 </dev/null || exit 1
+wcfb-wbtest --overlay --format AR24 </dev/null || exit 1
 # Damage: 12 moves of the overlay, each composing only where it was and
 # is; the result equals the host capture and the same state composed whole.
 wcfb-wbtest --overlay --moves 12 </dev/null || exit 1
