@@ -1227,6 +1227,16 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	ret = wcfb_planes_init(wcfb, &cursor);
 	if (ret)
 		return ret;
+	/*
+	 * The core applies these to every framebuffer.  With a blitter a
+	 * cursor or overlay smaller than ramfb's 16x16 is composed, never
+	 * scanned: only modes (wcfb_mode_valid()) and what is scanned out
+	 * directly (wcfb_scanout_check()) keep ramfb's minimum.
+	 */
+	if (cursor) {
+		drm->mode_config.min_width = 1;
+		drm->mode_config.min_height = 1;
+	}
 
 	ret = drmm_crtc_init_with_planes(drm, &out->crtc, out->primary, cursor,
 					 &wcfb_crtc_funcs, NULL);

@@ -478,6 +478,9 @@ static int cmd_badinput(struct wcfb_pipe *p)
 			"addfb odd pitch 2562");
 	EXPECT_EINVAL(addfb(p, h, 640, 480, DRM_FORMAT_C8, 640, 0, NULL, &fb),
 		      "addfb C8 (no engine reads it)");
+	/* IGT's 32x10 cursors: below ramfb's 16x16, fine to compose. */
+	EXPECT_COMPOSED(addfb(p, h, 32, 10, DRM_FORMAT_ARGB8888, 2560, 0, NULL, &fb),
+			"addfb 32x10 (below the scanout engine's 16x16)");
 	EXPECT_EINVAL(addfb(p, h, 640, 480, DRM_FORMAT_XRGB8888, 2556, 0, NULL, &fb),
 		      "addfb pitch below width*cpp");
 	EXPECT_EINVAL(addfb(p, h, 640, 480, DRM_FORMAT_XRGB8888, 2560, 640 * 480 * 4,
