@@ -492,6 +492,21 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 	return 0;
 }
 
+/* A descriptor's rect and destination: @area of the target buffer. */
+static void wcfb_desc_target_area(struct wcfb_eng_desc *d,
+				  const struct wcfb_compose_target *t,
+				  const struct wcfb_blitter_table *dtab,
+				  const struct drm_rect *area)
+{
+	d->width = cpu_to_le32(drm_rect_width(area));
+	d->height = cpu_to_le32(drm_rect_height(area));
+	wcfb_eng_surface_set_table(&d->dst, dtab);
+	d->dst.pitch = cpu_to_le32(t->pitch);
+	d->dst.format = cpu_to_le32(WCFB_COMPOSE_FORMAT);
+	d->dst.x = cpu_to_le32(area->x1);
+	d->dst.y = cpu_to_le32(area->y1);
+}
+
 /**
  * wcfb_composer_run - compose a CRTC state's visible planes
  * @wcfb: the device
@@ -567,13 +582,7 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 
 		fill->opcode = cpu_to_le32(WCFB_ENG_OP_FILL);
 		fill->fill = cpu_to_le32(0xff000000);
-		fill->width = cpu_to_le32(drm_rect_width(&area));
-		fill->height = cpu_to_le32(drm_rect_height(&area));
-		wcfb_eng_surface_set_table(&fill->dst, dtab);
-		fill->dst.pitch = cpu_to_le32(t->pitch);
-		fill->dst.format = cpu_to_le32(WCFB_COMPOSE_FORMAT);
-		fill->dst.x = cpu_to_le32(area.x1);
-		fill->dst.y = cpu_to_le32(area.y1);
+		wcfb_desc_target_area(fill, t, dtab, &area);
 	}
 	for (i = 0; i < n; i++) {
 		sub = planes[i]->dst;
@@ -597,13 +606,7 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 		/* A pool buffer is one contiguous segment. */
 		addr = le64_to_cpu(ctab->entries[0].addr);
 		c->opcode = cpu_to_le32(WCFB_ENG_OP_COLOR);
-		c->width = cpu_to_le32(drm_rect_width(&area));
-		c->height = cpu_to_le32(drm_rect_height(&area));
-		wcfb_eng_surface_set_table(&c->dst, dtab);
-		c->dst.pitch = cpu_to_le32(t->pitch);
-		c->dst.format = cpu_to_le32(WCFB_COMPOSE_FORMAT);
-		c->dst.x = cpu_to_le32(area.x1);
-		c->dst.y = cpu_to_le32(area.y1);
+		wcfb_desc_target_area(c, t, dtab, &area);
 		c->src = c->dst;
 		c->_rsvd[0] = cpu_to_le32(lower_32_bits(addr));
 		c->_rsvd[1] = cpu_to_le32(upper_32_bits(addr));
