@@ -72,8 +72,9 @@ static void publish_ident(WcfbEngine *e)
 	reg_wr32(e, WCFB_ENG_REG_MAGIC, WCFB_ENG_MAGIC);
 	reg_wr32(e, WCFB_ENG_REG_VERSION, WCFB_ENG_VERSION);
 	reg_wr32(e, WCFB_ENG_REG_CAPS, caps);
-	/* bits 0..15: every format of protocol 1.1 */
-	reg_wr32(e, WCFB_ENG_REG_FORMATS, 0xFFFFu);
+	/* every format: 1.1's RGB ones (bits 0..15), 1.2's YUV sources */
+	reg_wr32(e, WCFB_ENG_REG_FORMATS,
+		 WCFB_ENG_FMTCAP_RGB_MASK | WCFB_ENG_FMTCAP_YUV_MASK);
 	reg_wr32(e, WCFB_ENG_REG_DMA_BITS, e->ram.dma_bits);
 	reg_wr32(e, WCFB_ENG_REG_MAX_RING, WCFB_ENG_MAX_RING);
 	reg_wr32(e, WCFB_ENG_REG_MAX_SG, WCFB_ENG_MAX_SG);

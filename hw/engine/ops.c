@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * wcfb engine operations: NOP, FILL, COPY, BLEND, CONVERT, CRC, COLOR.
+ * wcfb engine operations: NOP, FILL, COPY, BLEND, CONVERT, CRC, COLOR,
+ * and the YUV sources of BLEND and CONVERT (1.2).
  *
  * Every operation works row by row on host buffers: a row is fetched from
  * guest memory through guest_ram.c, computed on, and stored back.  That
@@ -35,6 +36,55 @@ typedef struct ColorLut {
 	__int128 prod[3][3][LUT_N];     /* CTM: ctm[i*3+j] * deg[j][v] */
 } ColorLut;
 
+/*
+ * A YUV format (1.2).  Packed: byte offsets of Y0, Cb, Cr in a 4-byte
+ * pixel pair.  NV: Y offset 0, byte of Cb / Cr in a 2-byte sample.
+ * Planar: which planes-table entry (0 or 1) holds Cb / Cr.
+ */
+typedef struct YuvFmt {
+	uint32_t fourcc;
+	uint8_t nplanes;                /* 1 packed, 2 NV, 3 planar */
+	uint8_t hsub, vsub;
+	uint8_t y, cb, cr;
+} YuvFmt;
+
+static const YuvFmt yuv_fmts[] = {
+	{ WCFB_ENG_FMT_NV12, 2, 2, 2, 0, 0, 1 },
+	{ WCFB_ENG_FMT_NV21, 2, 2, 2, 0, 1, 0 },
+	{ WCFB_ENG_FMT_NV16, 2, 2, 1, 0, 0, 1 },
+	{ WCFB_ENG_FMT_NV61, 2, 2, 1, 0, 1, 0 },
+	{ WCFB_ENG_FMT_NV24, 2, 1, 1, 0, 0, 1 },
+	{ WCFB_ENG_FMT_NV42, 2, 1, 1, 0, 1, 0 },
+	{ WCFB_ENG_FMT_YUV420, 3, 2, 2, 0, 0, 1 },
+	{ WCFB_ENG_FMT_YVU420, 3, 2, 2, 0, 1, 0 },
+	{ WCFB_ENG_FMT_YUV422, 3, 2, 1, 0, 0, 1 },
+	{ WCFB_ENG_FMT_YVU422, 3, 2, 1, 0, 1, 0 },
+	{ WCFB_ENG_FMT_YUV444, 3, 1, 1, 0, 0, 1 },
+	{ WCFB_ENG_FMT_YVU444, 3, 1, 1, 0, 1, 0 },
+	{ WCFB_ENG_FMT_YUYV, 1, 2, 1, 0, 1, 3 },
+	{ WCFB_ENG_FMT_YVYU, 1, 2, 1, 0, 3, 1 },
+	{ WCFB_ENG_FMT_UYVY, 1, 2, 1, 1, 0, 2 },
+	{ WCFB_ENG_FMT_VYUY, 1, 2, 1, 1, 2, 0 },
+};
+
+/* One chroma plane of the source, from the planes table. */
+typedef struct YuvPlane {
+	Surface s;                      /* s.format is 0 */
+	uint32_t px, py;                /* phase */
+	uint32_t cols, rows;            /* samples the source rect covers */
+	uint32_t cached;                /* sample row now in row[], or ~0 */
+	uint8_t *row;
+} YuvPlane;
+
+/* A validated YUV source and what its pixel loop needs. */
+typedef struct YuvSrc {
+	const YuvFmt *fmt;
+	YuvPlane p[2];
+	int32_t cy, yoff, crv, cgu, cgv, cbu;   /* of desc.flags */
+	uint8_t *yrow;                  /* one row of plane 0 */
+	uint8_t *ey, *ecb, *ecr;        /* Y, Cb, Cr per pixel of a row */
+} YuvSrc;
+
 int ops_scratch_init(OpScratch *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -43,8 +93,20 @@ int ops_scratch_init(OpScratch *s)
 	s->argb_s = malloc(WCFB_ENG_MAX_DIM * sizeof(uint32_t));
 	s->argb_d = malloc(WCFB_ENG_MAX_DIM * sizeof(uint32_t));
 	s->color = malloc(sizeof(*s->color));
+	s->yuv = calloc(1, sizeof(*s->yuv));
 	if (!s->row_s || !s->row_d || !s->argb_s || !s->argb_d ||
-	    !s->color) {
+	    !s->color || !s->yuv) {
+		ops_scratch_free(s);
+		return -1;
+	}
+	s->yuv->yrow = malloc(ROW_MAX_BYTES);
+	s->yuv->p[0].row = malloc(ROW_MAX_BYTES);
+	s->yuv->p[1].row = malloc(ROW_MAX_BYTES);
+	s->yuv->ey = malloc(WCFB_ENG_MAX_DIM);
+	s->yuv->ecb = malloc(WCFB_ENG_MAX_DIM);
+	s->yuv->ecr = malloc(WCFB_ENG_MAX_DIM);
+	if (!s->yuv->yrow || !s->yuv->p[0].row || !s->yuv->p[1].row ||
+	    !s->yuv->ey || !s->yuv->ecb || !s->yuv->ecr) {
 		ops_scratch_free(s);
 		return -1;
 	}
@@ -55,6 +117,17 @@ void ops_scratch_free(OpScratch *s)
 {
 	guest_buf_free(&s->dst);
 	guest_buf_free(&s->src);
+	guest_buf_free(&s->chroma[0]);
+	guest_buf_free(&s->chroma[1]);
+	if (s->yuv) {
+		free(s->yuv->yrow);
+		free(s->yuv->p[0].row);
+		free(s->yuv->p[1].row);
+		free(s->yuv->ey);
+		free(s->yuv->ecb);
+		free(s->yuv->ecr);
+		free(s->yuv);
+	}
 	free(s->row_s);
 	free(s->row_d);
 	free(s->argb_s);
@@ -416,9 +489,9 @@ static ALWAYS_INLINE uint32_t blend_px(uint32_t c, uint32_t dc,
 /* AVX2 where the host has it (the loops are twice as fast); the
  * baseline build everywhere else. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define BLEND_CLONES __attribute__((target_clones("avx2", "default")))
+#define SIMD_CLONES __attribute__((target_clones("avx2", "default")))
 #else
-#define BLEND_CLONES
+#define SIMD_CLONES
 #endif
 
 #define BLEND_LOOP(mode, full)						\
@@ -430,7 +503,7 @@ static ALWAYS_INLINE uint32_t blend_px(uint32_t c, uint32_t dc,
  * OR-ing in @s_or / @d_or (0xFF000000 for an X format read raw: X is not
  * alpha).
  */
-BLEND_CLONES
+SIMD_CLONES
 static void blend_row(const uint32_t *restrict s, uint32_t s_or,
 		      uint32_t *restrict d, uint32_t d_or, uint32_t n,
 		      uint32_t mode, uint32_t pa)
@@ -647,6 +720,95 @@ static void color_row(const ColorLut *c, uint32_t *px, uint32_t n)
 }
 
 /* ---------------------------------------------------------------- */
+/* YUV sources (1.2)                                                 */
+/* ---------------------------------------------------------------- */
+
+/* The YUV format of @d's source if @d is an op that takes one (BLEND,
+ * CONVERT), else NULL: YUV anywhere else is as unknown as any fourcc. */
+static const YuvFmt *yuv_src_fmt(const Desc *d)
+{
+	size_t i;
+
+	if (d->opcode != WCFB_ENG_OP_BLEND && d->opcode != WCFB_ENG_OP_CONVERT)
+		return NULL;
+	for (i = 0; i < sizeof(yuv_fmts) / sizeof(yuv_fmts[0]); i++)
+		if (yuv_fmts[i].fourcc == d->src.format)
+			return &yuv_fmts[i];
+	return NULL;
+}
+
+/* The op's coefficients, once per descriptor (encoding 3 was refused). */
+static void yuv_setup(YuvSrc *y, const YuvFmt *m, uint32_t flags)
+{
+	static const int32_t coefs[3][2][WCFB_ENG_YUV_K_N] = WCFB_ENG_YUV_COEFS;
+	uint32_t enc = (flags & WCFB_ENG_YUV_ENC_MASK) >> WCFB_ENG_YUV_ENC_SHIFT;
+	bool full = flags & WCFB_ENG_YUV_FULL_RANGE;
+	const int32_t *k = coefs[enc][full];
+
+	y->fmt = m;
+	y->cy = k[WCFB_ENG_YUV_K_CY];
+	y->crv = k[WCFB_ENG_YUV_K_CRV];
+	y->cgu = k[WCFB_ENG_YUV_K_CGU];
+	y->cgv = k[WCFB_ENG_YUV_K_CGV];
+	y->cbu = k[WCFB_ENG_YUV_K_CBU];
+	y->yoff = full ? 0 : WCFB_ENG_YUV_Y_OFFSET;
+	y->p[0].cached = y->p[1].cached = ~0u;
+}
+
+/* dst[u] = src[((phase + u) >> shift) * stride + off]: one component of
+ * each pixel of a row, whatever the layout (the shift is the
+ * subsampling, 0 or 1). */
+static void yuv_expand(uint8_t *restrict dst, const uint8_t *restrict src,
+		       uint32_t n, uint32_t phase, uint32_t shift,
+		       uint32_t stride, uint32_t off)
+{
+	uint32_t u;
+
+	src += off;
+	if (shift) {
+		for (u = 0; u < n; u++)
+			dst[u] = src[((phase + u) >> 1) * stride];
+		return;
+	}
+	src += (size_t)phase * stride;
+	for (u = 0; u < n; u++)
+		dst[u] = src[(size_t)u * stride];
+}
+
+static inline uint32_t clamp8(int32_t v)
+{
+	return v < 0 ? 0 : v > 255 ? 255 : (uint32_t)v;
+}
+
+/*
+ * Y, Cb, Cr of @n pixels -> @n little-endian ARGB8888 pixels, alpha 255
+ * (Documentation/engine-protocol.md, YUV; the header's coefficient
+ * table).  |V| < 2^26, so 32 bits are exact; GCC's >> of a negative
+ * value is arithmetic, the floor the protocol asks for.
+ */
+SIMD_CLONES
+static void yuv_convert(const YuvSrc *k, const uint8_t *restrict py,
+			const uint8_t *restrict pcb,
+			const uint8_t *restrict pcr, uint32_t n,
+			uint8_t *restrict out)
+{
+	const int32_t cy = k->cy, yoff = k->yoff, crv = k->crv;
+	const int32_t cgu = k->cgu, cgv = k->cgv, cbu = k->cbu;
+	uint32_t u;
+
+	for (u = 0; u < n; u++) {
+		int32_t y = cy * ((int32_t)py[u] - yoff) + WCFB_ENG_YUV_ROUND;
+		int32_t cb = (int32_t)pcb[u] - WCFB_ENG_YUV_C_OFFSET;
+		int32_t cr = (int32_t)pcr[u] - WCFB_ENG_YUV_C_OFFSET;
+
+		st32(out + 4 * (size_t)u, 0xFF000000u |
+		     clamp8((y + crv * cr) >> 16) << 16 |
+		     clamp8((y - cgu * cb - cgv * cr) >> 16) << 8 |
+		     clamp8((y + cbu * cb) >> 16));
+	}
+}
+
+/* ---------------------------------------------------------------- */
 /* Validation                                                        */
 /* ---------------------------------------------------------------- */
 
@@ -692,6 +854,85 @@ static uint32_t load_surface(const GuestRam *ram, const Surface *s,
 	return check_rect(s, b, cpp, w, h, f);
 }
 
+/*
+ * A packed YUV source is read in whole pixel pairs, so its rect is
+ * checked as the pairs it touches: from column x & ~1 to the end of the
+ * pair of its last column, at 2 bytes per column.
+ */
+static uint32_t load_packed(const GuestRam *ram, const Surface *s,
+			    uint32_t w, uint32_t h, GuestBuf *b,
+			    GuestFault *f)
+{
+	Surface p = *s;
+	uint32_t err;
+
+	p.x = s->x & ~1u;
+	w = w ? (uint32_t)((((uint64_t)s->x + w + 1) & ~1ull) - p.x) : 0;
+	err = guest_buf_load(ram, s->sg_addr, s->sg_count, WCFB_ENG_MAX_SG, b,
+			     f);
+	if (err)
+		return err;
+	return check_rect(&p, b, 2, w, h, f);
+}
+
+/*
+ * The planes table of a 2- or 3-plane source (@sw x @sh its rect): fetch
+ * it once, check every field of the copy, then each chroma plane like a
+ * surface of the samples the rect covers.
+ */
+static uint32_t yuv_load_planes(const GuestRam *ram, OpScratch *sc,
+				const Desc *d, const YuvFmt *m, uint32_t sw,
+				uint32_t sh, GuestFault *f)
+{
+	static const struct wcfb_eng_plane zero;
+	struct wcfb_eng_planes t;
+	uint32_t nch = m->nplanes - 1u, bps = m->nplanes == 2 ? 2 : 1;
+	uint32_t err, i;
+
+	if (d->table & (WCFB_ENG_PLANES_ALIGN - 1))
+		return efault(f, WCFB_ENG_ERR_DESC, 0);
+	err = guest_ram_read(ram, d->table, &t, sizeof(t), f);
+	if (err)
+		return err;
+	for (i = 0; i < 2; i++) {
+		const struct wcfb_eng_plane *r = &t.plane[i];
+		YuvPlane *p = &sc->yuv->p[i];
+		uint32_t phase = le32toh(r->phase);
+
+		if (i >= nch) {
+			if (memcmp(r, &zero, sizeof(zero)))
+				return efault(f, WCFB_ENG_ERR_DESC, 0);
+			continue;
+		}
+		p->s.sg_addr = le64toh(r->sg_addr);
+		p->s.sg_count = le32toh(r->sg_count);
+		p->s.pitch = le32toh(r->pitch);
+		p->s.format = le32toh(r->format);
+		p->s.x = le32toh(r->x);
+		p->s.y = le32toh(r->y);
+		p->s.rsvd = 0;
+		p->px = phase & WCFB_ENG_PLANE_PHASE_X_MASK;
+		p->py = (phase & WCFB_ENG_PLANE_PHASE_Y_MASK) >>
+			WCFB_ENG_PLANE_PHASE_Y_SHIFT;
+		if (p->s.format ||
+		    (phase & ~(WCFB_ENG_PLANE_PHASE_X_MASK |
+			       WCFB_ENG_PLANE_PHASE_Y_MASK)) ||
+		    p->px >= m->hsub || p->py >= m->vsub)
+			return efault(f, WCFB_ENG_ERR_DESC, 0);
+		p->cols = sw ? (p->px + sw - 1) / m->hsub + 1 : 0;
+		p->rows = sh ? (p->py + sh - 1) / m->vsub + 1 : 0;
+	}
+	for (i = 0; i < nch; i++) {
+		YuvPlane *p = &sc->yuv->p[i];
+
+		err = load_surface(ram, &p->s, bps, p->cols, p->rows,
+				   &sc->chroma[i], f);
+		if (err)
+			return err;
+	}
+	return WCFB_ENG_ST_OK;
+}
+
 /* The flag bits each opcode takes (1.1); all others must be zero. */
 static uint32_t allowed_flags(uint32_t opcode)
 {
@@ -719,8 +960,11 @@ static void src_size(const Desc *d, uint32_t *sw, uint32_t *sh)
 static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			 bool *uses_src, GuestFault *f)
 {
-	uint32_t dcpp, scpp = 0, err, sw, sh;
+	const YuvFmt *ym = yuv_src_fmt(d);
+	uint32_t dcpp, scpp = 0, err, sw, sh, allowed;
 	bool crc = d->opcode == WCFB_ENG_OP_CRC;
+	/* words 0x60..0x67: COLOR's table, a planar source's planes */
+	bool table = d->opcode == WCFB_ENG_OP_COLOR || (ym && ym->nplanes > 1);
 
 	*uses_src = false;
 	switch (d->opcode) {
@@ -737,9 +981,12 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	default:
 		return efault(f, WCFB_ENG_ERR_OPCODE, 0);
 	}
-	/* reserved bits must be zero so later versions can give them meaning */
-	if ((d->flags & ~allowed_flags(d->opcode)) || d->rsvd_any ||
-	    (d->opcode != WCFB_ENG_OP_COLOR && d->table) ||
+	/* reserved bits must be zero so later versions can give them meaning;
+	 * the YUV bits only mean something with a YUV source */
+	allowed = allowed_flags(d->opcode) | (ym ? WCFB_ENG_YUV_FLAGS_MASK : 0);
+	if ((d->flags & ~allowed) || d->rsvd_any || (!table && d->table) ||
+	    (ym && (d->flags & WCFB_ENG_YUV_ENC_MASK) ==
+		   WCFB_ENG_YUV_ENC(3u)) ||
 	    (d->opcode != WCFB_ENG_OP_NOP && d->dst.rsvd) ||
 	    (*uses_src && d->src.rsvd))
 		return efault(f, WCFB_ENG_ERR_DESC, 0);
@@ -759,7 +1006,8 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 		      d->dst.format != WCFB_ENG_FMT_XRGB8888))
 		return efault(f, WCFB_ENG_ERR_FORMAT, 0);
 	if (*uses_src) {
-		scpp = fmt_cpp(d->src.format);
+		/* a YUV source's desc.src is plane 0: Y, or the packed pairs */
+		scpp = ym ? (ym->nplanes == 1 ? 2 : 1) : fmt_cpp(d->src.format);
 		if (!scpp ||
 		    (d->opcode == WCFB_ENG_OP_COPY &&
 		     d->src.format != d->dst.format))
@@ -774,8 +1022,14 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	if (err)
 		return err;
 	src_size(d, &sw, &sh);
-	if (*uses_src)
+	if (ym && ym->nplanes == 1)
+		err = load_packed(ram, &d->src, sw, sh, &sc->src, f);
+	else if (*uses_src)
 		err = load_surface(ram, &d->src, scpp, sw, sh, &sc->src, f);
+	if (!err && ym && ym->nplanes > 1)
+		err = yuv_load_planes(ram, sc, d, ym, sw, sh, f);
+	if (!err && ym)
+		yuv_setup(sc->yuv, ym, d->flags);
 	if (!err && d->opcode == WCFB_ENG_OP_COLOR)
 		err = color_load(ram, d->table, sc->color, f);
 	return err;
@@ -789,6 +1043,84 @@ static uint64_t row_off(const Surface *s, uint32_t cpp, uint32_t r)
 {
 	/* proven not to overflow by check_rect() */
 	return ((uint64_t)s->y + r) * s->pitch + (uint64_t)s->x * cpp;
+}
+
+/*
+ * Row @v of a YUV source rect (@sw pixels) as little-endian ARGB8888 at
+ * @out: plane 0's row, the chroma rows it samples (each read once per
+ * run of rows sharing it), split into Y, Cb, Cr per pixel, converted.
+ */
+static uint32_t yuv_src_row(const GuestRam *ram, OpScratch *sc,
+			    const Desc *d, uint32_t sw, uint32_t v,
+			    uint8_t *out, GuestFault *f, OpResult *res)
+{
+	YuvSrc *y = sc->yuv;
+	const YuvFmt *m = y->fmt;
+	uint32_t hs = m->hsub >> 1, vs = m->vsub >> 1, i, err;
+	uint32_t ph = d->src.x & 1;
+	const uint8_t *ey = y->yrow;
+	size_t n;
+
+	if (m->nplanes == 1) {
+		/* the pairs from the one holding column src.x on */
+		n = (size_t)(ph + sw + 1) / 2 * 4;
+		err = guest_buf_read(ram, &sc->src,
+				     ((uint64_t)d->src.y + v) * d->src.pitch +
+				     (uint64_t)(d->src.x & ~1u) * 2, y->yrow,
+				     n, f);
+		if (err)
+			return err;
+		res->bytes_read += n;
+		yuv_expand(y->ey, y->yrow, sw, ph, 0, 2, m->y);
+		yuv_expand(y->ecb, y->yrow, sw, ph, 1, 4, m->cb);
+		yuv_expand(y->ecr, y->yrow, sw, ph, 1, 4, m->cr);
+		yuv_convert(y, y->ey, y->ecb, y->ecr, sw, out);
+		return WCFB_ENG_ST_OK;
+	}
+	err = guest_buf_read(ram, &sc->src, row_off(&d->src, 1, v), y->yrow,
+			     sw, f);
+	if (err)
+		return err;
+	res->bytes_read += sw;
+	for (i = 0; i + 1 < m->nplanes; i++) {
+		YuvPlane *p = &y->p[i];
+		uint32_t bps = m->nplanes == 2 ? 2 : 1;
+		uint32_t row = (p->py + v) >> vs;
+
+		if (row == p->cached)
+			continue;
+		n = (size_t)p->cols * bps;
+		err = guest_buf_read(ram, &sc->chroma[i],
+				     row_off(&p->s, bps, row), p->row, n, f);
+		if (err)
+			return err;
+		res->bytes_read += n;
+		p->cached = row;
+	}
+	if (m->nplanes == 2) {
+		yuv_expand(y->ecb, y->p[0].row, sw, y->p[0].px, hs, 2, m->cb);
+		yuv_expand(y->ecr, y->p[0].row, sw, y->p[0].px, hs, 2, m->cr);
+	} else {
+		const YuvPlane *pb = &y->p[m->cb], *pr = &y->p[m->cr];
+
+		yuv_expand(y->ecb, pb->row, sw, pb->px, hs, 1, 0);
+		yuv_expand(y->ecr, pr->row, sw, pr->px, hs, 1, 0);
+	}
+	yuv_convert(y, ey, y->ecb, y->ecr, sw, out);
+	return WCFB_ENG_ST_OK;
+}
+
+/* Does any plane of the source share memory with the destination? */
+static bool src_overlaps_dst(OpScratch *sc, const YuvFmt *ym)
+{
+	uint32_t i;
+
+	if (guest_buf_overlap(&sc->src, &sc->dst))
+		return true;
+	for (i = 0; ym && i + 1 < ym->nplanes; i++)
+		if (guest_buf_overlap(&sc->chroma[i], &sc->dst))
+			return true;
+	return false;
 }
 
 /* CRC of the source rect's R, G, B bytes, written at dst's origin. */
@@ -870,10 +1202,11 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 		     GuestFault *f, OpResult *res)
 {
 	uint32_t dcpp, scpp, w = d->width, h = d->height, r, err, sw, sh;
-	uint32_t mode, pa;
+	uint32_t mode, pa, sfmt;
 	size_t drow, srow;
 	const uint8_t *src_row;
 	bool uses_src, bounce = false, gather;
+	const YuvFmt *ym;
 
 	res->bytes_read = res->bytes_written = 0;
 	f->code = WCFB_ENG_ST_OK;
@@ -885,8 +1218,12 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	if (err || d->opcode == WCFB_ENG_OP_NOP || w == 0 || h == 0)
 		return err;
 
+	/* a YUV source becomes rows of opaque ARGB8888 as it is read; from
+	 * there on the op is the one of an ARGB8888 source */
+	ym = yuv_src_fmt(d);
+	sfmt = ym ? WCFB_ENG_FMT_ARGB8888 : d->src.format;
 	dcpp = fmt_cpp(d->dst.format);
-	scpp = uses_src ? fmt_cpp(d->src.format) : 0;
+	scpp = uses_src ? fmt_cpp(sfmt) : 0;
 	src_size(d, &sw, &sh);
 	drow = (size_t)w * dcpp;
 	srow = (size_t)sw * scpp;
@@ -901,7 +1238,7 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	 * two SG lists actually intersect, or when a transform reads the
 	 * source out of line order.
 	 */
-	if (uses_src && (gather || guest_buf_overlap(&sc->src, &sc->dst))) {
+	if (uses_src && (gather || src_overlaps_dst(sc, ym))) {
 		size_t need = srow * sh;
 
 		if (need > OPS_BOUNCE_MAX)
@@ -916,13 +1253,17 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			sc->bounce_cap = need;
 		}
 		for (r = 0; r < sh; r++) {
-			err = guest_buf_read(ram, &sc->src,
-					     row_off(&d->src, scpp, r),
-					     sc->bounce + r * srow, srow, f);
+			err = ym ? yuv_src_row(ram, sc, d, sw, r,
+					       sc->bounce + r * srow, f, res) :
+				   guest_buf_read(ram, &sc->src,
+						  row_off(&d->src, scpp, r),
+						  sc->bounce + r * srow, srow,
+						  f);
 			if (err)
 				return err;
 		}
-		res->bytes_read += srow * sh;
+		if (!ym)
+			res->bytes_read += srow * sh;
 		bounce = true;
 	}
 
@@ -946,6 +1287,12 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 				src_row = sc->row_s;
 			} else if (bounce) {
 				src_row = sc->bounce + r * srow;
+			} else if (ym) {
+				err = yuv_src_row(ram, sc, d, sw, r, sc->row_s,
+						  f, res);
+				if (err)
+					return err;
+				src_row = sc->row_s;
 			} else {
 				err = guest_buf_read(ram, &sc->src,
 						     row_off(&d->src, scpp, r),
@@ -964,7 +1311,13 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			out = src_row;  /* byte-exact: no staging copy */
 			break;
 		case WCFB_ENG_OP_CONVERT:
-			unpack_row(d->src.format, src_row, w, sc->argb_s);
+			/* converted YUV rows are ARGB8888 with A = 0xFF,
+			 * already the bytes of an ARGB8888 or XRGB8888 row */
+			if (ym && raw_argb(d->dst.format)) {
+				out = src_row;
+				break;
+			}
+			unpack_row(sfmt, src_row, w, sc->argb_s);
 			pack_row(d->dst.format, sc->argb_s, w, sc->row_d);
 			break;
 		case WCFB_ENG_OP_COLOR:
@@ -978,14 +1331,14 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			if (err)
 				return err;
 			res->bytes_read += drow;
-			if (raw_argb(d->src.format) && raw_argb(d->dst.format)) {
+			if (raw_argb(sfmt) && raw_argb(d->dst.format)) {
 				blend_row((const uint32_t *)(const void *)src_row,
-					  x_or(d->src.format),
+					  x_or(sfmt),
 					  (uint32_t *)(void *)sc->row_d,
 					  x_or(d->dst.format), w, mode, pa);
 				break;
 			}
-			unpack_row(d->src.format, src_row, w, sc->argb_s);
+			unpack_row(sfmt, src_row, w, sc->argb_s);
 			unpack_row(d->dst.format, sc->row_d, w, sc->argb_d);
 			blend_row(sc->argb_s, 0, sc->argb_d, 0, w, mode, pa);
 			pack_row(d->dst.format, sc->argb_d, w, sc->row_d);

@@ -20,20 +20,24 @@ typedef struct Desc {
 	uint64_t seqno;
 	uint32_t fill, width, height;
 	Surface dst, src;
-	uint64_t table;         /* desc words 0x60..0x67: COLOR's table */
+	uint64_t table;         /* desc words 0x60..0x67: COLOR's table, or
+				 * a planar YUV source's planes table */
 	uint32_t rsvd_any;      /* OR of the reserved words after them */
 } Desc;
 
 struct ColorLut;
+struct YuvSrc;
 
 /* Per-engine scratch, reused across descriptors (no per-op malloc). */
 typedef struct OpScratch {
 	GuestBuf dst, src;
+	GuestBuf chroma[2];             /* YUV: the planes table's buffers */
 	uint8_t *row_s, *row_d;         /* one row of raw pixels each */
 	uint32_t *argb_s, *argb_d;      /* one row unpacked to 0xAARRGGBB */
 	uint8_t *bounce;                /* whole src rect when src/dst alias */
 	size_t bounce_cap;
 	struct ColorLut *color;         /* COLOR: the table, decoded */
+	struct YuvSrc *yuv;             /* YUV source: planes, coefficients */
 } OpScratch;
 
 typedef struct OpResult {

@@ -79,7 +79,7 @@ typedef uint64_t wcfb_le64;
 
 #define WCFB_ENG_MAGIC          0x4C424357u     /* "WCBL" little-endian */
 #define WCFB_ENG_VERSION_MAJOR  1u
-#define WCFB_ENG_VERSION_MINOR  1u
+#define WCFB_ENG_VERSION_MINOR  2u
 #define WCFB_ENG_VERSION \
 	((WCFB_ENG_VERSION_MAJOR << 16) | WCFB_ENG_VERSION_MINOR)
 
@@ -219,6 +219,21 @@ WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
 	(WCFB_ENG_XFORM_REFLECT_X | WCFB_ENG_XFORM_REFLECT_Y | \
 	 WCFB_ENG_XFORM_TRANSPOSE)
 
+/*
+ * 1.2: the YCbCr -> RGB conversion of a YUV source (BLEND and CONVERT
+ * only, and only when src.format is one of the YUV formats below; with
+ * any other source these bits are ERR_DESC).  Encoding 3 is ERR_DESC.
+ */
+#define WCFB_ENG_YUV_ENC_SHIFT        12
+#define WCFB_ENG_YUV_ENC_MASK         (3u << WCFB_ENG_YUV_ENC_SHIFT)
+#define WCFB_ENG_YUV_BT601            0u   /* values of the ENC field */
+#define WCFB_ENG_YUV_BT709            1u
+#define WCFB_ENG_YUV_BT2020           2u
+#define WCFB_ENG_YUV_ENC(enc)         ((enc) << WCFB_ENG_YUV_ENC_SHIFT)
+#define WCFB_ENG_YUV_FULL_RANGE       (1u << 14) /* clear: limited range */
+#define WCFB_ENG_YUV_FLAGS_MASK \
+	(WCFB_ENG_YUV_ENC_MASK | WCFB_ENG_YUV_FULL_RANGE)
+
 /* DRM fourcc codes (identical to drm_fourcc.h, repeated to avoid the
  * include). */
 #define WCFB_ENG_FMT_XRGB8888   0x34325258u  /* 'XR24' [31:0] x:R:G:B */
@@ -238,6 +253,28 @@ WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
 #define WCFB_ENG_FMT_ARGB2101010 0x30335241u /* 'AR30' [31:0] A2:R10:G10:B10 */
 #define WCFB_ENG_FMT_XBGR2101010 0x30334258u /* 'XB30' [31:0] x2:B10:G10:R10 */
 #define WCFB_ENG_FMT_ABGR2101010 0x30334241u /* 'AB30' [31:0] A2:B10:G10:R10 */
+/*
+ * 1.2: YUV, source of BLEND and CONVERT only.  desc.src is plane 0: Y at
+ * 1 byte per pixel (2- and 3-plane formats, chroma in the planes table
+ * below), or the pixel pairs of a packed format at 2 bytes per pixel,
+ * read and checked in whole pairs.
+ */
+#define WCFB_ENG_FMT_NV12       0x3231564eu  /* 'NV12' Y, CbCr     2x2 */
+#define WCFB_ENG_FMT_NV21       0x3132564eu  /* 'NV21' Y, CrCb     2x2 */
+#define WCFB_ENG_FMT_NV16       0x3631564eu  /* 'NV16' Y, CbCr     2x1 */
+#define WCFB_ENG_FMT_NV61       0x3136564eu  /* 'NV61' Y, CrCb     2x1 */
+#define WCFB_ENG_FMT_NV24       0x3432564eu  /* 'NV24' Y, CbCr     1x1 */
+#define WCFB_ENG_FMT_NV42       0x3234564eu  /* 'NV42' Y, CrCb     1x1 */
+#define WCFB_ENG_FMT_YUV420     0x32315559u  /* 'YU12' Y, Cb, Cr   2x2 */
+#define WCFB_ENG_FMT_YVU420     0x32315659u  /* 'YV12' Y, Cr, Cb   2x2 */
+#define WCFB_ENG_FMT_YUV422     0x36315559u  /* 'YU16' Y, Cb, Cr   2x1 */
+#define WCFB_ENG_FMT_YVU422     0x36315659u  /* 'YV16' Y, Cr, Cb   2x1 */
+#define WCFB_ENG_FMT_YUV444     0x34325559u  /* 'YU24' Y, Cb, Cr   1x1 */
+#define WCFB_ENG_FMT_YVU444     0x34325659u  /* 'YV24' Y, Cr, Cb   1x1 */
+#define WCFB_ENG_FMT_YUYV       0x56595559u  /* 'YUYV' Y0 Cb Y1 Cr 2x1 */
+#define WCFB_ENG_FMT_YVYU       0x55595659u  /* 'YVYU' Y0 Cr Y1 Cb 2x1 */
+#define WCFB_ENG_FMT_UYVY       0x59565955u  /* 'UYVY' Cb Y0 Cr Y1 2x1 */
+#define WCFB_ENG_FMT_VYUY       0x59555956u  /* 'VYUY' Cr Y0 Cb Y1 2x1 */
 
 /* FORMATS register bits */
 #define WCFB_ENG_FMTCAP_XRGB8888 (1u << 0)
@@ -256,6 +293,25 @@ WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
 #define WCFB_ENG_FMTCAP_ARGB2101010 (1u << 13)
 #define WCFB_ENG_FMTCAP_XBGR2101010 (1u << 14)
 #define WCFB_ENG_FMTCAP_ABGR2101010 (1u << 15)
+/* 1.2 */
+#define WCFB_ENG_FMTCAP_NV12     (1u << 16)
+#define WCFB_ENG_FMTCAP_NV21     (1u << 17)
+#define WCFB_ENG_FMTCAP_NV16     (1u << 18)
+#define WCFB_ENG_FMTCAP_NV61     (1u << 19)
+#define WCFB_ENG_FMTCAP_NV24     (1u << 20)
+#define WCFB_ENG_FMTCAP_NV42     (1u << 21)
+#define WCFB_ENG_FMTCAP_YUV420   (1u << 22)
+#define WCFB_ENG_FMTCAP_YVU420   (1u << 23)
+#define WCFB_ENG_FMTCAP_YUV422   (1u << 24)
+#define WCFB_ENG_FMTCAP_YVU422   (1u << 25)
+#define WCFB_ENG_FMTCAP_YUV444   (1u << 26)
+#define WCFB_ENG_FMTCAP_YVU444   (1u << 27)
+#define WCFB_ENG_FMTCAP_YUYV     (1u << 28)
+#define WCFB_ENG_FMTCAP_YVYU     (1u << 29)
+#define WCFB_ENG_FMTCAP_UYVY     (1u << 30)
+#define WCFB_ENG_FMTCAP_VYUY     (1u << 31)
+#define WCFB_ENG_FMTCAP_RGB_MASK 0x0000FFFFu    /* formats of 1.1 */
+#define WCFB_ENG_FMTCAP_YUV_MASK 0xFFFF0000u    /* formats of 1.2 */
 
 /* ------------------------------------------------------------------ */
 /* Status / error codes (descriptor status, completion page, ERROR)    */
@@ -315,7 +371,7 @@ WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_surface) == 32, "surface size");
 
 struct wcfb_eng_desc {
 	wcfb_le32 opcode;       /* 0x00 WCFB_ENG_OP_* */
-	wcfb_le32 flags;        /* 0x04 WCFB_ENG_BLEND_* / _XFORM_*, else 0 */
+	wcfb_le32 flags;        /* 0x04 WCFB_ENG_BLEND_* / _XFORM_* / _YUV_* */
 	wcfb_le64 seqno;        /* 0x08 written to completion page when done */
 	wcfb_le32 status;       /* 0x10 engine writes WCFB_ENG_ST_OK/ERR_* */
 	wcfb_le32 fill;         /* 0x14 FILL: pixel value in dst format;
@@ -324,7 +380,7 @@ struct wcfb_eng_desc {
 	wcfb_le32 height;       /* 0x1C  src and dst); 0 = no pixels */
 	struct wcfb_eng_surface dst;    /* 0x20 */
 	struct wcfb_eng_surface src;    /* 0x40 ignored by NOP/FILL */
-	wcfb_le32 _rsvd[8];     /* 0x60 must be 0 (COLOR: [0..1] table) */
+	wcfb_le32 _rsvd[8];     /* 0x60 0 but [0..1]: COLOR/YUV table */
 };
 #define WCFB_ENG_DESC_SIZE 128u
 WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_desc) == WCFB_ENG_DESC_SIZE,
@@ -343,7 +399,9 @@ WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_desc, _rsvd) == 0x60,
 /*
  * COLOR takes a u64 little-endian DMA address of its color table in
  * desc._rsvd[0] (low half) and desc._rsvd[1] (high half); _rsvd[2..7]
- * stay 0.  For every other opcode all of _rsvd must be 0.
+ * stay 0.  So do BLEND and CONVERT of a 2- or 3-plane YUV source, for
+ * the address of its planes table (1.2).  Otherwise all of _rsvd must
+ * be 0.
  */
 #define WCFB_ENG_DESC_TABLE_OFF  0x60u
 WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_desc, _rsvd) ==
@@ -390,6 +448,147 @@ WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_color_table, gamma) ==
 		WCFB_ENG_COLOR_OFF_GAMMA, "color table gamma");
 WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_color_table) ==
 		WCFB_ENG_COLOR_TABLE_SIZE, "color table size");
+
+/* ------------------------------------------------------------------ */
+/* YUV source: chroma planes table (guest memory, 8-byte aligned, 64 B) */
+/* ------------------------------------------------------------------ */
+
+/*
+ * For a 2- or 3-plane YUV source, desc.src is plane 0 (Y, cpp 1) and
+ * desc._rsvd[0] (low) / _rsvd[1] (high) hold the u64 address of this
+ * table; _rsvd[2..7] stay 0.  plane[0] is DRM plane 1, plane[1] DRM
+ * plane 2 (3-plane formats; all zero for 2-plane ones).  Source pixel
+ * (u, v) of the rect takes its chroma from sample
+ *   (x + (phase_x + u) / hsub, y + (phase_y + v) / vsub)
+ * of each chroma plane: nearest, replicated, no interpolation.  A sample
+ * is 2 bytes (Cb,Cr or Cr,Cb) in an NV plane, 1 byte in a planar one.
+ * Packed (YUYV ...) and RGB sources take no table: _rsvd[0..7] stay 0.
+ */
+struct wcfb_eng_plane {
+	wcfb_le64 sg_addr;      /* 0x00 SG table of this plane's buffer */
+	wcfb_le32 sg_count;     /* 0x08 1 .. MAX_SG */
+	wcfb_le32 pitch;        /* 0x0C bytes per row of this plane */
+	wcfb_le32 format;       /* 0x10 must be 0 */
+	wcfb_le32 x;            /* 0x14 sample column of the rect's pixel 0 */
+	wcfb_le32 y;            /* 0x18 sample row of the rect's pixel 0 */
+	wcfb_le32 phase;        /* 0x1C WCFB_ENG_PLANE_PHASE(x, y) */
+};
+struct wcfb_eng_planes {
+	struct wcfb_eng_plane plane[2];
+};
+/* phase: [7:0] x phase < hsub, [15:8] y phase < vsub, [31:16] 0 */
+#define WCFB_ENG_PLANE_PHASE_X_MASK   0x000000FFu
+#define WCFB_ENG_PLANE_PHASE_Y_SHIFT  8
+#define WCFB_ENG_PLANE_PHASE_Y_MASK   0x0000FF00u
+#define WCFB_ENG_PLANE_PHASE(px, py) \
+	((px) | ((py) << WCFB_ENG_PLANE_PHASE_Y_SHIFT))
+#define WCFB_ENG_PLANE_SIZE     32u
+#define WCFB_ENG_PLANES_SIZE    64u
+#define WCFB_ENG_PLANES_ALIGN   8u
+WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_plane) == WCFB_ENG_PLANE_SIZE,
+		"plane size");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, sg_count) == 0x08,
+		"plane.sg_count");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, pitch) == 0x0C,
+		"plane.pitch");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, format) == 0x10,
+		"plane.format");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, x) == 0x14,
+		"plane.x");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, y) == 0x18,
+		"plane.y");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, phase) == 0x1C,
+		"plane.phase");
+WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_planes) == WCFB_ENG_PLANES_SIZE,
+		"planes table size");
+WCFB_ENG_ASSERT(WCFB_ENG_OFFSETOF(struct wcfb_eng_planes, plane[1]) == 0x20,
+		"planes.plane[1]");
+
+/* ------------------------------------------------------------------ */
+/* YCbCr -> RGB coefficients (1.2), 16.16 fixed point                  */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Per pixel, all signed integer arithmetic (Documentation/
+ * engine-protocol.md, YUV):
+ *   y  = Y - Y_OFFSET (limited range) or Y (full range)
+ *   cb = Cb - 128, cr = Cr - 128
+ *   R  = CY * y + CRV * cr
+ *   G  = CY * y - CGU * cb - CGV * cr
+ *   B  = CY * y + CBU * cb
+ *   out = clamp((V + 32768) >> 16, 0, 255)   (>> = floor division)
+ * With Kg = 1 - Kr - Kb, s = 255/224 (limited) or 1 (full), and round()
+ * half away from zero:
+ *   CY  = round(65536 * 255/219) (limited) or 65536 (full)
+ *   CRV = round(65536 * s * 2 * (1 - Kr))
+ *   CGU = round(65536 * s * 2 * (1 - Kb) * Kb / Kg)
+ *   CGV = round(65536 * s * 2 * (1 - Kr) * Kr / Kg)
+ *   CBU = round(65536 * s * 2 * (1 - Kb))
+ * BT.601 Kr 0.299 Kb 0.114, BT.709 Kr 0.2126 Kb 0.0722, BT.2020 Kr 0.2627
+ * Kb 0.0593.  Every |V| stays below 2^26, so 32-bit arithmetic suffices.
+ */
+#define WCFB_ENG_YUV_Y_OFFSET           16
+#define WCFB_ENG_YUV_C_OFFSET           128
+#define WCFB_ENG_YUV_ROUND              32768
+#define WCFB_ENG_YUV_CY_LIMITED         76309
+#define WCFB_ENG_YUV_CY_FULL            65536
+
+#define WCFB_ENG_YUV_COEF_BT601_LIMITED_CY      76309
+#define WCFB_ENG_YUV_COEF_BT601_LIMITED_CRV     104597
+#define WCFB_ENG_YUV_COEF_BT601_LIMITED_CGU     25675
+#define WCFB_ENG_YUV_COEF_BT601_LIMITED_CGV     53279
+#define WCFB_ENG_YUV_COEF_BT601_LIMITED_CBU     132201
+#define WCFB_ENG_YUV_COEF_BT601_FULL_CY         65536
+#define WCFB_ENG_YUV_COEF_BT601_FULL_CRV        91881
+#define WCFB_ENG_YUV_COEF_BT601_FULL_CGU        22553
+#define WCFB_ENG_YUV_COEF_BT601_FULL_CGV        46802
+#define WCFB_ENG_YUV_COEF_BT601_FULL_CBU        116130
+#define WCFB_ENG_YUV_COEF_BT709_LIMITED_CY      76309
+#define WCFB_ENG_YUV_COEF_BT709_LIMITED_CRV     117489
+#define WCFB_ENG_YUV_COEF_BT709_LIMITED_CGU     13975
+#define WCFB_ENG_YUV_COEF_BT709_LIMITED_CGV     34925
+#define WCFB_ENG_YUV_COEF_BT709_LIMITED_CBU     138438
+#define WCFB_ENG_YUV_COEF_BT709_FULL_CY         65536
+#define WCFB_ENG_YUV_COEF_BT709_FULL_CRV        103206
+#define WCFB_ENG_YUV_COEF_BT709_FULL_CGU        12276
+#define WCFB_ENG_YUV_COEF_BT709_FULL_CGV        30679
+#define WCFB_ENG_YUV_COEF_BT709_FULL_CBU        121609
+#define WCFB_ENG_YUV_COEF_BT2020_LIMITED_CY     76309
+#define WCFB_ENG_YUV_COEF_BT2020_LIMITED_CRV    110014
+#define WCFB_ENG_YUV_COEF_BT2020_LIMITED_CGU    12277
+#define WCFB_ENG_YUV_COEF_BT2020_LIMITED_CGV    42626
+#define WCFB_ENG_YUV_COEF_BT2020_LIMITED_CBU    140363
+#define WCFB_ENG_YUV_COEF_BT2020_FULL_CY        65536
+#define WCFB_ENG_YUV_COEF_BT2020_FULL_CRV       96639
+#define WCFB_ENG_YUV_COEF_BT2020_FULL_CGU       10784
+#define WCFB_ENG_YUV_COEF_BT2020_FULL_CGV       37444
+#define WCFB_ENG_YUV_COEF_BT2020_FULL_CBU       123299
+
+/*
+ * The same table as an initializer, indexed [encoding][full range][k]
+ * with k one of WCFB_ENG_YUV_K_*, for an array where it is used (a
+ * static const array here would be unused in most includers):
+ *   static const s32 coef[3][2][WCFB_ENG_YUV_K_N] = WCFB_ENG_YUV_COEFS;
+ */
+#define WCFB_ENG_YUV_K_CY       0
+#define WCFB_ENG_YUV_K_CRV      1
+#define WCFB_ENG_YUV_K_CGU      2
+#define WCFB_ENG_YUV_K_CGV      3
+#define WCFB_ENG_YUV_K_CBU      4
+#define WCFB_ENG_YUV_K_N        5
+#define WCFB_ENG_YUV_COEF_ROW_(e, r)					\
+	{ WCFB_ENG_YUV_COEF_##e##_##r##_CY,				\
+	  WCFB_ENG_YUV_COEF_##e##_##r##_CRV,				\
+	  WCFB_ENG_YUV_COEF_##e##_##r##_CGU,				\
+	  WCFB_ENG_YUV_COEF_##e##_##r##_CGV,				\
+	  WCFB_ENG_YUV_COEF_##e##_##r##_CBU }
+#define WCFB_ENG_YUV_COEFS						\
+	{ { WCFB_ENG_YUV_COEF_ROW_(BT601, LIMITED),			\
+	    WCFB_ENG_YUV_COEF_ROW_(BT601, FULL) },			\
+	  { WCFB_ENG_YUV_COEF_ROW_(BT709, LIMITED),			\
+	    WCFB_ENG_YUV_COEF_ROW_(BT709, FULL) },			\
+	  { WCFB_ENG_YUV_COEF_ROW_(BT2020, LIMITED),			\
+	    WCFB_ENG_YUV_COEF_ROW_(BT2020, FULL) } }
 
 /* ------------------------------------------------------------------ */
 /* Completion page (guest memory, 64-byte aligned, 64 bytes)           */

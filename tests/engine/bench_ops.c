@@ -74,6 +74,90 @@ static const Case g_cases[] = {
 	  WCFB_ENG_FMT_XRGB8888 },
 };
 
+/* YUV sources (1.2): the planes follow each other in the source area,
+ * each chroma plane its own SG entry */
+typedef struct YCase {
+	const char *name;
+	uint32_t opcode, flags, sfmt, nplanes, cw, ch, bps;
+} YCase;
+
+static const YCase g_ycases[] = {
+	{ "convert nv12->xrgb bt709", WCFB_ENG_OP_CONVERT,
+	  WCFB_ENG_YUV_ENC(WCFB_ENG_YUV_BT709), WCFB_ENG_FMT_NV12, 2,
+	  W / 2, H / 2, 2 },
+	{ "blend nv12 premul pa255", WCFB_ENG_OP_BLEND,
+	  WCFB_ENG_BLEND_PREMULTIPLIED, WCFB_ENG_FMT_NV12, 2, W / 2, H / 2,
+	  2 },
+	{ "blend nv12 coverage pa128", WCFB_ENG_OP_BLEND,
+	  WCFB_ENG_BLEND_PLANE_ALPHA, WCFB_ENG_FMT_NV12, 2, W / 2, H / 2, 2 },
+	{ "blend nv12 transpose+rx", WCFB_ENG_OP_BLEND,
+	  WCFB_ENG_XFORM_TRANSPOSE | WCFB_ENG_XFORM_REFLECT_X,
+	  WCFB_ENG_FMT_NV12, 2, H / 2, W / 2, 2 },
+	{ "convert yuv420->xrgb full", WCFB_ENG_OP_CONVERT,
+	  WCFB_ENG_YUV_FULL_RANGE, WCFB_ENG_FMT_YUV420, 3, W / 2, H / 2, 1 },
+	{ "convert yuyv->xrgb", WCFB_ENG_OP_CONVERT, 0, WCFB_ENG_FMT_YUYV, 1,
+	  0, 0, 0 },
+};
+
+static int bench_yuv(const GuestRam *ram, OpScratch *sc, uint64_t sg_gpa,
+		     uint64_t src_gpa, uint64_t table_gpa, int iters)
+{
+	struct wcfb_eng_sg *sg = (struct wcfb_eng_sg *)ram->host;
+	struct wcfb_eng_planes *t;
+	unsigned c, i;
+
+	t = (struct wcfb_eng_planes *)(ram->host + (table_gpa - RAM_BASE));
+	for (c = 0; c < sizeof(g_ycases) / sizeof(g_ycases[0]); c++) {
+		const YCase *k = &g_ycases[c];
+		bool tr = k->flags & WCFB_ENG_XFORM_TRANSPOSE;
+		uint32_t sw = tr ? H : W, sh = tr ? W : H;
+		uint64_t at = src_gpa + (uint64_t)sw * sh;
+		Desc d = { .opcode = k->opcode, .flags = k->flags,
+			   .fill = k->flags & WCFB_ENG_BLEND_PLANE_ALPHA ? 128 : 0,
+			   .width = W, .height = H };
+		double t0, best = 1e9;
+		GuestFault f;
+		OpResult res;
+		int n;
+
+		d.dst = (Surface){ .sg_addr = sg_gpa, .sg_count = 1,
+				   .pitch = 4 * W,
+				   .format = WCFB_ENG_FMT_XRGB8888 };
+		d.src = (Surface){ .sg_addr = sg_gpa + 16, .sg_count = 1,
+				   .pitch = k->nplanes == 1 ? 2 * sw : sw,
+				   .format = k->sfmt };
+		memset(t, 0, sizeof(*t));
+		for (i = 0; i + 1 < k->nplanes; i++) {
+			uint64_t len = (uint64_t)k->cw * k->ch * k->bps;
+
+			sg[2 + i].addr = htole64(at);
+			sg[2 + i].len = htole64(len);
+			at += len;
+			t->plane[i].sg_addr = htole64(sg_gpa + 16 * (2 + i));
+			t->plane[i].sg_count = htole32(1);
+			t->plane[i].pitch = htole32(k->cw * k->bps);
+		}
+		d.table = k->nplanes > 1 ? table_gpa : 0;
+		for (n = 0; n < iters; n++) {
+			uint32_t err;
+
+			t0 = now();
+			err = ops_execute(ram, sc, &d, &f, &res);
+			t0 = now() - t0;
+			if (err) {
+				fprintf(stderr, "bench: %s: error %u\n",
+					k->name, err);
+				return 1;
+			}
+			if (t0 < best)
+				best = t0;
+		}
+		printf("bench: %-32s %dx%d best %6.2f ms (%d runs)\n",
+		       k->name, W, H, best * 1e3, iters);
+	}
+	return 0;
+}
+
 int main(void)
 {
 	const uint64_t surf = (uint64_t)W * H * 4;
@@ -151,6 +235,9 @@ int main(void)
 		printf("bench: %-32s %dx%d best %6.2f ms (%d runs)\n",
 		       k->name, W, H, best * 1e3, iters);
 	}
+	/* the planes table after the color table */
+	if (bench_yuv(&ram, &sc, sg_gpa, src_gpa, table_gpa + 8192, iters))
+		return 1;
 	ops_scratch_free(&sc);
 	free(ram.host);
 	return 0;

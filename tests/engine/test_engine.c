@@ -787,13 +787,160 @@ static uint32_t ref_crc32(uint32_t crc, const uint8_t *p, size_t n)
 	return ~crc;
 }
 
+/* A chroma plane of a YUV source, as its planes-table entry says. */
+typedef struct YPlane {
+	const TBuf *b;
+	uint32_t pitch, x, y, phase;
+} YPlane;
+
 typedef struct Op {
 	uint32_t opcode, flags, fill, w, h;
 	const TBuf *dst, *src;
 	uint32_t dfmt, dpitch, dx, dy;
 	uint32_t sfmt, spitch, sx, sy;
-	uint64_t table;                 /* COLOR: the table's address */
+	uint64_t table;                 /* COLOR: the table's address;
+					 * planar YUV: the planes table's */
+	const YPlane *yp;               /* YUV: the chroma planes */
 } Op;
+
+/*
+ * The YUV formats of the 1.2 spec's table, written from it and not from
+ * the engine: planes, subsampling, and whether Cr comes first (NV: in a
+ * sample; planar: as the first chroma plane).  Packed formats take
+ * their byte order from the tag itself ("YUYV": Y0 U Y1 V).
+ */
+typedef struct YFmtT {
+	uint32_t fourcc;
+	const char *tag;
+	unsigned planes, hsub, vsub;
+	bool cr_first;
+} YFmtT;
+
+static const YFmtT g_yfmt[] = {
+	{ WCFB_ENG_FMT_NV12, "NV12", 2, 2, 2, false },
+	{ WCFB_ENG_FMT_NV21, "NV21", 2, 2, 2, true },
+	{ WCFB_ENG_FMT_NV16, "NV16", 2, 2, 1, false },
+	{ WCFB_ENG_FMT_NV61, "NV61", 2, 2, 1, true },
+	{ WCFB_ENG_FMT_NV24, "NV24", 2, 1, 1, false },
+	{ WCFB_ENG_FMT_NV42, "NV42", 2, 1, 1, true },
+	{ WCFB_ENG_FMT_YUV420, "YU12", 3, 2, 2, false },
+	{ WCFB_ENG_FMT_YVU420, "YV12", 3, 2, 2, true },
+	{ WCFB_ENG_FMT_YUV422, "YU16", 3, 2, 1, false },
+	{ WCFB_ENG_FMT_YVU422, "YV16", 3, 2, 1, true },
+	{ WCFB_ENG_FMT_YUV444, "YU24", 3, 1, 1, false },
+	{ WCFB_ENG_FMT_YVU444, "YV24", 3, 1, 1, true },
+	{ WCFB_ENG_FMT_YUYV, "YUYV", 1, 2, 1, false },
+	{ WCFB_ENG_FMT_YVYU, "YVYU", 1, 2, 1, true },
+	{ WCFB_ENG_FMT_UYVY, "UYVY", 1, 2, 1, false },
+	{ WCFB_ENG_FMT_VYUY, "VYUY", 1, 2, 1, true },
+};
+#define NYFMT (sizeof(g_yfmt) / sizeof(g_yfmt[0]))
+
+static const YFmtT *yfmt(uint32_t f)
+{
+	unsigned i;
+
+	for (i = 0; i < NYFMT; i++)
+		if (g_yfmt[i].fourcc == f)
+			return &g_yfmt[i];
+	return NULL;
+}
+
+/* round half away from zero, without libm */
+static int64_t round_haz(double v)
+{
+	return v < 0 ? -(int64_t)(-v + 0.5) : (int64_t)(v + 0.5);
+}
+
+/*
+ * CY, CRV, CGU, CGV, CBU of encoding @enc (0 BT.601, 1 BT.709, 2 BT.2020)
+ * from Kr and Kb in double, as the 1.2 spec derives them: the header's
+ * integer table is checked against this, and the reference below uses
+ * only this.
+ */
+static void ref_yuv_coefs(unsigned enc, bool full, int64_t k[5])
+{
+	static const double kk[3][2] = {
+		{ 0.299, 0.114 }, { 0.2126, 0.0722 }, { 0.2627, 0.0593 },
+	};
+	double kr = kk[enc][0], kb = kk[enc][1], kg = 1.0 - kr - kb;
+	double s = full ? 1.0 : 255.0 / 224.0;
+
+	k[0] = full ? 65536 : round_haz(65536.0 * 255.0 / 219.0);
+	k[1] = round_haz(65536.0 * s * 2.0 * (1.0 - kr));
+	k[2] = round_haz(65536.0 * s * 2.0 * (1.0 - kb) * kb / kg);
+	k[3] = round_haz(65536.0 * s * 2.0 * (1.0 - kr) * kr / kg);
+	k[4] = round_haz(65536.0 * s * 2.0 * (1.0 - kb));
+}
+
+/* clamp(floor((v + 32768) / 65536), 0, 255), the floor written out */
+static uint32_t ref_yuv_ch(int64_t v)
+{
+	int64_t t = v + 32768, q = t / 65536;
+
+	if (t % 65536 < 0)
+		q--;
+	return q < 0 ? 0 : q > 255 ? 255 : (uint32_t)q;
+}
+
+static void ref_ycbcr(uint32_t flags, int64_t Y, int64_t Cb, int64_t Cr,
+		      uint32_t c[4])
+{
+	bool full = flags & (1u << 14);
+	int64_t k[5], y;
+
+	ref_yuv_coefs((flags >> 12) & 3, full, k);
+	y = full ? Y : Y - 16;
+	Cb -= 128;
+	Cr -= 128;
+	c[0] = 255;
+	c[1] = ref_yuv_ch(k[0] * y + k[1] * Cr);
+	c[2] = ref_yuv_ch(k[0] * y - k[2] * Cb - k[3] * Cr);
+	c[3] = ref_yuv_ch(k[0] * y + k[4] * Cb);
+}
+
+/* Source pixel (u, v) of @o's YUV rect, read from the image @img the way
+ * the 1.2 spec says, converted to canonical A, R, G, B. */
+static void ref_yuv(Peer *p, uint8_t *img, const Op *o, uint32_t u,
+		    uint32_t v, uint32_t c[4])
+{
+	const YFmtT *f = yfmt(o->sfmt);
+	uint32_t i, cc[2];
+	uint8_t b[4];
+
+	if (f->planes == 1) {
+		uint32_t col = o->sx + u, yi[2] = { 0, 0 }, ny = 0;
+		uint32_t ui = 0, vi = 0;
+
+		for (i = 0; i < 4; i++) {
+			if (f->tag[i] == 'Y')
+				yi[ny++] = i;
+			else if (f->tag[i] == 'U')
+				ui = i;
+			else
+				vi = i;
+		}
+		tb_read(p, img, o->src, (uint64_t)(o->sy + v) * o->spitch +
+			(uint64_t)(col / 2) * 4, b, 4);
+		ref_ycbcr(o->flags, b[yi[col % 2]], b[ui], b[vi], c);
+		return;
+	}
+	tb_read(p, img, o->src, (uint64_t)(o->sy + v) * o->spitch + o->sx + u,
+		b, 1);
+	for (i = 0; i < 2; i++) {               /* 0 Cb, 1 Cr */
+		unsigned pi = f->planes == 2 ? 0 : i ^ f->cr_first;
+		const YPlane *cp = &o->yp[pi];
+		uint32_t bps = f->planes == 2 ? 2 : 1;
+		uint32_t cx = cp->x + ((cp->phase & 0xFF) + u) / f->hsub;
+		uint32_t cy = cp->y + (((cp->phase >> 8) & 0xFF) + v) / f->vsub;
+		uint8_t s2[2];
+
+		tb_read(p, img, cp->b, (uint64_t)cy * cp->pitch +
+			(uint64_t)cx * bps, s2, bps);
+		cc[i] = bps == 2 ? s2[i ^ f->cr_first] : s2[0];
+	}
+	ref_ycbcr(o->flags, b[0], cc[0], cc[1], c);
+}
 
 static void op_to_desc(const Op *o, struct wcfb_eng_desc *d)
 {
@@ -909,7 +1056,10 @@ static void ref_apply(Peer *p, uint8_t *img, const Op *o)
 {
 	/* FILL ignores its src surface, whatever it holds */
 	const TBuf *src = o->opcode == WCFB_ENG_OP_FILL ? NULL : o->src;
-	uint32_t dc = cpp_of(o->dfmt), sc = src ? cpp_of(o->sfmt) : 0;
+	/* a YUV source is an opaque ARGB8888 one once read */
+	bool yuv = src && yfmt(o->sfmt);
+	uint32_t sfmt = yuv ? WCFB_ENG_FMT_ARGB8888 : o->sfmt;
+	uint32_t dc = cpp_of(o->dfmt), sc = src ? cpp_of(sfmt) : 0;
 	bool tr = o->opcode != WCFB_ENG_OP_CRC &&
 		  (o->flags & WCFB_ENG_XFORM_TRANSPOSE);
 	uint32_t sw = tr ? o->h : o->w, sh = tr ? o->w : o->h;
@@ -919,15 +1069,23 @@ static void ref_apply(Peer *p, uint8_t *img, const Op *o)
 	int i;
 
 	/* the whole source rect is read before anything is written */
-	for (y = 0; src && y < sh; y++)
-		tb_read(p, img, src, (uint64_t)(o->sy + y) * o->spitch +
-			(uint64_t)o->sx * sc, srect + y * srow, srow);
+	for (y = 0; src && y < sh; y++) {
+		if (!yuv) {
+			tb_read(p, img, src, (uint64_t)(o->sy + y) * o->spitch +
+				(uint64_t)o->sx * sc, srect + y * srow, srow);
+			continue;
+		}
+		for (x = 0; x < sw; x++) {
+			ref_yuv(p, img, o, x, y, s);
+			ref_pack(sfmt, s, srect + y * srow + (uint64_t)x * 4);
+		}
+	}
 	if (o->opcode == WCFB_ENG_OP_CRC) {
 		for (y = 0; y < o->h; y++)
 			for (x = 0; x < o->w; x++) {
 				uint8_t rgb[3];
 
-				ref_unpack(o->sfmt, srect + y * srow + x * sc,
+				ref_unpack(sfmt, srect + y * srow + x * sc,
 					   s);
 				for (i = 0; i < 3; i++)
 					rgb[i] = (uint8_t)s[i + 1];
@@ -961,17 +1119,17 @@ static void ref_apply(Peer *p, uint8_t *img, const Op *o)
 				memcpy(px, sp, dc);
 				break;
 			case WCFB_ENG_OP_CONVERT:
-				ref_unpack(o->sfmt, sp, s);
+				ref_unpack(sfmt, sp, s);
 				ref_pack(o->dfmt, s, px);
 				break;
 			case WCFB_ENG_OP_COLOR:
-				ref_unpack(o->sfmt, sp, s);
+				ref_unpack(sfmt, sp, s);
 				ref_color(img + (o->table - p->ram_base), s);
 				ref_pack(o->dfmt, s, px);
 				break;
 			case WCFB_ENG_OP_BLEND:
 				tb_read(p, img, o->dst, doff, px, dc);
-				ref_unpack(o->sfmt, sp, s);
+				ref_unpack(sfmt, sp, s);
 				ref_unpack(o->dfmt, px, d);
 				ref_blend(o->flags, o->fill, s, d);
 				ref_pack(o->dfmt, d, px);
@@ -1114,7 +1272,7 @@ static void t_identification(void)
 	CHECK(rd32(p, WCFB_ENG_REG_VERSION) == WCFB_ENG_VERSION, "version");
 	CHECK(rd32(p, WCFB_ENG_REG_CAPS) == 0xfe, "caps %x",
 	      rd32(p, WCFB_ENG_REG_CAPS));
-	CHECK(rd32(p, WCFB_ENG_REG_FORMATS) == 0xffff, "formats %x",
+	CHECK(rd32(p, WCFB_ENG_REG_FORMATS) == 0xffffffff, "formats %x",
 	      rd32(p, WCFB_ENG_REG_FORMATS));
 	CHECK(rd32(p, WCFB_ENG_REG_DMA_BITS) == 32, "dma bits");
 	CHECK(rd32(p, WCFB_ENG_REG_DESC_SIZE) == 128, "desc size");
@@ -1616,9 +1774,9 @@ static void t_format_codes(void)
 		CHECK(cap[i] == 1u << i, "%s: FMTCAP %x", t, cap[i]);
 		all |= cap[i];
 	}
-	CHECK(rd32(p, WCFB_ENG_REG_FORMATS) == all, "FORMATS %x want %x",
-	      rd32(p, WCFB_ENG_REG_FORMATS), all);
-	CHECK(WCFB_ENG_VERSION == 0x00010001u, "version %x", WCFB_ENG_VERSION);
+	CHECK((rd32(p, WCFB_ENG_REG_FORMATS) & 0xFFFF) == all,
+	      "FORMATS %x want %x", rd32(p, WCFB_ENG_REG_FORMATS), all);
+	CHECK(WCFB_ENG_VERSION == 0x00010002u, "version %x", WCFB_ENG_VERSION);
 	CHECK(rd32(p, WCFB_ENG_REG_CAPS) & (1u << WCFB_ENG_OP_CRC), "CAPS");
 	CHECK(WCFB_ENG_OP_COLOR == 7 && WCFB_ENG_OP_MAX == 7, "opcodes");
 	CHECK((rd32(p, WCFB_ENG_REG_CAPS) >> WCFB_ENG_OP_COLOR) == 1,
@@ -2854,8 +3012,12 @@ static void t_extent_boundary(void)
 		CHECK(!run_op(p, &o, 0), "exact fit at x=1");
 		tbuf_alias(p, &s.b, &shorter);
 		sg = gpa2host(p, shorter.sg_gpa);
-		sg[shorter.nseg - 1].len =
-			htole64(shorter.len[shorter.nseg - 1] - 1);
+		/* a 1-byte last segment goes: a 0-byte one would be BAD_SG */
+		if (shorter.len[shorter.nseg - 1] > 1)
+			sg[shorter.nseg - 1].len =
+				htole64(shorter.len[shorter.nseg - 1] - 1);
+		else
+			shorter.nseg--;
 		o.dst = &shorter;
 		o.fill = (uint32_t)rnd();       /* a change must be visible */
 		CHECK(!run_op(p, &o, WCFB_ENG_ERR_EXTENT), "1 byte short");
@@ -3123,6 +3285,1162 @@ static void t_sigterm_exit(void)
 
 /* ------------------------------------------------------------------ */
 
+/* ---- protocol 1.2: YUV sources ---- */
+
+/* A YUV image: plane 0 and each chroma plane in its own SG buffer, the
+ * chroma planes as large as the image's subsampling makes them. */
+typedef struct YImg {
+	const YFmtT *f;
+	uint32_t W, H, ypitch, cw, ch, bps;
+	TBuf y, c[2];
+	uint32_t cpitch[2];
+	YPlane pl[2];
+} YImg;
+
+static void yimg_alloc(Peer *p, YImg *im, const YFmtT *f, uint32_t W,
+		       uint32_t H, uint32_t maxseg)
+{
+	uint32_t i;
+
+	memset(im, 0, sizeof(*im));
+	im->f = f;
+	if (f->planes == 1)
+		W += W & 1;             /* whole pixel pairs */
+	im->W = W;
+	im->H = H;
+	im->cw = (W + f->hsub - 1) / f->hsub;
+	im->ch = (H + f->vsub - 1) / f->vsub;
+	im->bps = f->planes == 2 ? 2 : 1;
+	if (f->planes == 1) {
+		im->ypitch = W * 2 + rndn(3) * 5;
+		tbuf_alloc(p, &im->y, (uint64_t)im->ypitch * (H - 1) + W * 2,
+			   maxseg);
+		return;
+	}
+	im->ypitch = W + rndn(3) * 5;
+	tbuf_alloc(p, &im->y, (uint64_t)im->ypitch * (H - 1) + W, maxseg);
+	for (i = 0; i + 1 < f->planes; i++) {
+		im->cpitch[i] = im->cw * im->bps + rndn(3) * 3;
+		tbuf_alloc(p, &im->c[i], (uint64_t)im->cpitch[i] * (im->ch - 1) +
+			   im->cw * im->bps, maxseg);
+	}
+}
+
+/* A planes table of @n planes (the rest zero) at a fresh address. */
+static uint64_t ytab_put(Peer *p, const YPlane *pl, unsigned n)
+{
+	uint64_t gpa = galloc(p, sizeof(struct wcfb_eng_planes),
+			      WCFB_ENG_PLANES_ALIGN);
+	struct wcfb_eng_planes *t = gpa2host(p, gpa);
+	unsigned i;
+
+	memset(t, 0, sizeof(*t));
+	for (i = 0; i < n; i++) {
+		t->plane[i].sg_addr = htole64(pl[i].b->sg_gpa);
+		t->plane[i].sg_count = htole32(pl[i].b->nseg);
+		t->plane[i].pitch = htole32(pl[i].pitch);
+		t->plane[i].x = htole32(pl[i].x);
+		t->plane[i].y = htole32(pl[i].y);
+		t->plane[i].phase = htole32(pl[i].phase);
+	}
+	return gpa;
+}
+
+static struct wcfb_eng_planes *ytab(Peer *p, const Op *o)
+{
+	return gpa2host(p, o->table);
+}
+
+/* @o reads @im from plane-0 pixel (sx, sy), every chroma plane from the
+ * sample holding that pixel with the matching phase, as a driver
+ * computes them. */
+static void yimg_src(Peer *p, YImg *im, Op *o, uint32_t sx, uint32_t sy)
+{
+	const YFmtT *f = im->f;
+	uint32_t i;
+
+	o->src = &im->y;
+	o->sfmt = f->fourcc;
+	o->spitch = im->ypitch;
+	o->sx = sx;
+	o->sy = sy;
+	o->yp = im->pl;
+	o->table = 0;
+	for (i = 0; i + 1 < f->planes; i++)
+		im->pl[i] = (YPlane){ &im->c[i], im->cpitch[i], sx / f->hsub,
+				      sy / f->vsub,
+				      WCFB_ENG_PLANE_PHASE(sx % f->hsub,
+							   sy % f->vsub) };
+	if (f->planes > 1)
+		o->table = ytab_put(p, im->pl, f->planes - 1);
+}
+
+static uint32_t yuv_flags(unsigned enc, bool full)
+{
+	return WCFB_ENG_YUV_ENC(enc) | (full ? WCFB_ENG_YUV_FULL_RANGE : 0);
+}
+
+static const YFmtT *yfmt_tag(const char *tag)
+{
+	unsigned i;
+
+	for (i = 0; i < NYFMT; i++)
+		if (!strcmp(g_yfmt[i].tag, tag))
+			return &g_yfmt[i];
+	abort();
+}
+
+/* The status a rect check gives (section 5's rule), or 0. */
+static uint32_t rect_want(uint64_t x, uint64_t y, uint64_t w, uint64_t h,
+			  uint32_t cpp, uint32_t pitch, uint64_t extent)
+{
+	if (!w || !h)
+		return 0;
+	if ((x + w) * cpp > pitch)
+		return WCFB_ENG_ERR_RECT;
+	if ((y + h - 1) * pitch + (x + w) * cpp > extent)
+		return WCFB_ENG_ERR_EXTENT;
+	return 0;
+}
+
+/* Submit @d; RAM must not change.  The status, or 0xFFFF if it did. */
+static uint32_t run_untouched(Peer *p, const struct wcfb_eng_desc *d)
+{
+	uint64_t where;
+	uint32_t st;
+
+	memcpy(p->expect, p->ram, p->ram_size);
+	st = submit1(p, d);
+	if (!ram_matches(p, &where)) {
+		fprintf(stderr, "  wrote 0x%llx\n", (unsigned long long)where);
+		return 0xFFFF;
+	}
+	return st;
+}
+
+static void t_yuv_codes(void)
+{
+	static const uint32_t cap[] = {
+		WCFB_ENG_FMTCAP_NV12, WCFB_ENG_FMTCAP_NV21,
+		WCFB_ENG_FMTCAP_NV16, WCFB_ENG_FMTCAP_NV61,
+		WCFB_ENG_FMTCAP_NV24, WCFB_ENG_FMTCAP_NV42,
+		WCFB_ENG_FMTCAP_YUV420, WCFB_ENG_FMTCAP_YVU420,
+		WCFB_ENG_FMTCAP_YUV422, WCFB_ENG_FMTCAP_YVU422,
+		WCFB_ENG_FMTCAP_YUV444, WCFB_ENG_FMTCAP_YVU444,
+		WCFB_ENG_FMTCAP_YUYV, WCFB_ENG_FMTCAP_YVYU,
+		WCFB_ENG_FMTCAP_UYVY, WCFB_ENG_FMTCAP_VYUY,
+	};
+	Peer *p = &g_peer;
+	unsigned i;
+
+	CHECK(sizeof(cap) / sizeof(cap[0]) == NYFMT, "16 formats");
+	for (i = 0; i < NYFMT; i++) {
+		const char *t = g_yfmt[i].tag;
+		uint32_t fc = (uint32_t)t[0] | (uint32_t)t[1] << 8 |
+			      (uint32_t)t[2] << 16 | (uint32_t)t[3] << 24;
+
+		CHECK(g_yfmt[i].fourcc == fc, "%s: %08x", t, g_yfmt[i].fourcc);
+		CHECK(cap[i] == 1u << (16 + i), "%s: FMTCAP %x", t, cap[i]);
+	}
+	CHECK(rd32(p, WCFB_ENG_REG_FORMATS) == 0xFFFFFFFFu, "FORMATS %x",
+	      rd32(p, WCFB_ENG_REG_FORMATS));
+	CHECK(WCFB_ENG_FMTCAP_RGB_MASK == 0xFFFFu &&
+	      WCFB_ENG_FMTCAP_YUV_MASK == 0xFFFF0000u, "masks");
+	CHECK(WCFB_ENG_VERSION_MINOR == 2 &&
+	      rd32(p, WCFB_ENG_REG_VERSION) == 0x00010002u, "version %x",
+	      rd32(p, WCFB_ENG_REG_VERSION));
+	CHECK(rd32(p, WCFB_ENG_REG_CAPS) == 0xFE, "CAPS %x unchanged",
+	      rd32(p, WCFB_ENG_REG_CAPS));
+	CHECK(WCFB_ENG_YUV_ENC_SHIFT == 12 && WCFB_ENG_YUV_ENC_MASK == 0x3000 &&
+	      WCFB_ENG_YUV_BT601 == 0 && WCFB_ENG_YUV_BT709 == 1 &&
+	      WCFB_ENG_YUV_BT2020 == 2 && WCFB_ENG_YUV_FULL_RANGE == 0x4000 &&
+	      WCFB_ENG_YUV_ENC(2u) == 0x2000, "flag bits");
+	CHECK(sizeof(struct wcfb_eng_plane) == 32 &&
+	      sizeof(struct wcfb_eng_planes) == 64 &&
+	      WCFB_ENG_PLANES_ALIGN == 8, "planes table layout");
+	CHECK(WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, sg_count) == 8 &&
+	      WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, pitch) == 12 &&
+	      WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, format) == 16 &&
+	      WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, x) == 20 &&
+	      WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, y) == 24 &&
+	      WCFB_ENG_OFFSETOF(struct wcfb_eng_plane, phase) == 28,
+	      "plane offsets");
+	CHECK(WCFB_ENG_PLANE_PHASE(1u, 1u) == 0x101u, "phase macro");
+}
+
+/* The header's integer table is the spec's formula, evaluated here in
+ * double from Kr and Kb. */
+static void t_yuv_coef_table(void)
+{
+#define ROW(E, R) { WCFB_ENG_YUV_COEF_##E##_##R##_CY,			\
+		    WCFB_ENG_YUV_COEF_##E##_##R##_CRV,			\
+		    WCFB_ENG_YUV_COEF_##E##_##R##_CGU,			\
+		    WCFB_ENG_YUV_COEF_##E##_##R##_CGV,			\
+		    WCFB_ENG_YUV_COEF_##E##_##R##_CBU }
+	static const int64_t hdr[3][2][5] = {
+		{ ROW(BT601, LIMITED), ROW(BT601, FULL) },
+		{ ROW(BT709, LIMITED), ROW(BT709, FULL) },
+		{ ROW(BT2020, LIMITED), ROW(BT2020, FULL) },
+	};
+#undef ROW
+	static const int32_t init[3][2][WCFB_ENG_YUV_K_N] = WCFB_ENG_YUV_COEFS;
+	static const unsigned ki[5] = {
+		WCFB_ENG_YUV_K_CY, WCFB_ENG_YUV_K_CRV, WCFB_ENG_YUV_K_CGU,
+		WCFB_ENG_YUV_K_CGV, WCFB_ENG_YUV_K_CBU,
+	};
+	unsigned e, r, i;
+
+	CHECK(WCFB_ENG_YUV_K_N == 5, "5 coefficients");
+	for (e = 0; e < 3; e++)
+		for (r = 0; r < 2; r++) {
+			int64_t k[5], sel[5], big;
+
+			ref_yuv_coefs(e, r, k);
+			for (i = 0; i < 5; i++)
+				sel[i] = init[e][r][ki[i]];
+			for (i = 0; i < 5; i++) {
+				CHECK(hdr[e][r][i] == k[i],
+				      "enc %u full %u coef %u: header %lld, "
+				      "formula %lld", e, r, i,
+				      (long long)hdr[e][r][i], (long long)k[i]);
+				CHECK(sel[i] == k[i], "WCFB_ENG_YUV_COEFS[%u][%u]"
+				      "[%u] = %lld", e, r, i, (long long)sel[i]);
+			}
+			/* the header's claim: every |V| < 2^26 */
+			big = k[0] * 255 + 128 * (k[1] > k[4] ? k[1] : k[4]);
+			CHECK(big < (1 << 26) &&
+			      k[0] * 255 + 128 * (k[2] + k[3]) < (1 << 26),
+			      "range %lld", (long long)big);
+		}
+	CHECK(WCFB_ENG_YUV_CY_LIMITED == round_haz(65536.0 * 255 / 219) &&
+	      WCFB_ENG_YUV_CY_FULL == 65536 && WCFB_ENG_YUV_Y_OFFSET == 16 &&
+	      WCFB_ENG_YUV_C_OFFSET == 128 && WCFB_ENG_YUV_ROUND == 32768,
+	      "constants");
+}
+
+/* A few pixels computed by hand (exact rational arithmetic, outside
+ * this program), not by ref_ycbcr(). */
+static void t_yuv_exact_values(void)
+{
+	static const struct {
+		unsigned enc;
+		bool full;
+		uint8_t y, cb, cr;
+		uint32_t want;
+	} v[] = {
+		{ 0, 0, 16, 128, 128, 0xFF000000 },
+		{ 0, 0, 235, 128, 128, 0xFFFFFFFF },
+		{ 0, 0, 81, 90, 240, 0xFFFE0000 },
+		{ 0, 0, 145, 54, 34, 0xFF00FF01 },
+		{ 0, 0, 41, 240, 110, 0xFF0000FF },
+		{ 1, 1, 128, 128, 128, 0xFF808080 },
+		{ 1, 1, 0, 0, 0, 0xFF005400 },
+		{ 1, 1, 255, 255, 255, 0xFFFFACFF },
+		{ 2, 0, 100, 200, 50, 0xFF0087FC },
+		{ 1, 0, 63, 102, 240, 0xFFFF0100 },
+		{ 2, 1, 30, 10, 250, 0xFFD20000 },
+	};
+	Peer *p = &g_peer;
+	unsigned i, k;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		const YFmtT *f = yfmt_tag(i & 1 ? "NV24" : "YU24");
+		Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = 1, .h = 1,
+			 .flags = yuv_flags(v[i].enc, v[i].full) };
+		uint32_t got;
+		YImg im;
+		Surf d;
+
+		yimg_alloc(p, &im, f, 1, 1, 1);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+		*tb_at(p, p->ram, &im.y, 0) = v[i].y;
+		if (f->planes == 2) {
+			*tb_at(p, p->ram, &im.c[0], 0) = v[i].cb;
+			*tb_at(p, p->ram, &im.c[0], 1) = v[i].cr;
+		} else {
+			*tb_at(p, p->ram, &im.c[0], 0) = v[i].cb;
+			*tb_at(p, p->ram, &im.c[1], 0) = v[i].cr;
+		}
+		set_dst(&o, &d);
+		yimg_src(p, &im, &o, 0, 0);
+		CHECK(!run_op(p, &o, 0), "case %u", i);
+		tb_read(p, p->ram, &d.b, 0, (uint8_t *)&got, 4);
+		CHECK(le32toh(got) == v[i].want, "case %u (%s): %08x want %08x",
+		      i, f->tag, le32toh(got), v[i].want);
+	}
+	/* packed: the same black and white pair in each byte order */
+	for (k = 12; k < NYFMT; k++) {
+		const YFmtT *f = &g_yfmt[k];
+		Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = 2, .h = 1 };
+		uint8_t b[4], luma = 16;
+		uint32_t got[2];
+		YImg im;
+		Surf d;
+
+		for (i = 0; i < 4; i++) {       /* Y0 16, Y1 235, Cb Cr 128 */
+			b[i] = f->tag[i] == 'Y' ? luma : 128;
+			if (f->tag[i] == 'Y')
+				luma = 235;
+		}
+		yimg_alloc(p, &im, f, 2, 1, 1);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 2, 1, 1);
+		tb_write(p, p->ram, &im.y, 0, b, 4);
+		set_dst(&o, &d);
+		yimg_src(p, &im, &o, 0, 0);
+		CHECK(!run_op(p, &o, 0), "%s", f->tag);
+		tb_read(p, p->ram, &d.b, 0, (uint8_t *)got, 8);
+		CHECK(le32toh(got[0]) == 0xFF000000 &&
+		      le32toh(got[1]) == 0xFFFFFFFF, "%s: %08x %08x", f->tag,
+		      le32toh(got[0]), le32toh(got[1]));
+	}
+}
+
+/* CONVERT of every format, encoding and range to XRGB8888, whole image
+ * and an odd rect at an odd origin (phase 1), against the reference. */
+static void t_yuv_convert_formats(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, e, r;
+
+	for (f = 0; f < NYFMT; f++)
+		for (e = 0; e < 3; e++)
+			for (r = 0; r < 2; r++) {
+				Op o = { .opcode = WCFB_ENG_OP_CONVERT,
+					 .flags = yuv_flags(e, r),
+					 .w = 12, .h = 8 };
+				YImg im;
+				Surf d;
+
+				yimg_alloc(p, &im, &g_yfmt[f], 12, 8, 4);
+				surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 12, 8,
+					   4);
+				set_dst(&o, &d);
+				yimg_src(p, &im, &o, 0, 0);
+				CHECK(!run_op(p, &o, 0), "%s enc %u full %u",
+				      g_yfmt[f].tag, e, r);
+				yimg_src(p, &im, &o, 3, 1);
+				o.w = 7;
+				o.h = 5;
+				o.dx = 1;
+				o.dy = 2;
+				CHECK(!run_op(p, &o, 0), "%s enc %u full %u at "
+				      "(3,1) 7x5", g_yfmt[f].tag, e, r);
+			}
+}
+
+/* Rects at every parity of origin and size, into every RGB format. */
+static void t_yuv_rects(void)
+{
+	static const uint32_t rc[][4] = {
+		{ 1, 1, 5, 3 }, { 3, 2, 1, 1 }, { 0, 1, 3, 4 }, { 5, 3, 2, 5 },
+		{ 13, 9, 1, 1 }, { 1, 0, 13, 10 }, { 0, 0, 14, 10 },
+		{ 2, 2, 11, 7 },
+	};
+	Peer *p = &g_peer;
+	unsigned f, i;
+
+	for (f = 0; f < NYFMT; f++) {
+		YImg im;
+
+		yimg_alloc(p, &im, &g_yfmt[f], 14, 10, 6);
+		for (i = 0; i < sizeof(rc) / sizeof(rc[0]); i++) {
+			Op o = { .opcode = WCFB_ENG_OP_CONVERT,
+				 .flags = yuv_flags(rndn(3), rndn(2)),
+				 .w = rc[i][2], .h = rc[i][3] };
+			Surf d;
+
+			surf_alloc(p, &d, fmt_at(rndn(NFMT)), 15, 11, 3);
+			set_dst(&o, &d);
+			yimg_src(p, &im, &o, rc[i][0], rc[i][1]);
+			o.dx = rndn(2);
+			o.dy = rndn(2);
+			CHECK(!run_op(p, &o, 0), "%s rect %u into %s",
+			      g_yfmt[f].tag, i, fdesc(d.fmt)->tag);
+		}
+	}
+}
+
+/*
+ * Transforms, checked by hand on NV12 and YUYV: full range with neutral
+ * chroma turns Y into grey Y exactly, so source pixel (x, y) holding
+ * Y = y * 16 + x + 1 must land where the 1.1 mapping puts it; then the
+ * 8 transforms on every format with odd rects against the reference.
+ */
+static void t_yuv_transform(void)
+{
+	static const uint8_t want[8][6] = {
+		{ 0, 1, 2, 16, 17, 18 }, { 2, 1, 0, 18, 17, 16 },
+		{ 16, 17, 18, 0, 1, 2 }, { 18, 17, 16, 2, 1, 0 },
+		{ 0, 16, 1, 17, 2, 18 }, { 2, 18, 1, 17, 0, 16 },
+		{ 16, 0, 17, 1, 18, 2 }, { 18, 2, 17, 1, 16, 0 },
+	};
+	static const char *const tags[2] = { "NV12", "YUYV" };
+	Peer *p = &g_peer;
+	unsigned k, fl, i, f;
+
+	for (k = 0; k < 2; k++) {
+		const YFmtT *yf = yfmt_tag(tags[k]);
+		YImg im;
+		uint32_t x, y;
+
+		/* a 3x2 rect at (1, 1) of a 6x4 image */
+		yimg_alloc(p, &im, yf, 6, 4, 2);
+		for (y = 0; y < 4; y++)
+			for (x = 0; x < 6; x++) {
+				uint8_t yv = (uint8_t)((y - 1) * 16 + x);
+
+				if (yf->planes == 1) {
+					tb_write(p, p->ram, &im.y,
+						 (uint64_t)y * im.ypitch + x * 2 +
+						 (yf->tag[0] == 'Y' ? 0 : 1),
+						 &yv, 1);
+					yv = 128;
+					tb_write(p, p->ram, &im.y,
+						 (uint64_t)y * im.ypitch + x * 2 +
+						 (yf->tag[0] == 'Y' ? 1 : 0),
+						 &yv, 1);
+				} else {
+					tb_write(p, p->ram, &im.y,
+						 (uint64_t)y * im.ypitch + x,
+						 &yv, 1);
+				}
+			}
+		for (i = 0; yf->planes > 1 && i < im.cw * 2; i++) {
+			uint8_t c = 128;
+
+			for (y = 0; y < im.ch; y++)
+				tb_write(p, p->ram, &im.c[0],
+					 (uint64_t)y * im.cpitch[0] + i, &c, 1);
+		}
+		for (fl = 0; fl < 8; fl++) {
+			bool t = fl & 4;
+			uint32_t w = t ? 2 : 3, h = t ? 3 : 2, got;
+			Op o = { .opcode = fl & 1 ? WCFB_ENG_OP_CONVERT :
+					   WCFB_ENG_OP_BLEND,
+				 .flags = fl << 8 | WCFB_ENG_YUV_FULL_RANGE |
+					  WCFB_ENG_YUV_ENC(fl % 3),
+				 .w = w, .h = h };
+			Surf d;
+
+			surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, w, h, 1);
+			set_dst(&o, &d);
+			yimg_src(p, &im, &o, 1, 1);
+			CHECK(!run_op(p, &o, 0), "%s transform %u", yf->tag, fl);
+			for (i = 0; i < 6; i++) {
+				tb_read(p, p->ram, &d.b, (i / w) * d.pitch +
+					(i % w) * 4, (uint8_t *)&got, 4);
+				got = le32toh(got);
+				CHECK(got == 0xFF000000u + (want[fl][i] + 1) *
+				      0x010101u, "%s transform %u pixel %u: "
+				      "%08x", yf->tag, fl, i, got);
+			}
+		}
+	}
+	for (f = 0; f < NYFMT; f++) {
+		YImg im;
+
+		yimg_alloc(p, &im, &g_yfmt[f], 12, 12, 5);
+		for (fl = 0; fl < 8; fl++) {
+			bool t = fl & 4;
+			Op o = { .opcode = fl & 2 ? WCFB_ENG_OP_CONVERT :
+					   WCFB_ENG_OP_BLEND,
+				 .flags = fl << 8 | yuv_flags(rndn(3), rndn(2)),
+				 .w = t ? 5 : 7, .h = t ? 7 : 5 };
+			Surf d;
+
+			surf_alloc(p, &d, fmt_at(rndn(NFMT)), 9, 9, 3);
+			set_dst(&o, &d);
+			yimg_src(p, &im, &o, 1 + rndn(4), 1 + rndn(4));
+			o.dx = rndn(3);
+			o.dy = rndn(3);
+			CHECK(!run_op(p, &o, 0), "%s transform %u",
+			      g_yfmt[f].tag, fl);
+		}
+	}
+}
+
+/* BLEND of YUV sources (alpha 255) with every mode, with and without
+ * plane alpha, over known backgrounds. */
+static void t_yuv_blend(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, m, i;
+
+	/* by hand: full-range grey 128 over 0x204060 at plane alpha 0x80,
+	 * a = 128: (128 * 128 + C * 127 + 127) / 255 for each channel, and
+	 * PREMULTIPLIED's 64 + (C * 127 + 127) / 255 agrees here */
+	for (m = 0; m < 3; m++) {
+		Op o = { .opcode = WCFB_ENG_OP_BLEND, .w = 1, .h = 1,
+			 .flags = m | WCFB_ENG_BLEND_PLANE_ALPHA |
+				  WCFB_ENG_YUV_FULL_RANGE, .fill = 0x80 };
+		uint32_t bg = htole32(0x00204060), got;
+		uint8_t grey = 128;
+		YImg im;
+		Surf d;
+
+		yimg_alloc(p, &im, yfmt_tag("NV12"), 2, 2, 1);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+		tb_write(p, p->ram, &im.y, 0, &grey, 1);
+		tb_write(p, p->ram, &im.c[0], 0, &grey, 1);
+		tb_write(p, p->ram, &im.c[0], 1, &grey, 1);
+		tb_write(p, p->ram, &d.b, 0, (uint8_t *)&bg, 4);
+		set_dst(&o, &d);
+		yimg_src(p, &im, &o, 0, 0);
+		CHECK(!run_op(p, &o, 0), "mode %u", m);
+		tb_read(p, p->ram, &d.b, 0, (uint8_t *)&got, 4);
+		CHECK(le32toh(got) == 0xFF506070, "mode %u: %08x", m,
+		      le32toh(got));
+	}
+	for (f = 0; f < NYFMT; f++) {
+		YImg im;
+
+		yimg_alloc(p, &im, &g_yfmt[f], 20, 14, 4);
+		for (i = 0; i < 12; i++) {
+			static const uint32_t dfm[3] = {
+				WCFB_ENG_FMT_ARGB8888, WCFB_ENG_FMT_XRGB8888,
+				WCFB_ENG_FMT_RGB565,
+			};
+			bool pa = i & 1;
+			Op o = { .opcode = WCFB_ENG_OP_BLEND,
+				 .flags = (i / 2) % 3 | yuv_flags(rndn(3),
+								  rndn(2)) |
+					  (pa ? WCFB_ENG_BLEND_PLANE_ALPHA : 0),
+				 .fill = pa ? rndn(256) : 0 };
+			Surf d;
+
+			if (i >= 6)
+				o.flags |= (1 + rndn(7)) << 8;
+			surf_alloc(p, &d, i >= 6 ? fmt_at(rndn(NFMT)) :
+				   dfm[rndn(3)], 22, 22, 4);
+			set_dst(&o, &d);
+			o.w = 1 + rndn(13);
+			o.h = 1 + rndn(13);
+			yimg_src(p, &im, &o, rndn(20 - (o.flags &
+				 WCFB_ENG_XFORM_TRANSPOSE ? o.h : o.w) + 1),
+				 rndn(14 - (o.flags & WCFB_ENG_XFORM_TRANSPOSE ?
+					    o.w : o.h) + 1));
+			o.dx = rndn(22 - o.w + 1);
+			o.dy = rndn(22 - o.h + 1);
+			CHECK(!run_op(p, &o, 0), "%s flags %x pa %u onto %s",
+			      g_yfmt[f].tag, o.flags, o.fill,
+			      fdesc(d.fmt)->tag);
+		}
+	}
+}
+
+/*
+ * Random everything: formats, sizes, rects, transforms, blend modes,
+ * destinations, SG layouts, and chroma origins and phases other than
+ * the driver's (any the table allows), with the status the rect rules
+ * predict for each chroma plane.
+ */
+static void t_yuv_random(void)
+{
+	Peer *p = &g_peer;
+	unsigned i, faults = 0;
+
+	for (i = 0; i < 160; i++) {
+		const YFmtT *f = &g_yfmt[rndn(NYFMT)];
+		uint32_t W = 2 + rndn(40), H = 2 + rndn(30), sw, sh, want = 0;
+		uint32_t k;
+		Op o = { .opcode = rndn(2) ? WCFB_ENG_OP_CONVERT :
+				   WCFB_ENG_OP_BLEND };
+		YImg im;
+		Surf d;
+
+		yimg_alloc(p, &im, f, W, H, 1 + rndn(6));
+		o.flags = yuv_flags(rndn(3), rndn(2)) | rndn(8) << 8;
+		if (o.opcode == WCFB_ENG_OP_BLEND) {
+			o.flags |= rndn(3);
+			if (rndn(2)) {
+				o.flags |= WCFB_ENG_BLEND_PLANE_ALPHA;
+				o.fill = rndn(256);
+			}
+		}
+		rand_rect(im.W, im.H, &o.sx, &o.sy, &sw, &sh);
+		if (o.flags & WCFB_ENG_XFORM_TRANSPOSE) {
+			o.w = sh;
+			o.h = sw;
+		} else {
+			o.w = sw;
+			o.h = sh;
+		}
+		surf_alloc(p, &d, fmt_at(rndn(NFMT)), o.w + rndn(5),
+			   o.h + rndn(5), 1 + rndn(6));
+		set_dst(&o, &d);
+		o.dx = rndn(d.W - o.w + 1);
+		o.dy = rndn(d.H - o.h + 1);
+		yimg_src(p, &im, &o, o.sx, o.sy);
+		if (f->planes > 1 && rndn(3) == 0) {
+			for (k = 0; k + 1 < f->planes; k++) {
+				YPlane *pl = &im.pl[k];
+				uint32_t px = rndn(f->hsub), py = rndn(f->vsub);
+
+				pl->x = rndn(im.cw);
+				pl->y = rndn(im.ch);
+				pl->phase = WCFB_ENG_PLANE_PHASE(px, py);
+				if (!want)
+					want = rect_want(pl->x, pl->y,
+						(px + sw - 1) / f->hsub + 1,
+						(py + sh - 1) / f->vsub + 1,
+						im.bps, pl->pitch,
+						im.c[k].extent);
+			}
+			o.table = ytab_put(p, im.pl, f->planes - 1);
+		}
+		faults += want != 0;
+		CHECK(!run_op(p, &o, want), "#%u %s flags %x", i, f->tag,
+		      o.flags);
+	}
+	CHECK(faults < 160, "some valid");
+}
+
+/* Chroma planes in several SG segments, in one buffer with the luma
+ * (a DRM buffer with offsets), in other buffers. */
+static void t_yuv_sg(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, i, k;
+
+	for (f = 0; f < 12; f++) {              /* the 2- and 3-plane ones */
+		const YFmtT *yf = &g_yfmt[f];
+		YImg im;
+
+		/* several segments, rows straddling them */
+		do
+			yimg_alloc(p, &im, yf, 30, 16, 8);
+		while (im.c[0].nseg < 3 ||
+		       (yf->planes == 3 && im.c[1].nseg < 3));
+		for (i = 0; i < 4; i++) {
+			Op o = { .opcode = i & 1 ? WCFB_ENG_OP_BLEND :
+					   WCFB_ENG_OP_CONVERT,
+				 .flags = yuv_flags(rndn(3), rndn(2)) };
+			Surf d;
+			uint32_t sx, sy;
+
+			surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 30, 16, 1);
+			set_dst(&o, &d);
+			rand_rect(30, 16, &sx, &sy, &o.w, &o.h);
+			if (i == 0) {
+				sx = sy = 0;
+				o.w = 30;
+				o.h = 16;
+			}
+			yimg_src(p, &im, &o, sx, sy);
+			CHECK(!run_op(p, &o, 0), "%s multi-segment chroma",
+			      yf->tag);
+		}
+	}
+	/* one buffer: Y rows, then the chroma rows at the same pitch (the
+	 * chroma plane's offset folded into its y), for NV12 and YU12 */
+	for (k = 0; k < 2; k++) {
+		const YFmtT *yf = yfmt_tag(k ? "YU12" : "NV12");
+		uint32_t W = 24, H = 10, pitch = 24 + 8, ch = H / 2;
+		TBuf one;
+		YImg im;
+
+		memset(&im, 0, sizeof(im));
+		tbuf_alloc(p, &one, (uint64_t)pitch * (H + 2 * ch), 9);
+		im.f = yf;
+		im.W = W;
+		im.H = H;
+		im.ypitch = pitch;
+		im.cw = W / 2;
+		im.ch = ch;
+		im.bps = yf->planes == 2 ? 2 : 1;
+		im.y = one;
+		im.c[0] = one;
+		im.c[1] = one;
+		im.cpitch[0] = im.cpitch[1] = pitch;
+		for (i = 0; i < 6; i++) {
+			Op o = { .opcode = WCFB_ENG_OP_CONVERT,
+				 .flags = yuv_flags(rndn(3), rndn(2)) };
+			uint32_t sx, sy, j;
+			Surf d;
+
+			surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, W, H, 2);
+			set_dst(&o, &d);
+			rand_rect(W, H, &sx, &sy, &o.w, &o.h);
+			yimg_src(p, &im, &o, sx, sy);
+			for (j = 0; j + 1 < yf->planes; j++)
+				im.pl[j].y += H + j * ch;
+			o.table = ytab_put(p, im.pl, yf->planes - 1);
+			CHECK(!run_op(p, &o, 0), "%s in one buffer", yf->tag);
+		}
+	}
+}
+
+/* Source planes sharing memory with the destination: as if the whole
+ * source were read first, chroma and luma alike, transformed or not. */
+static void t_yuv_overlap(void)
+{
+	Peer *p = &g_peer;
+	unsigned i;
+
+	for (i = 0; i < 24; i++) {
+		const YFmtT *yf = yfmt_tag(i % 3 == 0 ? "YU12" :
+					   i % 3 == 1 ? "NV12" : "UYVY");
+		Op o = { .opcode = i & 1 ? WCFB_ENG_OP_BLEND :
+				   WCFB_ENG_OP_CONVERT,
+			 .flags = yuv_flags(rndn(3), rndn(2)) |
+				  (i & 4 ? (1 + rndn(7)) << 8 : 0) };
+		bool t = o.flags & WCFB_ENG_XFORM_TRANSPOSE;
+		TBuf alias;
+		YImg im;
+		Surf d;
+
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 40, 40, 7);
+		tbuf_alias(p, &d.b, &alias);
+		yimg_alloc(p, &im, yf, 20, 20, 3);
+		o.w = 4 + rndn(12);
+		o.h = 4 + rndn(12);
+		set_dst(&o, &d);
+		o.dx = rndn(40 - o.w + 1);
+		o.dy = rndn(40 - o.h + 1);
+		yimg_src(p, &im, &o, rndn(20 - (t ? o.h : o.w) + 1),
+			 rndn(20 - (t ? o.w : o.h) + 1));
+		if (yf->planes == 1) {
+			/* the packed source itself inside the destination */
+			o.src = &alias;
+			o.spitch = d.pitch;
+		} else if (i & 8) {
+			/* the first chroma plane somewhere in the destination */
+			im.pl[0].b = &alias;
+			im.pl[0].pitch = d.pitch;
+			im.pl[0].x += rndn(20);
+			im.pl[0].y += rndn(20);
+			o.table = ytab_put(p, im.pl, yf->planes - 1);
+		} else {
+			/* at the destination's origin: destination row j is
+			 * written before the chroma row in it is read (at row
+			 * 2 j), unless the source is read first; both inside
+			 * the destination's 40 x 40 */
+			uint32_t sw = t ? o.h : o.w, sh = t ? o.w : o.h;
+			uint32_t cols = (sw + 1) / 2 + 1, rows = (sh + 1) / 2 + 1;
+			uint32_t xm = (160 - cols * im.bps) / 4;
+
+			o.dx = rndn((40 - o.w < xm ? 40 - o.w : xm) + 1);
+			o.dy = rndn(40 - (o.h > rows ? o.h : rows) + 1);
+			im.pl[0].b = &alias;
+			im.pl[0].pitch = d.pitch;
+			im.pl[0].x = o.dx * 4 / im.bps;
+			im.pl[0].y = o.dy;
+			o.table = ytab_put(p, im.pl, yf->planes - 1);
+		}
+		CHECK(!run_op(p, &o, 0), "%s overlap flags %x", yf->tag,
+		      o.flags);
+	}
+}
+
+/* Every way a YUV descriptor can be refused, and that it then touches
+ * nothing. */
+static void t_yuv_errors(void)
+{
+	static const uint32_t dst_ops[] = {
+		WCFB_ENG_OP_FILL, WCFB_ENG_OP_COPY, WCFB_ENG_OP_BLEND,
+		WCFB_ENG_OP_CONVERT, WCFB_ENG_OP_CRC, WCFB_ENG_OP_COLOR,
+	};
+	static const char *const tags[3] = { "NV12", "YU12", "YUYV" };
+	Peer *p = &g_peer;
+	uint64_t ctab = color_table_random(p), tgpa;
+	struct wcfb_eng_desc dd;
+	struct wcfb_eng_planes saved;
+	unsigned i, k, n;
+	uint32_t st;
+	YImg im[3];
+	Surf d, a;
+
+	surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 16, 8, 2);
+	surf_alloc(p, &a, WCFB_ENG_FMT_ARGB8888, 16, 8, 2);
+	for (k = 0; k < 3; k++)
+		yimg_alloc(p, &im[k], yfmt_tag(tags[k]), 16, 8, 3);
+
+	/* YUV as any destination */
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < sizeof(dst_ops) / sizeof(dst_ops[0]); i++) {
+			Op o = { .opcode = dst_ops[i], .w = 4, .h = 4 };
+
+			set_dst(&o, &d);
+			o.dfmt = im[k].f->fourcc;
+			set_src(&o, &a);
+			if (o.opcode == WCFB_ENG_OP_COPY)
+				o.sfmt = o.dfmt;
+			o.table = o.opcode == WCFB_ENG_OP_COLOR ? ctab : 0;
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_FORMAT),
+			      "%s as dst of op %u", tags[k], o.opcode);
+		}
+	/* YUV as the source of COPY, CRC, COLOR (without a planes table:
+	 * with one, words 0x60.. are reserved for COPY and CRC) */
+	for (k = 0; k < 3; k++) {
+		static const uint32_t ops[3] = {
+			WCFB_ENG_OP_COPY, WCFB_ENG_OP_CRC, WCFB_ENG_OP_COLOR,
+		};
+
+		for (i = 0; i < 3; i++) {
+			Op o = { .opcode = ops[i], .w = 4, .h = 4 };
+
+			set_dst(&o, &d);
+			yimg_src(p, &im[k], &o, 0, 0);
+			if (o.table && ops[i] != WCFB_ENG_OP_COLOR)
+				CHECK(!run_op(p, &o, WCFB_ENG_ERR_DESC),
+				      "%s table with op %u", tags[k], ops[i]);
+			o.table = ops[i] == WCFB_ENG_OP_COLOR ? ctab : 0;
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_FORMAT),
+			      "%s as src of op %u", tags[k], ops[i]);
+		}
+		{
+			Op o = { .opcode = WCFB_ENG_OP_COPY, .w = 4, .h = 4 };
+
+			set_dst(&o, &d);
+			yimg_src(p, &im[k], &o, 0, 0);
+			o.dfmt = o.sfmt;
+			o.table = 0;
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_FORMAT),
+			      "COPY %s -> %s", tags[k], tags[k]);
+		}
+	}
+	/* NOP looks at no surface, FILL at no source: as with any fourcc */
+	{
+		Op o = { .opcode = WCFB_ENG_OP_NOP, .w = 4, .h = 4 };
+
+		set_dst(&o, &d);
+		yimg_src(p, &im[0], &o, 0, 0);
+		o.dfmt = o.sfmt;
+		o.table = 0;
+		op_to_desc(&o, &dd);
+		CHECK(run_untouched(p, &dd) == 0, "NOP with NV12 surfaces");
+		o.opcode = WCFB_ENG_OP_FILL;
+		o.dfmt = d.fmt;
+		o.fill = 0x123456;
+		CHECK(!run_op(p, &o, 0), "FILL with an NV12 source");
+	}
+
+	/* the YUV flag bits with an RGB source; encoding 3 */
+	for (i = 0; i < 4; i++) {
+		static const uint32_t fl[4] = {
+			WCFB_ENG_YUV_ENC(1u), WCFB_ENG_YUV_ENC(2u),
+			WCFB_ENG_YUV_ENC(3u), WCFB_ENG_YUV_FULL_RANGE,
+		};
+
+		for (k = 0; k < 2; k++) {
+			Op o = { .opcode = k ? WCFB_ENG_OP_BLEND :
+					   WCFB_ENG_OP_CONVERT, .w = 4, .h = 4,
+				 .flags = fl[i] };
+
+			set_dst(&o, &d);
+			set_src(&o, &a);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_DESC),
+			      "flags %x with ARGB8888 source, op %u", fl[i],
+			      o.opcode);
+		}
+	}
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < 4; i++) {
+			Op o = { .opcode = i & 1 ? WCFB_ENG_OP_BLEND :
+					   WCFB_ENG_OP_CONVERT, .w = 4, .h = 4,
+				 .flags = WCFB_ENG_YUV_ENC(3u) |
+					  (i & 2 ? WCFB_ENG_YUV_FULL_RANGE : 0) };
+
+			set_dst(&o, &d);
+			yimg_src(p, &im[k], &o, 0, 0);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_DESC),
+			      "%s encoding 3, flags %x", tags[k], o.flags);
+		}
+
+	/* reserved words: 2..7 for a planar source, all for a packed one */
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < 8; i++) {
+			Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = 4,
+				 .h = 4 };
+
+			if (im[k].f->planes > 1 && i < 2)
+				continue;
+			set_dst(&o, &d);
+			yimg_src(p, &im[k], &o, 0, 0);
+			op_to_desc(&o, &dd);
+			dd._rsvd[i] = htole32(i == 0 ? 8 : 1);
+			CHECK(run_untouched(p, &dd) == WCFB_ENG_ERR_DESC,
+			      "%s _rsvd[%u]", tags[k], i);
+		}
+
+	/* the planes table's address */
+	{
+		/* fault_addr: the first offending byte, as for any range */
+		static const struct {
+			uint64_t addr, fault;
+			uint32_t want;
+		} ta[] = {
+			{ 0, 0, WCFB_ENG_ERR_NOT_RAM },
+			{ 0x1000, 0x1000, WCFB_ENG_ERR_NOT_RAM },
+			{ RAM_BASE + RAM_SIZE - 32, RAM_BASE + RAM_SIZE + 31,
+			  WCFB_ENG_ERR_NOT_RAM },
+			{ RAM_BASE + RAM_SIZE, RAM_BASE + RAM_SIZE,
+			  WCFB_ENG_ERR_NOT_RAM },
+			{ 0x100000000ull, 0x100000000ull,
+			  WCFB_ENG_ERR_DMA_RANGE },
+			{ 0xFFFFFFE0ull, 0x10000001Full,
+			  WCFB_ENG_ERR_DMA_RANGE },
+		};
+		Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = 5, .h = 3 };
+
+		set_dst(&o, &d);
+		yimg_src(p, &im[0], &o, 1, 1);
+		tgpa = o.table;
+		/* misaligned: the same table at 4 and 1 past 8 */
+		for (i = 0; i < 2; i++) {
+			uint64_t mis = galloc(p, 80, 8) + (i ? 1 : 4);
+
+			memcpy(gpa2host(p, mis), gpa2host(p, tgpa), 64);
+			o.table = mis;
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_DESC),
+			      "table at 8n + %u", i ? 1 : 4);
+		}
+		for (i = 0; i < sizeof(ta) / sizeof(ta[0]); i++) {
+			o.table = ta[i].addr;
+			CHECK(!run_op(p, &o, ta[i].want), "table at 0x%llx",
+			      (unsigned long long)ta[i].addr);
+			CHECK(le64toh(cmpl(p)->fault_addr) == ta[i].fault,
+			      "fault_addr 0x%llx",
+			      (unsigned long long)le64toh(cmpl(p)->fault_addr));
+		}
+		o.table = tgpa;
+		CHECK(!run_op(p, &o, 0), "the table itself is fine");
+	}
+
+	/* the table's fields: format, phase, plane[1] of 2-plane formats */
+	for (k = 0; k < 2; k++) {
+		const YFmtT *yf = im[k].f;
+		Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = 5, .h = 3 };
+		struct wcfb_eng_planes *t;
+
+		set_dst(&o, &d);
+		yimg_src(p, &im[k], &o, 1, 1);
+		t = ytab(p, &o);
+		saved = *t;
+		for (n = 0; n + 1 < yf->planes; n++) {
+			static const uint32_t bad[] = {
+				0x2, 0x200, 0x10000, 0x80000000, 0x202,
+				0x101 | 0x1000000,
+			};
+
+			t->plane[n].format = htole32(WCFB_ENG_FMT_NV12);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_DESC),
+			      "%s plane[%u].format", yf->tag, n);
+			t->plane[n].format = htole32(1);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_DESC),
+			      "%s plane[%u].format 1", yf->tag, n);
+			*t = saved;
+			for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+				t->plane[n].phase = htole32(bad[i]);
+				CHECK(!run_op(p, &o, WCFB_ENG_ERR_DESC),
+				      "%s plane[%u] phase %x", yf->tag, n,
+				      bad[i]);
+			}
+			*t = saved;
+		}
+		if (yf->planes == 2)
+			for (i = 0; i < 8; i++) {
+				((uint32_t *)(void *)&t->plane[1])[i] =
+					htole32(i == 7 ? 0x100 : 1);
+				CHECK(!run_op(p, &o, WCFB_ENG_ERR_DESC),
+				      "%s plane[1] word %u", yf->tag, i);
+				*t = saved;
+			}
+		CHECK(!run_op(p, &o, 0), "%s table restored", yf->tag);
+	}
+	/* phases that 1x1 and 2x1 subsampling do not have */
+	{
+		static const struct {
+			const char *tag;
+			uint32_t phase, want;
+		} ph[] = {
+			{ "NV24", 0x001, WCFB_ENG_ERR_DESC },
+			{ "NV24", 0x100, WCFB_ENG_ERR_DESC },
+			{ "YV24", 0x001, WCFB_ENG_ERR_DESC },
+			{ "NV16", 0x100, WCFB_ENG_ERR_DESC },
+			{ "YU16", 0x100, WCFB_ENG_ERR_DESC },
+			{ "NV16", 0x001, 0 },
+			{ "NV61", 0x000, 0 },
+			{ "NV12", 0x101, 0 },
+		};
+
+		for (i = 0; i < sizeof(ph) / sizeof(ph[0]); i++) {
+			const YFmtT *yf = yfmt_tag(ph[i].tag);
+			Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = 5,
+				 .h = 3 };
+			YImg y1;
+
+			yimg_alloc(p, &y1, yf, 8, 6, 2);
+			set_dst(&o, &d);
+			yimg_src(p, &y1, &o, 0, 0);
+			for (n = 0; n + 1 < yf->planes; n++)
+				y1.pl[n].phase = ph[i].phase;
+			o.table = ytab_put(p, y1.pl, yf->planes - 1);
+			CHECK(!run_op(p, &o, ph[i].want), "%s phase %x",
+			      yf->tag, ph[i].phase);
+		}
+	}
+
+	/* each chroma plane is a surface: SG table, pitch, extent */
+	for (k = 0; k < 2; k++) {
+		const YFmtT *yf = im[k].f;
+		uint32_t bps = im[k].bps;
+
+		for (n = 0; n + 1 < yf->planes; n++) {
+			Op o = { .opcode = WCFB_ENG_OP_BLEND, .w = 16, .h = 8 };
+			struct wcfb_eng_planes *t;
+			struct wcfb_eng_sg *sg;
+			uint64_t sgg;
+
+			set_dst(&o, &d);
+			yimg_src(p, &im[k], &o, 0, 0);
+			t = ytab(p, &o);
+			saved = *t;
+			t->plane[n].sg_count = 0;
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_SG), "count 0");
+			t->plane[n].sg_count = htole32(WCFB_ENG_MAX_SG + 1);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_SG), "count max+1");
+			*t = saved;
+			t->plane[n].sg_addr = htole64(im[k].c[n].sg_gpa + 4);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_SG), "misaligned");
+			t->plane[n].sg_addr = htole64(RAM_BASE + RAM_SIZE - 16);
+			t->plane[n].sg_count = htole32(2);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_NOT_RAM), "off RAM");
+			*t = saved;
+			sgg = galloc(p, 32, 16);
+			sg = gpa2host(p, sgg);
+			sg[0].addr = htole64(im[k].c[n].gpa[0]);
+			sg[0].len = htole64(im[k].c[n].len[0]);
+			sg[1].addr = htole64(im[k].c[n].gpa[0]);
+			sg[1].len = 0;
+			t->plane[n].sg_addr = htole64(sgg);
+			t->plane[n].sg_count = htole32(2);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_SG), "len 0");
+			*t = saved;
+			t->plane[n].pitch = htole32(im[k].cw * bps - 1);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_RECT), "pitch");
+			*t = saved;
+			t->plane[n].x = htole32(0xFFFFFFF0u);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_RECT), "x");
+			*t = saved;
+			t->plane[n].y = htole32(1);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_EXTENT), "%s plane[%u]"
+			      " one row down", yf->tag, n);
+			t->plane[n].y = htole32(0xFFFFFFFFu);
+			CHECK(!run_op(p, &o, WCFB_ENG_ERR_EXTENT), "y");
+			*t = saved;
+			CHECK(!run_op(p, &o, 0), "%s plane[%u] restored",
+			      yf->tag, n);
+		}
+	}
+	/* the extent of a chroma plane is exactly the samples the rect
+	 * covers: NV12 at (1, 1), 4 x 3 covers 3 x 2 samples */
+	for (k = 0; k < 3; k++) {
+		Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = 4, .h = 3 };
+		YImg y1;
+		TBuf c;
+
+		yimg_alloc(p, &y1, yfmt_tag("NV12"), 6, 4, 1);
+		tbuf_alloc(p, &c, 12 - (k == 1), 3);
+		y1.c[0] = c;
+		y1.cpitch[0] = k == 2 ? 5 : 6;
+		set_dst(&o, &d);
+		yimg_src(p, &y1, &o, 1, 1);
+		y1.pl[0].x = y1.pl[0].y = 0;
+		o.table = ytab_put(p, y1.pl, 1);
+		CHECK(!run_op(p, &o, k == 0 ? 0 : k == 1 ? WCFB_ENG_ERR_EXTENT :
+			      WCFB_ENG_ERR_RECT), "exact chroma extent %u", k);
+	}
+
+	/* packed: read in whole pairs, so a rect ending on the first pixel
+	 * of a pair needs the pair */
+	{
+		static const struct {
+			uint32_t pitch, ext, x, w, h, want;
+		} pk[] = {
+			{ 10, 20, 0, 4, 2, 0 },
+			{ 10, 20, 1, 3, 2, 0 },
+			{ 10, 20, 0, 5, 2, WCFB_ENG_ERR_RECT },
+			{ 10, 20, 1, 4, 2, WCFB_ENG_ERR_RECT },
+			{ 12, 22, 0, 5, 2, WCFB_ENG_ERR_EXTENT },
+			{ 12, 22, 0, 5, 1, 0 },
+			{ 12, 24, 0, 5, 2, 0 },
+			{ 12, 24, 3, 3, 2, 0 },
+		};
+
+		for (i = 0; i < sizeof(pk) / sizeof(pk[0]); i++) {
+			const YFmtT *yf = &g_yfmt[12 + i % 4];
+			Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = pk[i].w,
+				 .h = pk[i].h, .sx = pk[i].x,
+				 .sfmt = yf->fourcc, .spitch = pk[i].pitch };
+			TBuf b;
+
+			tbuf_alloc(p, &b, pk[i].ext, 3);
+			set_dst(&o, &d);
+			o.src = &b;
+			CHECK(!run_op(p, &o, pk[i].want), "%s pairs case %u",
+			      yf->tag, i);
+		}
+	}
+
+	/* an empty rect is still checked in full */
+	{
+		Op o = { .opcode = WCFB_ENG_OP_CONVERT, .w = 0, .h = 3 };
+		struct wcfb_eng_planes *t;
+
+		set_dst(&o, &d);
+		yimg_src(p, &im[1], &o, 0, 0);
+		op_to_desc(&o, &dd);
+		CHECK(run_untouched(p, &dd) == 0, "empty");
+		t = ytab(p, &o);
+		t->plane[1].phase = htole32(2);
+		st = run_untouched(p, &dd);
+		CHECK(st == WCFB_ENG_ERR_DESC, "empty, bad phase: %u", st);
+		t->plane[1].phase = 0;
+		t->plane[1].sg_count = 0;
+		st = run_untouched(p, &dd);
+		CHECK(st == WCFB_ENG_ERR_SG, "empty, bad plane: %u", st);
+	}
+}
+
+/* corrupt-next takes YUV ops like any pixel-writing op. */
+static void t_yuv_corrupt_next(void)
+{
+	Peer *p = &g_peer;
+	char r[4096];
+	unsigned k;
+	uint64_t where;
+
+	CHECK(peer_ctl(p, "corrupt-next 2", r, sizeof(r)) == 0, "ctl: %s", r);
+	for (k = 0; k < 3; k++) {
+		const YFmtT *yf = yfmt_tag(k == 1 ? "YUYV" : "NV12");
+		Op o = { .opcode = k == 1 ? WCFB_ENG_OP_BLEND :
+				   WCFB_ENG_OP_CONVERT,
+			 .flags = yuv_flags(k, k & 1) |
+				  (k == 1 ? WCFB_ENG_XFORM_TRANSPOSE : 0),
+			 .w = 8, .h = 6, .dx = 1, .dy = 1 };
+		struct wcfb_eng_desc desc;
+		YImg im;
+		Surf d;
+		uint32_t st;
+
+		yimg_alloc(p, &im, yf, 10, 10, 3);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 10, 8, 3);
+		set_dst(&o, &d);
+		yimg_src(p, &im, &o, 1, 1);
+		memcpy(p->expect, p->ram, p->ram_size);
+		ref_apply(p, p->expect, &o);
+		if (k < 2)
+			*tb_at(p, p->expect, &d.b,
+			       (uint64_t)(1 + 3) * d.pitch + (1 + 4) * 4) ^= 1;
+		op_to_desc(&o, &desc);
+		st = submit1(p, &desc);
+		CHECK(st == 0, "%s status %u", yf->tag, st);
+		CHECK(ram_matches(p, &where), "#%u: RAM differs at 0x%llx", k,
+		      (unsigned long long)where);
+	}
+}
+
 typedef struct Test {
 	const char *name;
 	void (*fn)(void);
@@ -3160,6 +4478,18 @@ static const Test g_tests[] = {
 	{ "color_validation", t_color_validation },
 	{ "color_random", t_color_random },
 	{ "corrupt_next_ops", t_corrupt_next_ops },
+	{ "yuv_codes", t_yuv_codes },
+	{ "yuv_coef_table", t_yuv_coef_table },
+	{ "yuv_exact_values", t_yuv_exact_values },
+	{ "yuv_convert_formats", t_yuv_convert_formats },
+	{ "yuv_rects", t_yuv_rects },
+	{ "yuv_transform", t_yuv_transform },
+	{ "yuv_blend", t_yuv_blend },
+	{ "yuv_random", t_yuv_random },
+	{ "yuv_sg", t_yuv_sg },
+	{ "yuv_overlap", t_yuv_overlap },
+	{ "yuv_errors", t_yuv_errors },
+	{ "yuv_corrupt_next", t_yuv_corrupt_next },
 	{ "ring_wrap_batch", t_ring_wrap_batch },
 	{ "semi_random_rects", t_semi_random_rects },
 	{ "garbage_descriptors", t_garbage_descriptors },
