@@ -37,6 +37,7 @@
 
 #include <drm/drm_device.h>
 #include <drm/drm_file.h>
+#include <drm/drm_fourcc.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_print.h>
 #include <drm/drm_syncobj.h>
@@ -193,6 +194,9 @@ static int wcfb_blit_check_surface(const struct wcfb_blitter_info *info,
 
 	cpp = wcfb_blitter_format_cpp(info, s->format);
 	if (!cpp || s->pad)
+		return -EINVAL;
+	/* YUV is what planes show; the ioctl's surfaces are single RGB ones. */
+	if (drm_format_info(s->format)->is_yuv)
 		return -EINVAL;
 	/* The rectangle inside the buffer, offset folded in. */
 	if (wcfb_blit_surface_origin(s->offset, s->pitch, s->x, s->y, w, h, cpp,

@@ -27,7 +27,12 @@
  * whose job failed (engine fault, hang, reset, death) is not shown: the
  * previous one stays and the log says why.
  *
- * Not yet: damage (every frame is composed whole), YUV formats, scaling.
+ * YUV framebuffers are converted by the engine as it reads them: plane 0
+ * in the descriptor, the chroma planes in a planes table per plane slot
+ * (@wcfb_compose_target.planes), with the plane's COLOR_ENCODING and
+ * COLOR_RANGE as flags.
+ *
+ * Not yet: scaling.
  */
 
 #include <linux/dma-fence.h>
@@ -175,6 +180,15 @@ wcfb_compose_target_get(struct wcfb_device *wcfb, u32 width, u32 height)
 		wcfb_compose_target_put(t);
 		return ERR_PTR(ret);
 	}
+	t->planes = wcfb_gem_create_scanout(wcfb, WCFB_MAX_PLANES *
+					    sizeof(struct wcfb_eng_planes));
+	if (IS_ERR(t->planes)) {
+		int ret = PTR_ERR(t->planes);
+
+		t->planes = NULL;
+		wcfb_compose_target_put(t);
+		return ERR_PTR(ret);
+	}
 	return t;
 }
 
@@ -196,6 +210,8 @@ static void wcfb_compose_target_release(struct kref *ref)
 			drm_gem_object_put(wcfb_bo_obj(t->buf[i]));
 	if (t->color)
 		drm_gem_object_put(wcfb_bo_obj(t->color));
+	if (t->planes)
+		drm_gem_object_put(wcfb_bo_obj(t->planes));
 	kfree(t);
 }
 
@@ -393,6 +409,77 @@ static u32 wcfb_blend_mode(u16 mode)
 	}
 }
 
+/* The plane's COLOR_ENCODING and COLOR_RANGE as the engine's flags. */
+static u32 wcfb_yuv_flags(const struct drm_plane_state *st)
+{
+	u32 enc;
+
+	if (!st->fb->format->is_yuv)
+		return 0;
+	switch (st->color_encoding) {
+	case DRM_COLOR_YCBCR_BT709:
+		enc = WCFB_ENG_YUV_BT709;
+		break;
+	case DRM_COLOR_YCBCR_BT2020:
+		enc = WCFB_ENG_YUV_BT2020;
+		break;
+	default:
+		enc = WCFB_ENG_YUV_BT601;
+		break;
+	}
+	return WCFB_ENG_YUV_ENC(enc) |
+	       (st->color_range == DRM_COLOR_YCBCR_FULL_RANGE ?
+		WCFB_ENG_YUV_FULL_RANGE : 0);
+}
+
+/*
+ * A multi-planar YUV source's chroma planes, into the planes table @pt
+ * for the engine: for the source rectangle whose first pixel is (sx, sy)
+ * of the framebuffer and which is sw x sh, each chroma plane's sample of
+ * that pixel (its offset folded in, as for plane 0), the pixel's phase in
+ * its subsampling block, and the samples the rectangle spans.
+ */
+static int wcfb_compose_chroma(struct wcfb_job *job,
+			       struct wcfb_eng_planes *pt,
+			       struct drm_framebuffer *fb,
+			       u32 sx, u32 sy, u32 sw, u32 sh)
+{
+	const struct drm_format_info *f = fb->format;
+	u32 px = sx % f->hsub, py = sy % f->vsub;
+	u32 cw = (px + sw - 1) / f->hsub + 1, ch = (py + sh - 1) / f->vsub + 1;
+	struct wcfb_blitter_table *tab;
+	struct drm_gem_object *obj;
+	unsigned int k;
+	u32 ox, oy;
+	int ret;
+
+	memset(pt, 0, sizeof(*pt));
+	for (k = 1; k < f->num_planes; k++) {
+		struct wcfb_eng_plane p = {};
+
+		obj = drm_gem_fb_get_obj(fb, k);
+		if (!obj)
+			return -EINVAL;
+		ret = wcfb_blit_surface_origin(fb->offsets[k], fb->pitches[k],
+					       sx / f->hsub, sy / f->vsub, cw,
+					       ch, f->cpp[k], obj->size, &ox,
+					       &oy);
+		if (ret)
+			return ret;
+		ret = wcfb_job_add_buf(job, to_wcfb_bo(obj), false, &tab);
+		if (ret)
+			return ret;
+		p.sg_addr = cpu_to_le64(tab->dma);
+		p.sg_count = cpu_to_le32(tab->count);
+		p.pitch = cpu_to_le32(fb->pitches[k]);
+		p.x = cpu_to_le32(ox);
+		p.y = cpu_to_le32(oy);
+		p.phase = cpu_to_le32(WCFB_ENG_PLANE_PHASE(px, py));
+		pt->plane[k - 1] = p;
+	}
+	return 0;
+}
+
 /*
  * The bottom plane replaces the black background outright when it covers
  * the screen, is fully opaque and is neither rotated nor translucent:
@@ -427,7 +514,9 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 			      const struct drm_plane_state *st,
 			      const struct drm_rect *sub,
 			      const struct wcfb_compose_target *t,
-			      struct wcfb_blitter_table *dtab, bool replace)
+			      struct wcfb_blitter_table *dtab,
+			      struct wcfb_eng_planes *pt, u64 pt_addr,
+			      bool replace)
 {
 	struct drm_framebuffer *fb = st->fb;
 	struct drm_gem_object *obj = drm_gem_fb_get_obj(fb, 0);
@@ -462,14 +551,24 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 	ret = wcfb_job_add_buf(job, to_wcfb_bo(obj), false, &stab);
 	if (ret)
 		return ret;
+	if (fb->format->num_planes > 1) {
+		ret = wcfb_compose_chroma(job, pt, fb, (st->src.x1 >> 16) + u0,
+					  (st->src.y1 >> 16) + v0, sw, sh);
+		if (ret)
+			return ret;
+		d->_rsvd[0] = cpu_to_le32(lower_32_bits(pt_addr));
+		d->_rsvd[1] = cpu_to_le32(upper_32_bits(pt_addr));
+	}
 
 	if (replace) {
 		d->opcode = cpu_to_le32(fb->format->format == WCFB_COMPOSE_FORMAT ?
 					WCFB_ENG_OP_COPY : WCFB_ENG_OP_CONVERT);
+		d->flags = cpu_to_le32(wcfb_yuv_flags(st));
 	} else {
 		/* DRM's 16-bit plane alpha, as the engine's 8 bits. */
 		pa = st->alpha >> 8;
-		flags = wcfb_blend_mode(st->pixel_blend_mode) | xform;
+		flags = wcfb_blend_mode(st->pixel_blend_mode) | xform |
+			wcfb_yuv_flags(st);
 		if (pa != 0xff) {
 			flags |= WCFB_ENG_BLEND_PLANE_ALPHA;
 			d->fill = cpu_to_le32(pa);
@@ -531,9 +630,9 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 		      struct wcfb_scanout_config *cfg)
 {
 	struct drm_rect area, sub;
-	const struct drm_plane_state *planes[WCFB_MAX_OVERLAYS + 2];
+	const struct drm_plane_state *planes[WCFB_MAX_PLANES];
 	const struct drm_plane_state *pst;
-	struct wcfb_blitter_table *dtab;
+	struct wcfb_blitter_table *dtab, *ptab = NULL;
 	struct dma_fence *fence;
 	unsigned int n = 0, i, d;
 	struct drm_plane *plane;
@@ -569,12 +668,19 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 		area.x2 = max(area.x2, t->last_damage.x2);
 		area.y2 = max(area.y2, t->last_damage.y2);
 	}
-	job = wcfb_job_alloc(wcfb, NULL, n + !replace + color, n + 2);
+	/* Buffers: the target, the tables, each plane's (up to three). */
+	job = wcfb_job_alloc(wcfb, NULL, n + !replace + color, 3 * n + 3);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
 	ret = wcfb_job_add_buf(job, t->buf[back], true, &dtab);
 	if (ret)
 		goto err_free;
+	for (i = 0; i < n && !ptab; i++)
+		if (planes[i]->fb->format->num_planes > 1) {
+			ret = wcfb_job_add_buf(job, t->planes, false, &ptab);
+			if (ret)
+				goto err_free;
+		}
 
 	d = 0;
 	if (!replace) {
@@ -588,8 +694,13 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 		sub = planes[i]->dst;
 		if (!drm_rect_intersect(&sub, &area))
 			continue;
+		/* A pool buffer is one contiguous segment. */
 		ret = wcfb_compose_plane(wcfb, job, &job->descs[d++], planes[i],
-					 &sub, t, dtab, replace && i == 0);
+					 &sub, t, dtab,
+					 (struct wcfb_eng_planes *)t->planes->dma.vaddr + i,
+					 ptab ? le64_to_cpu(ptab->entries[0].addr) +
+					 i * sizeof(struct wcfb_eng_planes) : 0,
+					 replace && i == 0);
 		if (ret)
 			goto err_free;
 	}

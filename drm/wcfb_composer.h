@@ -22,6 +22,8 @@ struct wcfb_scanout_config;
 
 /* Planes besides the primary exist only with a blitter to compose them. */
 #define WCFB_MAX_OVERLAYS	8
+/* Every plane of a CRTC: primary, overlays, cursor. */
+#define WCFB_MAX_PLANES		(WCFB_MAX_OVERLAYS + 2)
 #define WCFB_CURSOR_MAX_DIM	512
 /* Composed output: the format every scanout engine shows. */
 #define WCFB_COMPOSE_FORMAT	DRM_FORMAT_XRGB8888
@@ -46,8 +48,8 @@ enum wcfb_show {
  * @ref: held by every CRTC state that composes at this size
  * @buf: two mode-sized XRGB8888 scanout buffers from the pool
  * @front: index of the buffer on screen, -1 before the first frame;
- *         changed only by the commit tail (commits on the CRTC are
- *         serialised up to hw_done, which comes after the latch)
+ *         changed only under the output's show_lock, by the commit tail
+ *         and the cursor's async updates
  * @width: pixels per line
  * @height: lines
  * @pitch: bytes per line
@@ -57,11 +59,15 @@ enum wcfb_show {
  *         composition did not fail)
  * @color: the blitter's color table (degamma, CTM, gamma), written by the
  *         CPU before each frame that has color management
+ * @planes: the blitter's planes tables (struct wcfb_eng_planes), one per
+ *          plane slot of a frame: where a multi-planar YUV framebuffer's
+ *          chroma planes are, written by the CPU before each frame
  */
 struct wcfb_compose_target {
 	struct kref ref;
 	struct wcfb_bo *buf[2];
 	struct wcfb_bo *color;
+	struct wcfb_bo *planes;
 	int front;
 	struct drm_rect last_damage;
 	bool valid[2];

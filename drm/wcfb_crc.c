@@ -10,7 +10,10 @@
  * kernel job like the console's flushes) over what the scanout engine
  * scans, so it is the CRC of the screen: CRC-32 (zlib's) of the frame's
  * R, G, B bytes, line by line, the same bytes a host capture's RGB rows
- * hold.  Black is computed once per size by the CPU.  The entry's frame
+ * hold.  Black is computed once per size by the CPU, a composed frame
+ * once by the blitter (only the composer writes it, and a new frame is a
+ * new screen): only a directly scanned framebuffer, which its client may
+ * draw into at any time, is read again every vblank.  The entry's frame
  * number is the vblank count at which the work was queued; a slow engine
  * skips frames rather than report them out of order.
  */
@@ -123,8 +126,14 @@ static void wcfb_crc_work(struct work_struct *work)
 		return;
 	}
 	ret = 0;
-	if (crc->screen) {
+	if (crc->screen && crc->cached) {
+		value = crc->cached_crc;
+	} else if (crc->screen) {
 		ret = wcfb_crc_engine(wcfb, crc, &value);
+		if (!ret && crc->stable) {
+			crc->cached_crc = value;
+			crc->cached = true;
+		}
 	} else {
 		if (crc->black_width != crc->width ||
 		    crc->black_height != crc->height) {
@@ -158,7 +167,7 @@ void wcfb_crc_init(struct wcfb_crc *crc)
 void wcfb_crc_fini(struct wcfb_crc *crc)
 {
 	cancel_work_sync(&crc->work);
-	wcfb_crc_set_screen(crc, NULL, 0, 0, 0, 0, 0, 0);
+	wcfb_crc_set_screen(crc, NULL, 0, 0, 0, 0, 0, 0, false);
 	if (crc->result)
 		drm_gem_object_put(wcfb_bo_obj(crc->result));
 	crc->result = NULL;
@@ -176,9 +185,13 @@ void wcfb_crc_fini(struct wcfb_crc *crc)
  * @fourcc: format
  * @width: pixels per line shown
  * @height: lines shown
+ * @stable: @bo changes only before a new call (the composer's output):
+ *          its CRC is computed once, not every vblank.  A framebuffer
+ *          scanned out directly is not: its client may draw into it.
  */
 void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
-			 u32 y, u32 pitch, u32 fourcc, u32 width, u32 height)
+			 u32 y, u32 pitch, u32 fourcc, u32 width, u32 height,
+			 bool stable)
 {
 	struct wcfb_bo *old;
 
@@ -193,6 +206,8 @@ void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
 	crc->fourcc = fourcc;
 	crc->width = width;
 	crc->height = height;
+	crc->stable = stable;
+	crc->cached = false;
 	mutex_unlock(&crc->lock);
 	if (old)
 		drm_gem_object_put(wcfb_bo_obj(old));

@@ -25,6 +25,9 @@ struct wcfb_bo;
  * @fourcc: format of @screen
  * @width: pixels per line on screen (also for black)
  * @height: lines on screen (also for black)
+ * @stable: @screen changes only with a new wcfb_crc_set_screen()
+ * @cached: @cached_crc is @screen's CRC (only for a @stable screen)
+ * @cached_crc: see @cached
  * @on: capture is on (source "auto")
  * @result: a pool buffer the blitter writes each CRC into
  * @black_crc: the CRC of black at @black_width x @black_height
@@ -43,6 +46,9 @@ struct wcfb_crc {
 	u32 fourcc;
 	u32 width;
 	u32 height;
+	bool stable;
+	bool cached;
+	u32 cached_crc;
 	bool on;
 	struct wcfb_bo *result;
 	u32 black_crc;
@@ -56,7 +62,8 @@ struct wcfb_crc {
 void wcfb_crc_init(struct wcfb_crc *crc);
 void wcfb_crc_fini(struct wcfb_crc *crc);
 void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
-			 u32 y, u32 pitch, u32 fourcc, u32 width, u32 height);
+			 u32 y, u32 pitch, u32 fourcc, u32 width, u32 height,
+			 bool stable);
 void wcfb_crc_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc);
 
 const char *const *wcfb_crc_get_sources(struct drm_crtc *crtc, size_t *count);

@@ -43,6 +43,8 @@
  *				stayed on screen)
  *	compose_mean_us 2100	mean time per composed frame, job built to
  *				fence signalled
+ *	cursor_async 7		cursor moves made without a commit (legacy
+ *				cursor ioctls; composed and latched at once)
  *
  * vblank (the simulated vblank; timer_* since the driver was bound):
  *	period_ns 16666666	frame duration of the current mode
@@ -158,6 +160,8 @@ static int wcfb_debugfs_scanout_show(struct seq_file *m, void *unused)
 	seq_printf(m, "compose_mean_us %lld\n",
 		   n ? div64_s64(atomic64_read(&wcfb->output.compose_ns),
 				 n * NSEC_PER_USEC) : 0);
+	seq_printf(m, "cursor_async %lld\n",
+		   (long long)atomic64_read(&wcfb->output.cursor_async));
 
 	return 0;
 }

@@ -21,6 +21,7 @@
 #include <drm/drm_device.h>
 #include <drm/drm_encoder.h>
 #include <drm/drm_plane.h>
+#include <drm/drm_rect.h>
 #include <drm/drm_writeback.h>
 #include <drm/gpu_scheduler.h>
 
@@ -92,9 +93,20 @@ struct wcfb_pool {
  * @wb_fb: the framebuffer of the writeback job the commit in progress
  *         queued (a reference), written after its frame is on screen
  * @show: what the screen shows (enum wcfb_show), for debugfs
+ * @show_lock: serializes making and latching a frame: the commit tail's
+ *             atomic_flush and the cursor's async updates, which compose
+ *             into the same back buffer
  * @composed: frames the blitter composed
  * @compose_failed: compositions that failed
  * @compose_ns: time the composed frames took, job built to fence signalled
+ * @state_seq: CRTC states made so far (numbers them)
+ * @shown_seq: the number of the CRTC state whose frame is on screen (its
+ *             flush ran), under @show_lock
+ * @async_damage: where the cursor's async updates changed the screen while
+ *                the current CRTC state had not made its frame yet: its
+ *                flush composes it too (under @show_lock)
+ * @cursor_async: cursor updates made without a commit (legacy cursor
+ *                ioctls)
  *
  * The timer_* figures (debugfs "vblank") tell a late host from a late
  * driver: they are written by the timer's handler alone.
@@ -123,9 +135,14 @@ struct wcfb_output {
 	struct drm_writeback_connector writeback;
 	struct drm_framebuffer *wb_fb;
 	int show;
+	struct mutex show_lock; /* see @show_lock above */
+	atomic64_t state_seq;
+	u64 shown_seq;
+	struct drm_rect async_damage;
 	atomic64_t composed;
 	atomic64_t compose_failed;
 	atomic64_t compose_ns;
+	atomic64_t cursor_async;
 };
 
 static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)

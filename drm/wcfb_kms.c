@@ -45,6 +45,7 @@
 #include <drm/drm_atomic.h>
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_blend.h>
+#include <drm/drm_color_mgmt.h>
 #include <drm/drm_damage_helper.h>
 #include <drm/drm_edid.h>
 #include <drm/drm_fb_dma_helper.h>
@@ -104,10 +105,13 @@ MODULE_PARM_DESC(overlays,
  *         reference, see wcfb_scanout_blank_get())
  * @target: with WCFB_SHOW_COMPOSED: the composition's output buffers (a
  *          reference; shared by the states that compose at one size)
+ * @seq: which state this is (wcfb_output.state_seq when it was made): the
+ *       output's shown_seq says whether its flush has made its frame
  */
 struct wcfb_crtc_state {
 	struct drm_crtc_state base;
 	enum wcfb_show show;
+	u64 seq;
 	struct wcfb_scanout_blank *blank;
 	struct wcfb_compose_target *target;
 };
@@ -273,6 +277,7 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 	struct drm_gem_object *obj;
 	enum wcfb_verdict v;
 	const char *why;
+	unsigned int i;
 	u32 cpp;
 
 	/*
@@ -310,45 +315,69 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 		return ERR_PTR(-EINVAL);
 	}
 	info = drm_get_format_info(drm, cmd);
-	if (!info || info->num_planes != 1) {
+	if (!info || (info->num_planes != 1 && !cpp)) {
 		drm_dbg_kms(drm, "AddFB2: only single-plane formats\n");
 		return ERR_PTR(-EINVAL);
 	}
-	if (cpp)
-		v = (u64)cmd->pitches[0] < (u64)cmd->width * cpp ?
-		    WCFB_ERR_PITCH_SHORT : WCFB_OK;
-	else
-		v = wcfb_check_pitch(cmd->pixel_format, cmd->width,
-				     cmd->pitches[0]);
-	if (v != WCFB_OK) {
-		drm_dbg_kms(drm, "AddFB2: pitch %u for %u pixels of %p4cc refused: %s\n",
-			    cmd->pitches[0], cmd->width, &cmd->pixel_format,
-			    wcfb_verdict_str(v));
+	/*
+	 * Packed YUV: the engine reads whole Y/Cb/Y/Cr pairs, counted from the
+	 * buffer's start, so the pairs must start on 4 bytes and the last
+	 * one must be inside the line.
+	 */
+	if (info->is_yuv && info->num_planes == 1 &&
+	    (cmd->width % 2 || cmd->pitches[0] % 4 || cmd->offsets[0] % 4)) {
+		drm_dbg_kms(drm, "AddFB2: %p4cc: odd width, or pitch/offset not in 4 bytes\n",
+			    &cmd->pixel_format);
 		return ERR_PTR(-EINVAL);
 	}
+	for (i = 0; i < info->num_planes; i++) {
+		/* The plane's width: the core's fb_plane_width(). */
+		u32 pw = i ? DIV_ROUND_UP(cmd->width, info->hsub) : cmd->width;
 
-	/*
-	 * Which memory may be scanned out is decided here, at AddFB2, not at
-	 * commit: pool buffers, and imports that are contiguous and inside
-	 * the pool (wcfb_prime.c).  Cached buffers never.
-	 */
-	obj = drm_gem_object_lookup(file, cmd->handles[0]);
-	if (obj) {
-		bool ok = wcfb_bo_can_scanout(obj, &why);
-
-		drm_gem_object_put(obj);
-		if (!ok) {
-			drm_dbg_kms(drm, "AddFB2: handle %u cannot be scanned out: %s\n",
-				    cmd->handles[0], why);
+		if (cpp)
+			v = (u64)cmd->pitches[i] <
+			    drm_format_info_min_pitch(info, i, pw) ?
+			    WCFB_ERR_PITCH_SHORT : WCFB_OK;
+		else
+			v = wcfb_check_pitch(cmd->pixel_format, cmd->width,
+					     cmd->pitches[i]);
+		if (v != WCFB_OK) {
+			drm_dbg_kms(drm, "AddFB2: plane %u pitch %u for %u px of %p4cc: %s\n",
+				    i, cmd->pitches[i], cmd->width,
+				    &cmd->pixel_format, wcfb_verdict_str(v));
 			return ERR_PTR(-EINVAL);
+		}
+		/* The blitter addresses whole pixels: an offset starts one. */
+		if (cmd->offsets[i] % info->char_per_block[i]) {
+			drm_dbg_kms(drm, "AddFB2: plane %u offset %u not in %u-byte units\n",
+				    i, cmd->offsets[i], info->char_per_block[i]);
+			return ERR_PTR(-EINVAL);
+		}
+
+		/*
+		 * Which memory may be scanned out is decided here, at AddFB2,
+		 * not at commit: pool buffers, and imports that are contiguous
+		 * and inside the pool (wcfb_prime.c).  Cached buffers never.
+		 */
+		obj = drm_gem_object_lookup(file, cmd->handles[i]);
+		if (obj) {
+			bool ok = wcfb_bo_can_scanout(obj, &why);
+
+			drm_gem_object_put(obj);
+			if (!ok) {
+				drm_dbg_kms(drm, "AddFB2: handle %u cannot be scanned out: %s\n",
+					    cmd->handles[i], why);
+				return ERR_PTR(-EINVAL);
+			}
 		}
 	}
 
 	/*
-	 * Handle lookup and size: drm_gem_fb_init_with_funcs() requires
-	 * offsets[0] + (height - 1) * pitch + width * cpp <= object size,
-	 * which is exactly the span the engine scans (wcfb_scan_span()), so
-	 * the offset is inside the object and so is every scanned byte.
+	 * Handle lookup and size: drm_gem_fb_init_with_funcs() requires, of
+	 * every plane, offsets[i] + (height - 1) * pitch + width * cpp <=
+	 * object size (subsampled for chroma), which is exactly the span the
+	 * engines read (wcfb_scan_span()), so the offset is inside the object
+	 * and so is every byte read.
 	 */
 	fb = drm_gem_fb_create_with_funcs(drm, file, cmd, &wcfb_fb_funcs);
 	if (IS_ERR(fb))
@@ -872,7 +901,7 @@ static void wcfb_crtc_atomic_disable(struct drm_crtc *crtc,
 	hrtimer_cancel(&out->vblank_timer);
 	WRITE_ONCE(out->vblank_running, false);
 	WRITE_ONCE(out->show, WCFB_SHOW_NOTHING);
-	wcfb_crc_set_screen(&out->crc, NULL, 0, 0, 0, 0, 0, 0);
+	wcfb_crc_set_screen(&out->crc, NULL, 0, 0, 0, 0, 0, 0, false);
 }
 
 static void wcfb_rect_add(struct drm_rect *r, const struct drm_rect *a)
@@ -888,6 +917,11 @@ static void wcfb_rect_add(struct drm_rect *r, const struct drm_rect *a)
 	r->x2 = max(r->x2, a->x2);
 	r->y2 = max(r->y2, a->y2);
 }
+
+static bool wcfb_test_compose_full;
+module_param_named(test_compose_full, wcfb_test_compose_full, bool, 0644);
+MODULE_PARM_DESC(test_compose_full,
+		 "TEST ONLY: every composed frame is composed whole (no damage tracking), for the benchmark that compares the two");
 
 /*
  * What the commit changes on screen, into @damage: everything with a
@@ -907,7 +941,8 @@ static bool wcfb_crtc_damage(struct drm_atomic_state *state,
 
 	drm_rect_init(damage, 0, 0, 0, 0);
 	if (st->target->front < 0 || drm_atomic_crtc_needs_modeset(crtc_state) ||
-	    crtc_state->color_mgmt_changed) {
+	    crtc_state->color_mgmt_changed ||
+	    READ_ONCE(wcfb_test_compose_full)) {
 		drm_rect_init(damage, 0, 0, st->target->width,
 			      st->target->height);
 		return true;
@@ -922,9 +957,36 @@ static bool wcfb_crtc_damage(struct drm_atomic_state *state,
 }
 
 /*
- * The latch: from here on the engine scans what @crtc_state makes.  A
- * composition that failed leaves the previous frame.
+ * Compose @damage of the frame @crtc_state makes and latch it, under
+ * show_lock.  A composition that failed leaves the previous frame.
+ * Return: the scanout address changed.
  */
+static bool wcfb_crtc_compose(struct drm_crtc_state *crtc_state,
+			      const struct drm_rect *damage)
+{
+	struct wcfb_crtc_state *st = to_wcfb_crtc_state(crtc_state);
+	struct wcfb_device *wcfb = to_wcfb_device(crtc_state->crtc->dev);
+	struct wcfb_output *out = &wcfb->output;
+	struct wcfb_compose_target *t = st->target;
+	struct wcfb_scanout_config cfg;
+	bool changed = false;
+	ktime_t t0;
+
+	lockdep_assert_held(&out->show_lock);
+	t0 = ktime_get();
+	if (wcfb_composer_run(wcfb, crtc_state, t, damage, &cfg) ||
+	    wcfb_scanout_program(wcfb->scanout, &cfg, &changed)) {
+		atomic64_inc(&out->compose_failed);
+		return false;
+	}
+	atomic64_inc(&out->composed);
+	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)), &out->compose_ns);
+	wcfb_crc_set_screen(&out->crc, t->buf[t->front], 0, 0, t->pitch,
+			    WCFB_COMPOSE_FORMAT, t->width, t->height, true);
+	return changed;
+}
+
+/* The latch: from here on the engine scans what @crtc_state makes. */
 static void wcfb_crtc_show(struct drm_atomic_state *state,
 			   struct drm_crtc_state *crtc_state)
 {
@@ -932,22 +994,24 @@ static void wcfb_crtc_show(struct drm_atomic_state *state,
 	struct wcfb_device *wcfb = to_wcfb_device(crtc_state->crtc->dev);
 	struct wcfb_output *out = &wcfb->output;
 	const struct drm_plane_state *pst;
+	struct drm_rect damage, async_damage;
 	struct wcfb_scanout_config cfg;
-	bool changed = false;
-
-	struct wcfb_compose_target *t = st->target;
 	struct drm_framebuffer *fb;
-	struct drm_rect damage;
-	ktime_t t0;
+	bool changed = false;
 	u32 x, y;
 
+	lockdep_assert_held(&out->show_lock);
 	WRITE_ONCE(out->show, st->show);
+	out->shown_seq = st->seq;
+	/* What the cursor's async updates left to this frame. */
+	async_damage = out->async_damage;
+	drm_rect_init(&out->async_damage, 0, 0, 0, 0);
 	switch (st->show) {
 	case WCFB_SHOW_BLANK:
 		wcfb_crtc_show_blank(crtc_state);
 		wcfb_crc_set_screen(&out->crc, NULL, 0, 0, 0, 0,
 				    crtc_state->mode.hdisplay,
-				    crtc_state->mode.vdisplay);
+				    crtc_state->mode.vdisplay, false);
 		return;
 	case WCFB_SHOW_DIRECT:
 		/* After the swap the plane's state is the new one. */
@@ -965,23 +1029,14 @@ static void wcfb_crtc_show(struct drm_atomic_state *state,
 			wcfb_crc_set_screen(&out->crc, to_wcfb_bo(fb->obj[0]),
 					    x, y, fb->pitches[0],
 					    fb->format->format, cfg.width,
-					    cfg.height);
+					    cfg.height, false);
 		break;
 	case WCFB_SHOW_COMPOSED:
-		if (!wcfb_crtc_damage(state, crtc_state, &damage))
+		wcfb_crtc_damage(state, crtc_state, &damage);
+		wcfb_rect_add(&damage, &async_damage);
+		if (!drm_rect_visible(&damage))
 			return;
-		t0 = ktime_get();
-		if (wcfb_composer_run(wcfb, crtc_state, t, &damage, &cfg) ||
-		    wcfb_scanout_program(wcfb->scanout, &cfg, &changed)) {
-			atomic64_inc(&out->compose_failed);
-			return;
-		}
-		atomic64_inc(&out->composed);
-		atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)),
-			     &out->compose_ns);
-		wcfb_crc_set_screen(&out->crc, t->buf[t->front], 0, 0,
-				    t->pitch, WCFB_COMPOSE_FORMAT, t->width,
-				    t->height);
+		changed = wcfb_crtc_compose(crtc_state, &damage);
 		break;
 	default:
 		return;
@@ -996,10 +1051,13 @@ static void wcfb_crtc_atomic_flush(struct drm_crtc *crtc,
 	struct drm_crtc_state *crtc_state = drm_atomic_get_new_crtc_state(state,
 									  crtc);
 	struct drm_pending_vblank_event *event = crtc_state->event;
+	struct wcfb_output *out = to_wcfb_output(crtc);
 	unsigned long flags;
 
 	if (crtc_state->active) {
+		mutex_lock(&out->show_lock);
 		wcfb_crtc_show(state, crtc_state);
+		mutex_unlock(&out->show_lock);
 		wcfb_writeback_run(to_wcfb_device(crtc->dev));
 	}
 	if (!event)
@@ -1018,6 +1076,94 @@ static void wcfb_crtc_atomic_flush(struct drm_crtc *crtc,
 		drm_crtc_send_vblank_event(crtc, event);
 	spin_unlock_irqrestore(&crtc->dev->event_lock, flags);
 }
+
+/*
+ * Legacy cursor ioctls (and atomic commits with legacy_cursor_update) move
+ * the cursor without a commit, as cursor hardware does: X servers and
+ * IGT's kms_cursor_legacy expect a move not to wait for the vblank that
+ * completes a flip.  Only on a composed CRTC that stays composed at the
+ * same size: anything else (the cursor appearing over a directly scanned
+ * primary, a modeset) needs atomic_check's decisions and a real commit.
+ */
+static int wcfb_cursor_atomic_async_check(struct drm_plane *plane,
+					  struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state,
+								     plane);
+	struct drm_crtc_state *new_cs, *cur_cs;
+
+	if (!new->crtc)
+		return -EINVAL;
+	new_cs = drm_atomic_get_new_crtc_state(state, new->crtc);
+	cur_cs = new->crtc->state;
+	if (!new_cs || drm_atomic_crtc_needs_modeset(new_cs) ||
+	    new_cs->color_mgmt_changed ||
+	    to_wcfb_crtc_state(new_cs)->show != WCFB_SHOW_COMPOSED ||
+	    to_wcfb_crtc_state(cur_cs)->show != WCFB_SHOW_COMPOSED ||
+	    to_wcfb_crtc_state(new_cs)->target !=
+	    to_wcfb_crtc_state(cur_cs)->target)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The cursor's state changes in place.  If the CRTC's current state has
+ * made its frame, the two rectangles where the cursor was and is are
+ * composed and latched now.  If not (a nonblocking commit is swapped in
+ * but its flush has not run: its planes' states may wait for fences),
+ * they are left to that flush, which composes the cursor where it is
+ * then, as cursor hardware latches its position with the next frame.
+ * The CRTC's lock, held here, keeps crtc->state from changing.
+ */
+static void wcfb_cursor_atomic_async_update(struct drm_plane *plane,
+					    struct drm_atomic_state *state)
+{
+	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state,
+								     plane);
+	struct drm_plane_state *cur = plane->state;
+	struct drm_crtc_state *crtc_state = new->crtc->state;
+	struct wcfb_output *out = to_wcfb_output(new->crtc);
+	struct drm_rect damage;
+
+	drm_rect_init(&damage, 0, 0, 0, 0);
+	if (cur->visible)
+		wcfb_rect_add(&damage, &cur->dst);
+	if (new->visible)
+		wcfb_rect_add(&damage, &new->dst);
+	if (READ_ONCE(wcfb_test_compose_full))
+		drm_rect_init(&damage, 0, 0, crtc_state->mode.hdisplay,
+			      crtc_state->mode.vdisplay);
+
+	mutex_lock(&out->show_lock);
+	/* The old framebuffer goes with the new state, which is freed. */
+	swap(cur->fb, new->fb);
+	cur->crtc_x = new->crtc_x;
+	cur->crtc_y = new->crtc_y;
+	cur->crtc_w = new->crtc_w;
+	cur->crtc_h = new->crtc_h;
+	cur->src_x = new->src_x;
+	cur->src_y = new->src_y;
+	cur->src_w = new->src_w;
+	cur->src_h = new->src_h;
+	cur->src = new->src;
+	cur->dst = new->dst;
+	cur->visible = new->visible;
+	atomic64_inc(&out->cursor_async);
+	if (to_wcfb_crtc_state(crtc_state)->seq != out->shown_seq)
+		wcfb_rect_add(&out->async_damage, &damage);
+	else if (drm_rect_visible(&damage) &&
+		 wcfb_crtc_compose(crtc_state, &damage))
+		atomic64_inc(&out->flips);
+	mutex_unlock(&out->show_lock);
+}
+
+static const struct drm_plane_helper_funcs wcfb_cursor_helper_funcs = {
+	.prepare_fb = wcfb_plane_prepare_fb,
+	.atomic_check = wcfb_plane_atomic_check,
+	.atomic_update = wcfb_plane_atomic_update,
+	.atomic_async_check = wcfb_cursor_atomic_async_check,
+	.atomic_async_update = wcfb_cursor_atomic_async_update,
+};
 
 static const struct drm_crtc_helper_funcs wcfb_crtc_helper_funcs = {
 	.mode_valid = wcfb_crtc_mode_valid,
@@ -1058,6 +1204,7 @@ static struct drm_crtc_state *wcfb_crtc_duplicate_state(struct drm_crtc *crtc)
 	if (!st)
 		return NULL;
 	__drm_atomic_helper_crtc_duplicate_state(crtc, &st->base);
+	st->seq = atomic64_inc_return(&to_wcfb_output(crtc)->state_seq);
 	/* atomic_check drops it or replaces it as the new state needs. */
 	st->show = old->show;
 	st->blank = old->blank;
@@ -1096,7 +1243,9 @@ static struct drm_plane *wcfb_plane_create(struct wcfb_device *wcfb,
 					   NULL);
 	if (IS_ERR(plane))
 		return ERR_CAST(plane);
-	drm_plane_helper_add(&plane->base, &wcfb_plane_helper_funcs);
+	drm_plane_helper_add(&plane->base, type == DRM_PLANE_TYPE_CURSOR ?
+			     &wcfb_cursor_helper_funcs :
+			     &wcfb_plane_helper_funcs);
 	/*
 	 * Compositors pass FB_DAMAGE_CLIPS, and the property says the plane
 	 * accepts them (the composer recomposes whole frames for now).
@@ -1105,24 +1254,47 @@ static struct drm_plane *wcfb_plane_create(struct wcfb_device *wcfb,
 	return &plane->base;
 }
 
-/* What the composer applies: stacking, translucency, rotation. */
+/*
+ * What the composer applies: stacking, translucency, rotation.  The
+ * cursor has no plane alpha or blend mode, as cursor hardware has none:
+ * its pixels' own alpha, premultiplied (the core's default), is what
+ * compositors give it, and a plane with an alpha property is one IGT's
+ * kms_plane_alpha_blend fills with a full-screen framebuffer.
+ */
 static int wcfb_plane_add_properties(struct drm_plane *plane,
-				     unsigned int zpos, unsigned int zmax)
+				     unsigned int zpos, unsigned int zmax,
+				     bool yuv)
 {
 	int ret;
+
+	/* How the blitter converts YUV framebuffers to RGB. */
+	if (yuv) {
+		ret = drm_plane_create_color_properties(plane,
+							BIT(DRM_COLOR_YCBCR_BT601) |
+							BIT(DRM_COLOR_YCBCR_BT709) |
+							BIT(DRM_COLOR_YCBCR_BT2020),
+							BIT(DRM_COLOR_YCBCR_LIMITED_RANGE) |
+							BIT(DRM_COLOR_YCBCR_FULL_RANGE),
+							DRM_COLOR_YCBCR_BT601,
+							DRM_COLOR_YCBCR_LIMITED_RANGE);
+		if (ret)
+			return ret;
+	}
 
 	ret = drm_plane_create_zpos_property(plane, zpos, 0, zmax);
 	if (ret)
 		return ret;
-	ret = drm_plane_create_alpha_property(plane);
-	if (ret)
-		return ret;
-	ret = drm_plane_create_blend_mode_property(plane,
-						   BIT(DRM_MODE_BLEND_PIXEL_NONE) |
-						   BIT(DRM_MODE_BLEND_PREMULTI) |
-						   BIT(DRM_MODE_BLEND_COVERAGE));
-	if (ret)
-		return ret;
+	if (plane->type != DRM_PLANE_TYPE_CURSOR) {
+		ret = drm_plane_create_alpha_property(plane);
+		if (ret)
+			return ret;
+		ret = drm_plane_create_blend_mode_property(plane,
+							   BIT(DRM_MODE_BLEND_PIXEL_NONE) |
+							   BIT(DRM_MODE_BLEND_PREMULTI) |
+							   BIT(DRM_MODE_BLEND_COVERAGE));
+		if (ret)
+			return ret;
+	}
 	return drm_plane_create_rotation_property(plane, DRM_MODE_ROTATE_0,
 						  DRM_MODE_ROTATE_MASK |
 						  DRM_MODE_REFLECT_X |
@@ -1138,12 +1310,15 @@ static int wcfb_planes_init(struct wcfb_device *wcfb,
 			    struct drm_plane **cursor)
 {
 	struct drm_device *drm = &wcfb->drm;
-	u32 formats[32];
 	unsigned int i, n, zmax;
 	struct drm_plane *plane;
+	bool yuv = false;
+	u32 formats[48];
 	int ret;
 
 	n = wcfb_composer_formats(wcfb, formats, ARRAY_SIZE(formats));
+	for (i = 0; i < n; i++)
+		yuv |= drm_format_info(formats[i])->is_yuv;
 	if (!n) {
 		for (i = 0; i < WCFB_NUM_FORMATS; i++)
 			formats[i] = wcfb_formats[i].fourcc;
@@ -1167,7 +1342,7 @@ static int wcfb_planes_init(struct wcfb_device *wcfb,
 	plane = wcfb_plane_create(wcfb, DRM_PLANE_TYPE_PRIMARY, formats, n);
 	if (IS_ERR(plane))
 		return PTR_ERR(plane);
-	ret = wcfb_plane_add_properties(plane, 0, zmax);
+	ret = wcfb_plane_add_properties(plane, 0, zmax, yuv);
 	if (ret)
 		return ret;
 	wcfb->output.primary = plane;
@@ -1177,7 +1352,7 @@ static int wcfb_planes_init(struct wcfb_device *wcfb,
 					  formats, n);
 		if (IS_ERR(plane))
 			return PTR_ERR(plane);
-		ret = wcfb_plane_add_properties(plane, i + 1, zmax);
+		ret = wcfb_plane_add_properties(plane, i + 1, zmax, yuv);
 		if (ret)
 			return ret;
 	}
@@ -1185,7 +1360,7 @@ static int wcfb_planes_init(struct wcfb_device *wcfb,
 	plane = wcfb_plane_create(wcfb, DRM_PLANE_TYPE_CURSOR, formats, n);
 	if (IS_ERR(plane))
 		return PTR_ERR(plane);
-	ret = wcfb_plane_add_properties(plane, zmax, zmax);
+	ret = wcfb_plane_add_properties(plane, zmax, zmax, yuv);
 	if (ret)
 		return ret;
 	*cursor = plane;
@@ -1272,6 +1447,9 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	if (ret)
 		return ret;
 	wcfb_crc_init(&out->crc);
+	ret = drmm_mutex_init(drm, &out->show_lock);
+	if (ret)
+		return ret;
 	hrtimer_init(&out->vblank_timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	out->vblank_timer.function = wcfb_vblank_timer_fn;
 	out->vblank_period = ns_to_ktime(NSEC_PER_SEC / WCFB_REFRESH);
