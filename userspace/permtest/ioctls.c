@@ -38,7 +38,7 @@ void fdinfo(const char *what, int fd)
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
 	n = read_file(path, buf, sizeof(buf));
 	if (n > 0)
-		record("fdinfo", what, buf, n, 1);
+		record("fdinfo", what, buf, n, REC_TEXT);
 }
 
 void sync_file_info(const char *what, int sfd, uint64_t t0)

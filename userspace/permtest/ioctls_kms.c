@@ -80,12 +80,12 @@ static struct prop *get_prop(int fd, uint32_t id)
 		for (i = 0; i < gp.count_values; i++)
 			if (limit_value(vals[i]))
 				vals[i] = 0;
-	record("MODE_GETPROPERTY", detail, vals, gp.count_values * sizeof(*vals), 0);
+	record("MODE_GETPROPERTY", detail, vals, gp.count_values * sizeof(*vals), REC_STRUCT);
 	for (i = 0; i < gp.count_enum_blobs; i++) {
 		record_text("MODE_GETPROPERTY", detail, en[i].name, sizeof(en[i].name));
 		memset(en[i].name, 0, sizeof(en[i].name));
 	}
-	record("MODE_GETPROPERTY", detail, en, gp.count_enum_blobs * sizeof(*en), 0);
+	record("MODE_GETPROPERTY", detail, en, gp.count_enum_blobs * sizeof(*en), REC_STRUCT);
 	free(vals);
 	free(en);
 	return pr;
@@ -118,7 +118,7 @@ static void get_blob(int fd, uint32_t id, const char *prop)
 		    (!strcmp(prop, "MODE_ID") || !strcmp(prop, "created")))
 			record_mode("MODE_GETPROPBLOB", prop, (void *)data);
 		else
-			record("MODE_GETPROPBLOB", prop, data, gb.length, 0);
+			record("MODE_GETPROPBLOB", prop, data, gb.length, REC_STRUCT);
 	}
 	free(data);
 }
@@ -142,8 +142,8 @@ static void obj_props(int fd, uint32_t obj, uint32_t type, const char *what)
 		ZERO(c, props_ptr);
 		ZERO(c, prop_values_ptr);
 		RECORD("MODE_OBJ_GETPROPERTIES", what, c);
-		record("MODE_OBJ_GETPROPERTIES", what, ids, op.count_props * 4, 0);
-		record("MODE_OBJ_GETPROPERTIES", what, vals, op.count_props * 8, 0);
+		record("MODE_OBJ_GETPROPERTIES", what, ids, op.count_props * 4, REC_ARRAY32);
+		record("MODE_OBJ_GETPROPERTIES", what, vals, op.count_props * 8, REC_STRUCT);
 		for (i = 0; i < op.count_props; i++) {
 			struct prop *pr = get_prop(fd, ids[i]);
 
@@ -191,7 +191,7 @@ int read_events(int fd, const char *ioc, uint64_t user_data, uint64_t t0)
 			ZERO(s, time_ns);
 			RECORD(ioc, "event", s);
 		} else {
-			record(ioc, "event", e, e->length, 0);
+			record(ioc, "event", e, e->length, REC_STRUCT);
 		}
 		nev++;
 		o += e->length;
@@ -226,10 +226,10 @@ void kms_reads(int fd)
 	ZERO(c, connector_id_ptr);
 	ZERO(c, encoder_id_ptr);
 	RECORD("MODE_GETRESOURCES", "", c);
-	record("MODE_GETRESOURCES", "fbs", fbs, res.count_fbs * 4, 0);
-	record("MODE_GETRESOURCES", "crtcs", crtcs, res.count_crtcs * 4, 0);
-	record("MODE_GETRESOURCES", "connectors", conns, res.count_connectors * 4, 0);
-	record("MODE_GETRESOURCES", "encoders", encs, res.count_encoders * 4, 0);
+	record("MODE_GETRESOURCES", "fbs", fbs, res.count_fbs * 4, REC_ARRAY32);
+	record("MODE_GETRESOURCES", "crtcs", crtcs, res.count_crtcs * 4, REC_ARRAY32);
+	record("MODE_GETRESOURCES", "connectors", conns, res.count_connectors * 4, REC_ARRAY32);
+	record("MODE_GETRESOURCES", "encoders", encs, res.count_encoders * 4, REC_ARRAY32);
 
 	for (i = 0; i < res.count_connectors; i++) {
 		struct drm_mode_get_connector gc = { .connector_id = conns[i] }, cc;
@@ -260,9 +260,9 @@ void kms_reads(int fd)
 			RECORD("MODE_GETCONNECTOR", "", cc);
 			for (j = 0; j < gc.count_modes; j++)
 				record_mode("MODE_GETCONNECTOR", "mode", &modes[j]);
-			record("MODE_GETCONNECTOR", "encoders", ce, gc.count_encoders * 4, 0);
-			record("MODE_GETCONNECTOR", "props", cp, gc.count_props * 4, 0);
-			record("MODE_GETCONNECTOR", "prop values", cv, gc.count_props * 8, 0);
+			record("MODE_GETCONNECTOR", "encoders", ce, gc.count_encoders * 4, REC_ARRAY32);
+			record("MODE_GETCONNECTOR", "props", cp, gc.count_props * 4, REC_ARRAY32);
+			record("MODE_GETCONNECTOR", "prop values", cv, gc.count_props * 8, REC_STRUCT);
 		}
 		free(modes);
 		free(ce);
@@ -295,7 +295,7 @@ void kms_reads(int fd)
 			pr.plane_id_ptr = (uintptr_t)planes;
 			if (!call(fd, DRM_IOCTL_MODE_GETPLANERESOURCES, &pr, "MODE_GETPLANERESOURCES")) {
 				same_ptr("MODE_GETPLANERESOURCES", pr.plane_id_ptr, planes);
-				record("MODE_GETPLANERESOURCES", "planes", planes, pr.count_planes * 4, 0);
+				record("MODE_GETPLANERESOURCES", "planes", planes, pr.count_planes * 4, REC_ARRAY32);
 				ZERO(pr, plane_id_ptr);
 				RECORD("MODE_GETPLANERESOURCES", "", pr);
 				for (j = 0; j < pr.count_planes; j++) {
@@ -309,7 +309,7 @@ void kms_reads(int fd)
 					if (!call(fd, DRM_IOCTL_MODE_GETPLANE, &gp, "MODE_GETPLANE")) {
 						same_ptr("MODE_GETPLANE", gp.format_type_ptr, fmts);
 						record("MODE_GETPLANE", "formats", fmts,
-						       gp.count_format_types * 4, 0);
+						       gp.count_format_types * 4, REC_ARRAY32);
 						ZERO(gp, format_type_ptr);
 						RECORD("MODE_GETPLANE", "", gp);
 					}
@@ -437,7 +437,7 @@ void display(struct wcfb_pipe *p, struct wcfb_buf *d1, struct wcfb_buf *d2)
 			gl.objects_ptr = (uintptr_t)objs;
 			if (!call(p->fd, DRM_IOCTL_MODE_GET_LEASE, &gl, "MODE_GET_LEASE")) {
 				same_ptr("MODE_GET_LEASE", gl.objects_ptr, objs);
-				record("MODE_GET_LEASE", "objects", objs, gl.count_objects * 4, 0);
+				record("MODE_GET_LEASE", "objects", objs, gl.count_objects * 4, REC_ARRAY32);
 				ZERO(gl, objects_ptr);
 				RECORD("MODE_GET_LEASE", "", gl);
 			}

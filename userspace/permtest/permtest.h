@@ -73,13 +73,21 @@ extern int recording;			/* record() keeps nothing while 0 */
 extern const char *ioc_names[];		/* the ioctls recorded, once each */
 extern int nioc;
 
+/* How a recorded output is scanned. */
+enum rec_kind {
+	REC_STRUCT,	/* an ioctl structure: u64 words at every 4 bytes, and
+			 * its last u32 zero-extended */
+	REC_TEXT,	/* text */
+	REC_ARRAY32,	/* an array of u32 values (ids, fourccs): a pointer
+			 * would take two of them, so no zero-extended tail */
+};
 /* Keep a copy of LEN bytes of DATA, ioctl IOC's output (DETAIL: which
- * one), for scan_records(); TEXT: scanned as text. */
+ * one), for scan_records(), scanned as KIND says. */
 void record(const char *ioc, const char *detail, const void *data,
-	    size_t len, int text);
+	    size_t len, enum rec_kind kind);
 void record_text(const char *ioc, const char *detail, const char *s,
 		 size_t max);
-#define RECORD(ioc, detail, s)	record(ioc, detail, &(s), sizeof(s), 0)
+#define RECORD(ioc, detail, s)	record(ioc, detail, &(s), sizeof(s), REC_STRUCT)
 #define ZERO(s, f)		memset(&(s).f, 0, sizeof((s).f))
 /* Scan every recorded output; REPORT: a "not ok" line for each with hits. */
 int scan_records(int report);

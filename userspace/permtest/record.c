@@ -14,7 +14,7 @@ struct rec {
 	char what[96];
 	uint8_t *data;
 	size_t len;
-	int text;
+	enum rec_kind kind;
 };
 static struct rec *recs;
 static size_t nrecs, caprecs;
@@ -23,7 +23,7 @@ const char *ioc_names[96];
 int nioc;
 
 void record(const char *ioc, const char *detail, const void *data,
-	    size_t len, int text)
+	    size_t len, enum rec_kind kind)
 {
 	struct rec *r;
 	int i;
@@ -43,13 +43,13 @@ void record(const char *ioc, const char *detail, const void *data,
 	r->data = malloc(len + 1);
 	memcpy(r->data, data, len);
 	r->len = len;
-	r->text = text;
+	r->kind = kind;
 }
 
 void record_text(const char *ioc, const char *detail, const char *s,
 		 size_t max)
 {
-	record(ioc, detail, s, strnlen(s, max), 1);
+	record(ioc, detail, s, strnlen(s, max), REC_TEXT);
 }
 
 int scan_records(int report)
@@ -60,8 +60,9 @@ int scan_records(int report)
 	for (i = 0; i < nrecs; i++) {
 		struct rec *r = &recs[i];
 
-		h = r->text ? scan_text(r->what, (char *)r->data, r->len) :
-			      scan_words(r->what, r->data, r->len, 1);
+		h = r->kind == REC_TEXT ?
+		    scan_text(r->what, (char *)r->data, r->len) :
+		    scan_words(r->what, r->data, r->len, r->kind == REC_STRUCT);
 		scanned.outputs++;
 		if (h && report)
 			wcfb_ok(0, "ioctls: %s: %d address-like value(s) in its output",
@@ -125,6 +126,6 @@ void record_buf(const char *ioc, const struct wcfb_buf *b, const void *out,
 		RECORD(ioc, "", c);
 	} else {
 		record(ioc, strcmp(ioc, "WCFB_GEM_CREATE_CACHED") ? "" : "w/h/bpp",
-		       out, len, 0);
+		       out, len, REC_STRUCT);
 	}
 }

@@ -80,7 +80,7 @@ int cmd_selfcheck(void)
 	recording = 1;
 	memcpy(buf, clean, sizeof(buf));
 	put64(buf + 20, obj);
-	record("PLANTED", "", buf, sizeof(buf), 0);
+	record("PLANTED", "", buf, sizeof(buf), REC_STRUCT);
 	h = scan_records(0);
 	wcfb_ok(h >= 1, "selfcheck: a recorded ioctl output with a DMA address is flagged");
 	recording = 0;
