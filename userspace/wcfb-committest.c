@@ -6,6 +6,7 @@
  *
  *   wcfb-committest noprimary
  *   wcfb-committest hotplug     (see hotplug() below)
+ *   wcfb-committest cursor      (see cursor() below)
  *
  * 1. With a framebuffer on screen, a commit turns the plane off and keeps
  *    the CRTC active: it succeeds, its event arrives, and the screen is
@@ -37,6 +38,7 @@
 #include <drm_fourcc.h>
 
 #include "wcfb_client.h"
+#include "wcfb_rgbhash.h"
 
 #define SEED 61
 
@@ -348,13 +350,163 @@ static int hotplug(struct wcfb_pipe *p)
 	return 0;
 }
 
+/* --- legacy cursor (kms_cursor_legacy) ----------------------------------- */
+
+#define CUR_W		1024
+#define CUR_H		768
+#define CUR_SIZE	64
+#define CUR_MOVES	60
+#define CUR_PRIMARY	0x00203040u
+#define CUR_COLOR	0xffc01080u
+
+static void fill32(struct wcfb_buf *b, uint32_t v)
+{
+	uint32_t x, y;
+
+	for (y = 0; y < b->height; y++)
+		for (x = 0; x < b->width; x++)
+			((uint32_t *)(b->map + (size_t)y * b->pitch))[x] = v;
+}
+
+/* The screen's rgbhash with the opaque cursor square at (cx, cy). */
+static uint64_t cursor_frame_hash(int cx, int cy)
+{
+	uint64_t h = WCFB_RGBHASH_INIT;
+	int x, y;
+
+	for (y = 0; y < CUR_H; y++) {
+		for (x = 0; x < CUR_W; x++) {
+			int in = x >= cx && x < cx + CUR_SIZE &&
+				 y >= cy && y < cy + CUR_SIZE;
+			uint32_t v = in ? CUR_COLOR : CUR_PRIMARY;
+
+			h = wcfb_rgbhash_byte(h, v >> 16 & 0xff);
+			h = wcfb_rgbhash_byte(h, v >> 8 & 0xff);
+			h = wcfb_rgbhash_byte(h, v & 0xff);
+		}
+	}
+	return h;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Legacy cursor moves (DRM_IOCTL_MODE_CURSOR) over a composed screen, each
+ * issued right after a nonblocking flip of the primary, as IGT's
+ * kms_cursor_legacy basic-flip-before-cursor does:
+ * 1. every move takes the driver's async path (debugfs scanout
+ *    cursor_async counts them): it never waits for the flip's vblank (a
+ *    flip whose frame is not made yet composes the cursor where the move
+ *    put it);
+ * 2. every flip's event still arrives;
+ * 3. the screen then shows the cursor where the last move put it, partly
+ *    off screen (host capture, rgbhash of the CPU's frame).
+ * Figures: the move ioctl's time, and how many moves returned within the
+ * vblank interval their flip was issued in (IGT's check; measured, not
+ * asserted: a loaded host may let a vblank pass during any ioctl).
+ */
+static int cursor(struct wcfb_pipe *p)
+{
+	const drmModeModeInfo *m = wcfb_find_mode(p, CUR_W, CUR_H);
+	uint64_t t[CUR_MOVES], t0, sum = 0;
+	long long a0, a1;
+	struct wcfb_buf fb[2], cur;
+	int i, ret, same = 0, events = 0;
+	char json[1024];
+
+	if (!m) {
+		wcfb_ok(0, "mode %dx%d is offered", CUR_W, CUR_H);
+		return 1;
+	}
+	if (wcfb_buf_create(p, &fb[0], CUR_W, CUR_H, DRM_FORMAT_XRGB8888) ||
+	    wcfb_buf_create(p, &fb[1], CUR_W, CUR_H, DRM_FORMAT_XRGB8888) ||
+	    wcfb_buf_dumb(p->fd, &cur, CUR_SIZE, CUR_SIZE, 32, WCFB_MAP_DUMB)) {
+		wcfb_ok(0, "framebuffers and a cursor buffer");
+		return 1;
+	}
+	fill32(&fb[0], CUR_PRIMARY);
+	fill32(&fb[1], CUR_PRIMARY);
+	fill32(&cur, CUR_COLOR);
+
+	ret = commit_crtc(p, m, &fb[0], 0);
+	wcfb_ok(ret == 0, "%dx%d with its primary (%s)", CUR_W, CUR_H,
+		strerror(-ret));
+	ret = drmModeSetCursor(p->fd, p->crtc_id, cur.handle, CUR_SIZE,
+			       CUR_SIZE) ? -errno : 0;
+	wcfb_ok(ret == 0, "legacy SetCursor %dx%d (%s)", CUR_SIZE, CUR_SIZE,
+		strerror(-ret));
+	ret = ret ? ret : drmModeMoveCursor(p->fd, p->crtc_id, 100, 100);
+	if (ret || wcfb_debugfs_value("scanout", "cursor_async", &a0)) {
+		wcfb_ok(0, "cursor on screen, debugfs scanout cursor_async");
+		return 1;
+	}
+
+	for (i = 0; i < CUR_MOVES; i++) {
+		int64_t v0 = vblank_query(p), v1;
+
+		ret = commit_crtc(p, NULL, &fb[(i + 1) & 1],
+				  DRM_MODE_PAGE_FLIP_EVENT |
+				  DRM_MODE_ATOMIC_NONBLOCK);
+		if (ret) {
+			wcfb_ok(0, "flip %d (%s)", i, strerror(-ret));
+			break;
+		}
+		t0 = wcfb_now_ns();
+		ret = drmModeMoveCursor(p->fd, p->crtc_id, 8 * i, 4 * i);
+		t[i] = wcfb_now_ns() - t0;
+		v1 = vblank_query(p);
+		if (ret) {
+			wcfb_ok(0, "move %d (%s)", i, strerror(errno));
+			break;
+		}
+		same += v0 >= 0 && v1 == v0;
+		sum += t[i];
+		events += !wcfb_wait_flip(p, 3000, NULL, NULL);
+	}
+	wcfb_ok(events == CUR_MOVES, "%d of %d flip events arrived", events,
+		CUR_MOVES);
+	wcfb_debugfs_value("scanout", "cursor_async", &a1);
+	wcfb_ok(a1 - a0 == CUR_MOVES,
+		"%lld of %d moves took the async path (cursor_async %lld -> %lld)",
+		a1 - a0, CUR_MOVES, a0, a1);
+
+	ret = drmModeMoveCursor(p->fd, p->crtc_id, CUR_W - 20, -30);
+	wcfb_ok(ret == 0 &&
+		!wcfb_shot("commit_cursor_edge", "rgbhash %016llx",
+			   (unsigned long long)cursor_frame_hash(CUR_W - 20, -30)),
+		"the cursor is where the last move put it, clipped at the corner");
+
+	if (i == CUR_MOVES) {
+		qsort(t, CUR_MOVES, sizeof(t[0]), cmp_u64);
+		snprintf(json, sizeof(json),
+			 "{\"name\":\"cursor_legacy_move\",\"figures\":{"
+			 "\"move_median\":{\"value\":%.1f,\"unit\":\"us\",\"kind\":\"measured\",\"by\":\"client: DRM_IOCTL_MODE_CURSOR right after a nonblocking flip, composed 1024x768\"},"
+			 "\"move_mean\":{\"value\":%.1f,\"unit\":\"us\",\"kind\":\"measured\",\"by\":\"client\"},"
+			 "\"move_max\":{\"value\":%.1f,\"unit\":\"us\",\"kind\":\"measured\",\"by\":\"client\"},"
+			 "\"moves_in_flip_frame\":{\"value\":%d,\"unit\":\"of %d moves\",\"kind\":\"measured\",\"by\":\"client: vblank count unchanged from before the flip to after the move\"}}}",
+			 t[CUR_MOVES / 2] / 1e3, sum / 1e3 / CUR_MOVES,
+			 t[CUR_MOVES - 1] / 1e3, same, CUR_MOVES);
+		wcfb_bench(json);
+	}
+	drmModeSetCursor(p->fd, p->crtc_id, 0, 0, 0);
+	wcfb_buf_free(&cur);
+	wcfb_buf_destroy(p, &fb[0]);
+	wcfb_buf_destroy(p, &fb[1]);
+	return wcfb_failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct wcfb_pipe p;
 	int ret;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: wcfb-committest noprimary|hotplug\n");
+		fprintf(stderr, "usage: wcfb-committest noprimary|hotplug|cursor\n");
 		return 2;
 	}
 	ret = wcfb_open_pipe(&p);
@@ -366,6 +518,8 @@ int main(int argc, char **argv)
 		noprimary(&p);
 	} else if (!strcmp(argv[1], "hotplug")) {
 		hotplug(&p);
+	} else if (!strcmp(argv[1], "cursor")) {
+		cursor(&p);
 	} else {
 		fprintf(stderr, "unknown command: %s\n", argv[1]);
 		return 2;
