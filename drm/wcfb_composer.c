@@ -754,6 +754,8 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	return 0;
 
 err_free:
+	drm_err_ratelimited(&wcfb->drm, "composition not made (%d): the previous frame stays\n",
+			    ret);
 	wcfb_job_free(job);
 	return ret;
 }

@@ -347,7 +347,17 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 				    &cmd->pixel_format, wcfb_verdict_str(v));
 			return ERR_PTR(-EINVAL);
 		}
-		/* The blitter addresses whole pixels: an offset starts one. */
+		/*
+		 * The blitter addresses whole pixels of whole lines: an
+		 * offset starts a pixel, and the plane's lines, from there,
+		 * stay inside their pitch.
+		 */
+		if (cmd->offsets[i] % cmd->pitches[i] +
+		    drm_format_info_min_pitch(info, i, pw) > cmd->pitches[i]) {
+			drm_dbg_kms(drm, "AddFB2: plane %u lines from offset %u cross pitch %u\n",
+				    i, cmd->offsets[i], cmd->pitches[i]);
+			return ERR_PTR(-EINVAL);
+		}
 		if (cmd->offsets[i] % info->char_per_block[i]) {
 			drm_dbg_kms(drm, "AddFB2: plane %u offset %u not in %u-byte units\n",
 				    i, cmd->offsets[i], info->char_per_block[i]);

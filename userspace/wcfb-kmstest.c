@@ -293,6 +293,18 @@ static int addfb(struct wcfb_pipe *p, uint32_t handle, uint32_t w, uint32_t h,
 	return ret ? -errno : 0;
 }
 
+/* NV12 W x H in one buffer: Y at 0, CbCr at CHROMA, both rows PITCH. */
+static int addfb_nv12(struct wcfb_pipe *p, uint32_t handle, uint32_t w,
+		      uint32_t h, uint32_t pitch, uint32_t chroma,
+		      uint32_t *fb_id)
+{
+	uint32_t handles[4] = { handle, handle }, pitches[4] = { pitch, pitch };
+	uint32_t offsets[4] = { 0, chroma };
+
+	return drmModeAddFB2(p->fd, w, h, DRM_FORMAT_NV12, handles, pitches,
+			     offsets, fb_id, 0) ? -errno : 0;
+}
+
 static int dumb(struct wcfb_pipe *p, uint32_t w, uint32_t h, uint32_t bpp,
 		uint32_t *handle)
 {
@@ -485,7 +497,7 @@ static int cmd_badinput(struct wcfb_pipe *p)
 		      "addfb pitch below width*cpp");
 	EXPECT_EINVAL(addfb(p, h, 640, 480, DRM_FORMAT_XRGB8888, 2560, 640 * 480 * 4,
 			    NULL, &fb), "addfb offset beyond the buffer");
-	EXPECT_EINVAL(addfb(p, h, 640, 480, DRM_FORMAT_XRGB8888, 2560, 4096, NULL, &fb),
+	EXPECT_EINVAL(addfb(p, h, 640, 480, DRM_FORMAT_XRGB8888, 2560, 2560, NULL, &fb),
 		      "addfb offset pushing the last line out of the buffer");
 	EXPECT_EINVAL(addfb(p, h, 640, 480, DRM_FORMAT_XRGB8888, 2560, 0, &invalid, &fb),
 		      "addfb with DRM_FORMAT_MOD_INVALID and the modifiers flag");
@@ -494,6 +506,17 @@ static int cmd_badinput(struct wcfb_pipe *p)
 		      "addfb with a tiled modifier");
 	EXPECT_EINVAL(addfb(p, h, 641, 480, DRM_FORMAT_XRGB8888, 2560, 0, NULL, &fb),
 		      "addfb wider than the pitch");
+	/* The blitter reads whole pixels of lines inside their pitch. */
+	EXPECT_EINVAL(addfb(p, h, 320, 480, DRM_FORMAT_XRGB8888, 2560, 2, NULL, &fb),
+		      "addfb offset not on a pixel");
+	EXPECT_EINVAL(addfb(p, h, 600, 400, DRM_FORMAT_XRGB8888, 2560, 2400, NULL, &fb),
+		      "addfb lines from the offset crossing the pitch");
+	EXPECT_COMPOSED(addfb_nv12(p, h, 640, 480, 640, 640 * 480, &fb),
+			"addfb NV12, chroma after luma");
+	EXPECT_EINVAL(addfb_nv12(p, h, 640, 480, 640, 640 * 480 + 1, &fb),
+		      "addfb NV12, chroma offset not on a sample");
+	EXPECT_EINVAL(addfb(p, h, 639, 480, DRM_FORMAT_YUYV, 1280, 0, NULL, &fb),
+		      "addfb YUYV of odd width (the engine reads pixel pairs)");
 	ret = addfb(p, h, 640, 480, DRM_FORMAT_XRGB8888, 2560, 0, &linear, &fb);
 	wcfb_ok(ret == 0, "addfb with DRM_FORMAT_MOD_LINEAR accepted (%s)", strerror(-ret));
 	if (!ret)
