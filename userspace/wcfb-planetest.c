@@ -6,7 +6,9 @@
  * CPU reference of the composition written here from the spec (the
  * blend formulas and formats of Documentation/engine-protocol.md, the
  * planes of Documentation/design.rst "Planes and composition", DRM's
- * rotation and zpos rules), not from the engine model or the driver.
+ * rotation and zpos rules, the YUV conversion of protocol 1.2 with its
+ * coefficients derived from Kr and Kb), not from the engine model or the
+ * driver.
  *
  *   wcfb-planetest info                 planes, formats, properties, caps
  *   wcfb-planetest selftest             the reference on hand-computed pixels
@@ -15,8 +17,10 @@
  * Scenes (given on the command line, then one per line on stdin):
  *   plain                  the primary alone, full screen XRGB8888
  *   formats PLANE FMT      PLANE (primary|overlay|cursor) showing a pattern
- *                          in FMT (a fourcc, e.g. AR30) over a known
- *                          primary (for the primary itself: over black)
+ *                          in FMT (a fourcc, e.g. AR30, NV12, YU12, or
+ *                          DRM's name, e.g. YUV420) over a known primary
+ *                          (for the primary itself: over black); the
+ *                          overlay's source rect is 201x151 from (7,5)
  *   cursor X Y [WxH]       the cursor (ARGB8888, default 64x64 or the cap)
  *                          at X, Y (anywhere, partly or wholly off screen)
  *   alpha MODE PA          an ARGB8888 overlay with an alpha ramp, blend
@@ -27,6 +31,25 @@
  *                          0|90|180|270 with +reflect-x / +reflect-y
  *   sparse                 no primary, one overlay in a corner whose centre
  *                          is transparent (the engine fault control's scene)
+ * Words for the plane a scene is about (cursor, alpha, rotate, sparse:
+ * fmt=; those and formats: src=):
+ *   fmt=FMT                its format instead of AR24
+ *   src=X,Y                its source rect from (X, Y), the framebuffer
+ *                          grown by as much (odd: YUV chroma phase 1)
+ * YUV planes (every format of Documentation/engine-protocol.md 1.2; the
+ * pattern: Y per pixel, Cb and Cr per chroma sample, random, in the
+ * nominal ranges but for the top quarter, a picture of its own for each
+ * format and layout; opaque; packed formats' framebuffers of whole pixel
+ * pairs, one column wider where the scene's width is odd):
+ *   enc=601|709|2020       COLOR_ENCODING (default 601), by enum name
+ *   range=limited|full     COLOR_RANGE (default limited); a scene sets both
+ *                          on every plane that has them (RGB planes: the
+ *                          defaults); without them only the defaults
+ *   split                  the chroma planes in a second dumb buffer
+ *   offsets                no plane at offset 0 or right after the one
+ *                          before (see yuv_layout())
+ *   refenc=E, refrange=R   the reference converts with E / R instead: a
+ *                          negative control's deliberate mistake
  * Any scene line may carry the word "poke": one byte of the primary's
  * pixel (1,1) is XORed with 1 (blue's low bit in XRGB8888); and the
  * CRTC's color management: degamma=LUT, ctm=CTM, gamma=LUT (LUT one of
@@ -36,7 +59,9 @@
  * each of DEGAMMA_LUT, CTM, GAMMA_LUT the CRTC has: to its table's blob,
  * or to 0, which resets what an earlier scene set; the client resets
  * them at exit.  Without GAMMA_LUT, a scene with color words is skipped.
- * "info" prints the blob ids the CRTC has set at the moment.
+ * "info" prints the blob ids the CRTC has set at the moment, and each
+ * plane's formats and properties (COLOR_ENCODING, COLOR_RANGE with the
+ * values offered).
  *
  * Each scene is one nonblocking commit with a page-flip event, waited for
  * (the first one also sets the mode, 640x480 unless --mode).  Then, on
@@ -77,16 +102,32 @@
  * A format as DRM defines it: the little-endian value of cpp bytes, and
  * each channel's lowest bit and width in it (width 0: absent; no A means
  * opaque, and bits of no channel are X, ignored).
+ *
+ * YUV (Documentation/engine-protocol.md 1.2, "YUV sources"): yuv is the
+ * number of DRM planes (1 packed, 2 Y + interleaved chroma, 3 Y, Cb, Cr
+ * planes in DRM's order), hsub x vsub the block one chroma sample covers,
+ * crcb: Cr comes first (NV21's pairs, YVU420's plane order); pk: packed,
+ * the bytes of Y0, Y1, Cb, Cr in a pixel pair's 4.  cpp is then plane 0's
+ * (1; packed 2, as the spec counts it for pitches and origins).  YUV has
+ * no alpha: opaque.
  */
 struct fmt {
-	const char *name;
+	const char *name, *alias;	/* fourcc text; DRM's name for YUV */
 	uint32_t fourcc, cpp;
 	uint8_t sh[4], w[4];	/* A, R, G, B */
+	uint8_t yuv, hsub, vsub, crcb;
+	uint8_t pk[4];		/* Y0, Y1, Cb, Cr */
 };
 
 #define F(n, cpp, as, aw, rs, rw, gs, gw, bs, bw) \
-	{ n, fourcc_code(n[0], n[1], n[2], n[3]), cpp, \
-	  { as, rs, gs, bs }, { aw, rw, gw, bw } }
+	{ n, NULL, fourcc_code(n[0], n[1], n[2], n[3]), cpp, \
+	  { as, rs, gs, bs }, { aw, rw, gw, bw }, 0, 1, 1, 0, { 0 } }
+#define YUV(n, alias, planes, hs, vs, crcb) \
+	{ n, alias, fourcc_code(n[0], n[1], n[2], n[3]), 1, { 0 }, { 0 }, \
+	  planes, hs, vs, crcb, { 0 } }
+#define PACKED(n, y0, y1, cb, cr) \
+	{ n, NULL, fourcc_code(n[0], n[1], n[2], n[3]), 2, { 0 }, { 0 }, \
+	  1, 2, 1, cr < cb, { y0, y1, cb, cr } }
 static const struct fmt fmts[] = {
 	F("XR24", 4,  0, 0, 16,  8,  8, 8,  0,  8),
 	F("AR24", 4, 24, 8, 16,  8,  8, 8,  0,  8),
@@ -104,8 +145,26 @@ static const struct fmt fmts[] = {
 	F("AR30", 4, 30, 2, 20, 10, 10, 10, 0, 10),
 	F("XB30", 4,  0, 0,  0, 10, 10, 10, 20, 10),
 	F("AB30", 4, 30, 2,  0, 10, 10, 10, 20, 10),
+	YUV("NV12", NULL, 2, 2, 2, 0),
+	YUV("NV21", NULL, 2, 2, 2, 1),
+	YUV("NV16", NULL, 2, 2, 1, 0),
+	YUV("NV61", NULL, 2, 2, 1, 1),
+	YUV("NV24", NULL, 2, 1, 1, 0),
+	YUV("NV42", NULL, 2, 1, 1, 1),
+	YUV("YU12", "YUV420", 3, 2, 2, 0),
+	YUV("YV12", "YVU420", 3, 2, 2, 1),
+	YUV("YU16", "YUV422", 3, 2, 1, 0),
+	YUV("YV16", "YVU422", 3, 2, 1, 1),
+	YUV("YU24", "YUV444", 3, 1, 1, 0),
+	YUV("YV24", "YVU444", 3, 1, 1, 1),
+	PACKED("YUYV", 0, 2, 1, 3),
+	PACKED("YVYU", 0, 2, 3, 1),
+	PACKED("UYVY", 1, 3, 0, 2),
+	PACKED("VYUY", 1, 3, 2, 0),
 };
 #undef F
+#undef YUV
+#undef PACKED
 #define NFMTS (sizeof(fmts) / sizeof(fmts[0]))
 
 static const struct fmt *fmt_by_name(const char *s)
@@ -113,7 +172,8 @@ static const struct fmt *fmt_by_name(const char *s)
 	size_t i;
 
 	for (i = 0; i < NFMTS; i++)
-		if (!strcmp(fmts[i].name, s))
+		if (!strcmp(fmts[i].name, s) ||
+		    (fmts[i].alias && !strcmp(fmts[i].alias, s)))
 			return &fmts[i];
 	return NULL;
 }
@@ -205,6 +265,119 @@ static uint32_t blend(uint32_t src, uint32_t d, uint32_t pa, int mode)
 	return out;
 }
 
+/* A 32-bit mix (the patterns' randomness). */
+static uint32_t hash32(uint32_t x)
+{
+	x ^= x >> 16;
+	x *= 0x7feb352d;
+	x ^= x >> 15;
+	x *= 0x846ca68b;
+	x ^= x >> 16;
+	return x;
+}
+
+/* --- YUV ------------------------------------------------------------------ */
+/*
+ * YCbCr to RGB as the spec's "exact integer arithmetic" says, with its
+ * coefficients derived here from Kr and Kb (not taken from a table).
+ */
+enum { ENC_601, ENC_709, ENC_2020, NENC };
+static const char *const enc_word[NENC] = { "601", "709", "2020" };
+static const char *const range_word[2] = { "limited", "full" };
+static const double enc_k[NENC][2] = {	/* Kr, Kb */
+	{ 0.299, 0.114 }, { 0.2126, 0.0722 }, { 0.2627, 0.0593 },
+};
+
+/* Round half away from zero (no libm: the clients link libdrm alone). */
+static int64_t round_away(double x)
+{
+	return x < 0 ? -(int64_t)(-x + 0.5) : (int64_t)(x + 0.5);
+}
+
+/* Y's factor: round(65536 * 255 / 219) limited, 65536 full. */
+static int64_t yuv_cy(int full)
+{
+	return full ? 65536 : round_away(65536.0 * 255 / 219);
+}
+
+/* crv, cgu, cgv, cbu of ENC in the range (FULL or limited). */
+static void yuv_coefs(int enc, int full, int64_t c[4])
+{
+	double kr = enc_k[enc][0], kb = enc_k[enc][1], kg = 1 - kr - kb;
+	double s = full ? 1.0 : 255.0 / 224;
+
+	c[0] = round_away(65536 * s * 2 * (1 - kr));
+	c[1] = round_away(65536 * s * 2 * (1 - kb) * kb / kg);
+	c[2] = round_away(65536 * s * 2 * (1 - kr) * kr / kg);
+	c[3] = round_away(65536 * s * 2 * (1 - kb));
+}
+
+/* (V + 32768) >> 16 as floor division, clamped to 0..255. */
+static uint32_t yuv_ch(int64_t v)
+{
+	int64_t t = v + 32768;
+
+	if (t < 0)
+		return 0;
+	t >>= 16;
+	return t > 255 ? 255 : (uint32_t)t;
+}
+
+/* One YCbCr sample to 0xAARRGGBB, opaque. */
+static uint32_t yuv_rgb(int enc, int full, uint32_t Y, uint32_t Cb, uint32_t Cr)
+{
+	static int64_t coef[NENC][2][4];
+	static int done;
+	int64_t y = full ? (int64_t)Y : (int64_t)Y - 16, cb = (int64_t)Cb - 128;
+	int64_t cr = (int64_t)Cr - 128, cy = yuv_cy(full) * y;
+	const int64_t *c;
+	int e, f;
+
+	if (!done) {
+		for (e = 0; e < NENC; e++)
+			for (f = 0; f < 2; f++)
+				yuv_coefs(e, f, coef[e][f]);
+		done = 1;
+	}
+	c = coef[enc][full];
+	return 0xff000000 | yuv_ch(cy + c[0] * cr) << 16 |
+	       yuv_ch(cy - c[1] * cb - c[2] * cr) << 8 | yuv_ch(cy + c[3] * cb);
+}
+
+/*
+ * Where pixel (X, Y) of F (PITCH[]: its planes' pitches) has its Y, Cb and
+ * Cr bytes: in plane K[i] at byte O[i].  Chroma is the sample whose block
+ * holds the pixel (nearest, no interpolation); packed, the pair of columns
+ * X & ~1 and X | 1.
+ */
+static void yuv_where(const struct fmt *f, const uint32_t pitch[3], uint32_t X,
+		      uint32_t Y, int k[3], size_t o[3])
+{
+	size_t cx = X / f->hsub, cy = Y / f->vsub;
+
+	if (f->yuv == 1) {
+		size_t pair = (size_t)Y * pitch[0] + (size_t)(X & ~1u) * 2;
+
+		k[0] = k[1] = k[2] = 0;
+		o[0] = pair + f->pk[X & 1];
+		o[1] = pair + f->pk[2];
+		o[2] = pair + f->pk[3];
+		return;
+	}
+	k[0] = 0;
+	o[0] = (size_t)Y * pitch[0] + X;
+	if (f->yuv == 2) {
+		k[1] = k[2] = 1;
+		o[1] = cy * pitch[1] + cx * 2 + f->crcb;
+		o[2] = cy * pitch[1] + cx * 2 + !f->crcb;
+	} else {
+		k[1] = f->crcb ? 2 : 1;
+		k[2] = f->crcb ? 1 : 2;
+		o[1] = cy * pitch[k[1]] + cx;
+		o[2] = cy * pitch[k[2]] + cx;
+	}
+}
+
 /* A plane as the reference sees it. */
 struct ref_plane {
 	int on;
@@ -219,7 +392,26 @@ struct ref_plane {
 	uint32_t alpha16;
 	int mode;
 	uint32_t rot;		/* DRM_MODE_ROTATE_* | DRM_MODE_REFLECT_* */
+	/* YUV: pix and pitch are plane 0's, these DRM planes 1 and 2's */
+	const uint8_t *cpix[2];
+	uint32_t cpitch[2];
+	int enc, full;		/* ENC_*, full range (else limited) */
 };
+
+/* Pixel (X, Y) of P's framebuffer (YUV: converted) as 0xAARRGGBB. */
+static uint32_t ref_fetch(const struct ref_plane *p, uint32_t X, uint32_t Y)
+{
+	const uint8_t *pl[3] = { p->pix, p->cpix[0], p->cpix[1] };
+	uint32_t pitch[3] = { p->pitch, p->cpitch[0], p->cpitch[1] };
+	size_t o[3];
+	int k[3];
+
+	if (!p->fmt->yuv)
+		return unpack(p->fmt, p->pix + (size_t)Y * p->pitch +
+				      (size_t)X * p->fmt->cpp);
+	yuv_where(p->fmt, pitch, X, Y, k, o);
+	return yuv_rgb(p->enc, p->full, pl[k[0]][o[0]], pl[k[1]][o[1]], pl[k[2]][o[2]]);
+}
 
 static void ref_dst_size(const struct ref_plane *p, uint32_t *w, uint32_t *h)
 {
@@ -300,10 +492,8 @@ static void ref_compose(uint32_t *scr, uint32_t W, uint32_t H,
 				uint32_t u, v, *d = &scr[y * W + x];
 
 				ref_src_of(p, x - p->cx, y - p->cy, &u, &v);
-				*d = blend(unpack(p->fmt, p->pix +
-						  (size_t)(p->sy + v) * p->pitch +
-						  (size_t)(p->sx + u) * p->fmt->cpp),
-					   *d, pa, p->mode);
+				*d = blend(ref_fetch(p, p->sx + u, p->sy + v), *d, pa,
+					   p->mode);
 			}
 	}
 }
@@ -358,16 +548,6 @@ static uint32_t ref_crc(const uint32_t *scr, size_t n)
 }
 
 /* --- test patterns -------------------------------------------------------- */
-static uint32_t hash32(uint32_t x)
-{
-	x ^= x >> 16;
-	x *= 0x7feb352d;
-	x ^= x >> 15;
-	x *= 0x846ca68b;
-	x ^= x >> 16;
-	return x;
-}
-
 enum pat { PAT_RAMP, PAT_SPARSE };
 
 /*
@@ -396,6 +576,140 @@ static void fill_pattern(uint8_t *pix, uint32_t pitch, const struct fmt *f,
 			}
 			px_store(pix + (size_t)y * pitch + (size_t)x * f->cpp, f->cpp, v);
 		}
+}
+
+/*
+ * Where a W x H framebuffer of YUV format F keeps its planes: plane k in
+ * buffer buf[k] at byte off[k], pitch[k] bytes a row, rows[k] rows of
+ * cols[k] samples of bps[k] bytes (packed: pixels of 2 bytes, W rounded
+ * up to whole pairs).  Pitches are padded to 64 bytes, and the chroma
+ * planes' by 64 bytes more per plane, so that a pitch taken from the wrong
+ * plane shows.  A plane starts at a multiple of its pitch, right after
+ * the one before it in its buffer.  SPLIT: the chroma planes in a second
+ * buffer.  OFFSETS: no plane at the start of its buffer or right after the
+ * one before: 3 rows + 20 bytes further, then 1 row + 12 bytes (multiples
+ * of 4 and of the sample size, as packed formats and NV pairs need), with
+ * pitches 64 bytes longer still, so that a row stays inside its pitch
+ * from the offset on, as it does in the usual layouts (where the engine
+ * reads a plane as rows of its pitch from a folded origin, a row that ran
+ * on into the next pitch could not be read).
+ */
+struct yuv_layout {
+	uint32_t n;
+	uint32_t buf[3], off[3], pitch[3], rows[3], cols[3], bps[3];
+	uint32_t size[2];	/* bytes each buffer needs (0: unused) */
+};
+
+static void yuv_layout(const struct fmt *f, uint32_t w, uint32_t h, int split,
+		       int offsets, struct yuv_layout *l)
+{
+	uint32_t pos[2] = { 0, 0 }, k;
+
+	memset(l, 0, sizeof(*l));
+	l->n = f->yuv;
+	for (k = 0; k < l->n; k++) {
+		uint32_t b = split && k ? 1 : 0, gap = 0;
+
+		if (!k) {
+			l->cols[k] = f->yuv == 1 ? (w + 1) & ~1u : w;
+			l->bps[k] = f->cpp;
+			l->rows[k] = h;
+		} else {
+			l->cols[k] = (w + f->hsub - 1) / f->hsub;
+			l->bps[k] = f->yuv == 2 ? 2 : 1;
+			l->rows[k] = (h + f->vsub - 1) / f->vsub;
+		}
+		l->pitch[k] = ((l->cols[k] * l->bps[k] + 63) & ~63u) + 64 * k +
+			      (offsets ? 64 : 0);
+		l->buf[k] = b;
+		if (offsets)
+			gap = pos[b] ? l->pitch[k] + 12 : 3 * l->pitch[k] + 20;
+		/* a multiple of the pitch, + a multiple of 4 */
+		l->off[k] = (pos[b] + l->pitch[k] - 1) / l->pitch[k] * l->pitch[k] + gap;
+		pos[b] = l->off[k] + l->pitch[k] * l->rows[k];
+		l->size[b] = pos[b];
+	}
+}
+
+/* The YCbCr pattern's values, from the sample's place, not the layout's:
+ * every layout of one subsampling shows the same picture.  The top
+ * quarter of the rows anything (clamping), below the nominal ranges. */
+static uint32_t yuv_pat_y(uint32_t seed, uint32_t x, uint32_t y, uint32_t h)
+{
+	uint32_t v = hash32(seed * 0x9e3779b9 ^ hash32(y << 16 | x)) & 0xff;
+
+	return y < h / 4 ? v : 16 + v * 220 / 256;
+}
+
+static uint32_t yuv_pat_c(uint32_t seed, uint32_t cx, uint32_t cy, int cr,
+			  int top)
+{
+	uint32_t v = hash32((seed * 0x9e3779b9 + 0x1234567 * (cr + 1)) ^
+			    hash32((cy << 16 | cx) ^ 0x8000)) & 0xff;
+
+	return top ? v : 16 + v * 225 / 256;
+}
+
+/* W x H pixels of F's pattern SEED into planes P[]; the bytes around them
+ * (padding, gaps) are the caller's noise. */
+static void fill_yuv(const struct fmt *f, uint8_t *const p[3],
+		     const uint32_t pitch[3], uint32_t w, uint32_t h, uint32_t seed)
+{
+	uint32_t x, y, wp = f->yuv == 1 ? (w + 1) & ~1u : w;
+	size_t o[3];
+	int k[3];
+
+	for (y = 0; y < h; y++)
+		for (x = 0; x < wp; x++) {
+			uint32_t cx = x / f->hsub, cy = y / f->vsub;
+			int top = cy * f->vsub < h / 4;
+
+			yuv_where(f, pitch, x, y, k, o);
+			p[k[0]][o[0]] = yuv_pat_y(seed, x, y, h);
+			p[k[1]][o[1]] = yuv_pat_c(seed, cx, cy, 0, top);
+			p[k[2]][o[2]] = yuv_pat_c(seed, cx, cy, 1, top);
+		}
+}
+
+
+static void fill_noise(uint8_t *b, size_t n, uint32_t seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		b[i] = hash32(seed ^ 0x5bd1e995 ^ hash32(i)) >> 8;
+}
+
+/* R's planes: L's in the buffers BUF[] (CPU copies). */
+static void yuv_ref_planes(struct ref_plane *r, const struct yuv_layout *l,
+			   const uint8_t *const buf[2])
+{
+	uint32_t k;
+
+	r->pix = buf[l->buf[0]] + l->off[0];
+	r->pitch = l->pitch[0];
+	for (k = 1; k < l->n; k++) {
+		r->cpix[k - 1] = buf[l->buf[k]] + l->off[k];
+		r->cpitch[k - 1] = l->pitch[k];
+	}
+}
+
+/* F's pattern SEED, W x H, into BUF[] laid out as L, noise around it. */
+static void fill_yuv_layout(const struct fmt *f, const struct yuv_layout *l,
+			    uint8_t *const buf[2], const uint32_t bufsize[2],
+			    uint32_t w, uint32_t h, uint32_t seed)
+{
+	uint8_t *p[3] = { NULL, NULL, NULL };
+	uint32_t pitch[3] = { 0, 0, 0 }, k;
+
+	for (k = 0; k < 2; k++)
+		if (buf[k])
+			fill_noise(buf[k], bufsize[k], seed + k);
+	for (k = 0; k < l->n; k++) {
+		p[k] = buf[l->buf[k]] + l->off[k];
+		pitch[k] = l->pitch[k];
+	}
+	fill_yuv(f, p, pitch, w, h, seed);
 }
 
 /* --- color management ---------------------------------------------------- */
@@ -810,6 +1124,329 @@ static int selftest(void)
 		ref_color_frame(&c, src, 2);
 		st(src[0] == 0x1e140a && src[1] == 0x0000ff, "the frame through the pipeline");
 	}
+	/*
+	 * YUV: the coefficients.  The exact rational values of the spec's
+	 * formulas (Kr, Kb as decimals, s = 255/224 limited), worked out by
+	 * hand and rounded, e.g. BT.601 limited crv = 65536 * 255/224 * 2 *
+	 * 0.701 = 104597.21, cgu = 65536 * 255/224 * 2 * 0.886 * 0.114 / 0.587
+	 * = 25675.53; BT.709 full cgu = 131072 * 0.9278 * 0.0722 / 0.7152 =
+	 * 12276.48, the nearest any lies to a half (0.016): double arithmetic
+	 * cannot tip one.
+	 */
+	{
+		static const int64_t want[NENC][2][4] = {
+			{ { 104597, 25675, 53279, 132201 }, { 91881, 22553, 46802, 116130 } },
+			{ { 117489, 13975, 34925, 138438 }, { 103206, 12276, 30679, 121609 } },
+			{ { 110014, 12277, 42626, 140363 }, { 96639, 10784, 37444, 123299 } },
+		};
+		int64_t c[4];
+		int e, f, bad;
+
+		for (e = 0; e < NENC; e++)
+			for (f = 0; f < 2; f++) {
+				yuv_coefs(e, f, c);
+				bad = memcmp(c, want[e][f], sizeof(c));
+				st(!bad, "BT.%s %s: crv %lld cgu %lld cgv %lld cbu %lld", enc_word[e],
+				   range_word[f], (long long)c[0], (long long)c[1],
+				   (long long)c[2], (long long)c[3]);
+			}
+		/* 65536 * 255 / 219 = 76309.04 */
+		st(yuv_cy(0) == 76309 && yuv_cy(1) == 65536, "Y's factor 76309 limited, 65536 full");
+		st(round_away(2.5) == 3 && round_away(-2.5) == -3 && round_away(2.49) == 2,
+		   "round half away from zero");
+	}
+	/*
+	 * YUV: conversions worked out by hand (R, G, B before >> 16 shown
+	 * where it matters).
+	 */
+	st(yuv_rgb(ENC_601, 0, 16, 128, 128) == 0xff000000, "limited Y 16, Cb = Cr = 128: black");
+	/* 76309 * 219 = 16711671, + 32768 >> 16 = 255 */
+	st(yuv_rgb(ENC_601, 0, 235, 128, 128) == 0xffffffff, "limited Y 235: white");
+	st(yuv_rgb(ENC_709, 0, 235, 128, 128) == 0xffffffff &&
+	   yuv_rgb(ENC_2020, 0, 16, 128, 128) == 0xff000000, "grey needs no encoding");
+	st(yuv_rgb(ENC_601, 1, 255, 128, 128) == 0xffffffff &&
+	   yuv_rgb(ENC_601, 1, 0, 128, 128) == 0xff000000 &&
+	   yuv_rgb(ENC_601, 1, 128, 128, 128) == 0xff808080, "full Y 255, 0, 128");
+	/* limited Y 128 = 112 * 76309 = 8546608 */
+	st(yuv_rgb(ENC_601, 0, 128, 128, 128) == 0xff828282, "limited Y 128: 130.5 -> 0x82");
+	/*
+	 * BT.709 limited red (63, 102, 240): 76309 * 47 = 3586523;
+	 * R + 117489 * 112 = 16745291 -> 256 -> 255; G + 13975 * 26 -
+	 * 34925 * 112 = 38273 -> 1; B - 138438 * 26 = -12865 -> 0.
+	 */
+	st(yuv_rgb(ENC_709, 0, 63, 102, 240) == 0xffff0100, "BT.709 limited red: ff0100");
+	/* BT.601 limited red (81, 90, 240): R 16674949 -> 254, G -31513 -> 0,
+	 * B -63553 -> 0 */
+	st(yuv_rgb(ENC_601, 0, 81, 90, 240) == 0xfffe0000, "BT.601 limited red: fe0000");
+	/*
+	 * (128, 64, 200) in all six: BT.601 limited R 8546608 + 104597 * 72 =
+	 * 16077592 -> 245, G 8546608 + 25675 * 64 - 53279 * 72 = 6353720 ->
+	 * 97, B 8546608 - 132201 * 64 = 85744 -> 1.
+	 */
+	st(yuv_rgb(ENC_601, 0, 128, 64, 200) == 0xfff56101 &&
+	   yuv_rgb(ENC_601, 1, 128, 64, 200) == 0xffe5630f &&
+	   yuv_rgb(ENC_709, 0, 128, 64, 200) == 0xffff6a00 &&
+	   yuv_rgb(ENC_709, 1, 128, 64, 200) == 0xfff16a09 &&
+	   yuv_rgb(ENC_2020, 0, 128, 64, 200) == 0xfffb6000 &&
+	   yuv_rgb(ENC_2020, 1, 128, 64, 200) == 0xffea6108,
+	   "(128, 64, 200) in each encoding and range");
+	/* BT.2020 full (100, 50, 200): R 6553600 + 96639 * 72 = 13511608 ->
+	 * 206, G 6553600 + 10784 * 78 - 37444 * 72 = 4698784 -> 72, B < 0 */
+	st(yuv_rgb(ENC_2020, 1, 100, 50, 200) == 0xffce4800, "BT.2020 full (100, 50, 200)");
+	/* BT.709 full (128, 200, 60): B 8388608 + 121609 * 72 = 17144456 -> 262 */
+	st(yuv_rgb(ENC_709, 1, 128, 200, 60) == 0xff1592ff, "clamps at 255");
+	/* limited (0, 255, 0): R -1222384 - 104597 * 128 < 0 */
+	st(yuv_rgb(ENC_601, 0, 0, 255, 0) == 0xff0024ee, "clamps at 0, below Y 16");
+
+	/* YUV layouts: which bytes a pixel reads (by hand for each order). */
+	{
+		static const struct {
+			const char *f;
+			uint32_t x, y, want;	/* Y << 16 | Cb << 8 | Cr */
+		} rd[] = {
+			/* 4 x 2 Y 10..17; chroma 100.. (plane 1), 200.. (plane 2) */
+			{ "NV12", 3, 1, 17 << 16 | 101 << 8 | 201 },
+			{ "NV12", 0, 1, 14 << 16 | 100 << 8 | 200 },
+			{ "NV21", 3, 1, 17 << 16 | 201 << 8 | 101 },
+			{ "NV16", 2, 1, 16 << 16 | 111 << 8 | 211 },
+			{ "NV61", 2, 1, 16 << 16 | 211 << 8 | 111 },
+			{ "NV24", 3, 1, 17 << 16 | 113 << 8 | 213 },
+			{ "NV42", 1, 0, 11 << 16 | 201 << 8 | 101 },
+			{ "YU12", 3, 1, 17 << 16 | 101 << 8 | 201 },
+			{ "YV12", 3, 1, 17 << 16 | 201 << 8 | 101 },
+			{ "YU16", 2, 1, 16 << 16 | 111 << 8 | 211 },
+			{ "YV16", 1, 1, 15 << 16 | 210 << 8 | 110 },
+			{ "YU24", 3, 1, 17 << 16 | 113 << 8 | 213 },
+			{ "YV24", 2, 0, 12 << 16 | 202 << 8 | 102 },
+			/* packed, row 0: bytes 10 100 11 200 12 101 13 201 */
+			{ "YUYV", 1, 0, 11 << 16 | 100 << 8 | 200 },
+			{ "YUYV", 2, 0, 12 << 16 | 101 << 8 | 201 },
+			{ "YVYU", 1, 0, 11 << 16 | 200 << 8 | 100 },
+			{ "UYVY", 1, 0, 200 << 16 | 10 << 8 | 11 },
+			{ "UYVY", 0, 0, 100 << 16 | 10 << 8 | 11 },
+			{ "VYUY", 1, 0, 200 << 16 | 11 << 8 | 10 },
+			{ "VYUY", 2, 1, 111 << 16 | 17 << 8 | 16 },
+		};
+		static const uint8_t ys[8] = { 10, 11, 12, 13, 14, 15, 16, 17 };
+		static const uint8_t pk[16] = { 10, 100, 11, 200, 12, 101, 13, 201,
+						 14, 110, 15, 210, 16, 111, 17, 211 };
+		uint8_t nv[16];
+		uint32_t k;
+
+		for (k = 0; k < sizeof(rd) / sizeof(rd[0]); k++) {
+			const struct fmt *f = fmt_by_name(rd[k].f);
+			const uint8_t *pl[3];
+			uint32_t pitch[3], got, i;
+			uint8_t p1[8], p2[8];
+			size_t o[3];
+			int kk[3];
+
+			/*
+			 * Chroma sample (c, r) is 100 + c + 10 r in plane 1 and
+			 * 200 + c + 10 r in plane 2, as many a row as there are;
+			 * NV: the two as a pair in plane 1.
+			 */
+			pitch[0] = f->yuv == 1 ? 8 : 4;
+			pitch[1] = pitch[2] = 4 / f->hsub * (f->yuv == 2 ? 2 : 1);
+			for (i = 0; i < 8; i++) {
+				p1[i] = 100 + i % (4 / f->hsub) + 10 * (i / (4 / f->hsub));
+				p2[i] = p1[i] + 100;
+				nv[2 * i] = p1[i];
+				nv[2 * i + 1] = p2[i];
+			}
+			pl[0] = f->yuv == 1 ? pk : ys;
+			pl[1] = f->yuv == 2 ? nv : p1;
+			pl[2] = p2;
+			yuv_where(f, pitch, rd[k].x, rd[k].y, kk, o);
+			got = (uint32_t)pl[kk[0]][o[0]] << 16 | pl[kk[1]][o[1]] << 8 |
+			      pl[kk[2]][o[2]];
+			st(got == rd[k].want, "%s pixel (%u,%u): Y %u Cb %u Cr %u",
+			   f->name, rd[k].x, rd[k].y, got >> 16, got >> 8 & 0xff, got & 0xff);
+		}
+		st(fmt_by_name("YUV420") == fmt_by_name("YU12") &&
+		   fmt_by_name("YVU444")->fourcc == 0x34325659 &&
+		   fmt_by_name("VYUY")->fourcc == 0x59555956 &&
+		   fmt_by_name("NV42")->fourcc == 0x3234564e, "YUV names and fourccs");
+	}
+	/* YUV layouts: hand-computed for a 217 x 163 framebuffer. */
+	{
+		struct yuv_layout l;
+		uint32_t n, k, bad = 0;
+
+		/* Y 256 a row; chroma 109 pairs = 218 -> 256, + 64, from the
+		 * first multiple of 320 after 256 * 163 = 41728: 131 * 320 */
+		yuv_layout(fmt_by_name("NV12"), 217, 163, 0, 0, &l);
+		st(l.n == 2 && l.pitch[0] == 256 && l.off[0] == 0 && l.off[1] == 41920 &&
+		   l.pitch[1] == 320 && l.rows[1] == 82 && l.cols[1] == 109 &&
+		   l.size[0] == 41920 + 320 * 82 && !l.size[1], "NV12 217x163 layout");
+		/* pitches 320, 384: 3 * 320 + 20 = 980; 980 + 320 * 163 = 53140
+		 * -> 139 * 384 = 53376, + 384 + 12 */
+		yuv_layout(fmt_by_name("NV12"), 217, 163, 0, 1, &l);
+		st(l.pitch[0] == 320 && l.off[0] == 980 && l.pitch[1] == 384 &&
+		   l.off[1] == 53772, "NV12 with offsets");
+		/* chroma 109 -> 128, + 64 + 64 = 256, + 128 + 64 = 320:
+		 * 3 * 256 + 20 = 788, + 256 * 82 = 21780 -> 69 * 320 = 22080,
+		 * + 320 + 12 = 22412 */
+		yuv_layout(fmt_by_name("YU12"), 217, 163, 1, 1, &l);
+		st(l.buf[0] == 0 && l.buf[1] == 1 && l.buf[2] == 1 && l.off[0] == 980 &&
+		   l.pitch[1] == 256 && l.off[1] == 788 && l.pitch[2] == 320 &&
+		   l.off[2] == 22412 && l.size[1] == 22412 + 320 * 82,
+		   "YUV420 split, with offsets");
+		/* packed: 218 pixels of 2 bytes -> 448, + 64 */
+		yuv_layout(fmt_by_name("UYVY"), 217, 163, 0, 1, &l);
+		st(l.n == 1 && l.pitch[0] == 512 && l.off[0] == 3 * 512 + 20 &&
+		   l.size[0] == 1556 + 512 * 163, "UYVY with offsets");
+		/* every format, every variant: planes apart, inside, aligned,
+		 * rows inside their pitch from the offset on; without
+		 * offsets at multiples of their pitch */
+		for (n = 0; n < NFMTS; n++) {
+			const struct fmt *f = &fmts[n];
+			int v;
+
+			if (!f->yuv)
+				continue;
+			for (v = 0; v < 4; v++) {
+				yuv_layout(f, 217, 163, v & 1, v >> 1, &l);
+				for (k = 0; k < l.n; k++) {
+					bad += l.off[k] % 4 || (l.off[k] % l.pitch[k]) % l.bps[k] ||
+					       l.off[k] % l.pitch[k] + l.cols[k] * l.bps[k] > l.pitch[k] ||
+					       (!(v >> 1) && l.off[k] % l.pitch[k]) ||
+					       l.off[k] + l.pitch[k] * l.rows[k] > l.size[l.buf[k]];
+					bad += k && l.buf[k] == l.buf[k - 1] &&
+					       l.off[k] < l.off[k - 1] + l.pitch[k - 1] * l.rows[k - 1];
+				}
+			}
+		}
+		st(!bad, "YUV layouts: planes apart, aligned, inside (%u wrong)", bad);
+	}
+	/*
+	 * YUV composition: the chroma sample of a pixel is the one whose
+	 * block holds it, counted from the framebuffer's origin, not the
+	 * source rectangle's (phase).  NV12 4 x 4, Y 16 + i, chroma samples
+	 * Cb = 60 + 40 * i, Cr = 240 - 40 * i (i = cy * 2 + cx); its 2 x 2
+	 * source rect from (1,1) at (0,0), BT.709 full.
+	 */
+	{
+		static uint8_t y4[16], uv[8];
+		uint32_t w[4];
+
+		for (i = 0; i < 16; i++)
+			y4[i] = 16 + i;
+		for (i = 0; i < 4; i++) {
+			uv[2 * i] = 60 + 40 * i;
+			uv[2 * i + 1] = 240 - 40 * i;
+		}
+		memset(pl, 0, sizeof(pl));
+		pl[0] = (struct ref_plane){ .on = 1, .id = 1, .fmt = fmt_by_name("NV12"),
+			.pix = y4, .pitch = 4, .cpix = { uv }, .cpitch = { 4 },
+			.sx = 1, .sy = 1, .sw = 2, .sh = 2, .alpha16 = 0xffff,
+			.mode = MODE_PREMULTI, .enc = ENC_709, .full = 1 };
+		/* (1,1) chroma 0; (2,1) chroma 1; (1,2) chroma 2; (2,2) 3 */
+		for (i = 0; i < 4; i++)
+			w[i] = yuv_rgb(ENC_709, 1, y4[(1 + i / 2) * 4 + 1 + i % 2],
+				       uv[2 * i], uv[2 * i + 1]) & 0xffffff;
+		ref_compose(scr, 6, 4, pl, 1);
+		st(scr[0] == w[0] && scr[1] == w[1] && scr[6] == w[2] && scr[7] == w[3] &&
+		   w[0] != w[1] && w[0] != w[2], "NV12 from (1,1): chroma phase 1");
+		/* rotate-90: (0,0) <- (1,0) of the rect = (2,1): chroma 1 */
+		pl[0].rot = DRM_MODE_ROTATE_90;
+		ref_compose(scr, 6, 4, pl, 1);
+		st(scr[0] == w[1] && scr[1] == w[3] && scr[6] == w[0], "NV12 rotate-90");
+		/* plane alpha on YUV: opaque pixels, a = 128 */
+		pl[0].rot = DRM_MODE_ROTATE_0;
+		pl[0].alpha16 = 0x8000;
+		ref_compose(scr, 6, 4, pl, 1);
+		st(scr[0] == blend(w[0] | 0xff000000, 0, 128, MODE_PREMULTI),
+		   "YUV is opaque, plane alpha applies");
+		pl[0].alpha16 = 0xffff;
+		pl[0].enc = ENC_601;
+		ref_compose(scr, 6, 4, pl, 1);
+		st(scr[0] != w[0], "the plane's encoding is the one used");
+	}
+	/*
+	 * YUV patterns: chroma varies sample by sample; every layout of one
+	 * subsampling makes the same picture (the noise around the planes
+	 * differs), different subsamplings do not.
+	 */
+	{
+		static const char *const group[3][8] = {
+			{ "NV12", "NV21", "YU12", "YV12" },
+			{ "NV16", "NV61", "YU16", "YV16", "YUYV", "YVYU", "UYVY", "VYUY" },
+			{ "NV24", "NV42", "YU24", "YV24" },
+		};
+		static uint32_t big[320 * 240];
+		uint64_t h[3] = { 0, 0, 0 };
+		uint32_t bad = 0, same = 0, range = 0, g, j, v;
+
+		for (g = 0; g < 3; g++)
+			for (j = 0; j < 8 && group[g][j]; j++)
+				for (v = 0; v < 4; v++) {
+					const struct fmt *f = fmt_by_name(group[g][j]);
+					struct ref_plane r;
+					struct yuv_layout l;
+					uint8_t *buf[2] = { NULL, NULL };
+					uint64_t hh;
+
+					yuv_layout(f, 217, 163, v & 1 && f->yuv > 1, v >> 1, &l);
+					buf[0] = malloc(l.size[0]);
+					buf[1] = l.size[1] ? malloc(l.size[1]) : NULL;
+					if (!buf[0] || (l.size[1] && !buf[1])) {
+						bad++;
+						free(buf[0]);
+						free(buf[1]);
+						continue;
+					}
+					fill_yuv_layout(f, &l, buf, l.size, 217, 163, 3 + v + 8 * j);
+					/* the seed's noise differs, the pattern not */
+					memset(&r, 0, sizeof(r));
+					r = (struct ref_plane){ .on = 1, .id = 1, .fmt = f,
+						.sx = 7, .sy = 5, .sw = 201, .sh = 151,
+						.cx = 10, .cy = 20, .alpha16 = 0xffff,
+						.mode = MODE_PREMULTI, .enc = ENC_709 };
+					yuv_ref_planes(&r, &l, (const uint8_t *const *)buf);
+					/* one seed for the pattern itself */
+					fill_yuv_layout(f, &l, buf, l.size, 217, 163, 3);
+					ref_compose(big, 320, 240, &r, 1);
+					hh = ref_rgbhash(big, 320 * 240);
+					if (!j && !v)
+						h[g] = hh;
+					else
+						bad += hh != h[g];
+					free(buf[0]);
+					free(buf[1]);
+				}
+		st(!bad, "every layout of a subsampling: the same picture (%u differ)", bad);
+		st(h[0] != h[1] && h[1] != h[2] && h[0] != h[2],
+		   "the subsamplings make different pictures");
+		/* NV12 64 x 64: neighbouring samples, and the pattern's ranges */
+		{
+			static uint8_t y64[64 * 64], c64[64 * 32];
+			uint8_t *p[3] = { y64, c64, NULL };
+			uint32_t pitch[3] = { 64, 64, 0 }, x, y, lo = 255, hi = 0;
+
+			fill_yuv(fmt_by_name("NV12"), p, pitch, 64, 64, 5);
+			for (y = 0; y < 32; y++)
+				for (x = 0; x + 1 < 32; x++) {
+					same += c64[y * 64 + 2 * x] == c64[y * 64 + 2 * x + 2];
+					same += c64[y * 64 + 2 * x + 1] == c64[y * 64 + 2 * x + 3];
+					same += c64[y * 64 + 2 * x] == c64[y * 64 + 2 * x + 1];
+				}
+			st(same < 32 * 31 * 3 / 20, "NV12 pattern: chroma changes per sample (%u same)",
+			   same);
+			for (y = 16; y < 64; y++)
+				for (x = 0; x < 64; x++) {
+					range += y64[y * 64 + x] < 16 || y64[y * 64 + x] > 235;
+					if (y < 32 && x < 64)
+						range += c64[y * 64 + x] < 16 || c64[y * 64 + x] > 240;
+				}
+			for (x = 0; x < 16 * 64; x++) {
+				lo = y64[x] < lo ? y64[x] : lo;
+				hi = y64[x] > hi ? y64[x] : hi;
+			}
+			st(!range && lo < 16 && hi > 235,
+			   "NV12 pattern: nominal ranges below the top quarter, not in it");
+		}
+	}
 	st(crc32_bytes(0, nine, 9) == 0xcbf43926, "CRC-32 check value of \"123456789\"");
 	{
 		uint32_t two[2] = { 0x313233, 0x343536 };	/* "123456" */
@@ -836,11 +1473,17 @@ int main(int argc, char **argv)
 
 enum { P_FB_ID, P_CRTC_ID, P_SRC_X, P_SRC_Y, P_SRC_W, P_SRC_H, P_CRTC_X,
        P_CRTC_Y, P_CRTC_W, P_CRTC_H, P_ZPOS, P_ALPHA, P_BLEND, P_ROTATION,
-       P_DAMAGE, P_TYPE, NPROPS };
+       P_DAMAGE, P_TYPE, P_COLOR_ENCODING, P_COLOR_RANGE, NPROPS };
 static const char *const prop_names[NPROPS] = {
 	"FB_ID", "CRTC_ID", "SRC_X", "SRC_Y", "SRC_W", "SRC_H", "CRTC_X",
 	"CRTC_Y", "CRTC_W", "CRTC_H", "zpos", "alpha", "pixel blend mode",
-	"rotation", "FB_DAMAGE_CLIPS", "type",
+	"rotation", "FB_DAMAGE_CLIPS", "type", "COLOR_ENCODING", "COLOR_RANGE",
+};
+static const char *const enc_drm_name[NENC] = {
+	"ITU-R BT.601 YCbCr", "ITU-R BT.709 YCbCr", "ITU-R BT.2020 YCbCr",
+};
+static const char *const range_drm_name[2] = {
+	"YCbCr limited range", "YCbCr full range",
 };
 
 struct kplane {
@@ -852,6 +1495,8 @@ struct kplane {
 	int64_t blend_val[3];	/* MODE_*: the enum's value, -1: not offered */
 	uint32_t rot_mask;	/* DRM_MODE_ROTATE_* | REFLECT_* offered */
 	uint32_t zdefault;	/* the spec's default zpos */
+	int64_t enc_val[NENC];	/* ENC_*: COLOR_ENCODING's value, -1: not offered */
+	int64_t range_val[2];	/* limited, full: COLOR_RANGE's */
 };
 
 #define MAXPLANES 16
@@ -892,6 +1537,9 @@ static void read_plane(struct kplane *kp, drmModePlane *pl)
 	kp->nformats = n;
 	memcpy(kp->formats, pl->formats, n * sizeof(uint32_t));
 	kp->blend_val[0] = kp->blend_val[1] = kp->blend_val[2] = -1;
+	for (k = 0; k < NENC; k++)
+		kp->enc_val[k] = -1;
+	kp->range_val[0] = kp->range_val[1] = -1;
 	props = drmModeObjectGetProperties(pipe_.fd, kp->id, DRM_MODE_OBJECT_PLANE);
 	for (i = 0; props && i < props->count_props; i++) {
 		drmModePropertyRes *pr = drmModeGetProperty(pipe_.fd, props->props[i]);
@@ -915,6 +1563,23 @@ static void read_plane(struct kplane *kp, drmModePlane *pl)
 				for (m = 0; m < 3; m++)
 					if (!strcmp(pr->enums[k].name, mode_drm_name[m]))
 						kp->blend_val[m] = pr->enums[k].value;
+			}
+		/* by the enums' names, whatever their values */
+		if (!strcmp(pr->name, "COLOR_ENCODING"))
+			for (k = 0; k < pr->count_enums; k++) {
+				int e;
+
+				for (e = 0; e < NENC; e++)
+					if (!strcmp(pr->enums[k].name, enc_drm_name[e]))
+						kp->enc_val[e] = pr->enums[k].value;
+			}
+		if (!strcmp(pr->name, "COLOR_RANGE"))
+			for (k = 0; k < pr->count_enums; k++) {
+				int r;
+
+				for (r = 0; r < 2; r++)
+					if (!strcmp(pr->enums[k].name, range_drm_name[r]))
+						kp->range_val[r] = pr->enums[k].value;
 			}
 		if (!strcmp(pr->name, "rotation"))
 			/* a bitmask property: each enum's value is a bit number */
@@ -1058,6 +1723,22 @@ static int cmd_info(void)
 				printf(" %s", i == P_DAMAGE ? "damage" : prop_names[i]);
 			}
 		}
+		if (kp->prop[P_COLOR_ENCODING]) {
+			int e, m = 0;
+
+			printf(" color_encoding");
+			for (e = 0; e < NENC; e++)
+				if (kp->enc_val[e] >= 0)
+					printf("%c%s", m++ ? ',' : '=', enc_word[e]);
+		}
+		if (kp->prop[P_COLOR_RANGE]) {
+			int r, m = 0;
+
+			printf(" color_range");
+			for (r = 0; r < 2; r++)
+				if (kp->range_val[r] >= 0)
+					printf("%c%s", m++ ? ',' : '=', range_word[r]);
+		}
 		printf("\n");
 	}
 	return 0;
@@ -1103,6 +1784,8 @@ struct splane {
 	struct kplane *kp;
 	struct wcfb_buf buf;
 	uint8_t *shadow;	/* what was written to the framebuffer */
+	struct wcfb_buf buf2;	/* YUV "split": the chroma planes' buffer */
+	uint8_t *shadow2;
 	struct ref_plane r;
 };
 
@@ -1146,6 +1829,8 @@ static void scene_free(struct scene *sc)
 	for (i = 0; i < sc->n; i++) {
 		wcfb_buf_destroy(&pipe_, &sc->pl[i].buf);
 		free(sc->pl[i].shadow);
+		wcfb_buf_destroy(&pipe_, &sc->pl[i].buf2);
+		free(sc->pl[i].shadow2);
 	}
 	memset(sc, 0, sizeof(*sc));
 }
@@ -1196,9 +1881,66 @@ static void pattern_cached(uint8_t *pix, uint32_t pitch, const struct fmt *f,
 }
 
 /*
+ * What a scene line says besides its scene (scene_word()): the YUV
+ * planes' COLOR_ENCODING and COLOR_RANGE, what the reference takes
+ * instead (a negative control's deliberate mistake), the layout of YUV
+ * framebuffers (yuv_layout()), and the scene's subject plane's format and
+ * source origin (subject()).
+ */
+static struct {
+	int enc, full;
+	int refenc, reffull;	/* -1: as the planes */
+	int split, offsets;
+	int yuv_words;		/* any of the above given */
+	const struct fmt *fmt;	/* NULL: the scene's own */
+	int src;
+	uint32_t srcx, srcy;
+} opt;
+
+/*
+ * SP's YUV framebuffer W x H of F, laid out as L: one dumb buffer per
+ * buffer of L (32 bpp rows of the widest plane's pitch, a multiple of 64,
+ * as many as the bytes need: dumb buffers have no 8 bpp), and an ADDFB2
+ * with L's handles, pitches and offsets.  -errno.
+ */
+static int yuv_fb(struct splane *sp, const struct fmt *f, uint32_t w, uint32_t h,
+		  const struct yuv_layout *l)
+{
+	struct wcfb_buf *b[2] = { &sp->buf, &sp->buf2 };
+	uint32_t handles[4] = { 0 }, pitches[4] = { 0 }, offsets[4] = { 0 };
+	uint32_t fb_id = 0, k, j;
+	int ret;
+
+	for (k = 0; k < 2; k++) {
+		uint32_t pitch = 64;
+
+		if (!l->size[k])
+			continue;
+		for (j = 0; j < l->n; j++)
+			if (l->buf[j] == k && l->pitch[j] > pitch)
+				pitch = l->pitch[j];
+		ret = wcfb_buf_dumb(pipe_.fd, b[k], pitch / 4,
+				    (l->size[k] + pitch - 1) / pitch, 32, WCFB_MAP_DUMB);
+		if (ret)
+			return ret;
+	}
+	for (k = 0; k < l->n; k++) {
+		handles[k] = b[l->buf[k]]->handle;
+		pitches[k] = l->pitch[k];
+		offsets[k] = l->off[k];
+	}
+	if (drmModeAddFB2(pipe_.fd, w, h, f->fourcc, handles, pitches, offsets, &fb_id, 0))
+		return -errno;
+	sp->buf.fb_id = fb_id;
+	sp->buf.fourcc = f->fourcc;
+	return 0;
+}
+
+/*
  * KP in the scene: a FBW x FBH framebuffer of F holding pattern SEED, its
  * source rect (SX, SY, SW, SH) at (CX, CY); zpos the spec's default,
- * alpha opaque, pre-multiplied, rotate-0 until the caller changes them.
+ * alpha opaque, pre-multiplied, rotate-0 until the caller changes them;
+ * YUV: laid out and with the encoding and range the scene's words say.
  * NULL (and why) if the buffer could not be made.
  */
 static struct splane *scene_add(struct scene *sc, struct kplane *kp,
@@ -1208,28 +1950,58 @@ static struct splane *scene_add(struct scene *sc, struct kplane *kp,
 {
 	static uint64_t before[MAXOBJ], after[MAXOBJ];
 	struct splane *sp = &sc->pl[sc->n];
+	struct yuv_layout l;
 	int nb = 0, na, i, j, ret;
 	size_t bytes;
 
 	if (kp == primary)
 		nb = pool_objs(before, MAXOBJ);
-	ret = wcfb_buf_dumb(pipe_.fd, &sp->buf, fbw, fbh, f->cpp * 8, WCFB_MAP_DUMB);
-	ret = ret ? ret : wcfb_buf_addfb(&sp->buf, f->fourcc);
+	/* packed YUV comes in whole pixel pairs: an even width (the source
+	 * rect, inside it, may still be odd) */
+	if (f->yuv == 1)
+		fbw += fbw & 1;
+	if (f->yuv) {
+		yuv_layout(f, fbw, fbh, opt.split, opt.offsets, &l);
+		ret = yuv_fb(sp, f, fbw, fbh, &l);
+	} else {
+		ret = wcfb_buf_dumb(pipe_.fd, &sp->buf, fbw, fbh, f->cpp * 8, WCFB_MAP_DUMB);
+		ret = ret ? ret : wcfb_buf_addfb(&sp->buf, f->fourcc);
+	}
 	if (ret) {
 		wcfb_buf_destroy(&pipe_, &sp->buf);
-		fail("%s framebuffer %ux%u %s: %s", type_name(kp->type), fbw, fbh,
-		     f->name, strerror(-ret));
+		wcfb_buf_destroy(&pipe_, &sp->buf2);
+		fail("%s framebuffer %ux%u %s%s%s: %s", type_name(kp->type), fbw, fbh,
+		     f->name, opt.split && f->yuv > 1 ? " split" : "",
+		     opt.offsets && f->yuv ? " offsets" : "", strerror(-ret));
 		return NULL;
 	}
 	sc->n++;
 	sp->kp = kp;
-	bytes = (size_t)sp->buf.pitch * fbh;
+	bytes = f->yuv ? sp->buf.size : (size_t)sp->buf.pitch * fbh;
 	sp->shadow = calloc(1, bytes);
-	if (!sp->shadow) {
+	if (sp->buf2.handle)
+		sp->shadow2 = calloc(1, sp->buf2.size);
+	if (!sp->shadow || (sp->buf2.handle && !sp->shadow2)) {
 		fail("out of memory");
 		return NULL;
 	}
-	pattern_cached(sp->shadow, sp->buf.pitch, f, fbw, fbh, seed, pat);
+	if (f->yuv) {
+		uint8_t *bufs[2] = { sp->shadow, sp->shadow2 };
+		uint32_t sizes[2] = { sp->buf.size, sp->buf2.size };
+
+		/*
+		 * A picture of its own for each format and layout (all of one
+		 * subsampling would show the same from one seed): a frame the
+		 * driver failed to show, the last one left on screen, cannot
+		 * pass for the next.
+		 */
+		seed ^= f->fourcc ^ (opt.split ? 0x5100 : 0) ^ (opt.offsets ? 0x0ff5 : 0);
+		fill_yuv_layout(f, &l, bufs, sizes, fbw, fbh, seed);
+		if (sp->shadow2)
+			memcpy(sp->buf2.map, sp->shadow2, sp->buf2.size);
+	} else {
+		pattern_cached(sp->shadow, sp->buf.pitch, f, fbw, fbh, seed, pat);
+	}
 	memcpy(sp->buf.map, sp->shadow, bytes);
 	if (kp == primary) {
 		na = pool_objs(after, MAXOBJ);
@@ -1244,7 +2016,33 @@ static struct splane *scene_add(struct scene *sc, struct kplane *kp,
 		.fmt = f, .pix = sp->shadow, .pitch = sp->buf.pitch, .sx = sx,
 		.sy = sy, .sw = sw, .sh = sh, .cx = cx, .cy = cy,
 		.alpha16 = 0xffff, .mode = MODE_PREMULTI, .rot = DRM_MODE_ROTATE_0 };
+	if (f->yuv) {
+		const uint8_t *bufs[2] = { sp->shadow, sp->shadow2 };
+
+		yuv_ref_planes(&sp->r, &l, bufs);
+		sp->r.enc = opt.enc;
+		sp->r.full = opt.full;
+	}
 	return sp;
+}
+
+/*
+ * The scene's subject: scene_add() with the source origin src= says, the
+ * framebuffer grown to keep the margins it had right of and below the
+ * rect.
+ */
+static struct splane *subject(struct scene *sc, struct kplane *kp,
+			      const struct fmt *f, uint32_t fbw, uint32_t fbh,
+			      uint32_t sx, uint32_t sy, uint32_t sw, uint32_t sh,
+			      int32_t cx, int32_t cy, uint32_t seed, enum pat pat)
+{
+	if (opt.src) {
+		fbw = opt.srcx + fbw - sx;
+		fbh = opt.srcy + fbh - sy;
+		sx = opt.srcx;
+		sy = opt.srcy;
+	}
+	return scene_add(sc, kp, f, fbw, fbh, sx, sy, sw, sh, cx, cy, seed, pat);
 }
 
 /* The primary, full screen, XRGB8888: the background of most scenes. */
@@ -1259,11 +2057,35 @@ static void add_prop(drmModeAtomicReq *req, uint32_t obj, uint32_t prop, uint64_
 	drmModeAtomicAddProperty(req, obj, prop, v);
 }
 
+/*
+ * COLOR_ENCODING and COLOR_RANGE of KP showing R: a YUV plane's own, an
+ * RGB plane's the defaults (BT.601, limited), so that no scene inherits
+ * what an earlier one set.  Without the properties a YUV plane can only
+ * have the defaults; 77 if it needs more.
+ */
+static int yuv_req(drmModeAtomicReq *req, const struct kplane *kp,
+		   const struct ref_plane *r)
+{
+	int yuv = !!r->fmt->yuv, enc = yuv ? r->enc : ENC_601, full = yuv ? r->full : 0;
+
+	if (kp->prop[P_COLOR_ENCODING] && kp->enc_val[enc] >= 0)
+		add_prop(req, kp->id, kp->prop[P_COLOR_ENCODING], kp->enc_val[enc]);
+	else if (yuv && (kp->prop[P_COLOR_ENCODING] || enc != ENC_601))
+		return skip("%s plane %u: no COLOR_ENCODING \"%s\"", type_name(kp->type),
+			    kp->id, enc_drm_name[enc]);
+	if (kp->prop[P_COLOR_RANGE] && kp->range_val[full] >= 0)
+		add_prop(req, kp->id, kp->prop[P_COLOR_RANGE], kp->range_val[full]);
+	else if (yuv && (kp->prop[P_COLOR_RANGE] || full))
+		return skip("%s plane %u: no COLOR_RANGE \"%s\"", type_name(kp->type),
+			    kp->id, range_drm_name[full]);
+	return 0;
+}
+
 /* Every plane of the CRTC as SC says (planes not in it off); 77 if the
  * device lacks a property value SC needs. */
 static int scene_req(struct scene *sc, drmModeAtomicReq *req)
 {
-	int k;
+	int k, ret;
 
 	for (k = 0; k < nplanes; k++) {
 		struct kplane *kp = &planes[k];
@@ -1306,6 +2128,9 @@ static int scene_req(struct scene *sc, drmModeAtomicReq *req)
 		else if (kp->prop[P_ROTATION] || r->rot != DRM_MODE_ROTATE_0)
 			return skip("%s plane %u: no rotation 0x%x (offered: 0x%x)",
 				    type_name(kp->type), kp->id, r->rot, kp->rot_mask);
+		ret = yuv_req(req, kp, r);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -1468,17 +2293,24 @@ static int parse_int(const char *s, long lo, long hi, long *v)
 
 #define NEED(cond, ...) do { if (!(cond)) return skip(__VA_ARGS__); } while (0)
 #define ADD(...) do { if (!(sp = scene_add(__VA_ARGS__))) return 1; } while (0)
+#define SUBJ(...) do { if (!(sp = subject(__VA_ARGS__))) return 1; } while (0)
 #define USAGE(what) return fail("usage: %s", what)
 
 /* Builds scene ARGV[0] into SC: its buffers, filled; 0, 1 (why) or 77. */
 static int scene_build(struct scene *sc, int argc, char **argv)
 {
 	const struct fmt *ar24 = fmt_by_name("AR24");
+	const struct fmt *subj = opt.fmt ? opt.fmt : ar24;
 	const char *name = argv[0];
 	struct splane *sp;
 	long a, b;
 	int k;
 
+	/* fmt= and src= are for the scenes with one plane of interest */
+	if ((opt.fmt || opt.src) &&
+	    (!strcmp(name, "plain") || !strcmp(name, "zpos") ||
+	     (opt.fmt && !strcmp(name, "formats"))))
+		return fail("%s: not for scene %s", opt.fmt ? "fmt=" : "src=", name);
 	if (!strcmp(name, "plain")) {
 		if (argc != 1)
 			USAGE("plain");
@@ -1505,18 +2337,18 @@ static int scene_build(struct scene *sc, int argc, char **argv)
 		     argv[1], f->name);
 		if (kp == primary) {
 			/* over black; coverage so that alpha matters there too */
-			ADD(sc, primary, f, W, H, 0, 0, W, H, 0, 0, 2, PAT_RAMP);
+			SUBJ(sc, primary, f, W, H, 0, 0, W, H, 0, 0, 2, PAT_RAMP);
 			sp->r.mode = f->w[0] ? MODE_COVERAGE : MODE_PREMULTI;
 			return 0;
 		}
 		if (!add_background(sc))
 			return 1;
 		if (kp == cursor) {
-			ADD(sc, kp, f, cur_w, cur_h, 0, 0, cur_w, cur_h, 300, 200, 4, PAT_RAMP);
+			SUBJ(sc, kp, f, cur_w, cur_h, 0, 0, cur_w, cur_h, 300, 200, 4, PAT_RAMP);
 			sp->r.mode = MODE_PREMULTI;
 		} else {
 			/* a source rect inside a larger framebuffer, odd sizes */
-			ADD(sc, kp, f, 217, 163, 7, 5, 201, 151, 101, 83, 3, PAT_RAMP);
+			SUBJ(sc, kp, f, 217, 163, 7, 5, 201, 151, 101, 83, 3, PAT_RAMP);
 			sp->r.mode = MODE_COVERAGE;
 		}
 		return 0;
@@ -1529,12 +2361,13 @@ static int scene_build(struct scene *sc, int argc, char **argv)
 		    (argc == 4 && (sscanf(argv[3], "%ux%u", &w, &h) != 2 || !w || !h)))
 			USAGE("cursor X Y [WxH]");
 		NEED(cursor, "no cursor plane");
-		NEED(plane_has_format(cursor, ar24->fourcc), "the cursor does not offer AR24");
+		NEED(plane_has_format(cursor, subj->fourcc), "the cursor does not offer %s",
+		     subj->name);
 		NEED((!cap_w || w <= cap_w) && (!cap_h || h <= cap_h),
 		     "cursor %ux%u above the cap %ux%u", w, h, cap_w, cap_h);
 		if (!add_background(sc))
 			return 1;
-		ADD(sc, cursor, ar24, w, h, 0, 0, w, h, a, b, 5, PAT_RAMP);
+		SUBJ(sc, cursor, subj, w, h, 0, 0, w, h, a, b, 5, PAT_RAMP);
 		return 0;
 	}
 	if (!strcmp(name, "alpha")) {
@@ -1544,9 +2377,11 @@ static int scene_build(struct scene *sc, int argc, char **argv)
 		    parse_int(argv[2], 0, 0xffff, &a))
 			USAGE("alpha none|premulti|coverage PA");
 		NEED(noverlays, "no overlay plane");
+		NEED(plane_has_format(overlays[0], subj->fourcc), "the overlay does not offer %s",
+		     subj->name);
 		if (!add_background(sc))
 			return 1;
-		ADD(sc, overlays[0], ar24, 300, 200, 0, 0, 300, 200, 170, 140, 6, PAT_RAMP);
+		SUBJ(sc, overlays[0], subj, 300, 200, 0, 0, 300, 200, 170, 140, 6, PAT_RAMP);
 		sp->r.mode = mode;
 		sp->r.alpha16 = a;
 		return 0;
@@ -1597,10 +2432,12 @@ static int scene_build(struct scene *sc, int argc, char **argv)
 		NEED(overlays[0]->prop[P_ROTATION], "no rotation property");
 		NEED(!(rot & ~overlays[0]->rot_mask), "rotation 0x%x not offered (0x%x)",
 		     rot, overlays[0]->rot_mask);
+		NEED(plane_has_format(overlays[0], subj->fourcc), "the overlay does not offer %s",
+		     subj->name);
 		if (!add_background(sc))
 			return 1;
 		/* 96 x 64 from (5,3) of a 120 x 80 framebuffer */
-		ADD(sc, overlays[0], ar24, 120, 80, 5, 3, 96, 64, a, b, 9, PAT_RAMP);
+		SUBJ(sc, overlays[0], subj, 120, 80, 5, 3, 96, 64, a, b, 9, PAT_RAMP);
 		sp->r.mode = MODE_COVERAGE;
 		sp->r.rot = rot;
 		return 0;
@@ -1609,11 +2446,65 @@ static int scene_build(struct scene *sc, int argc, char **argv)
 		if (argc != 1)
 			USAGE("sparse");
 		NEED(noverlays, "no overlay plane");
-		ADD(sc, overlays[0], ar24, 160, 120, 0, 0, 160, 120, 40, 40, 10, PAT_SPARSE);
+		NEED(plane_has_format(overlays[0], subj->fourcc), "the overlay does not offer %s",
+		     subj->name);
+		/* YUV is opaque: the FILL's centre is outside the plane anyway */
+		SUBJ(sc, overlays[0], subj, 160, 120, 0, 0, 160, 120, 40, 40, 10, PAT_SPARSE);
 		sp->r.mode = MODE_COVERAGE;
 		return 0;
 	}
 	return fail("unknown scene '%s'", name);
+}
+
+/* One of opt's words into opt: 1 if WORD is one, 0 if not, -1 if its value
+ * is not one the word takes. */
+static int scene_word(const char *word)
+{
+	const char *v = strchr(word, '=');
+	unsigned int x, y;
+	char c;
+	int k;
+
+	if (!strcmp(word, "split") || !strcmp(word, "offsets")) {
+		*(word[0] == 's' ? &opt.split : &opt.offsets) = 1;
+		opt.yuv_words = 1;
+		return 1;
+	}
+	if (!v)
+		return 0;
+	v++;
+	if (!strncmp(word, "enc=", 4) || !strncmp(word, "refenc=", 7) ||
+	    !strncmp(word, "range=", 6) || !strncmp(word, "refrange=", 9))
+		opt.yuv_words = 1;
+	if (!strncmp(word, "enc=", 4) || !strncmp(word, "refenc=", 7)) {
+		for (k = 0; k < NENC && strcmp(v, enc_word[k]); k++)
+			;
+		if (k == NENC)
+			return -1;
+		*(word[0] == 'r' ? &opt.refenc : &opt.enc) = k;
+		return 1;
+	}
+	if (!strncmp(word, "range=", 6) || !strncmp(word, "refrange=", 9)) {
+		for (k = 0; k < 2 && strcmp(v, range_word[k]); k++)
+			;
+		if (k == 2)
+			return -1;
+		*(word[0] == 'r' && word[1] == 'e' ? &opt.reffull : &opt.full) = k;
+		return 1;
+	}
+	if (!strncmp(word, "fmt=", 4)) {
+		opt.fmt = fmt_by_name(v);
+		return opt.fmt ? 1 : -1;
+	}
+	if (!strncmp(word, "src=", 4)) {
+		if (sscanf(v, "%u,%u%c", &x, &y, &c) != 2 || x > 4096 || y > 4096)
+			return -1;
+		opt.src = 1;
+		opt.srcx = x;
+		opt.srcy = y;
+		return 1;
+	}
+	return 0;
 }
 
 static uint32_t *screen;
@@ -1630,11 +2521,13 @@ static int run_scene(char *line)
 	uint64_t addr;
 
 	memset(&color, 0, sizeof(color));
+	memset(&opt, 0, sizeof(opt));
+	opt.refenc = opt.reffull = -1;
 	for (t = strtok_r(line, " \t\n", &save); t && argc < 16;
 	     t = strtok_r(NULL, " \t\n", &save))
 		if (!strcmp(t, "poke"))
 			poke = 1;
-		else if ((c = ref_color_word(&color, t)))
+		else if ((c = ref_color_word(&color, t)) || (c = scene_word(t)))
 			bad = c < 0 ? t : bad;
 		else
 			argv[argc++] = t;
@@ -1643,7 +2536,21 @@ static int run_scene(char *line)
 	memset(sc, 0, sizeof(*sc));
 	sc->color = color;
 	why[0] = 0;
-	ret = bad ? fail("%s: no such table", bad) : scene_build(sc, argc, argv);
+	ret = bad ? fail("%s: no such table, format or value", bad) :
+	      scene_build(sc, argc, argv);
+	if (!ret) {
+		/* the YUV words without a YUV plane would test nothing */
+		int yuv = 0, planar = 0;
+
+		for (i = 0; i < sc->n; i++) {
+			yuv |= !!sc->pl[i].r.fmt->yuv;
+			planar |= sc->pl[i].r.fmt->yuv > 1;
+		}
+		if (opt.split && !planar)
+			ret = fail("split: the scene has no YUV plane with chroma planes");
+		else if (!yuv && opt.yuv_words)
+			ret = fail("offsets, enc=, range=, refenc=, refrange=: the scene has no YUV plane");
+	}
 	if (!ret && poke) {
 		struct splane *sp = find_splane(sc, primary);
 		size_t off;
@@ -1651,7 +2558,8 @@ static int run_scene(char *line)
 		if (!sp) {
 			ret = fail("poke: the scene has no primary plane");
 		} else {
-			off = sp->buf.pitch + sp->r.fmt->cpp;
+			/* pixel (1,1); YUV: its Y */
+			off = (size_t)(sp->r.pix - sp->shadow) + sp->r.pitch + sp->r.fmt->cpp;
 			sp->shadow[off] ^= 1;
 			sp->buf.map[off] ^= 1;
 		}
@@ -1664,8 +2572,13 @@ static int run_scene(char *line)
 		return ret;
 	}
 	/* The reference while the commit runs. */
-	for (i = 0; i < sc->n; i++)
+	for (i = 0; i < sc->n; i++) {
 		refs[i] = sc->pl[i].r;
+		if (refs[i].fmt->yuv && opt.refenc >= 0)
+			refs[i].enc = opt.refenc;
+		if (refs[i].fmt->yuv && opt.reffull >= 0)
+			refs[i].full = opt.reffull;
+	}
 	ref_compose(screen, W, H, refs, sc->n);
 	ref_color_frame(&sc->color, screen, (size_t)W * H);
 	if (scene_wait()) {

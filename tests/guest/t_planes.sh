@@ -21,7 +21,18 @@
 # scene's picture; the next scene without color words resets them (blob
 # 0: zero-copy again, "info" shows 0), and so does the client at exit
 # (while one is set "info" shows its blob: the control of that check).
+# YUV (engine protocol 1.2 through DRM's formats, COLOR_ENCODING and
+# COLOR_RANGE): every YUV format on an overlay, some on the primary and
+# the cursor, each encoding x range, chroma phases (odd source origins,
+# a clipped cursor), rotations, plane alpha, chroma planes in their own
+# buffer and at offsets; composed always.  A scene is skipped where a
+# plane lacks its format or property, but once every plane lists all 16
+# and both properties, none may be.  Negative controls: the reference
+# told the wrong encoding or range must not match; the engine model
+# corrupting the one op (a CONVERT from YUYV, from NV12) of a full-screen
+# YUV primary must not match, and it matches again afterwards.
 PT_FORMATS="XR24 AR24 XB24 AB24 RX24 RA24 BX24 BA24 RG24 BG24 RG16 BG16 XR30 AR30 XB30 AB30"
+PT_YUV="NV12 NV21 NV16 NV61 NV24 NV42 YU12 YV12 YU16 YV16 YU24 YV24 YUYV YVYU UYVY VYUY"
 # check NAME SCENE...: the capture of the scene must hash as its reference.
 check() {
 	local name=$1
@@ -29,6 +40,35 @@ check() {
 	scene "$@" || { fail=1; return 1; }
 	shot "$name" rgbhash "$REF" ||
 		{ echo "$name ($*): the screen is not the reference's"; fail=1; return 1; }
+}
+# ycheck NAME SCENE...: as check, but a skipped scene (77) is counted in
+# yskip, not failed.
+yskip=0
+ycheck() {
+	local name=$1 rc
+	shift
+	scene "$@"
+	rc=$?
+	[ $rc = 77 ] && { yskip=$((yskip + 1)); return 77; }
+	[ $rc = 0 ] || { fail=1; return 1; }
+	shot "$name" rgbhash "$REF" ||
+		{ echo "$name ($*): the screen is not the reference's"; fail=1; return 1; }
+}
+# yuv_complete: whether every plane "info" lists offers every YUV format,
+# COLOR_ENCODING with the three encodings and COLOR_RANGE with both.
+yuv_complete() {
+	local line fl f
+	echo "$info" | grep -q "^plane " || return 1
+	while read -r line; do
+		fl=,$(echo "$line" | sed -n 's/.* formats \([^ ]*\).*/\1/p'),
+		for f in $PT_YUV; do
+			case $fl in *,$f,*) ;; *) return 1 ;; esac
+		done
+		case $line in *" color_encoding=601,709,2020"*) ;; *) return 1 ;; esac
+		case $line in *" color_range=limited,full"*) ;; *) return 1 ;; esac
+	done <<EOF
+$(echo "$info" | grep "^plane ")
+EOF
 }
 # zerocopy NAME 0|1: whether the scanout address is the primary's.
 zerocopy() {
@@ -97,8 +137,17 @@ check zpos_reversed zpos 0,3,2,1
 check zpos_tie zpos 2,1,1,0 0x8000
 check zpos_tie2 zpos 0,2,2,1
 
+# The words for a scene's subject plane on RGB: another format (a
+# translucent AR30 overlay, a clipped AB30 cursor), another source origin.
+check subj_alpha_AR30 alpha coverage 0x8000 fmt=AR30
+check subj_cursor_AB30_clip cursor -21 -31 fmt=AB30
+check subj_src_overlay_RG24_0_0 formats overlay RG24 src=0,0
+check subj_src_primary_XR24_1_1 formats primary XR24 src=1,1
+
 # Rotation, if the driver offers it (the spec's optional part).
+rot=0
 if scene rotate 90; then
+	rot=1
 	shot rot_90 rgbhash "$REF" || fail=1
 	for r in 0+reflect-x 0+reflect-y 180 270 90+reflect-x 270+reflect-y \
 		 180+reflect-x+reflect-y; do
@@ -106,6 +155,7 @@ if scene rotate 90; then
 	done
 	check rot_90_topleft rotate 90 -30 -20
 	check rot_270_bottomright rotate 270+reflect-x 600 430
+	check rot_90_RG16 rotate 90 fmt=RG16
 else
 	[ $? = 77 ] || fail=1
 	echo "rotation not offered: its scenes skipped"
@@ -156,6 +206,116 @@ else
 	echo "no color management: its scenes skipped"
 fi
 
+# YUV.  Every format on the overlay (its source rect from (7,5): chroma
+# phase 1 across and down, odd sizes), some on the primary (full screen,
+# over black) and the cursor.
+for f in $PT_YUV; do
+	ycheck yuv_overlay_$f formats overlay $f
+done
+for f in NV12 YU12 YUYV; do
+	ycheck yuv_primary_$f formats primary $f
+done
+for f in NV12 YUYV; do
+	ycheck yuv_cursor_$f formats cursor $f
+done
+
+# Each encoding x range on NV12: six different pictures.  The properties'
+# defaults are BT.601 limited, and a scene without the words sets them
+# back (after 2020 full).
+refs=
+ref601=
+for e in 601 709 2020; do
+	for r in limited full; do
+		ycheck yuv_enc_${e}_$r formats overlay NV12 enc=$e range=$r || continue
+		refs="$refs $REF"
+		[ $e$r != 601limited ] || ref601=$REF
+	done
+done
+if [ $(echo $refs | wc -w) = 6 ] && [ $(echo $refs | tr ' ' '\n' | sort -u | wc -l) != 6 ]; then
+	echo "the reference's six encodings x ranges are not six pictures: $refs"
+	fail=1
+fi
+if ycheck yuv_enc_default formats overlay NV12 && [ -n "$ref601" ] &&
+   [ "$REF" != "$ref601" ]; then
+	echo "yuv_enc_default: the reference's default is not BT.601 limited"
+	fail=1
+fi
+ycheck yuv_enc_YU12_709_full formats overlay YU12 enc=709 range=full
+ycheck yuv_enc_UYVY_2020_limited formats overlay UYVY enc=2020
+ycheck yuv_enc_primary_NV12_709_full formats primary NV12 enc=709 range=full
+ycheck yuv_enc_cursor_YUYV_2020_full formats cursor YUYV enc=2020 range=full
+
+# Chroma phase: source origins even and odd, and a cursor clipped at the
+# top and left edges (its source then starts at an odd column and row)
+# or at the bottom and right.
+for s in 0,0 1,0 0,1 1,1 8,6; do
+	ycheck yuv_src_NV12_$(echo $s | tr , _) formats overlay NV12 src=$s
+done
+ycheck yuv_src_YU12_3_1 formats overlay YU12 src=3,1
+ycheck yuv_src_NV16_1_1 formats overlay NV16 src=1,1
+ycheck yuv_src_YUYV_1_2 formats overlay YUYV src=1,2
+ycheck yuv_src_VYUY_0_0 formats overlay VYUY src=0,0
+ycheck yuv_src_primary_NV12_1_1 formats primary NV12 src=1,1
+ycheck yuv_src_cursor_YU12_1_1 formats cursor YU12 src=1,1
+ycheck yuv_cursor_NV12_clip_tl cursor -21 -31 fmt=NV12
+ycheck yuv_cursor_YUYV_clip_br cursor 601 451 fmt=YUYV
+ycheck yuv_cursor_YU12_clip_l cursor -21 100 fmt=YU12
+
+# Layouts: the chroma planes in a second dumb buffer, planes at offsets.
+ycheck yuv_split_NV12 formats overlay NV12 split
+ycheck yuv_split_YU12 formats overlay YU12 split
+ycheck yuv_split_offsets_NV61 formats overlay NV61 split offsets
+ycheck yuv_split_offsets_YV24 formats overlay YV24 split offsets
+ycheck yuv_offsets_NV12 formats overlay NV12 offsets
+ycheck yuv_offsets_YU16 formats overlay YU16 offsets
+ycheck yuv_offsets_YUYV formats overlay YUYV offsets
+ycheck yuv_offsets_UYVY_1_1 formats overlay UYVY offsets src=1,1
+ycheck yuv_split_offsets_primary_NV12 formats primary NV12 split offsets
+ycheck yuv_split_offsets_cursor_YV12 formats cursor YV12 split offsets
+
+# Blend modes and plane alpha on an opaque YUV plane; the fault
+# control's scene in YUV.
+ycheck yuv_alpha_coverage_NV12 alpha coverage 0x8000 fmt=NV12
+ycheck yuv_alpha_none_YUYV alpha none 0x8000 fmt=YUYV
+ycheck yuv_alpha_premulti_YU24 alpha premulti 0x4000 fmt=YU24 enc=709
+ycheck yuv_sparse_NV12 sparse fmt=NV12
+
+# Rotated (source from (5,3): phase 1), if the driver rotates.
+if [ $rot = 1 ]; then
+	for r in 90 0+reflect-x 90+reflect-x 180 270+reflect-y; do
+		ycheck "yuv_rot_NV12_$(echo "$r" | tr '+-' '__')" rotate $r fmt=NV12
+	done
+	ycheck yuv_rot_YUYV_270 rotate 270 fmt=YUYV
+	ycheck yuv_rot_YU12_90_reflect_y_split rotate 90+reflect-y fmt=YU12 split offsets enc=709
+	ycheck yuv_rot_NV12_90_topleft rotate 90 -30 -20 fmt=NV12
+fi
+# Through the CRTC's color management.
+[ $color = 0 ] ||
+	ycheck yuv_color_NV12 formats overlay NV12 enc=709 degamma=curve ctm=wild gamma=random
+
+# Negative controls of the conversion: the reference converting with the
+# wrong encoding, or range, must not match the screen.
+if ycheck yuv_ctl_709 formats overlay NV12 enc=709; then
+	right=$REF
+	if scene formats overlay NV12 enc=709 refenc=601; then
+		[ "$REF" != "$right" ] || { echo "refenc=601: the reference's picture did not change"; fail=1; }
+		shot yuv_neg_refenc '!rgbhash' "$REF" ||
+			{ echo "BT.709 on screen matched the reference's BT.601"; fail=1; }
+	else
+		fail=1
+	fi
+fi
+if ycheck yuv_ctl_full formats overlay NV12 range=full; then
+	right=$REF
+	if scene formats overlay NV12 range=full refrange=limited; then
+		[ "$REF" != "$right" ] || { echo "refrange=limited: the reference's picture did not change"; fail=1; }
+		shot yuv_neg_refrange '!rgbhash' "$REF" ||
+			{ echo "full range on screen matched the reference's limited range"; fail=1; }
+	else
+		fail=1
+	fi
+fi
+
 # Negative control.  The fault is armed while a zero-copy scene is shown
 # (a composed one might be composed again at any vblank); a new zero-copy
 # scene must match and leave the fault pending; the sparse scene, composed
@@ -183,6 +343,39 @@ if engine_ctl corrupt-next 1; then
 else
 	echo "the engine model refused corrupt-next"
 	fail=1
+fi
+
+# The same on YUV: a full-screen opaque primary in YUYV, then NV12, is
+# composed by one op, a CONVERT from it (nothing to blend with), whose
+# centre pixel is the screen's.  Armed while the zero-copy scene is shown,
+# the fault corrupts that op, which must then not match, and matches again
+# once the fault is used up.
+for f in YUYV NV12; do
+	ycheck yuv_neg_before_$f formats primary $f || continue
+	scene plain || fail=1
+	c0=$(corrupted)
+	if ! engine_ctl corrupt-next 1; then
+		echo "the engine model refused corrupt-next"
+		fail=1
+		break
+	fi
+	if scene formats primary $f; then
+		shot yuv_neg_corrupt_$f '!rgbhash' "$REF" ||
+			{ echo "one corrupted pixel of a $f conversion went unnoticed"; fail=1; }
+		c=$(corrupted)
+		[ "$c" = $((c0 + 1)) ] ||
+			{ echo "corrupted $c0 -> $c in the $f scene, want +1"; fail=1; }
+	else
+		fail=1
+	fi
+	engine_ctl corrupt-next 0 || fail=1
+	ycheck yuv_neg_again_$f formats primary $f || fail=1
+done
+if yuv_complete; then
+	[ $yskip = 0 ] ||
+		{ echo "every plane offers every YUV format and both properties, yet $yskip YUV scenes were skipped"; fail=1; }
+else
+	echo "YUV: $yskip scenes skipped (not every plane offers every YUV format, COLOR_ENCODING and COLOR_RANGE)"
 fi
 
 # Color set as the client exits: it must reset it.
