@@ -40,6 +40,31 @@ $(MODULE): $(MODULE_SRCS)
 	@echo "[module] building wcfb.ko against $(KREL)"
 	$(Q)$(MAKE) -s -C $(KDIR) M=$(CURDIR)/drm $(KMAKE_ARCH) W=1 modules
 
+# ------------------------------------------------- VKMS, for comparison
+# t_bench_compose compares wcfb's composition with VKMS's on the same
+# kernel.  Debian's arm64 kernel has CONFIG_DRM_VKMS off, so vkms.ko is
+# built out of tree from drivers/gpu/drm/vkms of the same linux-source-6.1,
+# unchanged, against the same headers, in a directory of its own (Kbuild
+# writes its objects next to the sources).  Its Kbuild is the source's
+# Makefile with the config symbol set to m.  Only that directory is
+# unpacked when the debug kernel's build has not unpacked the whole source.
+LINUX_SRC_TAR := /usr/src/linux-source-6.1.tar.xz
+VKMS_SRC := $(CACHE)/src/linux-source-6.1/drivers/gpu/drm/vkms
+VKMS_DIR := $(CACHE)/vkms
+VKMS_MODULE := $(VKMS_DIR)/vkms.ko
+vkms: $(VKMS_MODULE)
+$(VKMS_SRC)/Makefile:
+	@echo "[vkms] unpacking drivers/gpu/drm/vkms from linux-source-6.1"
+	$(Q)mkdir -p $(CACHE)/src
+	$(Q)tar -C $(CACHE)/src -xf $(LINUX_SRC_TAR) linux-source-6.1/drivers/gpu/drm/vkms
+$(VKMS_MODULE): $(VKMS_SRC)/Makefile
+	@echo "[module] building vkms.ko (linux-source-6.1) against $(KREL)"
+	$(Q)rm -rf $(VKMS_DIR) && mkdir -p $(VKMS_DIR)
+	$(Q)cp -p $(VKMS_SRC)/*.c $(VKMS_SRC)/*.h $(VKMS_DIR)/
+	$(Q)sed 's/^obj-$$(CONFIG_DRM_VKMS)/obj-m/' $< > $(VKMS_DIR)/Kbuild
+	$(Q)grep -q '^obj-m += vkms.o' $(VKMS_DIR)/Kbuild
+	$(Q)$(MAKE) -s -C $(KDIR) M=$(VKMS_DIR) $(KMAKE_ARCH) modules
+
 # ----------------------------------------------------- arm64 userspace
 UBUILD := userspace/build
 ACC    := $(CROSS)gcc
@@ -52,7 +77,8 @@ ALDFLAGS := -L$(ARM64_ROOT)/usr/lib/aarch64-linux-gnu \
 CLIENTS := $(UBUILD)/wcfb-kmstest $(UBUILD)/wcfb-blittest $(UBUILD)/wcfb-primetest \
 	$(UBUILD)/wcfb-screenshot $(UBUILD)/wcfb-fuzz $(UBUILD)/wcfb-permtest \
 	$(UBUILD)/wcfb-fbdevtest $(UBUILD)/wcfb-committest $(UBUILD)/wcfb-vblanktest \
-	$(UBUILD)/wcfb-deptest $(UBUILD)/wcfb-planetest $(UBUILD)/wcfb-wbtest
+	$(UBUILD)/wcfb-deptest $(UBUILD)/wcfb-planetest $(UBUILD)/wcfb-wbtest \
+	$(UBUILD)/wcfb-compbench
 CLIENT_COMMON := userspace/wcfb_client.c
 userspace: $(CLIENTS)
 $(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
@@ -95,6 +121,10 @@ $(UBUILD)/wcfb-planetest: userspace/wcfb-planetest.c $(CLIENT_COMMON) $(wildcard
 $(UBUILD)/wcfb-wbtest: userspace/wcfb-wbtest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+# The composition benchmark, on wcfb and on VKMS (t_bench_compose).
+$(UBUILD)/wcfb-compbench: userspace/wcfb-compbench.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -pthread -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
 # libpng16 pulls in libz.so.1 itself (the arm64 root has no libz.so to -lz).
 $(UBUILD)/wcfb-screenshot: userspace/wcfb-screenshot.c userspace/wcfb_rgbhash.h
 	@mkdir -p $(UBUILD)
@@ -126,8 +156,10 @@ $(CACHE)/dtb/wcfb-noblit.dtb: tests/dts/wcfb-no-blitter.dtsi $(wildcard dts/*.dt
 # ---------------------------------------------------------- initramfs
 INITRAMFS := $(CACHE)/initramfs.cpio.gz
 initramfs: $(INITRAMFS)
-$(INITRAMFS): $(MODULE) $(CLIENTS) $(wildcard tests/guest/*) hw/qemu/mkinitramfs.sh
-	$(Q)hw/qemu/mkinitramfs.sh $@ $(KROOT) $(KREL) $(ARM64_ROOT) $(MODULE) tests/guest $(CLIENTS)
+# vkms.ko rides along for t_bench_compose (modload vkms); no other test
+# loads it.
+$(INITRAMFS): $(MODULE) $(VKMS_MODULE) $(CLIENTS) $(wildcard tests/guest/*) hw/qemu/mkinitramfs.sh
+	$(Q)EXTRA_KOS="$(VKMS_MODULE)" hw/qemu/mkinitramfs.sh $@ $(KROOT) $(KREL) $(ARM64_ROOT) $(MODULE) tests/guest $(CLIENTS)
 
 # ------------------------------------------------- client root filesystem
 # Mesa/kmscube, Weston, modetest from Debian arm64 packages (hw/qemu/mkrootfs.sh)
@@ -349,7 +381,7 @@ clean:
 	$(Q)rm -rf $(UBUILD) $(HBUILD) $(OUT)
 	$(Q)rm -f drm/*.o drm/*.ko drm/*.mod drm/*.mod.c drm/.*.cmd drm/modules.order drm/Module.symvers
 	$(Q)rm -f $(INITRAMFS) $(DTBS) $(DEBUG_INITRAMFS)
-	$(Q)rm -rf $(DEBUG_MOD)
+	$(Q)rm -rf $(DEBUG_MOD) $(VKMS_DIR)
 
 distclean: clean
 	$(Q)rm -rf $(CACHE)
@@ -357,4 +389,4 @@ distclean: clean
 help:
 	@sed -n '1,13p' Makefile
 
-.PHONY: run-deps test-runner check bench debug-kernel debug-module test-debug golden rootfs engine module userspace host-tools dtb initramfs test run checkpatch clean distclean help
+.PHONY: vkms run-deps test-runner check bench debug-kernel debug-module test-debug golden rootfs engine module userspace host-tools dtb initramfs test run checkpatch clean distclean help
