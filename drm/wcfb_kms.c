@@ -806,6 +806,12 @@ static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
 	if (ret)
 		return ret;
 
+	/* LUTs of the wrong size are refused on an inactive CRTC too. */
+	if (wcfb_composer_has_color(crtc_state)) {
+		ret = wcfb_composer_check_color(crtc_state);
+		if (ret)
+			return ret;
+	}
 	st->show = WCFB_SHOW_NOTHING;
 	if (crtc_state->active) {
 		drm_atomic_crtc_state_for_each_plane_state(plane, pst,
@@ -817,9 +823,6 @@ static int wcfb_crtc_atomic_check(struct drm_crtc *crtc,
 		}
 		/* Color management is the blitter's, on a composed frame. */
 		if (wcfb_composer_has_color(crtc_state)) {
-			ret = wcfb_composer_check_color(crtc_state);
-			if (ret)
-				return ret;
 			st->show = WCFB_SHOW_COMPOSED;
 			why = "with color management";
 		} else if (!visible) {
@@ -1428,8 +1431,13 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	if (ret)
 		return ret;
 	/* DEGAMMA_LUT, CTM, GAMMA_LUT: applied by the blitter as it composes. */
-	if (cursor)
+	if (cursor) {
 		drm_crtc_enable_color_mgmt(&out->crtc, 256, true, 256);
+		/* Legacy SetGamma too: the core turns it into a GAMMA_LUT. */
+		ret = drm_mode_crtc_set_gamma_size(&out->crtc, 256);
+		if (ret)
+			return ret;
+	}
 	drm_crtc_helper_add(&out->crtc, &wcfb_crtc_helper_funcs);
 
 	ret = drmm_encoder_init(drm, &out->encoder, NULL,

@@ -449,6 +449,65 @@ static bool composes(struct wcfb_pipe *p)
 			drmModeRmFB(p->fd, fb);					\
 	} while (0)
 
+/*
+ * A TEST_ONLY commit of a GAMMA_LUT of N entries (identity), with the
+ * CRTC ACTIVE or not: the commit's result (-errno).
+ */
+static int gamma_test_only(struct wcfb_pipe *p, uint32_t prop, int n,
+			   int active)
+{
+	struct drm_color_lut lut[260];
+	drmModeAtomicReq *req;
+	uint32_t blob = 0;
+	int i, ret;
+
+	for (i = 0; i < n; i++)
+		lut[i].red = lut[i].green = lut[i].blue =
+			(uint16_t)(i * 0xffff / (n - 1)), lut[i].reserved = 0;
+	if (drmModeCreatePropertyBlob(p->fd, lut, sizeof(lut[0]) * n, &blob))
+		return -errno;
+	req = drmModeAtomicAlloc();
+	drmModeAtomicAddProperty(req, p->crtc_id, prop, blob);
+	drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, active);
+	ret = drmModeAtomicCommit(p->fd, req, DRM_MODE_ATOMIC_TEST_ONLY |
+				  DRM_MODE_ATOMIC_ALLOW_MODESET, NULL) ? -errno : 0;
+	drmModeAtomicFree(req);
+	drmModeDestroyPropertyBlob(p->fd, blob);
+	return ret;
+}
+
+/* The blitter's color management as other drivers and IGT use it. */
+static void color_input(struct wcfb_pipe *p)
+{
+	uint32_t prop = wcfb_prop_id(p->fd, p->crtc_id, DRM_MODE_OBJECT_CRTC,
+				     "GAMMA_LUT");
+	uint16_t r[256], g[256], b[256];
+	drmModeAtomicReq *req;
+	int i, ret;
+
+	if (!prop) {
+		wcfb_ok(drmModeCrtcSetGamma(p->fd, p->crtc_id, 256, r, g, b) != 0,
+			"no GAMMA_LUT: legacy SetGamma refused");
+		return;
+	}
+	wcfb_ok(gamma_test_only(p, prop, 256, 1) == 0, "GAMMA_LUT of 256 entries");
+	wcfb_ok(gamma_test_only(p, prop, 257, 1) == -EINVAL,
+		"GAMMA_LUT of 257 entries -> EINVAL");
+	wcfb_ok(gamma_test_only(p, prop, 255, 0) == -EINVAL,
+		"GAMMA_LUT of 255 entries on an inactive CRTC -> EINVAL");
+	/* IGT's kms_plane quantizes its CRCs through a legacy gamma table. */
+	for (i = 0; i < 256; i++)
+		r[i] = g[i] = b[i] = (uint16_t)((i * 0xffff / 255) & 0xf800);
+	ret = drmModeCrtcSetGamma(p->fd, p->crtc_id, 256, r, g, b) ? -errno : 0;
+	wcfb_ok(ret == 0, "legacy SetGamma of 256 entries (%s)", strerror(-ret));
+	/* Back to no color management. */
+	req = drmModeAtomicAlloc();
+	drmModeAtomicAddProperty(req, p->crtc_id, prop, 0);
+	ret = drmModeAtomicCommit(p->fd, req, 0, NULL) ? -errno : 0;
+	drmModeAtomicFree(req);
+	wcfb_ok(ret == 0, "GAMMA_LUT reset (%s)", strerror(-ret));
+}
+
 static int cmd_badinput(struct wcfb_pipe *p)
 {
 	bool comp = composes(p);
@@ -523,6 +582,11 @@ static int cmd_badinput(struct wcfb_pipe *p)
 		drmModeRmFB(p->fd, fb);
 	undumb(p, h);
 
+	/* IGT makes NV12 framebuffers of one 8 bpp dumb buffer. */
+	ret = dumb(p, 640, 720, 8, &hh);
+	wcfb_ok(ret == 0, "dumb 640x720 at 8 bpp (%s)", strerror(-ret));
+	if (!ret)
+		undumb(p, hh);
 	EXPECT_EINVAL(dumb(p, 640, 480, 12, &hh), "dumb bpp 12");
 	EXPECT_EINVAL(dumb(p, 640, 480, 0, &hh), "dumb bpp 0");
 	EXPECT_EINVAL(dumb(p, 0, 480, 32, &hh), "dumb width 0");
@@ -576,6 +640,8 @@ static int cmd_badinput(struct wcfb_pipe *p)
 	wcfb_ok(p1.objects == p0.objects && p1.consumed == p0.consumed,
 		"nothing leaked (objects %" PRIu64 "->%" PRIu64 ", consumed %" PRIu64
 		"->%" PRIu64 ")", p0.objects, p1.objects, p0.consumed, p1.consumed);
+	/* Last: a legacy gamma table changes the screen (it is composed). */
+	color_input(p);
 	return 0;
 }
 

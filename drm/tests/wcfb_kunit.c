@@ -413,6 +413,10 @@ static void wcfb_test_dumb_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1366, 768, 24, 4096, &pitch, &size), 0);
 	KUNIT_EXPECT_EQ(test, pitch, 4160u);
 	KUNIT_EXPECT_EQ(test, size, 4160ull * 768);
+	/* 8 bpp, a YUV framebuffer's planes: 721 rounded up to 64 -> 768. */
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(721, 10, 8, 4096, &pitch, &size), 0);
+	KUNIT_EXPECT_EQ(test, pitch, 768u);
+	KUNIT_EXPECT_EQ(test, size, 7680ull);
 	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1, 1, 32, 4096, &pitch, &size), 0);
 	KUNIT_EXPECT_EQ(test, pitch, 64u);
 	KUNIT_EXPECT_EQ(test, size, 64ull);
