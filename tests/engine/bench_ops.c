@@ -99,6 +99,33 @@ static const YCase g_ycases[] = {
 	  0, 0, 0 },
 };
 
+/* Runs D ITERS times; prints the best time.  1 if an op failed. */
+static int bench_one(const GuestRam *ram, OpScratch *sc, const Desc *d,
+		     const char *name, int iters)
+{
+	double t0, best = 1e9;
+	GuestFault f;
+	OpResult res;
+	int n;
+
+	for (n = 0; n < iters; n++) {
+		uint32_t err;
+
+		t0 = now();
+		err = ops_execute(ram, sc, d, &f, &res);
+		t0 = now() - t0;
+		if (err) {
+			fprintf(stderr, "bench: %s: error %u\n", name, err);
+			return 1;
+		}
+		if (t0 < best)
+			best = t0;
+	}
+	printf("bench: %-32s %dx%d best %6.2f ms (%d runs)\n",
+	       name, W, H, best * 1e3, iters);
+	return 0;
+}
+
 static int bench_yuv(const GuestRam *ram, OpScratch *sc, uint64_t sg_gpa,
 		     uint64_t src_gpa, uint64_t table_gpa, int iters)
 {
@@ -115,10 +142,6 @@ static int bench_yuv(const GuestRam *ram, OpScratch *sc, uint64_t sg_gpa,
 		Desc d = { .opcode = k->opcode, .flags = k->flags,
 			   .fill = k->flags & WCFB_ENG_BLEND_PLANE_ALPHA ? 128 : 0,
 			   .width = W, .height = H };
-		double t0, best = 1e9;
-		GuestFault f;
-		OpResult res;
-		int n;
 
 		d.dst = (Surface){ .sg_addr = sg_gpa, .sg_count = 1,
 				   .pitch = 4 * W,
@@ -138,22 +161,8 @@ static int bench_yuv(const GuestRam *ram, OpScratch *sc, uint64_t sg_gpa,
 			t->plane[i].pitch = htole32(k->cw * k->bps);
 		}
 		d.table = k->nplanes > 1 ? table_gpa : 0;
-		for (n = 0; n < iters; n++) {
-			uint32_t err;
-
-			t0 = now();
-			err = ops_execute(ram, sc, &d, &f, &res);
-			t0 = now() - t0;
-			if (err) {
-				fprintf(stderr, "bench: %s: error %u\n",
-					k->name, err);
-				return 1;
-			}
-			if (t0 < best)
-				best = t0;
-		}
-		printf("bench: %-32s %dx%d best %6.2f ms (%d runs)\n",
-		       k->name, W, H, best * 1e3, iters);
+		if (bench_one(ram, sc, &d, k->name, iters))
+			return 1;
 	}
 	return 0;
 }
@@ -199,10 +208,6 @@ int main(void)
 		const Case *k = &g_cases[c];
 		Desc d = { .opcode = k->opcode, .flags = k->flags,
 			   .fill = k->fill, .width = W, .height = H };
-		GuestFault f;
-		OpResult res;
-		double t0, best = 1e9;
-		int n;
 
 		d.dst = (Surface){ .sg_addr = sg_gpa, .sg_count = 1,
 				   .pitch = fmt_cpp(k->dfmt) * W,
@@ -218,22 +223,8 @@ int main(void)
 			d.table = table_gpa;
 			d.src = d.dst;
 		}
-		for (n = 0; n < iters; n++) {
-			uint32_t err;
-
-			t0 = now();
-			err = ops_execute(&ram, &sc, &d, &f, &res);
-			t0 = now() - t0;
-			if (err) {
-				fprintf(stderr, "bench: %s: error %u\n",
-					k->name, err);
-				return 1;
-			}
-			if (t0 < best)
-				best = t0;
-		}
-		printf("bench: %-32s %dx%d best %6.2f ms (%d runs)\n",
-		       k->name, W, H, best * 1e3, iters);
+		if (bench_one(&ram, &sc, &d, k->name, iters))
+			return 1;
 	}
 	/* the planes table after the color table */
 	if (bench_yuv(&ram, &sc, sg_gpa, src_gpa, table_gpa + 8192, iters))
