@@ -429,7 +429,7 @@ static void wcfb_test_dumb_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pitch, 7u);	/* untouched on error */
 	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 768, 16, 4096, &pitch, &size), 0);
 	KUNIT_EXPECT_EQ(test, pitch, 2048u);
-	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 768, 8, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 768, 4, 4096, &pitch, &size), -EINVAL);
 	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 768, 0, 4096, &pitch, &size), -EINVAL);
 	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(0, 600, 32, 4096, &pitch, &size), -EINVAL);
 	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(0, 768, 32, 4096, &pitch, &size), -EINVAL);
