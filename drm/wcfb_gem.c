@@ -63,9 +63,9 @@
  * wcfb_dumb_layout - pitch and size of a dumb buffer
  * @width: pixels, 1..@max_dim
  * @height: lines, 1..@max_dim
- * @bpp: 8, 16, 24 or 32
+ * @bpp: 8, 12, 16, 24 or 32
  * @max_dim: largest accepted width and height
- * @pitch: result, width * cpp rounded up to WCFB_DUMB_PITCH_ALIGN
+ * @pitch: result, width * bpp / 8 rounded up to WCFB_DUMB_PITCH_ALIGN
  * @size: result, pitch * height
  *
  * The 64-byte pitch alignment keeps every line cache-line aligned and, for
@@ -79,13 +79,16 @@ VISIBLE_IF_KUNIT int wcfb_dumb_layout(u32 width, u32 height, u32 bpp,
 {
 	u64 p;
 
-	/* 8: the Y planes (and chroma planes) of YUV framebuffers. */
-	if (bpp != 8 && bpp != 16 && bpp != 24 && bpp != 32)
+	/*
+	 * 8 and 12: YUV framebuffers (IGT asks for a 4:2:0 one as one
+	 * buffer of 8 + 16 / 4 bits per pixel).
+	 */
+	if (bpp != 8 && bpp != 12 && bpp != 16 && bpp != 24 && bpp != 32)
 		return -EINVAL;
 	if (!width || width > max_dim || !height || height > max_dim)
 		return -EINVAL;
 
-	p = (u64)width * (bpp / 8);
+	p = DIV_ROUND_UP((u64)width * bpp, 8);
 	p = ALIGN(p, WCFB_DUMB_PITCH_ALIGN);
 	if (p > U32_MAX)
 		return -EINVAL;
@@ -547,8 +550,8 @@ err_put:
  * @drm: the device
  * @args: the ioctl arguments
  *
- * Only 8, 16, 24 and 32 bpp (the formats' planes' sizes; IGT makes an
- * NV12 framebuffer of one 8 bpp dumb buffer), any size the pool can hold;
+ * Only 8, 12, 16, 24 and 32 bpp (the formats' sizes; IGT makes an NV12
+ * framebuffer of one 12 bpp dumb buffer), any size the pool can hold;
  * the pitch is rounded up to 64 bytes (see wcfb_dumb_layout()).  Larger
  * than the pool could ever hold is -ENOMEM at once.
  *
@@ -574,7 +577,7 @@ int wcfb_gem_dumb_create(struct drm_file *file, struct drm_device *drm,
 	ret = wcfb_dumb_layout(args->width, args->height, args->bpp, U32_MAX,
 			       &pitch, &size);
 	if (ret) {
-		drm_dbg(drm, "dumb buffer %ux%u at %u bpp refused: bpp must be 8, 16, 24 or 32, pitch below 4 GiB\n",
+		drm_dbg(drm, "dumb buffer %ux%u at %u bpp refused: bpp must be 8, 12, 16, 24 or 32, pitch below 4 GiB\n",
 			args->width, args->height, args->bpp);
 		return ret;
 	}

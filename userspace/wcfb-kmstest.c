@@ -582,12 +582,16 @@ static int cmd_badinput(struct wcfb_pipe *p)
 		drmModeRmFB(p->fd, fb);
 	undumb(p, h);
 
-	/* IGT makes NV12 framebuffers of one 8 bpp dumb buffer. */
+	/* IGT makes an NV12 framebuffer of one 12 bpp dumb buffer. */
+	ret = dumb(p, 640, 480, 12, &hh);
+	wcfb_ok(ret == 0, "dumb 640x480 at 12 bpp (%s)", strerror(-ret));
+	if (!ret)
+		undumb(p, hh);
 	ret = dumb(p, 640, 720, 8, &hh);
 	wcfb_ok(ret == 0, "dumb 640x720 at 8 bpp (%s)", strerror(-ret));
 	if (!ret)
 		undumb(p, hh);
-	EXPECT_EINVAL(dumb(p, 640, 480, 12, &hh), "dumb bpp 12");
+	EXPECT_EINVAL(dumb(p, 640, 480, 10, &hh), "dumb bpp 10");
 	EXPECT_EINVAL(dumb(p, 640, 480, 0, &hh), "dumb bpp 0");
 	EXPECT_EINVAL(dumb(p, 0, 480, 32, &hh), "dumb width 0");
 	EXPECT_EINVAL(dumb(p, 100000, 100000, 32, &hh), "dumb 100000x100000");

@@ -417,6 +417,9 @@ static void wcfb_test_dumb_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(721, 10, 8, 4096, &pitch, &size), 0);
 	KUNIT_EXPECT_EQ(test, pitch, 768u);
 	KUNIT_EXPECT_EQ(test, size, 7680ull);
+	/* 12 bpp, IGT's NV12 in one buffer: 1281 * 12 / 8 = 1921.5 -> 1984. */
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1281, 2, 12, 4096, &pitch, &size), 0);
+	KUNIT_EXPECT_EQ(test, pitch, 1984u);
 	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1, 1, 32, 4096, &pitch, &size), 0);
 	KUNIT_EXPECT_EQ(test, pitch, 64u);
 	KUNIT_EXPECT_EQ(test, size, 64ull);
@@ -425,7 +428,7 @@ static void wcfb_test_dumb_layout(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, size, 64 * MiB);
 
 	pitch = 7;
-	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(800, 600, 12, 4096, &pitch, &size), -EINVAL);
+	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(800, 600, 10, 4096, &pitch, &size), -EINVAL);
 	KUNIT_EXPECT_EQ(test, pitch, 7u);	/* untouched on error */
 	KUNIT_EXPECT_EQ(test, wcfb_dumb_layout(1024, 768, 16, 4096, &pitch, &size), 0);
 	KUNIT_EXPECT_EQ(test, pitch, 2048u);
