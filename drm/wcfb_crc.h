@@ -9,15 +9,29 @@
 
 #include <linux/atomic.h>
 #include <linux/mutex.h>
+#include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/workqueue.h>
 
 struct drm_crtc;
 struct wcfb_bo;
 
+/* Vblanks a late work can catch up on: over a quarter second at 60 Hz. */
+#define WCFB_CRC_PENDING 16
+
+/**
+ * struct wcfb_crc_frame - a vblank whose CRC is still to be reported
+ * @frame: its vblank count
+ * @gen: the screen it showed (&wcfb_crc.gen when it passed)
+ */
+struct wcfb_crc_frame {
+	s64 frame;
+	u32 gen;
+};
+
 /**
  * struct wcfb_crc - what is on screen, and its CRCs
- * @lock: protects everything but @frame
+ * @lock: protects everything but @pending_lock's fields
  * @screen: the buffer on screen (a reference), NULL for black or off
  * @x: first pixel's column in @screen
  * @y: first pixel's line in @screen
@@ -26,16 +40,23 @@ struct wcfb_bo;
  * @width: pixels per line on screen (also for black)
  * @height: lines on screen (also for black)
  * @stable: @screen changes only with a new wcfb_crc_set_screen()
- * @cached: @cached_crc is @screen's CRC (only for a @stable screen)
- * @cached_crc: see @cached
+ * @gen: the screen's generation: one more at each wcfb_crc_set_screen()
+ * @known: @known_crc is the CRC last computed, of screen @known_gen
+ * @known_gen: see @known
+ * @known_crc: see @known
  * @on: capture is on (source "auto")
  * @result: a pool buffer the blitter writes each CRC into
  * @black_crc: the CRC of black at @black_width x @black_height
  * @black_width: see @black_crc (0: none computed yet)
  * @black_height: see @black_crc
  * @last_frame: frame of the last entry given to the core
- * @frame: the vblank count the pending @work reports
- * @work: computes a CRC and adds the entry (queued by the vblank)
+ * @pending_lock: protects @pending, @pending_head and @pending_count
+ *                (taken by the vblank timer's hard interrupt)
+ * @pending: the vblanks not reported yet, oldest first from @pending_head
+ * @pending_head: see @pending
+ * @pending_count: see @pending
+ * @missed: vblanks that got no entry (see wcfb_crc_work()), for debugfs
+ * @work: computes CRCs and adds the entries (queued by the vblank)
  */
 struct wcfb_crc {
 	struct mutex lock; /* the screen's description and capture state */
@@ -47,15 +68,21 @@ struct wcfb_crc {
 	u32 width;
 	u32 height;
 	bool stable;
-	bool cached;
-	u32 cached_crc;
+	u32 gen;
+	bool known;
+	u32 known_gen;
+	u32 known_crc;
 	bool on;
 	struct wcfb_bo *result;
 	u32 black_crc;
 	u32 black_width;
 	u32 black_height;
 	s64 last_frame;
-	atomic64_t frame;
+	spinlock_t pending_lock; /* the vblanks to report */
+	struct wcfb_crc_frame pending[WCFB_CRC_PENDING];
+	unsigned int pending_head;
+	unsigned int pending_count;
+	atomic64_t missed;
 	struct work_struct work;
 };
 

@@ -183,6 +183,8 @@ static int wcfb_debugfs_vblank_show(struct seq_file *m, void *unused)
 		   (long long)atomic64_read(&out->timer_late_1ms));
 	seq_printf(m, "timer_overruns %lld\n",
 		   (long long)atomic64_read(&out->timer_overruns));
+	seq_printf(m, "crc_missed %lld\n",
+		   (long long)atomic64_read(&out->crc.missed));
 	return 0;
 }
 
