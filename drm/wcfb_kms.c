@@ -268,6 +268,30 @@ static const struct drm_framebuffer_funcs wcfb_fb_funcs = {
 	.dirty = drm_atomic_helper_dirtyfb,
 };
 
+/*
+ * May @obj back a framebuffer: shown by the scanout engine, or read by
+ * the composer.  Return: 0, or -EINVAL with @why.
+ */
+static int wcfb_fb_memory_ok(struct drm_device *drm, struct drm_gem_object *obj,
+			     const char **why)
+{
+	struct wcfb_device *wcfb = to_wcfb_device(drm);
+	struct wcfb_blitter_table *tab;
+	const char *scan_why;
+
+	if (wcfb_bo_can_scanout(obj, &scan_why))
+		return 0;
+	if (!wcfb_composer_available(wcfb)) {
+		*why = scan_why;
+		return -EINVAL;
+	}
+	if (wcfb_bo_engine_table(to_wcfb_bo(obj), wcfb->engine, &tab)) {
+		*why = "nor can the blitter map it for composition";
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static struct drm_framebuffer *
 wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 	       const struct drm_mode_fb_cmd2 *cmd)
@@ -365,19 +389,24 @@ wcfb_fb_create(struct drm_device *drm, struct drm_file *file,
 		}
 
 		/*
-		 * Which memory may be scanned out is decided here, at AddFB2,
-		 * not at commit: pool buffers, and imports that are contiguous
-		 * and inside the pool (wcfb_prime.c).  Cached buffers never.
+		 * Which memory may back a framebuffer is decided here, at
+		 * AddFB2, not at commit.  The scanout engine shows pool
+		 * buffers, and imports that are contiguous and inside the
+		 * pool (wcfb_prime.c); with a composing blitter, whatever the
+		 * blitter can map may be composed as well (cached buffers,
+		 * any import), and its mapping is made now, so that a buffer
+		 * it cannot take is refused here.
 		 */
 		obj = drm_gem_object_lookup(file, cmd->handles[i]);
 		if (obj) {
-			bool ok = wcfb_bo_can_scanout(obj, &why);
+			int ret = wcfb_fb_memory_ok(drm, obj, &why);
 
 			drm_gem_object_put(obj);
-			if (!ok) {
-				drm_dbg_kms(drm, "AddFB2: handle %u cannot be scanned out: %s\n",
+			if (ret) {
+				drm_dbg_kms(drm,
+					    "AddFB2: handle %u cannot back a framebuffer: %s\n",
 					    cmd->handles[i], why);
-				return ERR_PTR(-EINVAL);
+				return ERR_PTR(ret);
 			}
 		}
 	}
@@ -703,6 +732,9 @@ static bool wcfb_direct_ok(struct wcfb_device *wcfb,
 		*why = "translucent";
 		return false;
 	}
+	/* A framebuffer the composer alone may read (wcfb_fb_memory_ok()). */
+	if (!wcfb_bo_can_scanout(st->fb->obj[0], why))
+		return false;
 	wcfb_plane_scanout_config(st, &cfg);
 	fmt = wcfb_format_lookup(cfg.fourcc);
 	if (!fmt) {

@@ -13,7 +13,10 @@
  *                                  blitted to a scanout buffer, flipped
  *   wcfb-primetest vgemdst SEED    the engine writes an imported vgem
  *                                  buffer, the CPU reads it after SYNC
- *   wcfb-primetest vgemfb          AddFB2 on an imported vgem buffer: EINVAL
+ *   wcfb-primetest vgemfb SEED     a vgem import and a cached buffer, each
+ *                                  as the whole screen: composed, the
+ *                                  capture is its pattern
+ *   wcfb-primetest vgemfb refused  without a blitter: AddFB2 refuses both
  *   wcfb-primetest screens SEED    pattern XRGB8888 1024x768 and RGB888
  *                                  800x600: wcfb-screenshot agrees with the
  *                                  host's capture (rgbhash), and the first
@@ -330,35 +333,78 @@ static int cmd_vgemdst(uint32_t seed)
 	return 0;
 }
 
-static int cmd_vgemfb(void)
+/*
+ * A framebuffer of memory the scanout engine cannot read: a vgem import
+ * (shmem pages, anywhere) and a wcfb cached buffer.  With a blitter,
+ * AddFB2 takes both and each, as the whole screen, is composed (the
+ * "composed" count in debugfs grows) into the capture of its pattern;
+ * without one (REFUSED), AddFB2 refuses both with EINVAL.
+ */
+static int vgemfb_show(struct wcfb_pipe *p, struct wcfb_buf *b, const char *what,
+		       const char *shot, uint32_t seed, int refused)
 {
-	struct wcfb_buf vb, imp, c;
-	uint32_t ih = 0;
-	int fd = wcfb_open_card(), vfd = wcfb_open_driver("vgem"), dfd = -1, ret;
+	long long c0 = -1, c1 = -1;
+	int ret;
 
-	if (fd < 0 || vfd < 0)
+	if (refused) {
+		ret = wcfb_buf_addfb(b, DRM_FORMAT_XRGB8888);
+		wcfb_ok(ret == -EINVAL, "vgemfb: AddFB2 on %s -> %s (want EINVAL)", what,
+			strerror(-ret));
+		return 0;
+	}
+	wcfb_debugfs_value("scanout", "composed", &c0);
+	ret = show(p, b, DRM_FORMAT_XRGB8888);
+	wcfb_ok(!ret, "vgemfb: %s on screen (%s)", what, strerror(-ret));
+	if (ret)
 		return 1;
-	ret = vgem_import(fd, vfd, &vb, 1024, 768, &dfd, &ih);
+	wcfb_debugfs_value("scanout", "composed", &c1);
+	wcfb_ok(c1 > c0 && c0 >= 0, "vgemfb: %s composed (composed %lld -> %lld)", what, c0, c1);
+	wcfb_ok(!wcfb_shot(shot, "pattern %u %u %u", seed, b->width, b->height),
+		"vgemfb: the capture shows %s's pattern", what);
+	return 0;
+}
+
+static int cmd_vgemfb(int refused, uint32_t seed)
+{
+	const uint32_t w = 1024, h = 768;
+	struct wcfb_buf vb, imp, c;
+	struct wcfb_pipe p;
+	uint32_t ih = 0;
+	int vfd = wcfb_open_driver("vgem"), dfd = -1, ret;
+
+	if (vfd < 0 || need(wcfb_open_pipe(&p), "vgemfb: open the display"))
+		return 1;
+	ret = vgem_import(p.fd, vfd, &vb, w, h, &dfd, &ih);
 	wcfb_ok(!ret, "vgemfb: imported (%s)", strerror(-ret));
 	if (ret)
 		return 1;
+	ret = dmabuf_sync(dfd, DMA_BUF_SYNC_START | DMA_BUF_SYNC_WRITE);
+	put_pattern(vb.map, vb.pitch, w, h, seed);
+	ret = ret ? ret : dmabuf_sync(dfd, DMA_BUF_SYNC_END | DMA_BUF_SYNC_WRITE);
+	wcfb_ok(!ret, "vgemfb: vgem buffer written (%s)", strerror(-ret));
 	/* The import: wcfb's handle, vgem's layout. */
-	imp = (struct wcfb_buf){ .fd = fd, .handle = ih, .pitch = vb.pitch,
+	imp = (struct wcfb_buf){ .fd = p.fd, .handle = ih, .pitch = vb.pitch,
 				 .width = vb.width, .height = vb.height };
-	ret = wcfb_buf_addfb(&imp, DRM_FORMAT_XRGB8888);
-	wcfb_ok(ret == -EINVAL, "vgemfb: AddFB2 on a vgem import -> %s (want EINVAL)",
-		strerror(-ret));
-	/* Cached buffers are not scanout memory either. */
-	ret = wcfb_buf_cached(fd, &c, 1024, 768, 32, WCFB_MAP_NONE);
-	ret = ret ? ret : wcfb_buf_addfb(&c, DRM_FORMAT_XRGB8888);
-	wcfb_ok(ret == -EINVAL, "vgemfb: AddFB2 on a cached buffer -> %s (want EINVAL)",
-		strerror(-ret));
+	if (vgemfb_show(&p, &imp, "a vgem import", "prime_vgemfb", seed, refused))
+		return 1;
+
+	/* The CPU writes the cached buffer between CPU_PREP and CPU_FINI. */
+	ret = wcfb_buf_cached(p.fd, &c, w, h, 32, WCFB_MAP_WCFB);
+	ret = ret ? ret : wcfb_cpu_prep(p.fd, c.handle, WCFB_PREP_WRITE);
+	if (!ret)
+		put_pattern(c.map, c.pitch, w, h, seed + 1);
+	ret = ret ? ret : wcfb_cpu_fini(p.fd, c.handle);
+	wcfb_ok(!ret, "vgemfb: cached buffer written (%s)", strerror(-ret));
+	if (ret || vgemfb_show(&p, &c, "a cached buffer", "prime_cachedfb", seed + 1,
+			       refused))
+		return 1;
+	wcfb_disable(&p);
 	wcfb_buf_free(&c);
 	wcfb_buf_free(&imp);
 	close(dfd);
 	wcfb_buf_free(&vb);
 	close(vfd);
-	close(fd);
+	wcfb_close_pipe(&p);
 	return 0;
 }
 
@@ -673,8 +719,10 @@ int main(int argc, char **argv)
 		ret = cmd_vgemsrc(seed);
 	else if (!strcmp(cmd, "vgemdst"))
 		ret = cmd_vgemdst(seed);
+	else if (!strcmp(cmd, "vgemfb") && argc > 2 && !strcmp(argv[2], "refused"))
+		ret = cmd_vgemfb(1, 0);
 	else if (!strcmp(cmd, "vgemfb"))
-		ret = cmd_vgemfb();
+		ret = cmd_vgemfb(0, seed);
 	else if (!strcmp(cmd, "screens"))
 		ret = cmd_screens(seed);
 	else if (!strcmp(cmd, "inflight"))

@@ -1,11 +1,21 @@
 # lanes: noblit
 # The blitter is optional: with its DT node disabled (and no engine), the
 # driver probes, the display flips and the console draws (its damage
-# flushed by the CPU), and blits are refused with ENODEV.
+# flushed by the CPU), and blits are refused with ENODEV.  Framebuffers
+# of memory only a blitter could compose (a vgem import, a cached
+# buffer) are refused at AddFB2 with EINVAL and a log line that says why.
 [ -e /dev/dri/card0 ] || { echo "display did not probe without the blitter"; exit 1; }
 dmesg | grep -i "wcfb" | grep -i "blitter" | head -3
 wcfb-blittest noengine || exit 1
 wcfb-kmstest flip 800x600 XR24 7 || exit 1
+modload vgem || { echo "cannot load vgem"; exit 1; }
+dbg=$(cat /sys/module/drm/parameters/debug)
+echo 0xc > /sys/module/drm/parameters/debug
+dmesg -c > /dev/null
+wcfb-primetest vgemfb refused || exit 1
+echo "$dbg" > /sys/module/drm/parameters/debug
+dmesg | grep "cannot back a framebuffer: " || { echo "no log line for the refusal"; exit 1; }
+rmmod vgem
 chvt 1
 # The console's damage is flushed by the CPU (debugfs fbdev): no engine
 # flush ever, and CPU flushes for this text.
