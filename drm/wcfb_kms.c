@@ -40,6 +40,7 @@
 #include <linux/ktime.h>
 #include <linux/math64.h>
 #include <linux/moduleparam.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 
 #include <drm/drm_atomic.h>
@@ -929,11 +930,35 @@ static void wcfb_crtc_atomic_enable(struct drm_crtc *crtc,
 	drm_crtc_vblank_on(crtc);
 }
 
+/*
+ * Sleep until the end of the frame being scanned: the next vblank of the
+ * grid the timestamps come from.
+ */
+static void wcfb_crtc_wait_frame_end(struct wcfb_output *out)
+{
+	ktime_t end;
+
+	if (!READ_ONCE(out->vblank_running))
+		return;
+	end = ktime_add(wcfb_last_vblank(out, ktime_get()), out->vblank_period);
+	set_current_state(TASK_UNINTERRUPTIBLE);
+	schedule_hrtimeout(&end, HRTIMER_MODE_ABS);
+}
+
 static void wcfb_crtc_atomic_disable(struct drm_crtc *crtc,
 				     struct drm_atomic_state *state)
 {
 	struct wcfb_device *wcfb = to_wcfb_device(crtc->dev);
 	struct wcfb_output *out = to_wcfb_output(crtc);
+
+	/*
+	 * A display controller stops at the end of the frame it is scanning,
+	 * and so does this one: the disable, and the event atomic_flush sends
+	 * for it, come at the next vblank.  A client may count on a
+	 * nonblocking disable's event not being there when the commit
+	 * returns (IGT's kms_cursor_legacy polls for it).
+	 */
+	wcfb_crtc_wait_frame_end(out);
 
 	/*
 	 * Park first: the framebuffer on screen may be freed as soon as this

@@ -630,6 +630,11 @@ int wcfb_atomic_commit(struct wcfb_pipe *p, drmModeAtomicReq *req,
 
 int wcfb_disable(struct wcfb_pipe *p)
 {
+	return wcfb_disable_flags(p, 0);
+}
+
+int wcfb_disable_flags(struct wcfb_pipe *p, uint32_t flags)
+{
 	drmModeAtomicReq *req = drmModeAtomicAlloc();
 	int ret;
 
@@ -638,8 +643,8 @@ int wcfb_disable(struct wcfb_pipe *p)
 	drmModeAtomicAddProperty(req, p->conn_id, p->conn_crtc_id, 0);
 	drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_mode_id, 0);
 	drmModeAtomicAddProperty(req, p->crtc_id, p->crtc_active, 0);
-	ret = drmModeAtomicCommit(p->fd, req, DRM_MODE_ATOMIC_ALLOW_MODESET, NULL) ?
-	      -errno : 0;
+	ret = drmModeAtomicCommit(p->fd, req, flags | DRM_MODE_ATOMIC_ALLOW_MODESET,
+				  &last_flip) ? -errno : 0;
 	drmModeAtomicFree(req);
 	return ret;
 }

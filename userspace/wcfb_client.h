@@ -143,7 +143,10 @@ int wcfb_commit(struct wcfb_pipe *p, const drmModeModeInfo *mode,
  * wcfb_wait_flip() waits for.  Returns -errno. */
 int wcfb_atomic_commit(struct wcfb_pipe *p, drmModeAtomicReq *req,
 		       uint32_t flags);
+/* Turn the CRTC and the plane off (a blocking commit). */
 int wcfb_disable(struct wcfb_pipe *p);
+/* The same with FLAGS (NONBLOCK, PAGE_FLIP_EVENT: for wcfb_wait_flip()). */
+int wcfb_disable_flags(struct wcfb_pipe *p, uint32_t flags);
 /* Wait for one page-flip event; returns 0 and its timestamp (ns). */
 int wcfb_wait_flip(struct wcfb_pipe *p, int timeout_ms, uint64_t *ts_ns,
 		   uint32_t *seq);
