@@ -163,8 +163,12 @@ void desc_decode(const struct wcfb_eng_desc *raw, Desc *d)
 	d->table = (uint64_t)le32toh(raw->_rsvd[1]) << 32 |
 		   le32toh(raw->_rsvd[0]);
 	d->rsvd_any = 0;
-	for (i = 2; i < 8; i++)
-		d->rsvd_any |= raw->_rsvd[i];
+	for (i = 2; i < 8; i++) {
+		d->scale[i - 2] = le32toh(raw->_rsvd[i]);
+		/* with XFORM_SCALE they are its map, not reserved */
+		if (!(d->flags & WCFB_ENG_XFORM_SCALE))
+			d->rsvd_any |= raw->_rsvd[i];
+	}
 }
 
 uint32_t fmt_cpp(uint32_t fourcc)
@@ -939,22 +943,62 @@ static uint32_t allowed_flags(uint32_t opcode)
 	switch (opcode) {
 	case WCFB_ENG_OP_BLEND:
 		return WCFB_ENG_BLEND_MODE_MASK | WCFB_ENG_BLEND_PLANE_ALPHA |
-		       WCFB_ENG_XFORM_MASK;
+		       WCFB_ENG_XFORM_MASK | WCFB_ENG_XFORM_SCALE;
 	case WCFB_ENG_OP_CONVERT:
-		return WCFB_ENG_XFORM_MASK;
+		return WCFB_ENG_XFORM_MASK | WCFB_ENG_XFORM_SCALE;
 	default:
 		return 0;
 	}
 }
 
 /* The source rectangle's size: the destination's, transposed by
- * XFORM_TRANSPOSE. */
+ * XFORM_TRANSPOSE; XFORM_SCALE's own (1.3). */
 static void src_size(const Desc *d, uint32_t *sw, uint32_t *sh)
 {
 	bool t = d->flags & WCFB_ENG_XFORM_TRANSPOSE;
 
+	if (d->flags & WCFB_ENG_XFORM_SCALE) {
+		*sw = d->scale[0];
+		*sh = d->scale[1];
+		return;
+	}
 	*sw = t ? d->height : d->width;
 	*sh = t ? d->width : d->height;
+}
+
+/* XFORM_SCALE's map (1.3): u0, v0, du, dv as signed 16.16. */
+static inline int64_t scale_word(const Desc *d, unsigned int k)
+{
+	return (int32_t)d->scale[k];
+}
+
+/* Does @p0 + a * @step stay in [0, @n << 16) for a in [0, @count)? */
+static bool scale_axis_ok(int64_t p0, int64_t step, uint32_t count,
+			  uint32_t n)
+{
+	int64_t last = p0 + (int64_t)(count ? count - 1 : 0) * step;
+	int64_t lim = (int64_t)n << 16;
+
+	return p0 >= 0 && p0 < lim && last >= 0 && last < lim;
+}
+
+/* XFORM_SCALE: the flags it excludes, the source size, every sample in
+ * the source rect (the map is linear: its ends are its extremes). */
+static bool scale_ok(const Desc *d)
+{
+	bool t = d->flags & WCFB_ENG_XFORM_TRANSPOSE;
+	uint32_t sw = d->scale[0], sh = d->scale[1];
+
+	if (d->flags & (WCFB_ENG_XFORM_REFLECT_X | WCFB_ENG_XFORM_REFLECT_Y))
+		return false;
+	if (!sw || !sh || sw > WCFB_ENG_MAX_DIM || sh > WCFB_ENG_MAX_DIM)
+		return false;
+	if (!d->width || !d->height)
+		return true;
+	return scale_axis_ok(scale_word(d, 2), scale_word(d, 4),
+			     t ? d->height : d->width, sw) &&
+	       scale_axis_ok(scale_word(d, 3), scale_word(d, 5),
+			     t ? d->width : d->height, sh);
 }
 
 static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
@@ -1014,6 +1058,8 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			return efault(f, WCFB_ENG_ERR_FORMAT, 0);
 	}
 	if (d->width > WCFB_ENG_MAX_DIM || d->height > WCFB_ENG_MAX_DIM)
+		return efault(f, WCFB_ENG_ERR_RECT, 0);
+	if ((d->flags & WCFB_ENG_XFORM_SCALE) && !scale_ok(d))
 		return efault(f, WCFB_ENG_ERR_RECT, 0);
 
 	/* CRC writes one 32-bit word at the destination's origin. */
@@ -1174,6 +1220,33 @@ static void gather_row(const Desc *d, const uint8_t *bounce, uint32_t cpp,
 
 	src_size(d, &sw, &sh);
 	srow = (size_t)sw * cpp;
+	if (d->flags & WCFB_ENG_XFORM_SCALE) {
+		/* 1.3: (a, b) = TRANSPOSE ? (j, i) : (i, j), U = u0 + a du,
+		 * V = v0 + b dv; validate() proved every sample inside. */
+		int64_t du = scale_word(d, 4), dv = scale_word(d, 5);
+		int64_t pu = scale_word(d, 2), pv = scale_word(d, 3);
+		const uint8_t *line;
+
+		if (t) {
+			pu += (int64_t)r * du;
+			line = bounce;
+		} else {
+			pv += (int64_t)r * dv;
+			line = bounce + (size_t)(pv >> 16) * srow;
+		}
+		for (i = 0; i < w; i++) {
+			const uint8_t *px;
+
+			if (t)
+				px = line + (size_t)((pv + (int64_t)i * dv) >> 16) *
+					    srow + (size_t)(pu >> 16) * cpp;
+			else
+				px = line + (size_t)((pu + (int64_t)i * du) >> 16) *
+					    cpp;
+			memcpy(row + (size_t)i * cpp, px, cpp);
+		}
+		return;
+	}
 	/* source of pixel 0 of this row, and the step along the row */
 	u = t ? r : 0;
 	v = t ? 0 : r;
@@ -1227,7 +1300,7 @@ uint32_t ops_execute(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	src_size(d, &sw, &sh);
 	drow = (size_t)w * dcpp;
 	srow = (size_t)sw * scpp;
-	gather = d->flags & WCFB_ENG_XFORM_MASK;
+	gather = d->flags & (WCFB_ENG_XFORM_MASK | WCFB_ENG_XFORM_SCALE);
 	mode = d->flags & WCFB_ENG_BLEND_MODE_MASK;
 	pa = d->flags & WCFB_ENG_BLEND_PLANE_ALPHA ? d->fill & 0xFF : 255;
 

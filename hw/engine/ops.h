@@ -23,6 +23,8 @@ typedef struct Desc {
 	uint64_t table;         /* desc words 0x60..0x67: COLOR's table, or
 				 * a planar YUV source's planes table */
 	uint32_t rsvd_any;      /* OR of the reserved words after them */
+	uint32_t scale[6];      /* words 0x68..0x7f: XFORM_SCALE's sw, sh,
+				 * u0, v0, du, dv (1.3) */
 } Desc;
 
 struct ColorLut;

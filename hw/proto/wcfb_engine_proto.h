@@ -79,7 +79,7 @@ typedef uint64_t wcfb_le64;
 
 #define WCFB_ENG_MAGIC          0x4C424357u     /* "WCBL" little-endian */
 #define WCFB_ENG_VERSION_MAJOR  1u
-#define WCFB_ENG_VERSION_MINOR  2u
+#define WCFB_ENG_VERSION_MINOR  3u
 #define WCFB_ENG_VERSION \
 	((WCFB_ENG_VERSION_MAJOR << 16) | WCFB_ENG_VERSION_MINOR)
 
@@ -218,6 +218,30 @@ WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
 #define WCFB_ENG_XFORM_MASK \
 	(WCFB_ENG_XFORM_REFLECT_X | WCFB_ENG_XFORM_REFLECT_Y | \
 	 WCFB_ENG_XFORM_TRANSPOSE)
+
+/*
+ * 1.3: scaling, nearest sample (BLEND and CONVERT).  With XFORM_SCALE the
+ * source rect is no longer the destination's size: it is desc._rsvd[2] x
+ * desc._rsvd[3] pixels from (src.x, src.y), and destination pixel (i, j)
+ * of the rect takes source pixel (U >> 16, V >> 16) of it, where
+ *
+ *   (a, b) = TRANSPOSE ? (j, i) : (i, j)
+ *   U = u0 + a * du,   V = v0 + b * dv     (16.16, 64-bit, signed)
+ *
+ * with u0, v0, du, dv the s32 words _rsvd[4..7].  REFLECT_X and REFLECT_Y
+ * must be 0 with SCALE (a negative step mirrors).  Every U must lie in
+ * [0, sw << 16) and every V in [0, sh << 16), else ERR_RECT; so must sw
+ * and sh in [1, MAX_DIM].  The source rect is read whole before the
+ * first row is written (as for any transform), at most 256 MiB of it
+ * converted to the source format's bytes, else NOMEM.
+ */
+#define WCFB_ENG_XFORM_SCALE          (1u << 11)
+#define WCFB_ENG_SCALE_SW             2    /* desc._rsvd[] words */
+#define WCFB_ENG_SCALE_SH             3
+#define WCFB_ENG_SCALE_U0             4
+#define WCFB_ENG_SCALE_V0             5
+#define WCFB_ENG_SCALE_DU             6
+#define WCFB_ENG_SCALE_DV             7
 
 /*
  * 1.2: the YCbCr -> RGB conversion of a YUV source (BLEND and CONVERT
@@ -380,7 +404,8 @@ struct wcfb_eng_desc {
 	wcfb_le32 height;       /* 0x1C  src and dst); 0 = no pixels */
 	struct wcfb_eng_surface dst;    /* 0x20 */
 	struct wcfb_eng_surface src;    /* 0x40 ignored by NOP/FILL */
-	wcfb_le32 _rsvd[8];     /* 0x60 0 but [0..1]: COLOR/YUV table */
+	wcfb_le32 _rsvd[8];     /* 0x60 0 but [0..1]: COLOR/YUV table,
+				 *      [2..7]: XFORM_SCALE's map */
 };
 #define WCFB_ENG_DESC_SIZE 128u
 WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_desc) == WCFB_ENG_DESC_SIZE,

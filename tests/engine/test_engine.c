@@ -801,6 +801,9 @@ typedef struct Op {
 	uint64_t table;                 /* COLOR: the table's address;
 					 * planar YUV: the planes table's */
 	const YPlane *yp;               /* YUV: the chroma planes */
+	/* XFORM_SCALE (1.3): the source size, u0, v0, du, dv */
+	uint32_t ssw, ssh;
+	int32_t u0, v0, du, dv;
 } Op;
 
 /*
@@ -968,6 +971,14 @@ static void op_to_desc(const Op *o, struct wcfb_eng_desc *d)
 	d->src.y = htole32(o->sy);
 	d->_rsvd[0] = htole32((uint32_t)o->table);
 	d->_rsvd[1] = htole32((uint32_t)(o->table >> 32));
+	if (o->flags & WCFB_ENG_XFORM_SCALE) {
+		d->_rsvd[2] = htole32(o->ssw);
+		d->_rsvd[3] = htole32(o->ssh);
+		d->_rsvd[4] = htole32((uint32_t)o->u0);
+		d->_rsvd[5] = htole32((uint32_t)o->v0);
+		d->_rsvd[6] = htole32((uint32_t)o->du);
+		d->_rsvd[7] = htole32((uint32_t)o->dv);
+	}
 }
 
 static uint32_t le16_at(const uint8_t *b)
@@ -1062,7 +1073,9 @@ static void ref_apply(Peer *p, uint8_t *img, const Op *o)
 	uint32_t dc = cpp_of(o->dfmt), sc = src ? cpp_of(sfmt) : 0;
 	bool tr = o->opcode != WCFB_ENG_OP_CRC &&
 		  (o->flags & WCFB_ENG_XFORM_TRANSPOSE);
-	uint32_t sw = tr ? o->h : o->w, sh = tr ? o->w : o->h;
+	bool scale = o->flags & WCFB_ENG_XFORM_SCALE;
+	uint32_t sw = scale ? o->ssw : tr ? o->h : o->w;
+	uint32_t sh = scale ? o->ssh : tr ? o->w : o->h;
 	uint64_t srow = (uint64_t)sw * sc;
 	uint8_t *srect = malloc(srow * sh + 1), px[4], *sp;
 	uint32_t x, y, u, v, s[4], d[4], crc = 0;
@@ -1105,6 +1118,14 @@ static void ref_apply(Peer *p, uint8_t *img, const Op *o)
 
 			u = tr ? y : x;
 			v = tr ? x : y;
+			if (scale) {
+				/* 1.3: U = u0 + a du, V = v0 + b dv, with
+				 * (a, b) = TRANSPOSE ? (j, i) : (i, j) */
+				u = (uint32_t)(((int64_t)o->u0 +
+						(int64_t)(tr ? y : x) * o->du) >> 16);
+				v = (uint32_t)(((int64_t)o->v0 +
+						(int64_t)(tr ? x : y) * o->dv) >> 16);
+			}
 			if (o->flags & WCFB_ENG_XFORM_REFLECT_X)
 				u = sw - 1 - u;
 			if (o->flags & WCFB_ENG_XFORM_REFLECT_Y)
@@ -1776,7 +1797,7 @@ static void t_format_codes(void)
 	}
 	CHECK((rd32(p, WCFB_ENG_REG_FORMATS) & 0xFFFF) == all,
 	      "FORMATS %x want %x", rd32(p, WCFB_ENG_REG_FORMATS), all);
-	CHECK(WCFB_ENG_VERSION == 0x00010002u, "version %x", WCFB_ENG_VERSION);
+	CHECK(WCFB_ENG_VERSION == 0x00010003u, "version %x", WCFB_ENG_VERSION);
 	CHECK(rd32(p, WCFB_ENG_REG_CAPS) & (1u << WCFB_ENG_OP_CRC), "CAPS");
 	CHECK(WCFB_ENG_OP_COLOR == 7 && WCFB_ENG_OP_MAX == 7, "opcodes");
 	CHECK((rd32(p, WCFB_ENG_REG_CAPS) >> WCFB_ENG_OP_COLOR) == 1,
@@ -2107,6 +2128,10 @@ static void t_flags_validation(void)
 			if (ops[k] == WCFB_ENG_OP_CONVERT &&
 			    bit >= 8 && bit <= 10)
 				want = 0;
+			/* 1.3: SCALE with a 0 x 0 source (its words 0) */
+			if ((ops[k] == WCFB_ENG_OP_BLEND ||
+			     ops[k] == WCFB_ENG_OP_CONVERT) && bit == 11)
+				want = WCFB_ENG_ERR_RECT;
 			memcpy(p->expect, p->ram, p->ram_size);
 			st = run_raw(p, ops[k], fl, 0, 4, 4, &b, &a);
 			CHECK(st == want, "op %u flag bit %u: status %u want %u",
@@ -3446,8 +3471,8 @@ static void t_yuv_codes(void)
 	      rd32(p, WCFB_ENG_REG_FORMATS));
 	CHECK(WCFB_ENG_FMTCAP_RGB_MASK == 0xFFFFu &&
 	      WCFB_ENG_FMTCAP_YUV_MASK == 0xFFFF0000u, "masks");
-	CHECK(WCFB_ENG_VERSION_MINOR == 2 &&
-	      rd32(p, WCFB_ENG_REG_VERSION) == 0x00010002u, "version %x",
+	CHECK(WCFB_ENG_VERSION_MINOR == 3 &&
+	      rd32(p, WCFB_ENG_REG_VERSION) == 0x00010003u, "version %x",
 	      rd32(p, WCFB_ENG_REG_VERSION));
 	CHECK(rd32(p, WCFB_ENG_REG_CAPS) == 0xFE, "CAPS %x unchanged",
 	      rd32(p, WCFB_ENG_REG_CAPS));
@@ -4404,6 +4429,134 @@ static void t_yuv_errors(void)
 }
 
 /* corrupt-next takes YUV ops like any pixel-writing op. */
+/*
+ * A scale map for @n destination pixels over @s source pixels, as a
+ * driver makes it: the centre of each destination pixel, mapped
+ * linearly, step floor(s / n) in 16.16; @mirror walks it backwards.
+ */
+static void scale_axis(uint32_t n, uint32_t s, bool mirror, int32_t *p0,
+		       int32_t *step)
+{
+	int32_t k = (int32_t)(((uint64_t)s << 16) / n);
+
+	*p0 = k / 2;
+	*step = k;
+	if (mirror) {
+		*p0 = (int32_t)((s << 16) - 1) - k / 2;
+		*step = -k;
+	}
+}
+
+/* Random scaled BLEND and CONVERT (1.3): every RGB format both ways,
+ * up and down, transposed or not, mirrored or not, against the spec's
+ * map in the reference. */
+static void t_scale(void)
+{
+	Peer *p = &g_peer;
+	unsigned i;
+
+	for (i = 0; i < 120; i++) {
+		bool blend = i % 3 != 2;
+		Op o = { .opcode = blend ? WCFB_ENG_OP_BLEND :
+				   WCFB_ENG_OP_CONVERT };
+		uint32_t sw, sh, W, H;
+		bool t = rndn(2);
+		Surf s, d;
+
+		surf_alloc(p, &s, fmt_at(rndn(NFMT)), 1 + rndn(40),
+			   1 + rndn(30), 6);
+		W = 1 + rndn(48);
+		H = 1 + rndn(40);
+		surf_alloc(p, &d, fmt_at(rndn(NFMT)), W, H, 6);
+		rand_rect(s.W, s.H, &o.sx, &o.sy, &sw, &sh);
+		o.w = 1 + rndn(W);
+		o.h = 1 + rndn(H);
+		o.dx = rndn(W - o.w + 1);
+		o.dy = rndn(H - o.h + 1);
+		o.flags = WCFB_ENG_XFORM_SCALE |
+			  (t ? WCFB_ENG_XFORM_TRANSPOSE : 0);
+		if (blend)
+			o.flags |= rndn(3);
+		o.ssw = sw;
+		o.ssh = sh;
+		scale_axis(t ? o.h : o.w, sw, rndn(2), &o.u0, &o.du);
+		scale_axis(t ? o.w : o.h, sh, rndn(2), &o.v0, &o.dv);
+		set_dst(&o, &d);
+		set_src(&o, &s);
+		CHECK(!run_op(p, &o, 0), "#%u %s %ux%u -> %ux%u flags %x %s->%s",
+		      i, blend ? "BLEND" : "CONVERT", sw, sh, o.w, o.h,
+		      o.flags, fdesc(s.fmt)->tag, fdesc(d.fmt)->tag);
+	}
+}
+
+/* Scaled YUV sources: every format, up and down, chroma sampled at the
+ * luma sample's pixel. */
+static void t_scale_yuv(void)
+{
+	Peer *p = &g_peer;
+	unsigned f, k;
+
+	for (f = 0; f < NYFMT; f++) {
+		YImg im;
+
+		yimg_alloc(p, &im, &g_yfmt[f], 16, 12, 5);
+		for (k = 0; k < 4; k++) {
+			bool t = k & 1;
+			Op o = { .opcode = k & 2 ? WCFB_ENG_OP_CONVERT :
+					   WCFB_ENG_OP_BLEND,
+				 .flags = WCFB_ENG_XFORM_SCALE |
+					  (t ? WCFB_ENG_XFORM_TRANSPOSE : 0) |
+					  yuv_flags(rndn(3), rndn(2)),
+				 .w = k < 2 ? 23 : 5, .h = k < 2 ? 17 : 4 };
+			uint32_t sw = 6 + rndn(6), sh = 4 + rndn(6);
+			Surf d;
+
+			surf_alloc(p, &d, fmt_at(rndn(NFMT)), 24, 18, 3);
+			set_dst(&o, &d);
+			yimg_src(p, &im, &o, rndn(16 - sw + 1),
+				 rndn(12 - sh + 1));
+			o.ssw = sw;
+			o.ssh = sh;
+			scale_axis(t ? o.h : o.w, sw, k == 1, &o.u0, &o.du);
+			scale_axis(t ? o.w : o.h, sh, k == 2, &o.v0, &o.dv);
+			CHECK(!run_op(p, &o, 0), "%s scale %u: %ux%u -> %ux%u",
+			      g_yfmt[f].tag, k, sw, sh, o.w, o.h);
+		}
+	}
+}
+
+/* SCALE's map is checked whole before anything is read or written. */
+static void t_scale_validation(void)
+{
+	Peer *p = &g_peer;
+	Surf s, d;
+	unsigned c;
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, 8, 8, 2);
+	surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 16, 16, 2);
+	for (c = 0; c < 12; c++) {
+		Op o = { .opcode = c & 1 ? WCFB_ENG_OP_CONVERT :
+				   WCFB_ENG_OP_BLEND,
+			 .flags = WCFB_ENG_XFORM_SCALE, .w = 16, .h = 16,
+			 .ssw = 8, .ssh = 8 };
+		uint32_t want = WCFB_ENG_ERR_RECT;
+
+		set_dst(&o, &d);
+		set_src(&o, &s);
+		scale_axis(16, 8, false, &o.u0, &o.du);
+		scale_axis(16, 8, false, &o.v0, &o.dv);
+		switch (c / 2) {
+		case 0: want = 0; break;                      /* in range */
+		case 1: o.u0 = -1; break;                     /* before */
+		case 2: o.dv += 1 << 12; break;               /* past the end */
+		case 3: o.ssw = 0; break;                     /* no source */
+		case 4: o.flags |= WCFB_ENG_XFORM_REFLECT_X; break;
+		case 5: o.ssh = 9; want = WCFB_ENG_ERR_EXTENT; break;
+		}
+		CHECK(!run_op(p, &o, want), "case %u: want %u", c / 2, want);
+	}
+}
+
 static void t_yuv_corrupt_next(void)
 {
 	Peer *p = &g_peer;
@@ -4490,6 +4643,9 @@ static const Test g_tests[] = {
 	{ "yuv_overlap", t_yuv_overlap },
 	{ "yuv_errors", t_yuv_errors },
 	{ "yuv_corrupt_next", t_yuv_corrupt_next },
+	{ "scale", t_scale },
+	{ "scale_yuv", t_scale_yuv },
+	{ "scale_validation", t_scale_validation },
 	{ "ring_wrap_batch", t_ring_wrap_batch },
 	{ "semi_random_rects", t_semi_random_rects },
 	{ "garbage_descriptors", t_garbage_descriptors },
