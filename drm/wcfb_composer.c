@@ -104,6 +104,34 @@ bool wcfb_composer_available(struct wcfb_device *wcfb)
 }
 
 /**
+ * wcfb_composer_scales - does the blitter scale as it composes
+ * @wcfb: the device
+ *
+ * Return: true with a composing blitter of protocol 1.3 or later.
+ */
+bool wcfb_composer_scales(struct wcfb_device *wcfb)
+{
+	struct wcfb_blitter_info info;
+
+	return wcfb_composer_info(wcfb, &info) &&
+	       info.version >= ((1u << 16) | 3u);
+}
+
+/**
+ * wcfb_plane_scaled - is the plane's source another size than its place
+ * @st: the plane's state (sizes as userspace set them, before clipping)
+ *
+ * Return: true if the source, rotated, is not the CRTC rectangle's size.
+ */
+bool wcfb_plane_scaled(const struct drm_plane_state *st)
+{
+	bool turned = st->rotation & (DRM_MODE_ROTATE_90 | DRM_MODE_ROTATE_270);
+
+	return st->src_w != (u64)(turned ? st->crtc_h : st->crtc_w) << 16 ||
+	       st->src_h != (u64)(turned ? st->crtc_w : st->crtc_h) << 16;
+}
+
+/**
  * wcfb_composer_format_cpp - bytes per pixel of a format the blitter reads
  * @wcfb: the device
  * @fourcc: DRM fourcc
@@ -346,6 +374,13 @@ int wcfb_composer_check_plane(struct drm_plane_state *st)
 			    plane->base.id);
 		return -EINVAL;
 	}
+	if (st->visible && wcfb_plane_scaled(st) &&
+	    (u64)(st->src_w >> 16) * (st->src_h >> 16) > WCFB_SCALE_MAX_SRC_PX) {
+		drm_dbg_kms(plane->dev, "[PLANE:%d] scaled source %ux%u above %u pixels\n",
+			    plane->base.id, st->src_w >> 16, st->src_h >> 16,
+			    WCFB_SCALE_MAX_SRC_PX);
+		return -ERANGE;
+	}
 	if (plane->type == DRM_PLANE_TYPE_CURSOR &&
 	    (st->crtc_w > WCFB_CURSOR_MAX_DIM ||
 	     st->crtc_h > WCFB_CURSOR_MAX_DIM)) {
@@ -500,6 +535,69 @@ static bool wcfb_plane_replaces(const struct drm_plane_state *st,
 	       DRM_MODE_ROTATE_0;
 }
 
+/* One axis of a scale map (see wcfb_compose_scale()). */
+struct wcfb_scale_axis {
+	u32 origin;	/* first source pixel read, in the framebuffer */
+	u32 size;	/* source pixels from there */
+	s32 p0;		/* 16.16 position of the first sample, from origin */
+	s32 step;	/* 16.16, per destination pixel along its axis */
+};
+
+/*
+ * One source axis of a scaled plane for @n destination pixels starting
+ * @a0 into the plane: DRM's source extent @s (16.16) from @s0 (16.16),
+ * along which the destination axis of @len pixels runs, mirrored or not.
+ * Destination pixel a's centre maps linearly onto the extent, in steps
+ * of k = floor(@s / @len): P = k / 2 + a k, or @s - 1 - P mirrored (the
+ * mirror of a position in 1/65536 pixels, as the unscaled transform
+ * mirrors whole pixels).  Computed from the plane, not from @sub, so that
+ * any part of it gets exactly the samples of the whole.
+ */
+static void wcfb_scale_axis(u32 s0, u32 s, u32 len, u32 a0, u32 n,
+			    bool mirror, struct wcfb_scale_axis *ax)
+{
+	s64 k = s / len, first, last, lo, hi;
+
+	first = k / 2 + (s64)a0 * k;
+	last = first + (s64)(n - 1) * k;
+	if (mirror) {
+		first = (s64)s - 1 - first;
+		last = (s64)s - 1 - last;
+		k = -k;
+	}
+	first += s0;
+	last += s0;
+	lo = min(first, last) >> 16;
+	hi = max(first, last) >> 16;
+	ax->origin = lo;
+	ax->size = hi - lo + 1;
+	ax->p0 = first - (lo << 16);
+	ax->step = k;
+}
+
+/*
+ * The engine's scale map (protocol 1.3) for the part @sub of a scaled
+ * plane: the transform's TRANSPOSE picks which destination axis each
+ * source axis follows, and its mirrors become negative steps.  Source
+ * u (columns) runs along the destination's x, or y when transposed.
+ */
+static void wcfb_compose_scale(const struct drm_plane_state *st,
+			       const struct drm_rect *sub, u32 xform,
+			       struct wcfb_scale_axis *u,
+			       struct wcfb_scale_axis *v)
+{
+	bool tr = xform & WCFB_ENG_XFORM_TRANSPOSE;
+	u32 ax = sub->x1 - st->crtc_x, ay = sub->y1 - st->crtc_y;
+	u32 w = drm_rect_width(sub), h = drm_rect_height(sub);
+
+	wcfb_scale_axis(st->src_x, st->src_w,
+			tr ? st->crtc_h : st->crtc_w, tr ? ay : ax,
+			tr ? h : w, xform & WCFB_ENG_XFORM_REFLECT_X, u);
+	wcfb_scale_axis(st->src_y, st->src_h,
+			tr ? st->crtc_w : st->crtc_h, tr ? ax : ay,
+			tr ? w : h, xform & WCFB_ENG_XFORM_REFLECT_Y, v);
+}
+
 /*
  * One plane's descriptor for the part @sub of its place on screen (inside
  * st->dst); @replace: no background to blend with.  The source of @sub is
@@ -529,31 +627,42 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 	u32 di = sub->x1 - st->dst.x1, dj = sub->y1 - st->dst.y1;
 	u32 u0 = tr ? dj : di, v0 = tr ? di : dj;
 	u32 su = tr ? h : w, sv = tr ? w : h;
+	bool scaled = wcfb_plane_scaled(st);
+	struct wcfb_scale_axis mu, mv;
 	struct wcfb_blitter_table *stab;
-	u32 flags, pa, ox, oy;
+	u32 flags, pa, ox, oy, fx, fy;
 	int ret;
 
 	if (!obj || !cpp)
 		return -EINVAL;
-	if (xform & WCFB_ENG_XFORM_REFLECT_X)
-		u0 = sw - u0 - su;
-	if (xform & WCFB_ENG_XFORM_REFLECT_Y)
-		v0 = sh - v0 - sv;
-	sw = su;
-	sh = sv;
+	if (scaled) {
+		/* Rotation too: an unrotated plane's xform is 0 anyway. */
+		wcfb_compose_scale(st, sub, wcfb_rotation_xform(st->rotation),
+				   &mu, &mv);
+		fx = mu.origin;
+		fy = mv.origin;
+		sw = mu.size;
+		sh = mv.size;
+	} else {
+		if (xform & WCFB_ENG_XFORM_REFLECT_X)
+			u0 = sw - u0 - su;
+		if (xform & WCFB_ENG_XFORM_REFLECT_Y)
+			v0 = sh - v0 - sv;
+		sw = su;
+		sh = sv;
+		fx = (st->src.x1 >> 16) + u0;
+		fy = (st->src.y1 >> 16) + v0;
+	}
 	/* The source rectangle, the framebuffer's offset folded in. */
-	ret = wcfb_blit_surface_origin(fb->offsets[0], fb->pitches[0],
-				       (st->src.x1 >> 16) + u0,
-				       (st->src.y1 >> 16) + v0, sw, sh, cpp,
-				       obj->size, &ox, &oy);
+	ret = wcfb_blit_surface_origin(fb->offsets[0], fb->pitches[0], fx, fy,
+				       sw, sh, cpp, obj->size, &ox, &oy);
 	if (ret)
 		return ret;
 	ret = wcfb_job_add_buf(job, to_wcfb_bo(obj), false, &stab);
 	if (ret)
 		return ret;
 	if (fb->format->num_planes > 1) {
-		ret = wcfb_compose_chroma(job, pt, fb, (st->src.x1 >> 16) + u0,
-					  (st->src.y1 >> 16) + v0, sw, sh);
+		ret = wcfb_compose_chroma(job, pt, fb, fx, fy, sw, sh);
 		if (ret)
 			return ret;
 		d->_rsvd[0] = cpu_to_le32(lower_32_bits(pt_addr));
@@ -561,8 +670,9 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 	}
 
 	if (replace) {
-		d->opcode = cpu_to_le32(fb->format->format == WCFB_COMPOSE_FORMAT ?
-					WCFB_ENG_OP_COPY : WCFB_ENG_OP_CONVERT);
+		d->opcode = cpu_to_le32(fb->format->format == WCFB_COMPOSE_FORMAT &&
+					!scaled ? WCFB_ENG_OP_COPY :
+					WCFB_ENG_OP_CONVERT);
 		d->flags = cpu_to_le32(wcfb_yuv_flags(st));
 	} else {
 		/* DRM's 16-bit plane alpha, as the engine's 8 bits. */
@@ -588,6 +698,18 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 	d->src.format = cpu_to_le32(fb->format->format);
 	d->src.x = cpu_to_le32(ox);
 	d->src.y = cpu_to_le32(oy);
+	if (scaled) {
+		/* The map replaces the reflections; TRANSPOSE stays. */
+		flags = le32_to_cpu(d->flags) & ~(WCFB_ENG_XFORM_REFLECT_X |
+						  WCFB_ENG_XFORM_REFLECT_Y);
+		d->flags = cpu_to_le32(flags | WCFB_ENG_XFORM_SCALE);
+		d->_rsvd[WCFB_ENG_SCALE_SW] = cpu_to_le32(sw);
+		d->_rsvd[WCFB_ENG_SCALE_SH] = cpu_to_le32(sh);
+		d->_rsvd[WCFB_ENG_SCALE_U0] = cpu_to_le32((u32)mu.p0);
+		d->_rsvd[WCFB_ENG_SCALE_V0] = cpu_to_le32((u32)mv.p0);
+		d->_rsvd[WCFB_ENG_SCALE_DU] = cpu_to_le32((u32)mu.step);
+		d->_rsvd[WCFB_ENG_SCALE_DV] = cpu_to_le32((u32)mv.step);
+	}
 	return 0;
 }
 

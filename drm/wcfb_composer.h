@@ -28,6 +28,15 @@ struct wcfb_scanout_config;
 /* Composed output: the format every scanout engine shows. */
 #define WCFB_COMPOSE_FORMAT	DRM_FORMAT_XRGB8888
 
+/*
+ * Scaling (protocol 1.3), as drm_atomic_helper_check_plane_state() takes
+ * it (source / destination, 16.16): up to 8 times up, 4 times down.  The
+ * engine reads a scaled source whole: at most 16 Mpixels of it.
+ */
+#define WCFB_SCALE_MIN		(DRM_PLANE_NO_SCALING / 8)
+#define WCFB_SCALE_MAX		(DRM_PLANE_NO_SCALING * 4)
+#define WCFB_SCALE_MAX_SRC_PX	(16u << 20)
+
 /**
  * enum wcfb_show - what a CRTC state puts on the screen
  * @WCFB_SHOW_NOTHING: the CRTC is off
@@ -80,6 +89,8 @@ u32 wcfb_composer_format_cpp(struct wcfb_device *wcfb, u32 fourcc);
 int wcfb_composer_formats(struct wcfb_device *wcfb, u32 *formats,
 			  unsigned int max);
 bool wcfb_composer_available(struct wcfb_device *wcfb);
+bool wcfb_composer_scales(struct wcfb_device *wcfb);
+bool wcfb_plane_scaled(const struct drm_plane_state *st);
 
 struct wcfb_compose_target *
 wcfb_compose_target_get(struct wcfb_device *wcfb, u32 width, u32 height);

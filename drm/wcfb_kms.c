@@ -485,26 +485,25 @@ static int wcfb_plane_atomic_check(struct drm_plane *plane,
 	struct drm_plane_state *new = drm_atomic_get_new_plane_state(state,
 								     plane);
 	struct drm_crtc_state *crtc_state = NULL;
-	bool turned;
+	bool scales;
 	int ret;
 
 	if (new->crtc)
 		crtc_state = drm_atomic_get_new_crtc_state(state, new->crtc);
 
 	/*
-	 * Neither engine scales.  Said explicitly so that a framebuffer
-	 * region of another size than the plane always gets -EINVAL (the
-	 * helper below would report an attempt to scale as -ERANGE).
+	 * The scanout engine does not scale; the blitter scales as it
+	 * composes (protocol 1.3), within WCFB_SCALE_MIN..MAX.  Beyond, or
+	 * without it, the helper refuses with -ERANGE, as for any driver.
 	 */
-	turned = new->rotation & (DRM_MODE_ROTATE_90 | DRM_MODE_ROTATE_270);
+	scales = wcfb_composer_scales(to_wcfb_device(plane->dev));
 	if (new->fb && crtc_state && crtc_state->enable &&
-	    (new->src_w != (u64)(turned ? new->crtc_h : new->crtc_w) << 16 ||
-	     new->src_h != (u64)(turned ? new->crtc_w : new->crtc_h) << 16)) {
-		drm_dbg_kms(plane->dev, "[PLANE:%d] no scaling: src %ux%u, crtc %ux%u\n",
+	    wcfb_plane_scaled(new))
+		drm_dbg_kms(plane->dev, "[PLANE:%d] src %ux%u to crtc %ux%u: %s\n",
 			    plane->base.id, new->src_w >> 16,
-			    new->src_h >> 16, new->crtc_w, new->crtc_h);
-		return -EINVAL;
-	}
+			    new->src_h >> 16, new->crtc_w, new->crtc_h,
+			    scales ? "scaled by the blitter" :
+			    "no scaling without a blitter of protocol 1.3");
 
 	/*
 	 * Planes may be positioned, and partly or wholly off screen; the
@@ -515,7 +514,9 @@ static int wcfb_plane_atomic_check(struct drm_plane *plane,
 	 * enabled, which adds the plane to that commit.
 	 */
 	ret = drm_atomic_helper_check_plane_state(new, crtc_state,
+						  scales ? WCFB_SCALE_MIN :
 						  DRM_PLANE_NO_SCALING,
+						  scales ? WCFB_SCALE_MAX :
 						  DRM_PLANE_NO_SCALING,
 						  true, true);
 	if (ret)
@@ -733,6 +734,10 @@ static bool wcfb_direct_ok(struct wcfb_device *wcfb,
 	    (st->fb->format->has_alpha &&
 	     st->pixel_blend_mode == DRM_MODE_BLEND_COVERAGE)) {
 		*why = "translucent";
+		return false;
+	}
+	if (wcfb_plane_scaled(st)) {
+		*why = "scaled";
 		return false;
 	}
 	/* A framebuffer the composer alone may read (wcfb_fb_memory_ok()). */
@@ -1374,7 +1379,7 @@ static struct drm_plane *wcfb_plane_create(struct wcfb_device *wcfb,
 }
 
 /*
- * What the composer applies: stacking, translucency, rotation.  The
+ * What the composer applies: stacking, translucency, rotation, scaling.  The
  * cursor has no plane alpha or blend mode, as cursor hardware has none:
  * its pixels' own alpha, premultiplied (the core's default), is what
  * compositors give it, and a plane with an alpha property is one IGT's
@@ -1411,6 +1416,15 @@ static int wcfb_plane_add_properties(struct drm_plane *plane,
 							   BIT(DRM_MODE_BLEND_PIXEL_NONE) |
 							   BIT(DRM_MODE_BLEND_PREMULTI) |
 							   BIT(DRM_MODE_BLEND_COVERAGE));
+		if (ret)
+			return ret;
+	}
+	/* The blitter's one filter is the nearest sample: both names say so. */
+	if (wcfb_composer_scales(to_wcfb_device(plane->dev))) {
+		u32 filters = BIT(DRM_SCALING_FILTER_DEFAULT) |
+			      BIT(DRM_SCALING_FILTER_NEAREST_NEIGHBOR);
+
+		ret = drm_plane_create_scaling_filter_property(plane, filters);
 		if (ret)
 			return ret;
 	}

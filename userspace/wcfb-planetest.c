@@ -29,6 +29,10 @@
  *                          values (the primary with plane alpha PA, coverage)
  *   rotate ROT [X Y]       a non-square overlay rotated: ROT is
  *                          0|90|180|270 with +reflect-x / +reflect-y
+ *   scale [primary] SW SH DW DH [ROT [X Y]]
+ *                          an overlay (or the primary, alone) whose SW x SH
+ *                          source is shown at DW x DH, rotated by ROT, at
+ *                          X, Y (default 40, 30; the primary 0, 0)
  *   sparse                 no primary, one overlay in a corner whose centre
  *                          is transparent (the engine fault control's scene)
  * Words for the plane a scene is about (cursor, alpha, rotate, sparse:
@@ -388,7 +392,8 @@ struct ref_plane {
 	uint32_t pitch;
 	uint32_t sx, sy, sw, sh; /* source rect, whole pixels */
 	int32_t cx, cy;		/* CRTC position; the size is sw x sh, swapped
-				 * for 90 and 270 (no scaling) */
+				 * for 90 and 270, unless dw is set */
+	uint32_t dw, dh;	/* scaled: the CRTC size (0: not scaled) */
 	uint32_t alpha16;
 	int mode;
 	uint32_t rot;		/* DRM_MODE_ROTATE_* | DRM_MODE_REFLECT_* */
@@ -417,8 +422,55 @@ static void ref_dst_size(const struct ref_plane *p, uint32_t *w, uint32_t *h)
 {
 	int turned = !!(p->rot & (DRM_MODE_ROTATE_90 | DRM_MODE_ROTATE_270));
 
+	if (p->dw) {
+		*w = p->dw;
+		*h = p->dh;
+		return;
+	}
 	*w = turned ? p->sh : p->sw;
 	*h = turned ? p->sw : p->sh;
+}
+
+/*
+ * A scaled plane's ref_src_of(), by the rule of Documentation/uapi.rst
+ * ("Scaling"): the centre of CRTC pixel (x, y) lands on the source as DRM
+ * rotates it, in 1/65536 pixels, at steps k = floor(extent * 65536 /
+ * pixels) per CRTC pixel; from there back through the rotation and the
+ * reflection as for whole pixels, a mirror taking t to S - 1 - t in
+ * 1/65536 pixels.  The sample is the source pixel holding the position.
+ */
+static void ref_src_of_scaled(const struct ref_plane *p, uint32_t x,
+			      uint32_t y, uint32_t *u, uint32_t *v)
+{
+	int turned = !!(p->rot & (DRM_MODE_ROTATE_90 | DRM_MODE_ROTATE_270));
+	int64_t W = (int64_t)p->sw << 16, H = (int64_t)p->sh << 16;
+	int64_t kx = (turned ? H : W) / p->dw, ky = (turned ? W : H) / p->dh;
+	int64_t X = kx / 2 + (int64_t)x * kx, Y = ky / 2 + (int64_t)y * ky;
+	int64_t U, V;
+
+	switch (p->rot & DRM_MODE_ROTATE_MASK) {
+	case DRM_MODE_ROTATE_90:
+		U = W - 1 - Y;
+		V = X;
+		break;
+	case DRM_MODE_ROTATE_180:
+		U = W - 1 - X;
+		V = H - 1 - Y;
+		break;
+	case DRM_MODE_ROTATE_270:
+		U = Y;
+		V = H - 1 - X;
+		break;
+	default:
+		U = X;
+		V = Y;
+	}
+	if (p->rot & DRM_MODE_REFLECT_X)
+		U = W - 1 - U;
+	if (p->rot & DRM_MODE_REFLECT_Y)
+		V = H - 1 - V;
+	*u = (uint32_t)(U >> 16);
+	*v = (uint32_t)(V >> 16);
 }
 
 /*
@@ -491,7 +543,11 @@ static void ref_compose(uint32_t *scr, uint32_t W, uint32_t H,
 			for (x = x0; x < x1; x++) {
 				uint32_t u, v, *d = &scr[y * W + x];
 
-				ref_src_of(p, x - p->cx, y - p->cy, &u, &v);
+				if (p->dw)
+					ref_src_of_scaled(p, x - p->cx, y - p->cy,
+							  &u, &v);
+				else
+					ref_src_of(p, x - p->cx, y - p->cy, &u, &v);
 				*d = blend(ref_fetch(p, p->sx + u, p->sy + v), *d, pa,
 					   p->mode);
 			}
@@ -990,6 +1046,37 @@ static int selftest(void)
 	pl[0].rot = DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_Y;
 	ref_compose(scr, 6, 4, pl, 1);
 	st(scr[7] == 4 && scr[9] == 6 && scr[13] == 1, "reflect-y");
+
+	/*
+	 * Scaling, by hand: the 3 x 2 source at 6 x 4 from (0,0) doubles each
+	 * pixel (centres 0.25, 0.75, ... of a source pixel); at 2 x 1 from
+	 * (4,3), steps of 1.5 and 2 sample (0.75, 1) and (2.25, 1): 4 and 6.
+	 * Rotated 90 at 4 x 3 (the turned source 2 x 3 at steps 0.5, 1):
+	 * (0,0) samples x 0.25 -> v 0, y 0.5 -> u = 3 - 0.5 -> 2: 3.
+	 */
+	pl[0].cx = 0;
+	pl[0].cy = 0;
+	pl[0].rot = DRM_MODE_ROTATE_0;
+	pl[0].dw = 6;
+	pl[0].dh = 4;
+	ref_compose(scr, 6, 4, pl, 1);
+	st(scr[0] == 1 && scr[1] == 1 && scr[2] == 2 && scr[5] == 3 &&
+	   scr[6] == 1 && scr[12] == 4 && scr[23] == 6, "scaled 2x up");
+	pl[0].cx = 4;
+	pl[0].cy = 3;
+	pl[0].dw = 2;
+	pl[0].dh = 1;
+	ref_compose(scr, 6, 4, pl, 1);
+	st(scr[22] == 4 && scr[23] == 6 && scr[21] == 0, "scaled down at (4,3)");
+	pl[0].cx = 0;
+	pl[0].cy = 0;
+	pl[0].dw = 4;
+	pl[0].dh = 3;
+	pl[0].rot = DRM_MODE_ROTATE_90;
+	ref_compose(scr, 6, 4, pl, 1);
+	st(scr[0] == 3 && scr[3] == 6 && scr[12] == 1 && scr[15] == 4,
+	   "scaled and rotated 90");
+	pl[0].dw = pl[0].dh = 0;
 
 	/* Clipping: at (-2,-1) only src (2,1) = 6 lands on screen, at (0,0). */
 	pl[0].rot = DRM_MODE_ROTATE_0;
@@ -2440,6 +2527,40 @@ static int scene_build(struct scene *sc, int argc, char **argv)
 		SUBJ(sc, overlays[0], subj, 120, 80, 5, 3, 96, 64, a, b, 9, PAT_RAMP);
 		sp->r.mode = MODE_COVERAGE;
 		sp->r.rot = rot;
+		return 0;
+	}
+	if (!strcmp(name, "scale")) {
+		/* [primary] SW SH DW DH [ROT [X Y]] */
+		int prim = argc > 1 && !strcmp(argv[1], "primary"), i0 = 1 + prim;
+		uint32_t rot = DRM_MODE_ROTATE_0;
+		long v[4];
+
+		a = prim ? 0 : 40;
+		b = prim ? 0 : 30;
+		for (k = 0; k < 4 && i0 + k < argc; k++)
+			if (parse_int(argv[i0 + k], 1, 8192, &v[k]))
+				break;
+		if (k != 4 || (argc != i0 + 4 && argc != i0 + 5 && argc != i0 + 7) ||
+		    (argc > i0 + 4 && parse_rot(argv[i0 + 4], &rot)) ||
+		    (argc == i0 + 7 && (parse_int(argv[i0 + 5], -100000, 100000, &a) ||
+					parse_int(argv[i0 + 6], -100000, 100000, &b))))
+			USAGE("scale [primary] SW SH DW DH [ROT [X Y]]");
+		if (!prim) {
+			NEED(noverlays, "no overlay plane");
+			if (!add_background(sc))
+				return 1;
+		}
+		NEED(plane_has_format(prim ? primary : overlays[0], subj->fourcc),
+		     "the plane does not offer %s", subj->name);
+		NEED(rot == DRM_MODE_ROTATE_0 || (prim ? primary : overlays[0])->prop[P_ROTATION],
+		     "no rotation property");
+		/* SW x SH from (5,3) of a framebuffer 10 x 6 larger */
+		SUBJ(sc, prim ? primary : overlays[0], subj, v[0] + 10, v[1] + 6, 5, 3,
+		     v[0], v[1], a, b, 12, PAT_RAMP);
+		sp->r.mode = MODE_COVERAGE;
+		sp->r.rot = rot;
+		sp->r.dw = v[2];
+		sp->r.dh = v[3];
 		return 0;
 	}
 	if (!strcmp(name, "sparse")) {

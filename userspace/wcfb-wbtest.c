@@ -16,6 +16,10 @@
  * recomposing by damage; the writeback after them must be the capture and
  * equal the same state composed whole.
  *
+ * --scaled: the primary's source is 2/3 x 3/4 of the mode, scaled to the
+ * whole screen and mirrored (reflect-x), so the moves recompose parts of
+ * a scaled plane.
+ *
  * --corrupt: a second writeback, between two clean ones, has one pixel
  * corrupted by the engine model (corrupt-next 1): the capture must not
  * match it, so the comparison is shown able to fail.  Exit status 0, or 1
@@ -254,7 +258,7 @@ int main(int argc, char **argv)
 	uint32_t fourcc = DRM_FORMAT_XRGB8888, ov = 0, wb, w, h, blob = 0;
 	struct wcfb_buf prim = { 0 }, over = { 0 }, out = { 0 };
 	const drmModeModeInfo *mode;
-	bool overlay = false, corrupt = false;
+	bool overlay = false, corrupt = false, scaled = false;
 	unsigned int moves = 0;
 	drmModeAtomicReq *req;
 	struct wcfb_pipe p;
@@ -266,12 +270,14 @@ int main(int argc, char **argv)
 			overlay = true;
 		else if (!strcmp(argv[i], "--corrupt"))
 			corrupt = true;
+		else if (!strcmp(argv[i], "--scaled"))
+			scaled = true;
 		else if (!strcmp(argv[i], "--moves") && i + 1 < argc)
 			moves = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
 			fourcc = wcfb_parse_format(argv[++i]);
 		else
-			return fprintf(stderr, "usage: wcfb-wbtest [--overlay [--moves N]] [--format FOURCC] [--corrupt]\n"), 2;
+			return fprintf(stderr, "usage: wcfb-wbtest [--overlay [--moves N]] [--scaled] [--format FOURCC] [--corrupt]\n"), 2;
 	}
 	if (fourcc != DRM_FORMAT_XRGB8888 && fourcc != DRM_FORMAT_ARGB8888 &&
 	    fourcc != DRM_FORMAT_XBGR8888 && fourcc != DRM_FORMAT_ABGR8888)
@@ -290,7 +296,8 @@ int main(int argc, char **argv)
 	h = mode->vdisplay;
 
 	/* The scene: a pattern, and over it a translucent overlay. */
-	ret = wcfb_buf_create(&p, &prim, w, h, DRM_FORMAT_XRGB8888);
+	ret = wcfb_buf_create(&p, &prim, scaled ? w * 2 / 3 : w,
+			      scaled ? h * 3 / 4 : h, DRM_FORMAT_XRGB8888);
 	if (ret)
 		return die("primary buffer", -ret);
 	wcfb_buf_fill_pattern(&prim, 7);
@@ -298,7 +305,25 @@ int main(int argc, char **argv)
 	ret = wcfb_req_mode(&p, req, mode, &blob);
 	if (ret)
 		return die("mode", -ret);
-	wcfb_req_plane(&p, req, prim.fb_id, w, h);
+	if (scaled) {
+		uint32_t pl = p.plane_id;
+
+		drmModeAtomicAddProperty(req, pl, p.plane_fb_id, prim.fb_id);
+		drmModeAtomicAddProperty(req, pl, p.plane_crtc_id, p.crtc_id);
+		drmModeAtomicAddProperty(req, pl, p.plane_src_x, 0);
+		drmModeAtomicAddProperty(req, pl, p.plane_src_y, 0);
+		drmModeAtomicAddProperty(req, pl, p.plane_src_w, (uint64_t)prim.width << 16);
+		drmModeAtomicAddProperty(req, pl, p.plane_src_h, (uint64_t)prim.height << 16);
+		drmModeAtomicAddProperty(req, pl, p.plane_crtc_x, 0);
+		drmModeAtomicAddProperty(req, pl, p.plane_crtc_y, 0);
+		drmModeAtomicAddProperty(req, pl, p.plane_crtc_w, w);
+		drmModeAtomicAddProperty(req, pl, p.plane_crtc_h, h);
+		drmModeAtomicAddProperty(req, pl, wcfb_prop_id(p.fd, pl, DRM_MODE_OBJECT_PLANE,
+							       "rotation"),
+					 DRM_MODE_ROTATE_0 | DRM_MODE_REFLECT_X);
+	} else {
+		wcfb_req_plane(&p, req, prim.fb_id, w, h);
+	}
 	if (overlay) {
 		ov = find_overlay(p.fd);
 		if (!ov)
@@ -332,9 +357,9 @@ int main(int argc, char **argv)
 	ret = wcfb_buf_create(&p, &out, w, h, fourcc);
 	if (ret)
 		return die("writeback buffer", -ret);
-	wcfb_ok(!strcmp(show(), "direct") == !overlay,
+	wcfb_ok(!strcmp(show(), "direct") == !(overlay || scaled),
 		"the scene is %s (debugfs scanout: show %s)",
-		overlay ? "composed" : "scanned out directly", show());
+		overlay || scaled ? "composed" : "scanned out directly", show());
 
 	/*
 	 * Clean, one pixel corrupted by the engine, clean again: the host's

@@ -21,6 +21,10 @@
 # scene's picture; the next scene without color words resets them (blob
 # 0: zero-copy again, "info" shows 0), and so does the client at exit
 # (while one is set "info" shows its blob: the control of that check).
+# Scaling (engine protocol 1.3; skipped where the driver does not scale):
+# overlays scaled up, down and unevenly, rotated, mirrored and clipped, a
+# YUV source, the primary alone scaled to the screen and past it, against
+# the reference's nearest-sample rule (Documentation/uapi.rst "Scaling").
 # YUV (engine protocol 1.2 through DRM's formats, COLOR_ENCODING and
 # COLOR_RANGE): every YUV format on an overlay, some on the primary and
 # the cursor, each encoding x range, chroma phases (odd source origins,
@@ -159,6 +163,27 @@ if scene rotate 90; then
 else
 	[ $? = 77 ] || fail=1
 	echo "rotation not offered: its scenes skipped"
+fi
+
+# Scaling by the blitter (nearest sample, Documentation/uapi.rst
+# "Scaling"), if the driver offers it: up, down, uneven, rotated and
+# mirrored, clipped at either corner, a YUV source, and the primary alone,
+# on the whole screen and partly off it (IGT's kms_universal_plane).
+if scene scale 96 64 192 128; then
+	shot scale_up_2x rgbhash "$REF" || fail=1
+	check scale_down_2x scale 200 150 100 75
+	check scale_uneven scale 97 61 151 203
+	check scale_rot90 scale 96 64 150 200 90
+	check scale_rot270_reflect scale 96 64 100 140 270+reflect-x
+	check scale_clipped_topleft scale 96 64 300 200 0 -50 -40
+	check scale_clipped_bottomright scale 96 64 300 200 180+reflect-y 500 400
+	check scale_primary scale primary 320 240 640 480 fmt=XR24
+	check scale_primary_offscreen scale primary 640 480 740 580 fmt=XR24
+	ycheck scale_NV12 scale 96 64 200 120 fmt=NV12
+	ycheck scale_YUYV_down scale 200 150 120 90 90 fmt=YUYV
+else
+	[ $? = 77 ] || fail=1
+	echo "scaling not offered: its scenes skipped"
 fi
 
 # Color management, if the CRTC has it.

@@ -15,6 +15,9 @@ wcfb-wbtest --overlay --format AR24 </dev/null || exit 1
 # Damage: 12 moves of the overlay, each composing only where it was and
 # is; the result equals the host capture and the same state composed whole.
 wcfb-wbtest --overlay --moves 12 </dev/null || exit 1
+# The same over a scaled, mirrored primary: each move recomposes parts of
+# it, which must take exactly the samples the whole frame takes.
+wcfb-wbtest --overlay --moves 12 --scaled </dev/null || exit 1
 # Figure (one run, for orientation): the mean time of the frames composed
 # above (1024x768 XRGB8888, job built to fence signalled), debugfs.
 n=$(sed -n 's/^composed //p' $DRI_DEBUG/scanout)
