@@ -44,11 +44,9 @@
  *	compose_mean_us 2100	mean time per composed frame, job built to
  *				fence signalled
  *	cursor_async 7		cursor moves made without a commit (legacy
- *				cursor ioctls; the first of a frame composed
- *				and latched at once)
- *	cursor_deferred 3	of those, moves after the first of their frame,
- *				composed together after the next vblank
- *	cursor_pending 0	1 while deferred moves wait for that
+ *				cursor ioctls; composed and latched at once)
+ *	cursor_unchanged 2	of those, moves that changed nothing (to the
+ *				cursor's own place): nothing composed
  *
  * vblank (the simulated vblank; timer_* since the driver was bound):
  *	period_ns 16666666	frame duration of the current mode
@@ -61,8 +59,6 @@
  *	timer_late_1ms 3	interrupts 1 ms or more late
  *	timer_overruns 0	vblanks the timer skipped (over a frame late;
  *				still counted, see wcfb_kms.c)
- *	crc_missed 0		vblanks that got no CRC entry while capture
- *				was on (see wcfb_crc.c)
  *
  * fbdev (the console's damage flushes, fbdev/wcfb_fbdev.c; counted since
  * the driver was bound):
@@ -168,10 +164,8 @@ static int wcfb_debugfs_scanout_show(struct seq_file *m, void *unused)
 				 n * NSEC_PER_USEC) : 0);
 	seq_printf(m, "cursor_async %lld\n",
 		   (long long)atomic64_read(&wcfb->output.cursor_async));
-	seq_printf(m, "cursor_deferred %lld\n",
-		   (long long)atomic64_read(&wcfb->output.cursor_deferred));
-	seq_printf(m, "cursor_pending %d\n",
-		   READ_ONCE(wcfb->output.async_deferred));
+	seq_printf(m, "cursor_unchanged %lld\n",
+		   (long long)atomic64_read(&wcfb->output.cursor_unchanged));
 
 	return 0;
 }

@@ -107,12 +107,7 @@ struct wcfb_pool {
  *                flush composes it too (under @show_lock)
  * @cursor_async: cursor updates made without a commit (legacy cursor
  *                ioctls)
- * @async_frame: the vblank count when an async update last composed
- *               (under @show_lock)
- * @async_deferred: an async update left @async_damage for @cursor_work
- * @cursor_work: composes @async_damage after the vblank (queued by the
- *               vblank timer while @async_deferred)
- * @cursor_deferred: async updates left to @cursor_work
+ * @cursor_unchanged: of those, updates that changed nothing on screen
  *
  * The timer_* figures (debugfs "vblank") tell a late host from a late
  * driver: they are written by the timer's handler alone.
@@ -149,10 +144,7 @@ struct wcfb_output {
 	atomic64_t compose_failed;
 	atomic64_t compose_ns;
 	atomic64_t cursor_async;
-	u64 async_frame;
-	bool async_deferred;
-	struct work_struct cursor_work;
-	atomic64_t cursor_deferred;
+	atomic64_t cursor_unchanged;
 };
 
 static inline struct wcfb_output *to_wcfb_output(struct drm_crtc *crtc)

@@ -656,8 +656,6 @@ static enum hrtimer_restart wcfb_vblank_timer_fn(struct hrtimer *timer)
 	/* Returns false, harmlessly, while vblank reporting is off. */
 	drm_crtc_handle_vblank(&out->crtc);
 	wcfb_crc_vblank(&out->crtc, &out->crc);
-	if (READ_ONCE(out->async_deferred))
-		queue_work(system_highpri_wq, &out->cursor_work);
 	return HRTIMER_RESTART;
 }
 
@@ -1186,16 +1184,13 @@ static int wcfb_cursor_atomic_async_check(struct drm_plane *plane,
 /*
  * The cursor's state changes in place.  If the CRTC's current state has
  * made its frame, the two rectangles where the cursor was and is are
- * composed and latched now -- by the first update of a frame.  Later
- * updates in the same frame (a client moving the cursor faster than the
- * refresh rate) only add their rectangles, which cursor_work composes
- * once after the next vblank: the cursor is where the last one put it
- * from the frame after, and an update costs a composition at most once
- * per frame.  If the current state has not made its frame (a nonblocking
- * commit is swapped in but its flush has not run: its planes' states may
- * wait for fences), the rectangles are left to that flush, which composes
- * the cursor where it is then, as cursor hardware latches its position
- * with the next frame.  The CRTC's lock, held here, keeps crtc->state
+ * composed and latched now.  If not (a nonblocking commit is swapped in
+ * but its flush has not run: its planes' states may wait for fences),
+ * they are left to that flush, which composes the cursor where it is
+ * then, as cursor hardware latches its position with the next frame.
+ * An update that changes nothing (a move to where the cursor is, with its
+ * framebuffer: X servers send them, and IGT's kms_cursor_legacy times
+ * them) composes nothing.  The CRTC's lock, held here, keeps crtc->state
  * from changing.
  */
 static void wcfb_cursor_atomic_async_update(struct drm_plane *plane,
@@ -1207,7 +1202,6 @@ static void wcfb_cursor_atomic_async_update(struct drm_plane *plane,
 	struct drm_crtc_state *crtc_state = new->crtc->state;
 	struct wcfb_output *out = to_wcfb_output(new->crtc);
 	struct drm_rect damage;
-	u64 frame;
 
 	drm_rect_init(&damage, 0, 0, 0, 0);
 	if (cur->visible)
@@ -1217,6 +1211,12 @@ static void wcfb_cursor_atomic_async_update(struct drm_plane *plane,
 	if (READ_ONCE(wcfb_test_compose_full))
 		drm_rect_init(&damage, 0, 0, crtc_state->mode.hdisplay,
 			      crtc_state->mode.vdisplay);
+	if (cur->fb == new->fb && cur->visible == new->visible &&
+	    drm_rect_equals(&cur->dst, &new->dst) &&
+	    drm_rect_equals(&cur->src, &new->src)) {
+		drm_rect_init(&damage, 0, 0, 0, 0);
+		atomic64_inc(&out->cursor_unchanged);
+	}
 
 	mutex_lock(&out->show_lock);
 	/* The old framebuffer goes with the new state, which is freed. */
@@ -1233,52 +1233,12 @@ static void wcfb_cursor_atomic_async_update(struct drm_plane *plane,
 	cur->dst = new->dst;
 	cur->visible = new->visible;
 	atomic64_inc(&out->cursor_async);
-	frame = drm_crtc_vblank_count(new->crtc);
-	if (to_wcfb_crtc_state(crtc_state)->seq != out->shown_seq) {
+	if (to_wcfb_crtc_state(crtc_state)->seq != out->shown_seq)
 		wcfb_rect_add(&out->async_damage, &damage);
-	} else if (frame == out->async_frame) {
-		wcfb_rect_add(&out->async_damage, &damage);
-		atomic64_inc(&out->cursor_deferred);
-		WRITE_ONCE(out->async_deferred, true);
-	} else if (drm_rect_visible(&damage)) {
-		out->async_frame = frame;
-		wcfb_rect_add(&damage, &out->async_damage);
-		drm_rect_init(&out->async_damage, 0, 0, 0, 0);
-		if (wcfb_crtc_compose(crtc_state, &damage))
-			atomic64_inc(&out->flips);
-	}
+	else if (drm_rect_visible(&damage) &&
+		 wcfb_crtc_compose(crtc_state, &damage))
+		atomic64_inc(&out->flips);
 	mutex_unlock(&out->show_lock);
-}
-
-/*
- * The async updates a frame deferred (above), composed after its vblank.
- * The CRTC's lock keeps crtc->state and its planes' states from being
- * swapped meanwhile; the CRTC may have gone off or to a state whose flush
- * has not run (which composes the rectangles itself).
- */
-static void wcfb_cursor_work(struct work_struct *work)
-{
-	struct wcfb_output *out = container_of(work, struct wcfb_output,
-					       cursor_work);
-	struct drm_crtc *crtc = &out->crtc;
-	struct drm_crtc_state *crtc_state;
-	struct drm_rect damage;
-
-	drm_modeset_lock(&crtc->mutex, NULL);
-	mutex_lock(&out->show_lock);
-	WRITE_ONCE(out->async_deferred, false);
-	crtc_state = crtc->state;
-	damage = out->async_damage;
-	if (drm_rect_visible(&damage) && crtc_state->active &&
-	    to_wcfb_crtc_state(crtc_state)->seq == out->shown_seq &&
-	    to_wcfb_crtc_state(crtc_state)->show == WCFB_SHOW_COMPOSED) {
-		drm_rect_init(&out->async_damage, 0, 0, 0, 0);
-		out->async_frame = drm_crtc_vblank_count(crtc);
-		if (wcfb_crtc_compose(crtc_state, &damage))
-			atomic64_inc(&out->flips);
-	}
-	mutex_unlock(&out->show_lock);
-	drm_modeset_unlock(&crtc->mutex);
 }
 
 static const struct drm_plane_helper_funcs wcfb_cursor_helper_funcs = {
@@ -1597,10 +1557,6 @@ int wcfb_kms_init(struct wcfb_device *wcfb)
 	atomic64_set(&out->timer_late_max_ns, 0);
 	atomic64_set(&out->timer_late_1ms, 0);
 	atomic64_set(&out->timer_overruns, 0);
-	INIT_WORK(&out->cursor_work, wcfb_cursor_work);
-	atomic64_set(&out->cursor_deferred, 0);
-	/* No vblank has count ~0: the first async update composes. */
-	out->async_frame = ~0ull;
 
 	drm_mode_config_reset(drm);
 	/*
@@ -1622,6 +1578,5 @@ void wcfb_kms_fini(struct wcfb_device *wcfb)
 {
 	drm_kms_helper_poll_fini(&wcfb->drm);
 	hrtimer_cancel(&wcfb->output.vblank_timer);
-	cancel_work_sync(&wcfb->output.cursor_work);
 	wcfb_crc_fini(&wcfb->output.crc);
 }
