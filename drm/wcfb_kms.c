@@ -1211,11 +1211,21 @@ static void wcfb_cursor_atomic_async_update(struct drm_plane *plane,
 	if (READ_ONCE(wcfb_test_compose_full))
 		drm_rect_init(&damage, 0, 0, crtc_state->mode.hdisplay,
 			      crtc_state->mode.vdisplay);
-	if (cur->fb == new->fb && cur->visible == new->visible &&
+	/*
+	 * Nothing changes: no frame to make, and no composition in flight
+	 * to wait for (show_lock).  The new state holds the same values and
+	 * its own framebuffer reference, and goes.
+	 */
+	if (cur->fb == new->fb && cur->crtc_x == new->crtc_x &&
+	    cur->crtc_y == new->crtc_y && cur->crtc_w == new->crtc_w &&
+	    cur->crtc_h == new->crtc_h && cur->src_x == new->src_x &&
+	    cur->src_y == new->src_y && cur->src_w == new->src_w &&
+	    cur->src_h == new->src_h && cur->visible == new->visible &&
 	    drm_rect_equals(&cur->dst, &new->dst) &&
 	    drm_rect_equals(&cur->src, &new->src)) {
-		drm_rect_init(&damage, 0, 0, 0, 0);
+		atomic64_inc(&out->cursor_async);
 		atomic64_inc(&out->cursor_unchanged);
+		return;
 	}
 
 	mutex_lock(&out->show_lock);
