@@ -164,7 +164,7 @@ static void wcfb_crc_work(struct work_struct *work)
 	unsigned int i, n;
 	bool have_now = false;
 	u32 now = 0, value;
-	int ret;
+	int ret = 0;
 
 	mutex_lock(&crc->lock);
 	spin_lock_irq(&crc->pending_lock);
@@ -175,20 +175,26 @@ static void wcfb_crc_work(struct work_struct *work)
 	crc->pending_count = 0;
 	spin_unlock_irq(&crc->pending_lock);
 
-	for (i = 0; crc->on && crc->width && i < n; i++) {
+	for (i = 0; crc->on && i < n; i++) {
 		if (f[i].frame <= crc->last_frame)
 			continue;
+		if (!crc->width) {
+			/* The CRTC went off: nothing is shown to report. */
+			atomic64_inc(&crc->missed);
+			continue;
+		}
 		if (f[i].gen == crc->gen) {
 			if (!have_now) {
 				ret = wcfb_crc_current(wcfb, crc, &now);
-				if (ret) {
+				if (ret)
 					drm_dbg_kms(&wcfb->drm,
 						    "no CRC for frame %lld: %d\n",
 						    f[i].frame, ret);
-					atomic64_add(n - i, &crc->missed);
-					break;
-				}
 				have_now = true;
+			}
+			if (ret) {
+				atomic64_inc(&crc->missed);
+				continue;
 			}
 			value = now;
 		} else if (crc->known && crc->known_gen == f[i].gen) {
@@ -271,9 +277,11 @@ void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
  * @crc: its capture
  *
  * From the vblank timer's handler (hard interrupt): reads @crc->on and
- * @crc->gen without @crc->lock, a stale value costing at most this
- * frame's entry.  The vblank joins the pending ones; a full ring loses
- * its oldest.
+ * @crc->gen without @crc->lock.  A vblank between the latch of a new
+ * frame and its wcfb_crc_set_screen() (which may wait for a CRC job on
+ * @crc->lock) is reported with the previous screen's CRC; no client sees
+ * that frame as the new one, whose event is armed after the call.  The
+ * vblank joins the pending ones; a full ring loses its oldest.
  */
 void wcfb_crc_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc)
 {
