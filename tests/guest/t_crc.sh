@@ -15,18 +15,25 @@
 # still be every frame in turn, as IGT's igt_pipe_crc_get_for_frame()
 # needs (a driver that reports only the vblank its work ran for skips
 # frames here).
-# crc_check NAME: 4 CRC lines of the scene on screen, each $CRC.
+# crc_check NAME [N [EVERY]]: N (4) CRC lines of the scene on screen,
+# each $CRC, frames within the vblank counts around the capture and
+# increasing; with EVERY 1, each frame the one after the last.
 crc_check() {
-	local name=$1 v0 v1 lines f last=-1 n=0
+	local name=$1 want=${2:-4} every=${3:-0} v0 v1 lines f last=-1 n=0
 	echo auto > $crc/control || { echo "$name: control refused 'auto'"; fail=1; return 1; }
 	v0=$(vcount)
-	lines=$(timeout $((10 * SLOW)) head -n 4 $crc/data)
+	lines=$(timeout $((10 * SLOW)) head -n $want $crc/data)
 	v1=$(vcount)
 	echo "$name: CRC $CRC, vblank $v0..$v1, data: $(echo $lines)"
 	set -- $lines
 	while [ $# -ge 2 ]; do
 		f=$(($1))
-		[ $f -gt $last ] || { echo "$name: frame $1 after $last"; fail=1; }
+		if [ $every = 1 ]; then
+			[ $last = -1 ] || [ $f = $((last + 1)) ] ||
+				{ echo "$name: frame $f after $last, not the next one"; fail=1; }
+		else
+			[ $f -gt $last ] || { echo "$name: frame $1 after $last"; fail=1; }
+		fi
 		[ $f -ge $v0 ] && [ $f -le $v1 ] ||
 			{ echo "$name: frame $f outside the vblank counts $v0..$v1"; fail=1; }
 		[ "$2" = "0x$CRC" ] || { echo "$name: frame $f CRC $2, the reference's 0x$CRC"; fail=1; }
@@ -34,28 +41,13 @@ crc_check() {
 		n=$((n + 1))
 		shift 2
 	done
-	[ $n = 4 ] || { echo "$name: $n CRC lines in $((10 * SLOW)) s, want 4"; fail=1; }
+	[ $n = $want ] || { echo "$name: $n CRC lines in $((10 * SLOW)) s, want $want"; fail=1; }
 }
-# crc_every NAME: with the engine late, 8 CRC lines of consecutive frames,
-# each $CRC.
+# crc_every NAME: with the engine late, 8 CRC lines of consecutive frames.
 crc_every() {
-	local name=$1 lines f last= n=0
 	engine_ctl delay 40 || { fail=1; return 1; }
-	echo auto > $crc/control || { echo "$name: control refused 'auto'"; fail=1; }
-	lines=$(timeout $((10 * SLOW)) head -n 8 $crc/data)
+	crc_check "$1" 8 1
 	engine_ctl delay 0 || fail=1
-	echo "$name: CRC $CRC, data: $(echo $lines)"
-	set -- $lines
-	while [ $# -ge 2 ]; do
-		f=$(($1))
-		[ -z "$last" ] || [ $f = $((last + 1)) ] ||
-			{ echo "$name: frame $f after $last, not the next one"; fail=1; }
-		[ "$2" = "0x$CRC" ] || { echo "$name: frame $f CRC $2, the reference's 0x$CRC"; fail=1; }
-		last=$f
-		n=$((n + 1))
-		shift 2
-	done
-	[ $n = 8 ] || { echo "$name: $n CRC lines in $((10 * SLOW)) s, want 8"; fail=1; }
 }
 vcount() { sed -n 's/^count //p' $DRI_DEBUG/vblank; }
 # crc_scene NAME ZEROCOPY SCENE...: the scene, its capture's CRC-32 and
