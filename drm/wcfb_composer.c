@@ -630,15 +630,17 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 	bool scaled = wcfb_plane_scaled(st);
 	struct wcfb_scale_axis mu, mv;
 	struct wcfb_blitter_table *stab;
-	u32 flags, pa, ox, oy, fx, fy;
+	u32 flags, pa, ox, oy, fx, fy, eng_xform;
 	int ret;
 
 	if (!obj || !cpp)
 		return -EINVAL;
+	/* Scaled, the map replaces the reflections; TRANSPOSE stays. */
+	eng_xform = scaled ? (xform & WCFB_ENG_XFORM_TRANSPOSE) |
+			     WCFB_ENG_XFORM_SCALE : xform;
 	if (scaled) {
-		/* Rotation too: an unrotated plane's xform is 0 anyway. */
-		wcfb_compose_scale(st, sub, wcfb_rotation_xform(st->rotation),
-				   &mu, &mv);
+		/* @replace planes are unrotated: their xform is 0 either way. */
+		wcfb_compose_scale(st, sub, xform, &mu, &mv);
 		fx = mu.origin;
 		fy = mv.origin;
 		sw = mu.size;
@@ -673,11 +675,11 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 		d->opcode = cpu_to_le32(fb->format->format == WCFB_COMPOSE_FORMAT &&
 					!scaled ? WCFB_ENG_OP_COPY :
 					WCFB_ENG_OP_CONVERT);
-		d->flags = cpu_to_le32(wcfb_yuv_flags(st));
+		d->flags = cpu_to_le32(wcfb_yuv_flags(st) | eng_xform);
 	} else {
 		/* DRM's 16-bit plane alpha, as the engine's 8 bits. */
 		pa = st->alpha >> 8;
-		flags = wcfb_blend_mode(st->pixel_blend_mode) | xform |
+		flags = wcfb_blend_mode(st->pixel_blend_mode) | eng_xform |
 			wcfb_yuv_flags(st);
 		if (pa != 0xff) {
 			flags |= WCFB_ENG_BLEND_PLANE_ALPHA;
@@ -699,10 +701,6 @@ static int wcfb_compose_plane(struct wcfb_device *wcfb, struct wcfb_job *job,
 	d->src.x = cpu_to_le32(ox);
 	d->src.y = cpu_to_le32(oy);
 	if (scaled) {
-		/* The map replaces the reflections; TRANSPOSE stays. */
-		flags = le32_to_cpu(d->flags) & ~(WCFB_ENG_XFORM_REFLECT_X |
-						  WCFB_ENG_XFORM_REFLECT_Y);
-		d->flags = cpu_to_le32(flags | WCFB_ENG_XFORM_SCALE);
 		d->_rsvd[WCFB_ENG_SCALE_SW] = cpu_to_le32(sw);
 		d->_rsvd[WCFB_ENG_SCALE_SH] = cpu_to_le32(sh);
 		d->_rsvd[WCFB_ENG_SCALE_U0] = cpu_to_le32((u32)mu.p0);

@@ -497,13 +497,12 @@ static int wcfb_plane_atomic_check(struct drm_plane *plane,
 	 * without it, the helper refuses with -ERANGE, as for any driver.
 	 */
 	scales = wcfb_composer_scales(to_wcfb_device(plane->dev));
-	if (new->fb && crtc_state && crtc_state->enable &&
+	if (!scales && new->fb && crtc_state && crtc_state->enable &&
 	    wcfb_plane_scaled(new))
-		drm_dbg_kms(plane->dev, "[PLANE:%d] src %ux%u to crtc %ux%u: %s\n",
+		drm_dbg_kms(plane->dev,
+			    "[PLANE:%d] src %ux%u to crtc %ux%u: no blitter of protocol 1.3 to scale\n",
 			    plane->base.id, new->src_w >> 16,
-			    new->src_h >> 16, new->crtc_w, new->crtc_h,
-			    scales ? "scaled by the blitter" :
-			    "no scaling without a blitter of protocol 1.3");
+			    new->src_h >> 16, new->crtc_w, new->crtc_h);
 
 	/*
 	 * Planes may be positioned, and partly or wholly off screen; the
@@ -1193,6 +1192,19 @@ static int wcfb_cursor_atomic_async_check(struct drm_plane *plane,
  * them) composes nothing.  The CRTC's lock, held here, keeps crtc->state
  * from changing.
  */
+/* Every field an async update copies (below) is the same in @a and @b. */
+static bool wcfb_plane_state_same(const struct drm_plane_state *a,
+				  const struct drm_plane_state *b)
+{
+	return a->fb == b->fb && a->crtc_x == b->crtc_x &&
+	       a->crtc_y == b->crtc_y && a->crtc_w == b->crtc_w &&
+	       a->crtc_h == b->crtc_h && a->src_x == b->src_x &&
+	       a->src_y == b->src_y && a->src_w == b->src_w &&
+	       a->src_h == b->src_h && a->visible == b->visible &&
+	       drm_rect_equals(&a->dst, &b->dst) &&
+	       drm_rect_equals(&a->src, &b->src);
+}
+
 static void wcfb_cursor_atomic_async_update(struct drm_plane *plane,
 					    struct drm_atomic_state *state)
 {
@@ -1203,6 +1215,17 @@ static void wcfb_cursor_atomic_async_update(struct drm_plane *plane,
 	struct wcfb_output *out = to_wcfb_output(new->crtc);
 	struct drm_rect damage;
 
+	/*
+	 * Nothing changes: no frame to make, and no composition in flight
+	 * to wait for (show_lock).  The new state holds the same values and
+	 * its own framebuffer reference, and goes.
+	 */
+	if (wcfb_plane_state_same(cur, new)) {
+		atomic64_inc(&out->cursor_async);
+		atomic64_inc(&out->cursor_unchanged);
+		return;
+	}
+
 	drm_rect_init(&damage, 0, 0, 0, 0);
 	if (cur->visible)
 		wcfb_rect_add(&damage, &cur->dst);
@@ -1211,23 +1234,6 @@ static void wcfb_cursor_atomic_async_update(struct drm_plane *plane,
 	if (READ_ONCE(wcfb_test_compose_full))
 		drm_rect_init(&damage, 0, 0, crtc_state->mode.hdisplay,
 			      crtc_state->mode.vdisplay);
-	/*
-	 * Nothing changes: no frame to make, and no composition in flight
-	 * to wait for (show_lock).  The new state holds the same values and
-	 * its own framebuffer reference, and goes.
-	 */
-	if (cur->fb == new->fb && cur->crtc_x == new->crtc_x &&
-	    cur->crtc_y == new->crtc_y && cur->crtc_w == new->crtc_w &&
-	    cur->crtc_h == new->crtc_h && cur->src_x == new->src_x &&
-	    cur->src_y == new->src_y && cur->src_w == new->src_w &&
-	    cur->src_h == new->src_h && cur->visible == new->visible &&
-	    drm_rect_equals(&cur->dst, &new->dst) &&
-	    drm_rect_equals(&cur->src, &new->src)) {
-		atomic64_inc(&out->cursor_async);
-		atomic64_inc(&out->cursor_unchanged);
-		return;
-	}
-
 	mutex_lock(&out->show_lock);
 	/* The old framebuffer goes with the new state, which is freed. */
 	swap(cur->fb, new->fb);
