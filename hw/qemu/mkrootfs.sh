@@ -2,8 +2,10 @@
 # Builds the large guest root filesystem for the real-client tests: libdrm's
 # modetest/proptest, kmscube with Mesa (GBM, EGL, GLES, the kms_swrast
 # software rasteriser) and Weston 10 (DRM backend, pixman renderer) with a
-# few clients, and udev's daemon (which passes the kernel's hotplug uevents
-# on to Weston's libudev monitor), from Debian's arm64 packages.
+# few clients, udev's daemon (which passes the kernel's hotplug uevents
+# on to Weston's libudev monitor), and sway 1.7 on wlroots 0.15 with
+# swaybg, swaymsg and seatd (wlroots' seat), from Debian's arm64 packages;
+# util-linux's setpriv, since sway refuses to run as root.
 #
 # Packages are fetched with `apt-get download` and unpacked with
 # `dpkg-deb -x` (no maintainer scripts) into a staging tree; the rootfs gets
@@ -19,8 +21,8 @@ set -euo pipefail
 cache=$1 out=$2
 say() { printf '[rootfs] %s\n' "$*" >&2; }
 
-TOP="kmscube:arm64 libdrm-tests:arm64 weston:arm64 libgl1-mesa-dri:arm64
-     libegl-mesa0:arm64 xkb-data fonts-dejavu-core udev:arm64"
+TOP="kmscube:arm64 libdrm-tests:arm64 util-linux:arm64 weston:arm64 libgl1-mesa-dri:arm64
+     libegl-mesa0:arm64 xkb-data fonts-dejavu-core udev:arm64 sway:arm64 seatd:arm64"
 debs="$cache/debs-rootfs"
 stage="$cache/rootfs-stage"
 key=$(echo "$TOP" | md5sum | cut -c1-8)
@@ -78,6 +80,7 @@ for b in usr/bin/modetest usr/bin/proptest usr/bin/kmscube usr/bin/weston \
 	 "$ML/dri/kms_swrast_dri.so" "$ML/libEGL_mesa.so.0" \
 	 "$ML/libweston-10/drm-backend.so" "$ML/weston/desktop-shell.so" \
 	 "$ML/weston/kiosk-shell.so" "$ML/libweston-10/color-lcms.so" \
+	 usr/bin/sway usr/bin/swaybg usr/bin/swaymsg usr/sbin/seatd usr/bin/setpriv \
 	 bin/udevadm; do
 	closure "$b"
 done
@@ -102,8 +105,10 @@ done
 mkdir -p "$out/lib"
 cp -L "$stage/lib/aarch64-linux-gnu/ld-linux-aarch64.so.1" "$out/lib/"
 mkdir -p "$out"/{dev,proc,sys,tmp,run,etc}
-echo "root:x:0:0:root:/root:/bin/sh" > "$out/etc/passwd"
-echo "root:x:0:" > "$out/etc/group"
+# A user for programs that refuse to run as root (sway): seatd gives it
+# the devices.
+printf 'root:x:0:0:root:/root:/bin/sh\nwcfb:x:1000:1000:wcfb:/tmp:/bin/sh\n' > "$out/etc/passwd"
+printf 'root:x:0:\nwcfb:x:1000:\n' > "$out/etc/group"
 
 size=$(du -sm "$out" | cut -f1)
 say "tree: $size MB in $out"

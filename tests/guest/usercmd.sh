@@ -69,6 +69,9 @@ if [ -n "${wcfb_rootfs:-}" ]; then
 	mount -t devtmpfs dev $root/dev
 	mkdir -p $root/dev/pts $root/dev/shm
 	mount -t devpts devpts $root/dev/pts
+	# POSIX shared memory, as on any system: Wayland clients (swaybg) make
+	# their buffers with shm_open().
+	mount -t tmpfs -o mode=1777 shm $root/dev/shm
 	mount -t sysfs sys $root/sys
 	mount -t debugfs debugfs $root/sys/kernel/debug
 	mount -t tmpfs -o mode=1777 tmp $root/tmp
@@ -76,7 +79,10 @@ if [ -n "${wcfb_rootfs:-}" ]; then
 else
 	mkdir -p /work
 fi
-mkdir -p -m 0700 $root/run/user/0
+mkdir -p -m 0700 $root/run/user/0 $root/run/user/1000
+# The rootfs's unprivileged user "wcfb" (1000), for programs that refuse
+# to run as root, such as sway.
+chown 1000:1000 $root/run/user/1000
 cp /tests/wcfb-shot $root/bin/wcfb-shot
 chmod 755 $root/bin/wcfb-shot
 modload virtio_mmio && modload 9pnet_virtio && modload 9p ||

@@ -19,6 +19,11 @@ tests/runner/wcfb-pattern.c (draws test pattern 5 at 640x480 on
      (Weston's, wlroots', IGT's) evaluated in the guest, each naming
      wcfb's card, VKMS's spelling of the Weston line as the control that
      must not; and its hotplug lines, the connector's status after each;
+  6. the same document's compositor blocks, as written: sway (wlroots)
+     and Weston, each against goldens of its plain desktop colour made by
+     wcfb-imgcheck (sway's at 1024x768 and, after its IPC mode change,
+     800x600); and the sway block with VKMS's device path, the control
+     that must fail its captures;
   plus the runner's usage errors (no QEMU).
 
 Prints TAP ("ok N - name") and a closing "N passed, N failed" line.
@@ -75,6 +80,19 @@ def pattern_golden(imgcheck, tmp, seed, w, h, out):
     shutil.move(os.path.join(d, "p.expected.png"), out)
 
 
+def solid_golden(imgcheck, tmp, rgb, w, h, out):
+    """OUT = a WxH image of colour RGB (hex), wcfb-imgcheck's "expected"
+    image of a solid check."""
+    d = tempfile.mkdtemp(dir=tmp)
+    cap = os.path.join(d, "dummy.png")
+    png1x1(cap)
+    subprocess.run([imgcheck, "solid", rgb, str(w), str(h),
+                    "--capture", cap, "--outdir", d, "--name", "s"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    shutil.move(os.path.join(d, "s.expected.png"), out)
+
+
 def same_image(imgcheck, a, b):
     d = os.path.dirname(b)
     p = subprocess.run([imgcheck, "golden", a, "--capture", b, "--outdir",
@@ -121,14 +139,13 @@ def doc_blocks():
                 cur.append(ln)
     pick = {}
     for b in blocks:
-        if b and b[0].startswith("# device selection"):
-            pick["dev"] = b
-        elif b and b[0].startswith("# hotplug"):
-            pick["hot"] = b
+        for key in ("device selection", "hotplug", "wlroots", "weston"):
+            if b and b[0].startswith("# " + key):
+                pick[key] = b
 
     def code(b):
         return [x for x in b if x.strip() and not x.startswith("#")]
-    return code(pick.get("dev", [])), code(pick.get("hot", []))
+    return {k: code(v) for k, v in pick.items()}
 
 
 def main():
@@ -209,7 +226,8 @@ def main():
             has(os.path.join(o4, "pattern.png")), p.both)
 
         # --- 5: Documentation/switching-from-vkms.md's lines -------------
-        dev, hot = doc_blocks()
+        blocks = doc_blocks()
+        dev, hot = blocks.get("device selection", []), blocks.get("hotplug", [])
         check = ("chk() { if [ \"$(readlink -f \"$2\")\" = \"$(readlink -f $WCFB_CARD)\" ]; "
                  "then echo \"$1 names wcfb\"; else echo \"$1 does not: $2\"; fi; }; "
                  "chk weston \"/dev/dri/$WESTON_TEST_SUITE_DRM_DEVICE\"; "
@@ -229,6 +247,31 @@ def main():
         tap("doc_hotplug_lines", len(hot) == 3 and
             "after off: disconnected" in p.stdout and
             "after detect: connected" in p.stdout, p.both)
+
+        # --- 6: the same document's compositor blocks --------------------
+        g_desk = os.path.join(tmp, "golden-desktop")
+        for name, w, h in (("sway", 1024, 768), ("sway-800x600", 800, 600),
+                           ("weston", 1024, 768)):
+            solid_golden(a.imgcheck, tmp, "204080", w, h,
+                         os.path.join(g_desk, name + ".png"))
+        sway = "\n".join(blocks.get("wlroots", []))
+        p = run(["--golden", g_desk, "--out", os.path.join(tmp, "out-sway"),
+                 share, sway])
+        tap("doc_sway_example", p.returncode == 0 and sway.count("wcfb-shot") == 2 and
+            "capture sway.png: match" in p.stderr and
+            "capture sway-800x600.png: match" in p.stderr, p.both)
+        weston = "\n".join(blocks.get("weston", []))
+        p = run(["--golden", g_desk, "--out", os.path.join(tmp, "out-weston"),
+                 share, weston])
+        tap("doc_weston_example", p.returncode == 0 and "wcfb-shot" in weston and
+            "capture weston.png: match" in p.stderr, p.both)
+        # The control: the sway block on VKMS's path (no such card here).
+        wrong = sway.replace(CARD, "/dev/dri/by-path/platform-vkms-card")
+        wrong = wrong.replace("--until 60", "--until 10")
+        p = run(["--golden", g_desk, "--out", os.path.join(tmp, "out-sway-vkms"),
+                 share, wrong])
+        tap("doc_sway_wrong_device_fails", wrong != sway and p.returncode == 1 and
+            "MISMATCH sway" in p.stderr, p.both)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     failed = RESULTS.count(False)
