@@ -78,7 +78,7 @@ CLIENTS := $(UBUILD)/wcfb-kmstest $(UBUILD)/wcfb-blittest $(UBUILD)/wcfb-primete
 	$(UBUILD)/wcfb-screenshot $(UBUILD)/wcfb-fuzz $(UBUILD)/wcfb-permtest \
 	$(UBUILD)/wcfb-fbdevtest $(UBUILD)/wcfb-committest $(UBUILD)/wcfb-vblanktest \
 	$(UBUILD)/wcfb-deptest $(UBUILD)/wcfb-planetest $(UBUILD)/wcfb-wbtest \
-	$(UBUILD)/wcfb-compbench
+	$(UBUILD)/wcfb-compbench $(UBUILD)/wcfb-pointer
 CLIENT_COMMON := userspace/wcfb_client.c
 userspace: $(CLIENTS)
 $(UBUILD)/wcfb-kmstest: userspace/wcfb-kmstest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
@@ -106,6 +106,10 @@ $(UBUILD)/wcfb-committest: userspace/wcfb-committest.c $(CLIENT_COMMON) $(wildca
 $(UBUILD)/wcfb-vblanktest: userspace/wcfb-vblanktest.c $(CLIENT_COMMON) $(wildcard userspace/*.h) include/uapi/drm/wcfb_drm.h
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(CLIENT_COMMON) $(ALDFLAGS) -ldrm
+# A uinput pointer for compositors (t_client_weston_cursor).
+$(UBUILD)/wcfb-pointer: userspace/wcfb-pointer.c
+	@mkdir -p $(UBUILD)
+	$(Q)$(ACC) $(ACFLAGS) -o $@ $<
 $(UBUILD)/wcfb-fbdevtest: userspace/wcfb-fbdevtest.c
 	@mkdir -p $(UBUILD)
 	$(Q)$(ACC) $(ACFLAGS) -o $@ $< $(ALDFLAGS)

@@ -11,6 +11,8 @@
  * driver.
  *
  *   wcfb-planetest info                 planes, formats, properties, caps
+ *   wcfb-planetest screen [-TYPE]       what the screen must show now, from
+ *                                       another client's planes (cmd_screen())
  *   wcfb-planetest selftest             the reference on hand-computed pixels
  *   wcfb-planetest [--crc] [--mode WxH] [SCENE...]
  *
@@ -96,6 +98,11 @@
 #include <drm_mode.h>
 
 #ifndef PLANETEST_REFONLY
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <linux/dma-buf.h>
+
 #include "wcfb_client.h"
 #endif
 #include "wcfb_rgbhash.h"
@@ -2722,6 +2729,186 @@ static int run_scene(char *line)
 	return 0;
 }
 
+/*
+ * "screen [-TYPE]": what the screen must show now, from the planes
+ * another client (Weston, sway) has committed: each plane on the CRTC
+ * with a framebuffer, read through its properties and GETFB2 (root: the
+ * handles), its pixels copied through a dma-buf between
+ * DMA_BUF_IOCTL_SYNC START and END, composed by the reference at the
+ * CRTC's mode.  "-cursor" (or -primary, -overlay) leaves planes of that
+ * type out: a negative control's reference.  Prints
+ *   REF <16 hex> <W>x<H> planes N [cursor X,Y WxH]
+ * or "FAIL why": RGB framebuffers of one buffer, whole-pixel source
+ * rects and no CRTC color management are what it reads.
+ */
+static int screen_plane(const struct kplane *kp, uint32_t crtc,
+			struct ref_plane *r, uint8_t **copy, char *why,
+			size_t wlen)
+{
+	drmModeObjectProperties *props;
+	uint64_t v[NPROPS] = { 0 };
+	int have[NPROPS] = { 0 };
+	struct dma_buf_sync sync = { 0 };
+	drmModeFB2 *fb = NULL;
+	const struct fmt *f = NULL;
+	size_t len, i;
+	uint8_t *map;
+	int k, dfd = -1, ret = -1;
+	uint32_t dw, dh;
+
+	props = drmModeObjectGetProperties(pipe_.fd, kp->id, DRM_MODE_OBJECT_PLANE);
+	for (i = 0; props && i < props->count_props; i++)
+		for (k = 0; k < NPROPS; k++)
+			if (kp->prop[k] && props->props[i] == kp->prop[k]) {
+				v[k] = props->prop_values[i];
+				have[k] = 1;
+			}
+	drmModeFreeObjectProperties(props);
+	if (!v[P_FB_ID] || v[P_CRTC_ID] != crtc)
+		return 0;
+	fb = drmModeGetFB2(pipe_.fd, v[P_FB_ID]);
+	if (!fb || !fb->handles[0]) {
+		snprintf(why, wlen, "plane %u: GETFB2 gave no handle (not root?)", kp->id);
+		goto out;
+	}
+	for (i = 0; i < NFMTS; i++)
+		if (fmts[i].fourcc == fb->pixel_format && !fmts[i].yuv)
+			f = &fmts[i];
+	if (!f || fb->modifier || (fb->handles[1] && fb->handles[1] != fb->handles[0])) {
+		snprintf(why, wlen, "plane %u: framebuffer %.4s not read here", kp->id,
+			 (const char *)&fb->pixel_format);
+		goto out;
+	}
+	if ((v[P_SRC_X] | v[P_SRC_Y] | v[P_SRC_W] | v[P_SRC_H]) & 0xffff) {
+		snprintf(why, wlen, "plane %u: fractional source rect", kp->id);
+		goto out;
+	}
+	len = (size_t)fb->offsets[0] + (size_t)fb->pitches[0] * fb->height;
+	if (drmPrimeHandleToFD(pipe_.fd, fb->handles[0], DRM_CLOEXEC, &dfd)) {
+		snprintf(why, wlen, "plane %u: PRIME export: %s", kp->id, strerror(errno));
+		goto out;
+	}
+	map = mmap(NULL, len, PROT_READ, MAP_SHARED, dfd, 0);
+	*copy = malloc(len);
+	if (map == MAP_FAILED || !*copy) {
+		snprintf(why, wlen, "plane %u: mmap: %s", kp->id, strerror(errno));
+		if (map != MAP_FAILED)
+			munmap(map, len);
+		goto out;
+	}
+	sync.flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ;
+	ioctl(dfd, DMA_BUF_IOCTL_SYNC, &sync);
+	memcpy(*copy, map, len);
+	sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ;
+	ioctl(dfd, DMA_BUF_IOCTL_SYNC, &sync);
+	munmap(map, len);
+
+	*r = (struct ref_plane){ .on = 1, .id = kp->id, .fmt = f,
+				 .pix = *copy + fb->offsets[0],
+				 .pitch = fb->pitches[0], .alpha16 = 0xffff,
+				 .mode = MODE_PREMULTI, .rot = DRM_MODE_ROTATE_0 };
+	r->zpos = have[P_ZPOS] ? v[P_ZPOS] : kp->zdefault;
+	r->sx = v[P_SRC_X] >> 16;
+	r->sy = v[P_SRC_Y] >> 16;
+	r->sw = v[P_SRC_W] >> 16;
+	r->sh = v[P_SRC_H] >> 16;
+	r->cx = (int32_t)v[P_CRTC_X];
+	r->cy = (int32_t)v[P_CRTC_Y];
+	if (have[P_ALPHA])
+		r->alpha16 = v[P_ALPHA];
+	if (have[P_ROTATION])
+		r->rot = v[P_ROTATION];
+	for (k = 0; have[P_BLEND] && k < 3; k++)
+		if (kp->blend_val[k] == (int64_t)v[P_BLEND])
+			r->mode = k;
+	ref_dst_size(r, &dw, &dh);
+	if (dw != v[P_CRTC_W] || dh != v[P_CRTC_H]) {
+		r->dw = v[P_CRTC_W];
+		r->dh = v[P_CRTC_H];
+	}
+	ret = 1;
+out:
+	if (dfd >= 0)
+		close(dfd);
+	if (fb) {
+		uint32_t h[4] = { 0 };
+
+		for (k = 0; k < 4; k++) {
+			int j, dup = 0;
+
+			for (j = 0; j < k; j++)
+				dup |= h[j] == fb->handles[k];
+			h[k] = fb->handles[k];
+			if (h[k] && !dup)
+				drmCloseBufferHandle(pipe_.fd, h[k]);
+		}
+		drmModeFreeFB2(fb);
+	}
+	return ret;
+}
+
+static int cmd_screen(const char *without)
+{
+	struct ref_plane refs[MAXPLANES];
+	uint8_t *copies[MAXPLANES] = { 0 };
+	char why[160] = "", cur_txt[64] = "";
+	drmModeCrtc *crtc;
+	uint32_t *scr;
+	int i, n = 0, ret = 1;
+
+	crtc = drmModeGetCrtc(pipe_.fd, pipe_.crtc_id);
+	if (!crtc || !crtc->mode_valid) {
+		printf("FAIL the CRTC is off\n");
+		drmModeFreeCrtc(crtc);
+		return 1;
+	}
+	W = crtc->mode.hdisplay;
+	H = crtc->mode.vdisplay;
+	drmModeFreeCrtc(crtc);
+	read_crtc_color();
+	for (i = 0; i < NCOLOR; i++)
+		if (color_val[i]) {
+			printf("FAIL the CRTC's %s is set: not read here\n", color_prop_names[i]);
+			return 1;
+		}
+	for (i = 0; i < nplanes; i++) {
+		int r;
+
+		if (without && !strcmp(without, type_name(planes[i].type)))
+			continue;
+		r = screen_plane(&planes[i], pipe_.crtc_id, &refs[n], &copies[n],
+				 why, sizeof(why));
+		if (r < 0)
+			goto out;
+		if (!r)
+			continue;
+		if (planes[i].type == DRM_PLANE_TYPE_CURSOR) {
+			uint32_t dw, dh;
+
+			ref_dst_size(&refs[n], &dw, &dh);
+			snprintf(cur_txt, sizeof(cur_txt), " cursor %d,%d %ux%u",
+				 refs[n].cx, refs[n].cy, dw, dh);
+		}
+		n++;
+	}
+	scr = calloc((size_t)W * H, sizeof(*scr));
+	if (!scr) {
+		snprintf(why, sizeof(why), "out of memory");
+		goto out;
+	}
+	ref_compose(scr, W, H, refs, n);
+	printf("REF %016llx %ux%u planes %d%s\n",
+	       (unsigned long long)ref_rgbhash(scr, (size_t)W * H), W, H, n, cur_txt);
+	free(scr);
+	ret = 0;
+out:
+	if (ret)
+		printf("FAIL %s\n", why);
+	for (i = 0; i < MAXPLANES; i++)
+		free(copies[i]);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
@@ -2757,6 +2944,9 @@ int main(int argc, char **argv)
 	}
 	if (i < argc && !strcmp(argv[i], "info"))
 		return cmd_info();
+	if (i < argc && !strcmp(argv[i], "screen"))
+		return cmd_screen(i + 1 < argc && argv[i + 1][0] == '-' ?
+				  argv[i + 1] + 1 : NULL);
 	screen = calloc((size_t)W * H, sizeof(*screen));
 	if (!screen)
 		return 1;

@@ -81,7 +81,8 @@ add_deps() { # add_deps TOP MODULE: MODULE and its dependencies into TOP.deps
 		grep -qx "$name" "$mdir/$top.deps" 2>/dev/null || echo "$name" >> "$mdir/$top.deps"
 	done <<< "$deps"
 }
-for m in drm_dma_helper vgem virtio_mmio virtio_blk ext4 9p 9pnet_virtio; do
+# uinput and evdev: wcfb-pointer's pointer for compositors.
+for m in drm_dma_helper vgem virtio_mmio virtio_blk ext4 9p 9pnet_virtio uinput evdev; do
 	add_deps "$m" "$m"
 done
 # wcfb.ko and EXTRA_KOS: NAME.deps from each one's own modinfo, in

@@ -78,7 +78,8 @@ for b in usr/bin/modetest usr/bin/proptest usr/bin/kmscube usr/bin/weston \
 	 usr/bin/weston-terminal usr/bin/weston-simple-shm usr/bin/weston-flower \
 	 usr/bin/weston-info "$ML/weston-desktop-shell" "$ML/weston-keyboard" \
 	 "$ML/dri/kms_swrast_dri.so" "$ML/libEGL_mesa.so.0" \
-	 "$ML/libweston-10/drm-backend.so" "$ML/weston/desktop-shell.so" \
+	 "$ML/libweston-10/drm-backend.so" "$ML/libweston-10/gl-renderer.so" \
+	 "$ML/weston/desktop-shell.so" \
 	 "$ML/weston/kiosk-shell.so" "$ML/libweston-10/color-lcms.so" \
 	 usr/bin/sway usr/bin/swaybg usr/bin/swaymsg usr/sbin/seatd usr/bin/setpriv \
 	 bin/udevadm; do
@@ -93,13 +94,20 @@ rmdir "$out/bin"
 ln -sf /usr/bin/udevadm "$out/lib/systemd/systemd-udevd"
 # Mesa's DRI loader finds kms_swrast by this name too.
 ln -sf kms_swrast_dri.so "$out/$ML/dri/swrast_dri.so"
-# glvnd's EGL vendor list, keyboard maps, fonts.
+# glvnd's EGL vendor list, keyboard maps, fonts, libinput's device quirks.
 for d in usr/share/glvnd usr/share/X11/xkb usr/share/fonts/truetype/dejavu \
-	 etc/fonts usr/share/fontconfig; do
+	 etc/fonts usr/share/fontconfig usr/share/libinput; do
 	[ -e "$stage/$d" ] || continue
 	mkdir -p "$out/$(dirname "$d")"
 	# -a: keep links (fontconfig's are absolute, valid inside the guest)
 	cp -a "$stage/$d" "$out/$d"
+done
+# udev's rules that make an input device one libinput takes (ID_INPUT_*,
+# by udev's builtin input_id), for wcfb-pointer's uinput device.
+mkdir -p "$out/lib/udev/rules.d"
+for r in 50-udev-default 60-input-id 60-persistent-input 70-mouse; do
+	[ -e "$stage/lib/udev/rules.d/$r.rules" ] &&
+		cp "$stage/lib/udev/rules.d/$r.rules" "$out/lib/udev/rules.d/"
 done
 # The dynamic loader every arm64 binary names.
 mkdir -p "$out/lib"
