@@ -578,9 +578,111 @@ static void crc_init_table(void)
 						       0xFF];
 }
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+/*
+ * The same CRC by folding with carry-less multiplication (PCLMULQDQ),
+ * 64 bytes per step: Intel's "Fast CRC Computation for Generic
+ * Polynomials Using PCLMULQDQ" for the reflected polynomial, the method
+ * and constants of Linux's arch/x86/crypto/crc32-pclmul_asm.S (x^n mod P
+ * for the fold distances, then a Barrett reduction to 32 bits).  @n is a
+ * multiple of 16, at least 64; the state is the running (pre-inverted)
+ * one, as crc_update()'s.  A 1080p frame's CRC is most of a composed
+ * frame's engine time with CRC capture on; the tables take 5.7 ms.
+ */
+__attribute__((target("pclmul,sse4.1")))
+static uint32_t crc_fold(uint32_t c, const uint8_t *p, size_t n)
+{
+	const __m128i r2r1 = _mm_set_epi64x(0x1c6e41596LL, 0x154442bd4LL);
+	const __m128i r4r3 = _mm_set_epi64x(0x0ccaa009eLL, 0x1751997d0LL);
+	const __m128i r5 = _mm_set_epi64x(0, 0x163cd6124LL);
+	const __m128i ru_poly = _mm_set_epi64x(0x1F7011641LL, 0x1DB710641LL);
+	const __m128i mask32 = _mm_set_epi32(0, 0, 0, -1);
+	__m128i x[4], t;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		x[i] = _mm_loadu_si128((const __m128i *)(p + 16 * i));
+	x[0] = _mm_xor_si128(x[0], _mm_cvtsi32_si128((int)c));
+	p += 64;
+	n -= 64;
+	while (n >= 64) {
+		for (i = 0; i < 4; i++) {
+			t = _mm_clmulepi64_si128(x[i], r2r1, 0x11);
+			x[i] = _mm_clmulepi64_si128(x[i], r2r1, 0x00);
+			x[i] = _mm_xor_si128(_mm_xor_si128(x[i], t),
+					     _mm_loadu_si128((const __m128i *)(p + 16 * i)));
+		}
+		p += 64;
+		n -= 64;
+	}
+	/* the four lanes into one, then the rest 16 bytes at a time */
+	for (i = 1; i < 4; i++) {
+		t = _mm_clmulepi64_si128(x[0], r4r3, 0x11);
+		x[0] = _mm_clmulepi64_si128(x[0], r4r3, 0x00);
+		x[0] = _mm_xor_si128(_mm_xor_si128(x[0], t), x[i]);
+	}
+	for (; n >= 16; p += 16, n -= 16) {
+		t = _mm_clmulepi64_si128(x[0], r4r3, 0x11);
+		x[0] = _mm_clmulepi64_si128(x[0], r4r3, 0x00);
+		x[0] = _mm_xor_si128(_mm_xor_si128(x[0], t),
+				     _mm_loadu_si128((const __m128i *)p));
+	}
+	/* 128 to 64 bits (with 32 zero bits appended), then to 32 + 32 */
+	t = _mm_clmulepi64_si128(r4r3, x[0], 0x01);
+	x[0] = _mm_xor_si128(_mm_srli_si128(x[0], 8), t);
+	t = _mm_srli_si128(x[0], 4);
+	x[0] = _mm_clmulepi64_si128(_mm_and_si128(x[0], mask32), r5, 0x00);
+	x[0] = _mm_xor_si128(x[0], t);
+	/* Barrett reduction, bit-reflected: 64 to 32 bits */
+	t = x[0];
+	x[0] = _mm_clmulepi64_si128(_mm_and_si128(x[0], mask32), ru_poly, 0x10);
+	x[0] = _mm_clmulepi64_si128(_mm_and_si128(x[0], mask32), ru_poly, 0x00);
+	x[0] = _mm_xor_si128(x[0], t);
+	return (uint32_t)_mm_extract_epi32(x[0], 1);
+}
+
+/* The host CPU has PCLMULQDQ (and SSE4.1), and WCFB_ENGINE_CRC=table
+ * does not ask for the tables (the engine tests run both). */
+static bool crc_fold_usable(void)
+{
+	static int usable = -1;
+
+	if (usable < 0) {
+		const char *e = getenv("WCFB_ENGINE_CRC");
+
+		__builtin_cpu_init();
+		usable = __builtin_cpu_supports("pclmul") &&
+			 __builtin_cpu_supports("sse4.1") &&
+			 !(e && !strcmp(e, "table"));
+	}
+	return usable;
+}
+#else
+static uint32_t crc_fold(uint32_t c, const uint8_t *p, size_t n)
+{
+	(void)p;
+	(void)n;
+	return c;
+}
+
+static bool crc_fold_usable(void)
+{
+	return false;
+}
+#endif
+
 /* Running CRC (pre-inverted state) over @n bytes. */
 static uint32_t crc_update(uint32_t c, const uint8_t *p, size_t n)
 {
+	if (n >= 64 && crc_fold_usable()) {
+		size_t m = n & ~(size_t)15;
+
+		c = crc_fold(c, p, m);
+		p += m;
+		n -= m;
+	}
 	while (n >= 8) {
 		uint32_t lo = c ^ ((uint32_t)p[0] | (uint32_t)p[1] << 8 |
 				   (uint32_t)p[2] << 16 |
@@ -1169,6 +1271,56 @@ static bool src_overlaps_dst(OpScratch *sc, const YuvFmt *ym)
 	return false;
 }
 
+/*
+ * @n pixels of B, G, R, A bytes as R, G, B bytes.  @d has room for 4 * @n
+ * bytes: the vector loop stores 16 bytes for every 12 it keeps.
+ */
+static void rgb_from_bgra_scalar(const uint8_t *s, uint8_t *d, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		d[3 * i] = s[4 * i + 2];
+		d[3 * i + 1] = s[4 * i + 1];
+		d[3 * i + 2] = s[4 * i];
+	}
+}
+
+#if defined(__x86_64__)
+__attribute__((target("ssse3")))
+static void rgb_from_bgra_ssse3(const uint8_t *s, uint8_t *d, uint32_t n)
+{
+	const __m128i pick = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8,
+					   14, 13, 12, -1, -1, -1, -1);
+	uint32_t i;
+
+	for (i = 0; i + 4 <= n; i += 4)
+		_mm_storeu_si128((__m128i *)(d + 3 * i),
+				 _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(s + 4 * i)),
+						  pick));
+	rgb_from_bgra_scalar(s + 4 * i, d + 3 * i, n - i);
+}
+
+static void rgb_from_bgra(const uint8_t *s, uint8_t *d, uint32_t n)
+{
+	static int ssse3 = -1;
+
+	if (ssse3 < 0) {
+		__builtin_cpu_init();
+		ssse3 = __builtin_cpu_supports("ssse3");
+	}
+	if (ssse3)
+		rgb_from_bgra_ssse3(s, d, n);
+	else
+		rgb_from_bgra_scalar(s, d, n);
+}
+#else
+static void rgb_from_bgra(const uint8_t *s, uint8_t *d, uint32_t n)
+{
+	rgb_from_bgra_scalar(s, d, n);
+}
+#endif
+
 /* CRC of the source rect's R, G, B bytes, written at dst's origin. */
 static uint32_t exec_crc(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			 GuestFault *f, OpResult *res)
@@ -1184,14 +1336,21 @@ static uint32_t exec_crc(const GuestRam *ram, OpScratch *sc, const Desc *d,
 		if (err)
 			return err;
 		res->bytes_read += (size_t)w * scpp;
-		unpack_row(d->src.format, sc->row_s, w, sc->argb_s);
 		/* canonical R, G, B bytes: what a capture's RGB row holds */
-		for (i = 0; i < w; i++) {
-			uint32_t px = sc->argb_s[i];
+		if (d->src.format == WCFB_ENG_FMT_XRGB8888 ||
+		    d->src.format == WCFB_ENG_FMT_ARGB8888) {
+			/* B, G, R, A in memory: the composer's own format,
+			 * every composed frame's, straight to R, G, B */
+			rgb_from_bgra(sc->row_s, sc->row_d, w);
+		} else {
+			unpack_row(d->src.format, sc->row_s, w, sc->argb_s);
+			for (i = 0; i < w; i++) {
+				uint32_t px = sc->argb_s[i];
 
-			sc->row_d[3 * i] = (px >> 16) & 0xFF;
-			sc->row_d[3 * i + 1] = (px >> 8) & 0xFF;
-			sc->row_d[3 * i + 2] = px & 0xFF;
+				sc->row_d[3 * i] = (px >> 16) & 0xFF;
+				sc->row_d[3 * i + 1] = (px >> 8) & 0xFF;
+				sc->row_d[3 * i + 2] = px & 0xFF;
+			}
 		}
 		c = crc_update(c, sc->row_d, (size_t)w * 3);
 	}

@@ -2203,6 +2203,25 @@ static void t_crc_random(void)
 			CHECK(!run_op(p, &o, 0), "crc of %s", fdesc(s.fmt)->tag);
 		}
 	}
+	/* rows long enough for the model's carry-less-multiply CRC (64 bytes
+	 * and more, any length past a multiple of 16), and rows of a 1080p
+	 * frame */
+	for (i = 0; i < 12; i++) {
+		uint32_t fmt = i % 3 ? WCFB_ENG_FMT_XRGB8888 : WCFB_ENG_FMT_RGB888;
+		unsigned w = i < 11 ? 16 + rndn(700) : 1920;
+		Op o = { .opcode = WCFB_ENG_OP_CRC };
+		Surf s, d;
+
+		surf_alloc(p, &s, fmt, w, 1 + rndn(6), 8);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+		set_dst(&o, &d);
+		set_src(&o, &s);
+		o.sx = rndn(w / 4);
+		o.w = w - o.sx - rndn(w / 4);
+		o.h = s.H;
+		CHECK(!run_op(p, &o, 0), "crc of %u x %u %s", o.w, o.h,
+		      fdesc(s.fmt)->tag);
+	}
 	/* the destination rect is one pixel, whatever the source's size:
 	 * a 1 x 1 destination takes a large source; one pixel beyond it
 	 * doesn't */
