@@ -317,6 +317,8 @@ struct figures {
 	int full;
 	long long eng_w, eng_r, composed;
 	double compose_us;
+	/* the guest's vblank timer during the run (debugfs vblank) */
+	long long late_1ms, overruns;
 };
 
 static int scene_planes(struct scene *sc)
@@ -536,10 +538,12 @@ static void report(const char *name, const struct figures *f, int frames,
 			"\"engine_bytes_written_per_frame\":{\"value\":%.0f,\"unit\":\"bytes\",\"kind\":\"measured\",\"by\":\"engine model stats bytes_moved, after - before the run, / frames\"},"
 			"\"engine_bytes_read_per_frame\":{\"value\":%.0f,\"unit\":\"bytes\",\"kind\":\"measured\",\"by\":\"engine model stats bytes_read, after - before the run, / frames (the CRCs' reads included)\"},"
 			"\"composed\":{\"value\":%lld,\"unit\":\"frames\",\"kind\":\"driver\",\"by\":\"debugfs scanout composed, after - before the run\"},"
-			"\"compose_mean_us\":{\"value\":%.0f,\"unit\":\"us\",\"kind\":\"driver\",\"by\":\"debugfs scanout compose_mean_us (job built to fence signalled) of the run's frames, from the means and counts before and after\"}",
+			"\"compose_mean_us\":{\"value\":%.0f,\"unit\":\"us\",\"kind\":\"driver\",\"by\":\"debugfs scanout compose_mean_us (job built to fence signalled) of the run's frames, from the means and counts before and after\"},"
+			"\"timer_late_1ms\":{\"value\":%lld,\"unit\":\"interrupts\",\"kind\":\"driver\",\"by\":\"debugfs vblank timer_late_1ms, after - before the run: vblank interrupts the guest's timer delivered 1 ms or more late\"},"
+			"\"timer_overruns\":{\"value\":%lld,\"unit\":\"vblanks\",\"kind\":\"driver\",\"by\":\"debugfs vblank timer_overruns, after - before the run: vblanks the timer was over a frame late for\"}",
 			f->full, f->frames && f->eng_w >= 0 ? (double)f->eng_w / f->frames : -1.0,
 			f->frames && f->eng_r >= 0 ? (double)f->eng_r / f->frames : -1.0,
-			f->composed, f->compose_us);
+			f->composed, f->compose_us, f->late_1ms, f->overruns);
 	if (l < sizeof(json))
 		snprintf(json + l, sizeof(json) - l, "}}");
 	wcfb_bench(json);
@@ -565,6 +569,7 @@ static int run(const char *driver, const char *name, int frames, int seconds,
 {
 	int is_wcfb = !strcmp(driver, "wcfb"), ret;
 	long long w0 = -1, w1 = -1, r0 = -1, r1 = -1, n0 = 0, n1 = 0, m0 = 0, m1 = 0;
+	long long l0 = 0, l1 = 0, o0 = 0, o1 = 0;
 	struct figures f = { .full = -1 };
 	struct cpu_ticks c0, c1;
 	struct rusage u0, u1;
@@ -582,6 +587,8 @@ static int run(const char *driver, const char *name, int frames, int seconds,
 		r0 = engine_stat("bytes_read");
 		wcfb_debugfs_value("scanout", "composed", &n0);
 		wcfb_debugfs_value("scanout", "compose_mean_us", &m0);
+		wcfb_debugfs_value("vblank", "timer_late_1ms", &l0);
+		wcfb_debugfs_value("vblank", "timer_overruns", &o0);
 	}
 	getrusage(RUSAGE_SELF, &u0);
 	read_cpu(&c0);
@@ -593,6 +600,10 @@ static int run(const char *driver, const char *name, int frames, int seconds,
 		r1 = engine_stat("bytes_read");
 		wcfb_debugfs_value("scanout", "composed", &n1);
 		wcfb_debugfs_value("scanout", "compose_mean_us", &m1);
+		wcfb_debugfs_value("vblank", "timer_late_1ms", &l1);
+		wcfb_debugfs_value("vblank", "timer_overruns", &o1);
+		f.late_1ms = l1 - l0;
+		f.overruns = o1 - o0;
 		f.eng_w = w0 >= 0 && w1 >= 0 ? w1 - w0 : -1;
 		f.eng_r = r0 >= 0 && r1 >= 0 ? r1 - r0 : -1;
 		f.composed = n1 - n0;
