@@ -85,6 +85,10 @@ mkdir -p -m 0700 $root/run/user/0 $root/run/user/1000
 chown 1000:1000 $root/run/user/1000
 cp /tests/wcfb-shot $root/bin/wcfb-shot
 chmod 755 $root/bin/wcfb-shot
+# wcfb-pointer, a uinput pointer for compositors (the guest has no mouse),
+# with the modules it needs: the command's root has no /lib/modules.
+[ -n "$root" ] && cp /usr/bin/wcfb-pointer $root/bin/wcfb-pointer
+modload uinput && modload evdev || echo "wcfb-run (guest): no uinput: wcfb-pointer will not work"
 modload virtio_mmio && modload 9pnet_virtio && modload 9p ||
 	fail "cannot load the 9p modules"
 mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=512000 \

@@ -8,6 +8,7 @@ tests/runner/wcfb-pattern.c (draws test pattern 5 at 640x480 on
   1. against a golden of pattern 5 (made by wcfb-imgcheck from
      userspace/wcfb_pattern.h, not by the runner): exit 0, the capture
      kept, no diff; the stable device path; serial and kernel logs kept;
+     and wcfb-pointer makes its uinput device;
   2. against a wrong golden (pattern 6): exit 1, the expected and diff
      images beside the capture, the mismatch reported;
   3. crashing after its capture, with --update into an empty golden
@@ -176,12 +177,14 @@ def main():
         # --- 1: the pass against a golden --------------------------------
         o1 = os.path.join(tmp, "out-pass")
         p = run(["--golden", g_right, "--out", o1, share,
-                 "echo card=$WCFB_CARD; readlink %s; %s" % (CARD, draw)])
+                 "echo card=$WCFB_CARD; readlink %s; %s; r=$?; "
+                 "echo quit | wcfb-pointer 640 480; exit $r" % (CARD, draw)])
         tap("pass_golden", p.returncode == 0 and
             has(os.path.join(o1, "pattern.png")) and
             not os.path.exists(os.path.join(o1, "pattern.diff.png")) and
             "pattern 5 at 640x480" in p.stdout, p.both)
         tap("device_path", "card=%s\n../card0\n" % CARD in p.stdout, p.both)
+        tap("pointer", "ready /dev/input/event" in p.stdout, p.both)
         klog = ""
         if has(os.path.join(o1, "kernel.log")):
             with open(os.path.join(o1, "kernel.log")) as f:
