@@ -600,10 +600,11 @@ static int run(const char *driver, const char *name, int frames, int seconds,
 		r1 = engine_stat("bytes_read");
 		wcfb_debugfs_value("scanout", "composed", &n1);
 		wcfb_debugfs_value("scanout", "compose_mean_us", &m1);
-		wcfb_debugfs_value("vblank", "timer_late_1ms", &l1);
-		wcfb_debugfs_value("vblank", "timer_overruns", &o1);
-		f.late_1ms = l1 - l0;
-		f.overruns = o1 - o0;
+		/* -1: not in this debugfs, rather than a measured 0 */
+		f.late_1ms = wcfb_debugfs_value("vblank", "timer_late_1ms", &l1) ?
+			     -1 : l1 - l0;
+		f.overruns = wcfb_debugfs_value("vblank", "timer_overruns", &o1) ?
+			     -1 : o1 - o0;
 		f.eng_w = w0 >= 0 && w1 >= 0 ? w1 - w0 : -1;
 		f.eng_r = r0 >= 0 && r1 >= 0 ? r1 - r0 : -1;
 		f.composed = n1 - n0;

@@ -2767,7 +2767,13 @@ static int screen_plane(const struct kplane *kp, uint32_t crtc,
 	if (!v[P_FB_ID] || v[P_CRTC_ID] != crtc)
 		return 0;
 	fb = drmModeGetFB2(pipe_.fd, v[P_FB_ID]);
-	if (!fb || !fb->handles[0]) {
+	if (!fb) {
+		/* ENOENT: removed since the properties were read */
+		snprintf(why, wlen, "plane %u: GETFB2 of fb %llu: %s", kp->id,
+			 (unsigned long long)v[P_FB_ID], strerror(errno));
+		goto out;
+	}
+	if (!fb->handles[0]) {
 		snprintf(why, wlen, "plane %u: GETFB2 gave no handle (not root?)", kp->id);
 		goto out;
 	}
@@ -2944,9 +2950,17 @@ int main(int argc, char **argv)
 	}
 	if (i < argc && !strcmp(argv[i], "info"))
 		return cmd_info();
-	if (i < argc && !strcmp(argv[i], "screen"))
-		return cmd_screen(i + 1 < argc && argv[i + 1][0] == '-' ?
-				  argv[i + 1] + 1 : NULL);
+	if (i < argc && !strcmp(argv[i], "screen")) {
+		const char *without = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (without && strcmp(without, "-primary") &&
+		    strcmp(without, "-overlay") && strcmp(without, "-cursor")) {
+			fprintf(stderr, "usage: %s screen [-primary|-overlay|-cursor]\n",
+				argv[0]);
+			return 2;
+		}
+		return cmd_screen(without ? without + 1 : NULL);
+	}
 	screen = calloc((size_t)W * H, sizeof(*screen));
 	if (!screen)
 		return 1;

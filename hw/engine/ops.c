@@ -644,7 +644,9 @@ static uint32_t crc_fold(uint32_t c, const uint8_t *p, size_t n)
 }
 
 /* The host CPU has PCLMULQDQ (and SSE4.1), and WCFB_ENGINE_CRC=table
- * does not ask for the tables (the engine tests run both). */
+ * does not ask for the tables: for a comparison in one run, and to run
+ * the engine suite on them (`WCFB_ENGINE_CRC=table make -C tests/engine
+ * check`) on a host that has the instruction. */
 static bool crc_fold_usable(void)
 {
 	static int usable = -1;

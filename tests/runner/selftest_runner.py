@@ -258,21 +258,23 @@ def main():
             solid_golden(a.imgcheck, tmp, "204080", w, h,
                          os.path.join(g_desk, name + ".png"))
         sway = "\n".join(blocks.get("wlroots", []))
-        p = run(["--golden", g_desk, "--out", os.path.join(tmp, "out-sway"),
-                 share, sway])
+        # --timeout below run()'s own 240 s: a slow host gets exit 124
+        # and a report, not a traceback.
+        p = run(["--timeout", "200", "--golden", g_desk, "--out",
+                 os.path.join(tmp, "out-sway"), share, sway])
         tap("doc_sway_example", p.returncode == 0 and sway.count("wcfb-shot") == 2 and
             "capture sway.png: match" in p.stderr and
             "capture sway-800x600.png: match" in p.stderr, p.both)
         weston = "\n".join(blocks.get("weston", []))
-        p = run(["--golden", g_desk, "--out", os.path.join(tmp, "out-weston"),
-                 share, weston])
+        p = run(["--timeout", "200", "--golden", g_desk, "--out",
+                 os.path.join(tmp, "out-weston"), share, weston])
         tap("doc_weston_example", p.returncode == 0 and "wcfb-shot" in weston and
             "capture weston.png: match" in p.stderr, p.both)
         # The control: the sway block on VKMS's path (no such card here).
         wrong = sway.replace(CARD, "/dev/dri/by-path/platform-vkms-card")
         wrong = wrong.replace("--until 60", "--until 10")
-        p = run(["--golden", g_desk, "--out", os.path.join(tmp, "out-sway-vkms"),
-                 share, wrong])
+        p = run(["--timeout", "200", "--golden", g_desk, "--out",
+                 os.path.join(tmp, "out-sway-vkms"), share, wrong])
         tap("doc_sway_wrong_device_fails", wrong != sway and p.returncode == 1 and
             "MISMATCH sway" in p.stderr, p.both)
     finally:
