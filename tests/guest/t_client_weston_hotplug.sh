@@ -22,7 +22,9 @@ died() {
 	echo "$1:"; cat $ROOTFS/tmp/weston.log
 	kill $wpid 2>/dev/null; kill $(pidof systemd-udevd) 2>/dev/null; exit 1
 }
-shot_until 30 weston_hotplug_desktop dominant 204080 0.5 || died "no desktop"
+# Pixel-exact: weston_setup's desktop is its background colour alone (no
+# panel, no input, so no pointer), at the preferred mode.
+shot_until 30 weston_hotplug_desktop solid 204080 1024 768 || died "no desktop"
 st=$(echo /sys/class/drm/card*-Virtual-1)/status
 [ -w "$st" ] || died "no connector status file"
 
@@ -36,7 +38,7 @@ f0=$(flips); sleep 0.5
 
 echo detect > $st
 [ "$(cat $st)" = connected ] || died "the connector did not come back"
-shot_until 30 weston_hotplug_back dominant 204080 0.5 || { fail=1; echo "Weston did not bring the output back"; }
+shot_until 30 weston_hotplug_back solid 204080 1024 768 || { fail=1; echo "Weston did not bring the output back"; }
 # Weston says so too: the output enabled once at start, once on reconnect.
 n=$(grep -c "Output 'Virtual-1' enabled" $ROOTFS/tmp/weston.log)
 [ "$n" = 2 ] || { fail=1; echo "Weston enabled its output $n times, want 2 (start, reconnect)"; }
