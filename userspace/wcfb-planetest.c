@@ -99,7 +99,6 @@
 
 #ifndef PLANETEST_REFONLY
 #include <fcntl.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <linux/dma-buf.h>
 
@@ -2803,11 +2802,17 @@ static int screen_plane(const struct kplane *kp, uint32_t crtc,
 		goto out;
 	}
 	sync.flags = DMA_BUF_SYNC_START | DMA_BUF_SYNC_READ;
-	ioctl(dfd, DMA_BUF_IOCTL_SYNC, &sync);
-	memcpy(*copy, map, len);
+	k = wcfb_ioctl(dfd, DMA_BUF_IOCTL_SYNC, &sync);
+	if (!k)
+		memcpy(*copy, map, len);
 	sync.flags = DMA_BUF_SYNC_END | DMA_BUF_SYNC_READ;
-	ioctl(dfd, DMA_BUF_IOCTL_SYNC, &sync);
+	k = k ? k : wcfb_ioctl(dfd, DMA_BUF_IOCTL_SYNC, &sync);
 	munmap(map, len);
+	if (k) {
+		snprintf(why, wlen, "plane %u: DMA_BUF_IOCTL_SYNC: %s", kp->id,
+			 strerror(-k));
+		goto out;
+	}
 
 	*r = (struct ref_plane){ .on = 1, .id = kp->id, .fmt = f,
 				 .pix = *copy + fb->offsets[0],
@@ -2837,16 +2842,14 @@ out:
 	if (dfd >= 0)
 		close(dfd);
 	if (fb) {
-		uint32_t h[4] = { 0 };
-
+		/* GETFB2 gives one handle per object, repeated per plane. */
 		for (k = 0; k < 4; k++) {
-			int j, dup = 0;
+			int j = 0;
 
-			for (j = 0; j < k; j++)
-				dup |= h[j] == fb->handles[k];
-			h[k] = fb->handles[k];
-			if (h[k] && !dup)
-				drmCloseBufferHandle(pipe_.fd, h[k]);
+			while (j < k && fb->handles[j] != fb->handles[k])
+				j++;
+			if (fb->handles[k] && j == k)
+				drmCloseBufferHandle(pipe_.fd, fb->handles[k]);
 		}
 		drmModeFreeFB2(fb);
 	}

@@ -588,8 +588,8 @@ static void crc_init_table(void)
  * and constants of Linux's arch/x86/crypto/crc32-pclmul_asm.S (x^n mod P
  * for the fold distances, then a Barrett reduction to 32 bits).  @n is a
  * multiple of 16, at least 64; the state is the running (pre-inverted)
- * one, as crc_update()'s.  A 1080p frame's CRC is most of a composed
- * frame's engine time with CRC capture on; the tables take 5.7 ms.
+ * one, as crc_update()'s.  With CRC capture on, a composed frame's CRC
+ * is on the ring ahead of the next frame's composition: it must be quick.
  */
 __attribute__((target("pclmul,sse4.1")))
 static uint32_t crc_fold(uint32_t c, const uint8_t *p, size_t n)

@@ -138,6 +138,17 @@ INI
 	env="XDG_RUNTIME_DIR=/run/user/0 SHELL=/bin/sh HOME=/tmp"
 }
 
+# udevd_start: udev's daemon from the client rootfs (it passes uevents on
+# to clients' libudev monitors and tags input devices), running once its
+# control socket is there; 1 with a line saying why not.  udevd_stop ends it.
+udevd_start() {
+	chroot $ROOTFS /lib/systemd/systemd-udevd --daemon ||
+		{ echo "systemd-udevd did not start"; return 1; }
+	wait_until 10 _udevd_up || { echo "systemd-udevd made no control socket"; return 1; }
+}
+_udevd_up() { [ -S $ROOTFS/run/udev/control ]; }
+udevd_stop() { kill $(pidof systemd-udevd) 2>/dev/null; }
+
 rootfs_mount() {
 	[ -e $ROOTFS/usr/bin/weston ] && return 0
 	mkdir -p $ROOTFS

@@ -23,7 +23,7 @@ wpid= ppid=
 cleanup() {
 	[ -n "$wpid" ] && { kill $wpid 2>/dev/null; wait $wpid 2>/dev/null; }
 	[ -n "$ppid" ] && { echo quit >&3; kill $ppid 2>/dev/null; }
-	kill $(pidof systemd-udevd) 2>/dev/null
+	udevd_stop
 	chvt 1
 }
 died() {
@@ -32,9 +32,7 @@ died() {
 	cleanup
 	exit 1
 }
-chroot $ROOTFS /lib/systemd/systemd-udevd --daemon || died "systemd-udevd did not start"
-udevd_up() { [ -S $ROOTFS/run/udev/control ]; }
-wait_until 10 udevd_up || died "systemd-udevd made no control socket"
+udevd_start || died "no udev daemon"
 
 # The pointer spans the mode Weston takes (the preferred one), pixel for
 # pixel: libinput maps 0..W-1 onto the output's W pixels.

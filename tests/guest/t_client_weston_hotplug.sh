@@ -11,16 +11,14 @@ rootfs_mount || exit 1
 weston_setup
 # Weston appends to its log: an earlier test's Weston may have written it.
 rm -f $ROOTFS/tmp/weston.log
-chroot $ROOTFS /lib/systemd/systemd-udevd --daemon || { echo "systemd-udevd did not start"; exit 1; }
-udevd_up() { [ -S $ROOTFS/run/udev/control ]; }
-wait_until 10 udevd_up || { echo "systemd-udevd made no control socket"; exit 1; }
+udevd_start || exit 1
 chroot $ROOTFS env $env weston --backend=drm-backend.so --use-pixman --tty=1 \
 	--config=/tmp/weston.ini --log=/tmp/weston.log &
 wpid=$!
 fail=0
 died() {
 	echo "$1:"; cat $ROOTFS/tmp/weston.log
-	kill $wpid 2>/dev/null; kill $(pidof systemd-udevd) 2>/dev/null; exit 1
+	kill $wpid 2>/dev/null; udevd_stop; exit 1
 }
 # Pixel-exact: weston_setup's desktop is its background colour alone (no
 # panel, no input, so no pointer), at the preferred mode.
@@ -45,7 +43,7 @@ n=$(grep -c "Output 'Virtual-1' enabled" $ROOTFS/tmp/weston.log)
 
 kill $wpid 2>/dev/null
 wait $wpid 2>/dev/null
-kill $(pidof systemd-udevd) 2>/dev/null
+udevd_stop
 chvt 1
 if [ $fail = 0 ]; then
 	tail -8 $ROOTFS/tmp/weston.log

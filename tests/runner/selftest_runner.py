@@ -68,30 +68,17 @@ def png1x1(path):
                 chunk(b"IDAT", zlib.compress(b"\0\0\0\0")) + chunk(b"IEND", b""))
 
 
-def pattern_golden(imgcheck, tmp, seed, w, h, out):
-    """OUT = pattern SEED at WxH, as wcfb-imgcheck's "expected" image of a
-    pattern check (userspace/wcfb_pattern.h: the one definition)."""
+def expected_image(imgcheck, tmp, check, out):
+    """OUT = wcfb-imgcheck's "expected" image of CHECK (e.g. pattern SEED
+    W H, solid RRGGBB W H): the checker's own definition of the picture."""
     d = tempfile.mkdtemp(dir=tmp)
     cap = os.path.join(d, "dummy.png")
     png1x1(cap)
-    subprocess.run([imgcheck, "pattern", str(seed), str(w), str(h),
-                    "--capture", cap, "--outdir", d, "--name", "p"],
+    subprocess.run([imgcheck] + [str(x) for x in check] +
+                   ["--capture", cap, "--outdir", d, "--name", "e"],
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    shutil.move(os.path.join(d, "p.expected.png"), out)
-
-
-def solid_golden(imgcheck, tmp, rgb, w, h, out):
-    """OUT = a WxH image of colour RGB (hex), wcfb-imgcheck's "expected"
-    image of a solid check."""
-    d = tempfile.mkdtemp(dir=tmp)
-    cap = os.path.join(d, "dummy.png")
-    png1x1(cap)
-    subprocess.run([imgcheck, "solid", rgb, str(w), str(h),
-                    "--capture", cap, "--outdir", d, "--name", "s"],
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.makedirs(os.path.dirname(out), exist_ok=True)
-    shutil.move(os.path.join(d, "s.expected.png"), out)
+    shutil.move(os.path.join(d, "e.expected.png"), out)
 
 
 def same_image(imgcheck, a, b):
@@ -162,9 +149,9 @@ def main():
         g_right = os.path.join(tmp, "golden-right")
         g_wrong = os.path.join(tmp, "golden-wrong")
         g_new = os.path.join(tmp, "golden-new")
-        pattern_golden(a.imgcheck, tmp, 5, 640, 480,
+        expected_image(a.imgcheck, tmp, ["pattern", 5, 640, 480],
                        os.path.join(g_right, "pattern.png"))
-        pattern_golden(a.imgcheck, tmp, 6, 640, 480,
+        expected_image(a.imgcheck, tmp, ["pattern", 6, 640, 480],
                        os.path.join(g_wrong, "pattern.png"))
         draw = "./wcfb-pattern $WCFB_CARD 640x480 5 pattern"
 
@@ -255,8 +242,8 @@ def main():
         g_desk = os.path.join(tmp, "golden-desktop")
         for name, w, h in (("sway", 1024, 768), ("sway-800x600", 800, 600),
                            ("weston", 1024, 768)):
-            solid_golden(a.imgcheck, tmp, "204080", w, h,
-                         os.path.join(g_desk, name + ".png"))
+            expected_image(a.imgcheck, tmp, ["solid", "204080", w, h],
+                           os.path.join(g_desk, name + ".png"))
         sway = "\n".join(blocks.get("wlroots", []))
         # --timeout below run()'s own 240 s: a slow host gets exit 124
         # and a report, not a traceback.
