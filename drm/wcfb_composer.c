@@ -240,6 +240,8 @@ static void wcfb_compose_target_release(struct kref *ref)
 		drm_gem_object_put(wcfb_bo_obj(t->color));
 	if (t->planes)
 		drm_gem_object_put(wcfb_bo_obj(t->planes));
+	if (t->crc)
+		drm_gem_object_put(wcfb_bo_obj(t->crc));
 	kfree(t);
 }
 
@@ -726,6 +728,77 @@ static void wcfb_desc_target_area(struct wcfb_eng_desc *d,
 	d->dst.y = cpu_to_le32(area->y1);
 }
 
+/* @t->crc: the two CRCs, then each buffer's rows table (1.4). */
+#define WCFB_COMPOSE_CRC_ROWS	64
+
+static size_t wcfb_compose_crc_rows_off(const struct wcfb_compose_target *t,
+					int index)
+{
+	return WCFB_COMPOSE_CRC_ROWS + index * ALIGN(t->height * 4, 64);
+}
+
+static size_t wcfb_compose_crc_size(const struct wcfb_compose_target *t)
+{
+	return wcfb_compose_crc_rows_off(t, 2);
+}
+
+/* The blitter keeps a CRC by rows (protocol 1.4). */
+static bool wcfb_composer_crc_rows(struct wcfb_device *wcfb)
+{
+	struct wcfb_blitter_info info;
+
+	return wcfb_composer_info(wcfb, &info) &&
+	       info.version >= ((1u << 16) | 4u);
+}
+
+/*
+ * @d: the CRC of the whole of @t's buffer @index, once the descriptors
+ * before it have made the frame, into @t->crc at pixel @index.  With
+ * protocol 1.4 only the rows of @area are read, and the buffer's rows
+ * table gives the others: nothing else changed in the buffer since its
+ * last CRC (every composition into it computed one: @t->crc_rows).
+ */
+static int wcfb_compose_crc(struct wcfb_device *wcfb, struct wcfb_job *job,
+			    struct wcfb_eng_desc *d,
+			    const struct wcfb_compose_target *t,
+			    const struct wcfb_blitter_table *stab, int index,
+			    const struct drm_rect *area)
+{
+	struct wcfb_blitter_table *rtab;
+	u32 first = 0, count = t->height;
+	u64 rows;
+	int ret;
+
+	ret = wcfb_job_add_buf(job, t->crc, true, &rtab);
+	if (ret)
+		return ret;
+	if (wcfb_composer_crc_rows(wcfb)) {
+		if (t->crc_rows[index]) {
+			first = area->y1;
+			count = drm_rect_height(area);
+		}
+		/* A pool buffer is one contiguous segment. */
+		rows = le64_to_cpu(rtab->entries[0].addr) +
+		       wcfb_compose_crc_rows_off(t, index);
+		d->flags = cpu_to_le32(WCFB_ENG_CRC_ROWS);
+		d->_rsvd[0] = cpu_to_le32(lower_32_bits(rows));
+		d->_rsvd[1] = cpu_to_le32(upper_32_bits(rows));
+		d->_rsvd[WCFB_ENG_CRC_FIRST] = cpu_to_le32(first);
+		d->_rsvd[WCFB_ENG_CRC_COUNT] = cpu_to_le32(count);
+	}
+	d->opcode = cpu_to_le32(WCFB_ENG_OP_CRC);
+	d->width = cpu_to_le32(t->width);
+	d->height = cpu_to_le32(t->height);
+	wcfb_eng_surface_set_table(&d->src, stab);
+	d->src.pitch = cpu_to_le32(t->pitch);
+	d->src.format = cpu_to_le32(WCFB_COMPOSE_FORMAT);
+	wcfb_eng_surface_set_table(&d->dst, rtab);
+	d->dst.pitch = cpu_to_le32(PAGE_SIZE);
+	d->dst.format = cpu_to_le32(WCFB_ENG_FMT_XRGB8888);
+	d->dst.x = cpu_to_le32(index);
+	return 0;
+}
+
 /**
  * wcfb_composer_run - compose a CRTC state's visible planes
  * @wcfb: the device
@@ -735,6 +808,9 @@ static void wcfb_desc_target_area(struct wcfb_eng_desc *d,
  * @damage: what changed on screen since the frame before (the whole
  *          screen after a modeset); only that and what the back buffer
  *          missed of the frame before is composed again
+ * @with_crc: CRC capture is on: the same job computes the frame's CRC
+ *            (&wcfb_compose_target.crc_value), so no job of its own has to
+ *            read the frame at the next vblank
  * @cfg: set to the finished frame, for the scanout engine to latch
  *
  * Waits for the job (bounded by the scheduler's timeout, after which the
@@ -746,13 +822,13 @@ static void wcfb_desc_target_area(struct wcfb_eng_desc *d,
 int wcfb_composer_run(struct wcfb_device *wcfb,
 		      struct drm_crtc_state *crtc_state,
 		      struct wcfb_compose_target *t,
-		      const struct drm_rect *damage,
+		      const struct drm_rect *damage, bool with_crc,
 		      struct wcfb_scanout_config *cfg)
 {
 	struct drm_rect area, sub;
 	const struct drm_plane_state *planes[WCFB_MAX_PLANES];
 	const struct drm_plane_state *pst;
-	struct wcfb_blitter_table *dtab, *ptab = NULL;
+	struct wcfb_blitter_table *dtab, *ptab = NULL, *ctab;
 	struct dma_fence *fence;
 	unsigned int n = 0, i, d;
 	struct drm_plane *plane;
@@ -788,8 +864,17 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 		area.x2 = max(area.x2, t->last_damage.x2);
 		area.y2 = max(area.y2, t->last_damage.y2);
 	}
+	if (with_crc && !t->crc) {
+		t->crc = wcfb_gem_create_scanout(wcfb, wcfb_compose_crc_size(t));
+		if (IS_ERR(t->crc)) {
+			/* The CRC work computes it then, in a job of its own. */
+			t->crc = NULL;
+			with_crc = false;
+		}
+	}
 	/* Buffers: the target, the tables, each plane's (up to three). */
-	job = wcfb_job_alloc(wcfb, NULL, n + !replace + color, 3 * n + 3);
+	job = wcfb_job_alloc(wcfb, NULL, n + !replace + color + with_crc,
+			     3 * n + 4);
 	if (IS_ERR(job))
 		return PTR_ERR(job);
 	ret = wcfb_job_add_buf(job, t->buf[back], true, &dtab);
@@ -826,7 +911,6 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	}
 	if (color) {
 		struct wcfb_eng_desc *c = &job->descs[d++];
-		struct wcfb_blitter_table *ctab;
 		u64 addr;
 
 		/* The frame in place, through degamma, CTM and gamma. */
@@ -844,7 +928,6 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	}
 
 	/* Planes outside the area took no descriptor. */
-	job->ndescs = d;
 	if (!d) {
 		/* Nothing to redo: the back buffer already is the frame. */
 		wcfb_job_free(job);
@@ -853,7 +936,16 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 		wcfb_compose_target_config(t, back, cfg);
 		return 0;
 	}
+	if (with_crc) {
+		ret = wcfb_compose_crc(wcfb, job, &job->descs[d++], t, dtab,
+				       back, &area);
+		if (ret)
+			goto err_free;
+	}
+	job->ndescs = d;
 	t->valid[back] = false;
+	t->crc_known[back] = false;
+	t->crc_rows[back] = false;
 	ret = wcfb_job_push(job, &fence);
 	if (ret)
 		goto err_free;
@@ -869,6 +961,13 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	}
 	t->front = back;
 	t->valid[back] = true;
+	if (with_crc) {
+		/* Write-combined, uncached: the engine's write is what is read. */
+		t->crc_value[back] =
+			le32_to_cpu(READ_ONCE(((__le32 *)t->crc->dma.vaddr)[back]));
+		t->crc_known[back] = true;
+		t->crc_rows[back] = wcfb_composer_crc_rows(wcfb);
+	}
 	t->last_damage = *damage;
 	wcfb_compose_target_config(t, back, cfg);
 	return 0;

@@ -71,15 +71,25 @@ enum wcfb_show {
  * @planes: the blitter's planes tables (struct wcfb_eng_planes), one per
  *          plane slot of a frame: where a multi-planar YUV framebuffer's
  *          chroma planes are, written by the CPU before each frame
+ * @crc: where the blitter writes the CRC of each buffer's frame (4 bytes
+ *       at pixel @buf's index) and, with protocol 1.4, each buffer's rows
+ *       table (wcfb_compose_crc()); made when CRC capture is first on
+ * @crc_known: @crc_value holds the CRC of the buffer's frame
+ * @crc_value: see @crc_known
+ * @crc_rows: the buffer's rows table holds the CRC of each of its rows
  */
 struct wcfb_compose_target {
 	struct kref ref;
 	struct wcfb_bo *buf[2];
 	struct wcfb_bo *color;
 	struct wcfb_bo *planes;
+	struct wcfb_bo *crc;
 	int front;
 	struct drm_rect last_damage;
 	bool valid[2];
+	bool crc_known[2];
+	u32 crc_value[2];
+	bool crc_rows[2];
 	u32 width;
 	u32 height;
 	u32 pitch;
@@ -104,7 +114,7 @@ int wcfb_composer_check_color(struct drm_crtc_state *crtc_state);
 int wcfb_composer_run(struct wcfb_device *wcfb,
 		      struct drm_crtc_state *crtc_state,
 		      struct wcfb_compose_target *t,
-		      const struct drm_rect *damage,
+		      const struct drm_rect *damage, bool with_crc,
 		      struct wcfb_scanout_config *cfg);
 void wcfb_compose_target_config(const struct wcfb_compose_target *t,
 				int index, struct wcfb_scanout_config *cfg);

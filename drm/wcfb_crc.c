@@ -10,10 +10,13 @@
  * kernel job like the console's flushes) over what the scanout engine
  * scans, so it is the CRC of the screen: CRC-32 (zlib's) of the frame's
  * R, G, B bytes, line by line, the same bytes a host capture's RGB rows
- * hold.  Black is computed once per size by the CPU, a composed frame
- * once by the blitter (only the composer writes it, and a new frame is a
- * new screen): only a directly scanned framebuffer, which its client may
- * draw into at any time, is read again for every run of the work.
+ * hold.  Black is computed once per size by the CPU.  A composed frame's
+ * CRC comes from the job that composed it (only the composer writes the
+ * frame, and a new frame is a new screen): with protocol 1.4 that job
+ * reads only the rows it changed (wcfb_composer.c), and no job of its own
+ * waits at the vblank.  Only a directly scanned framebuffer, which its
+ * client may draw into at any time, is read again for every run of the
+ * work.
  *
  * Every vblank gets its own entry, numbered with its vblank count: the
  * vblank queues its count and the screen's generation, and a work that
@@ -225,7 +228,7 @@ void wcfb_crc_init(struct wcfb_crc *crc)
 void wcfb_crc_fini(struct wcfb_crc *crc)
 {
 	cancel_work_sync(&crc->work);
-	wcfb_crc_set_screen(crc, NULL, 0, 0, 0, 0, 0, 0, false);
+	wcfb_crc_set_screen(crc, NULL, 0, 0, 0, 0, 0, 0, false, NULL);
 	if (crc->result)
 		drm_gem_object_put(wcfb_bo_obj(crc->result));
 	crc->result = NULL;
@@ -246,10 +249,12 @@ void wcfb_crc_fini(struct wcfb_crc *crc)
  * @stable: @bo changes only before a new call (the composer's output):
  *          its CRC is computed once, not every vblank.  A framebuffer
  *          scanned out directly is not: its client may draw into it.
+ * @known: with @stable, the screen's CRC when the caller has it (the
+ *         composer computes it in the job that makes the frame), else NULL
  */
 void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
 			 u32 y, u32 pitch, u32 fourcc, u32 width, u32 height,
-			 bool stable)
+			 bool stable, const u32 *known)
 {
 	struct wcfb_bo *old;
 
@@ -266,6 +271,11 @@ void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
 	crc->height = height;
 	crc->stable = stable;
 	WRITE_ONCE(crc->gen, crc->gen + 1);
+	if (stable && known) {
+		crc->known = true;
+		crc->known_gen = crc->gen;
+		crc->known_crc = *known;
+	}
 	mutex_unlock(&crc->lock);
 	if (old)
 		drm_gem_object_put(wcfb_bo_obj(old));

@@ -90,7 +90,7 @@ void wcfb_crc_init(struct wcfb_crc *crc);
 void wcfb_crc_fini(struct wcfb_crc *crc);
 void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
 			 u32 y, u32 pitch, u32 fourcc, u32 width, u32 height,
-			 bool stable);
+			 bool stable, const u32 *known);
 void wcfb_crc_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc);
 
 const char *const *wcfb_crc_get_sources(struct drm_crtc *crtc, size_t *count);

@@ -43,6 +43,8 @@
  *				stayed on screen)
  *	compose_mean_us 2100	mean time per composed frame, job built to
  *				fence signalled
+ *	compose_slow 0		composed frames that took half a frame or
+ *				more (they may miss their vblank)
  *	cursor_async 7		cursor moves made without a commit (legacy
  *				cursor ioctls; composed and latched at once)
  *	cursor_unchanged 2	of those, moves that changed nothing (to the
@@ -162,6 +164,8 @@ static int wcfb_debugfs_scanout_show(struct seq_file *m, void *unused)
 	seq_printf(m, "compose_mean_us %lld\n",
 		   n ? div64_s64(atomic64_read(&wcfb->output.compose_ns),
 				 n * NSEC_PER_USEC) : 0);
+	seq_printf(m, "compose_slow %lld\n",
+		   (long long)atomic64_read(&wcfb->output.compose_slow));
 	seq_printf(m, "cursor_async %lld\n",
 		   (long long)atomic64_read(&wcfb->output.cursor_async));
 	seq_printf(m, "cursor_unchanged %lld\n",

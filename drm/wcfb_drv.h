@@ -99,6 +99,7 @@ struct wcfb_pool {
  * @composed: frames the blitter composed
  * @compose_failed: compositions that failed
  * @compose_ns: time the composed frames took, job built to fence signalled
+ * @compose_slow: of those, frames that took half a frame or more
  * @state_seq: CRTC states made so far (numbers them)
  * @shown_seq: the number of the CRTC state whose frame is on screen (its
  *             flush ran), under @show_lock
@@ -143,6 +144,7 @@ struct wcfb_output {
 	atomic64_t composed;
 	atomic64_t compose_failed;
 	atomic64_t compose_ns;
+	atomic64_t compose_slow;
 	atomic64_t cursor_async;
 	atomic64_t cursor_unchanged;
 };

@@ -975,7 +975,7 @@ static void wcfb_crtc_atomic_disable(struct drm_crtc *crtc,
 	hrtimer_cancel(&out->vblank_timer);
 	WRITE_ONCE(out->vblank_running, false);
 	WRITE_ONCE(out->show, WCFB_SHOW_NOTHING);
-	wcfb_crc_set_screen(&out->crc, NULL, 0, 0, 0, 0, 0, 0, false);
+	wcfb_crc_set_screen(&out->crc, NULL, 0, 0, 0, 0, 0, 0, false, NULL);
 }
 
 static void wcfb_rect_add(struct drm_rect *r, const struct drm_rect *a)
@@ -1045,18 +1045,25 @@ static bool wcfb_crtc_compose(struct drm_crtc_state *crtc_state,
 	struct wcfb_scanout_config cfg;
 	bool changed = false;
 	ktime_t t0;
+	s64 took;
 
 	lockdep_assert_held(&out->show_lock);
 	t0 = ktime_get();
-	if (wcfb_composer_run(wcfb, crtc_state, t, damage, &cfg) ||
+	if (wcfb_composer_run(wcfb, crtc_state, t, damage,
+			      READ_ONCE(out->crc.on), &cfg) ||
 	    wcfb_scanout_program(wcfb->scanout, &cfg, &changed)) {
 		atomic64_inc(&out->compose_failed);
 		return false;
 	}
 	atomic64_inc(&out->composed);
-	atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)), &out->compose_ns);
+	took = ktime_to_ns(ktime_sub(ktime_get(), t0));
+	atomic64_add(took, &out->compose_ns);
+	if (took >= ktime_to_ns(out->vblank_period) / 2)
+		atomic64_inc(&out->compose_slow);
 	wcfb_crc_set_screen(&out->crc, t->buf[t->front], 0, 0, t->pitch,
-			    WCFB_COMPOSE_FORMAT, t->width, t->height, true);
+			    WCFB_COMPOSE_FORMAT, t->width, t->height, true,
+			    t->crc_known[t->front] ? &t->crc_value[t->front] :
+			    NULL);
 	return changed;
 }
 
@@ -1085,7 +1092,7 @@ static void wcfb_crtc_show(struct drm_atomic_state *state,
 		wcfb_crtc_show_blank(crtc_state);
 		wcfb_crc_set_screen(&out->crc, NULL, 0, 0, 0, 0,
 				    crtc_state->mode.hdisplay,
-				    crtc_state->mode.vdisplay, false);
+				    crtc_state->mode.vdisplay, false, NULL);
 		return;
 	case WCFB_SHOW_DIRECT:
 		/* After the swap the plane's state is the new one. */
@@ -1103,7 +1110,7 @@ static void wcfb_crtc_show(struct drm_atomic_state *state,
 			wcfb_crc_set_screen(&out->crc, to_wcfb_bo(fb->obj[0]),
 					    x, y, fb->pitches[0],
 					    fb->format->format, cfg.width,
-					    cfg.height, false);
+					    cfg.height, false, NULL);
 		break;
 	case WCFB_SHOW_COMPOSED:
 		wcfb_crtc_damage(state, crtc_state, &damage);

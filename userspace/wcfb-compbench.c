@@ -255,6 +255,7 @@ static int read_full_param(void)
 struct flip {
 	int done;
 	uint32_t seq;
+	uint64_t ts_ns;
 };
 
 static void on_flip(int fd, unsigned int seq, unsigned int sec,
@@ -263,11 +264,10 @@ static void on_flip(int fd, unsigned int seq, unsigned int sec,
 	struct flip *fl = data;
 
 	(void)fd;
-	(void)sec;
-	(void)usec;
 	(void)crtc;
 	fl->done = 1;
 	fl->seq = seq;
+	fl->ts_ns = sec * 1000000000ull + usec * 1000ull;
 }
 
 /* Wait up to TIMEOUT_MS for FL's event. */
@@ -315,7 +315,7 @@ struct figures {
 	double secs, kern_ms, sys_ms, busy_pct;
 	/* wcfb only */
 	int full;
-	long long eng_w, eng_r, composed;
+	long long eng_w, eng_r, composed, slow;
 	double compose_us;
 	/* the guest's vblank timer during the run (debugfs vblank) */
 	long long late_1ms, overruns;
@@ -462,11 +462,12 @@ static int frames_run(struct scene *sc, struct figures *f, int frames,
 		      int seconds)
 {
 	uint64_t t0 = wcfb_now_ns(), end = t0 + (uint64_t)seconds * 1000000000ull;
+	uint64_t ts_prev = 0, t_commit;
 	uint32_t seq_prev = 0;
 	int i, ret = 0, x, y, tries;
 
 	for (i = 1; i <= frames; i++) {
-		struct flip fl = { 0, 0 };
+		struct flip fl = { 0, 0, 0 };
 		drmModeAtomicReq *req;
 
 		if (seconds && wcfb_now_ns() >= end)
@@ -475,6 +476,7 @@ static int frames_run(struct scene *sc, struct figures *f, int frames,
 		cursor_at(i, &x, &y);
 		drmModeAtomicAddProperty(req, sc->cursor.id, sc->cursor.crtc_x, x);
 		drmModeAtomicAddProperty(req, sc->cursor.id, sc->cursor.crtc_y, y);
+		t_commit = wcfb_now_ns();
 		for (tries = 0;; tries++) {
 			ret = drmModeAtomicCommit(sc->fd, req, DRM_MODE_ATOMIC_NONBLOCK |
 						  DRM_MODE_PAGE_FLIP_EVENT, &fl) ?
@@ -497,9 +499,18 @@ static int frames_run(struct scene *sc, struct figures *f, int frames,
 			printf("# frame %d: no flip event: %s\n", i, strerror(-ret));
 			break;
 		}
-		if (f->frames++)
+		/* Where a missed vblank came from: the commit after its
+		 * frame's start, or the time from commit to event. */
+		if (f->frames++ && fl.seq - seq_prev > 1) {
 			f->missed += (uint32_t)(fl.seq - seq_prev) - 1;
+			printf("# frame %d: %u vblanks missed: committed %.2f ms after the last event's vblank, event %.2f ms after the commit, %.2f ms after its vblank\n",
+			       i, fl.seq - seq_prev - 1,
+			       (t_commit - ts_prev) / 1e6,
+			       (wcfb_now_ns() - t_commit) / 1e6,
+			       (wcfb_now_ns() - fl.ts_ns) / 1e6);
+		}
 		seq_prev = fl.seq;
+		ts_prev = fl.ts_ns;
 	}
 	f->secs = (wcfb_now_ns() - t0) / 1e9;
 	return ret;
@@ -539,11 +550,13 @@ static void report(const char *name, const struct figures *f, int frames,
 			"\"engine_bytes_read_per_frame\":{\"value\":%.0f,\"unit\":\"bytes\",\"kind\":\"measured\",\"by\":\"engine model stats bytes_read, after - before the run, / frames (the CRCs' reads included)\"},"
 			"\"composed\":{\"value\":%lld,\"unit\":\"frames\",\"kind\":\"driver\",\"by\":\"debugfs scanout composed, after - before the run\"},"
 			"\"compose_mean_us\":{\"value\":%.0f,\"unit\":\"us\",\"kind\":\"driver\",\"by\":\"debugfs scanout compose_mean_us (job built to fence signalled) of the run's frames, from the means and counts before and after\"},"
+			"\"compose_slow\":{\"value\":%lld,\"unit\":\"frames\",\"kind\":\"driver\",\"by\":\"debugfs scanout compose_slow, after - before the run: compositions that took half a frame or more\"},"
 			"\"timer_late_1ms\":{\"value\":%lld,\"unit\":\"interrupts\",\"kind\":\"driver\",\"by\":\"debugfs vblank timer_late_1ms, after - before the run: vblank interrupts the guest's timer delivered 1 ms or more late\"},"
 			"\"timer_overruns\":{\"value\":%lld,\"unit\":\"vblanks\",\"kind\":\"driver\",\"by\":\"debugfs vblank timer_overruns, after - before the run: vblanks the timer was over a frame late for\"}",
 			f->full, f->frames && f->eng_w >= 0 ? (double)f->eng_w / f->frames : -1.0,
 			f->frames && f->eng_r >= 0 ? (double)f->eng_r / f->frames : -1.0,
-			f->composed, f->compose_us, f->late_1ms, f->overruns);
+			f->composed, f->compose_us, f->slow, f->late_1ms,
+			f->overruns);
 	if (l < sizeof(json))
 		snprintf(json + l, sizeof(json) - l, "}}");
 	wcfb_bench(json);
@@ -569,7 +582,7 @@ static int run(const char *driver, const char *name, int frames, int seconds,
 {
 	int is_wcfb = !strcmp(driver, "wcfb"), ret;
 	long long w0 = -1, w1 = -1, r0 = -1, r1 = -1, n0 = 0, n1 = 0, m0 = 0, m1 = 0;
-	long long l0 = 0, l1 = 0, o0 = 0, o1 = 0;
+	long long l0 = 0, l1 = 0, o0 = 0, o1 = 0, s0 = 0, s1 = 0;
 	struct figures f = { .full = -1 };
 	struct cpu_ticks c0, c1;
 	struct rusage u0, u1;
@@ -587,6 +600,7 @@ static int run(const char *driver, const char *name, int frames, int seconds,
 		r0 = engine_stat("bytes_read");
 		wcfb_debugfs_value("scanout", "composed", &n0);
 		wcfb_debugfs_value("scanout", "compose_mean_us", &m0);
+		wcfb_debugfs_value("scanout", "compose_slow", &s0);
 		wcfb_debugfs_value("vblank", "timer_late_1ms", &l0);
 		wcfb_debugfs_value("vblank", "timer_overruns", &o0);
 	}
@@ -600,6 +614,8 @@ static int run(const char *driver, const char *name, int frames, int seconds,
 		r1 = engine_stat("bytes_read");
 		wcfb_debugfs_value("scanout", "composed", &n1);
 		wcfb_debugfs_value("scanout", "compose_mean_us", &m1);
+		f.slow = wcfb_debugfs_value("scanout", "compose_slow", &s1) ?
+			 -1 : s1 - s0;
 		/* -1: not in this debugfs, rather than a measured 0 */
 		f.late_1ms = wcfb_debugfs_value("vblank", "timer_late_1ms", &l1) ?
 			     -1 : l1 - l0;

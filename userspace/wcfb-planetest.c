@@ -104,6 +104,7 @@
 
 #include "wcfb_client.h"
 #endif
+#include "wcfb_crc32.h"
 #include "wcfb_rgbhash.h"
 
 /* ===================================================== the CPU reference */
@@ -573,29 +574,6 @@ static uint64_t ref_rgbhash(const uint32_t *scr, size_t n)
 	return h;
 }
 
-/* zlib's crc32(): reflected 0xEDB88320, init and final xor ~0. */
-static uint32_t crc_table[256];
-
-static uint32_t crc32_bytes(uint32_t crc, const uint8_t *b, size_t n)
-{
-	size_t i;
-
-	if (!crc_table[1]) {
-		uint32_t k, c;
-		int j;
-
-		for (k = 0; k < 256; k++) {
-			for (c = k, j = 0; j < 8; j++)
-				c = c & 1 ? 0xedb88320 ^ (c >> 1) : c >> 1;
-			crc_table[k] = c;
-		}
-	}
-	crc = ~crc;
-	for (i = 0; i < n; i++)
-		crc = crc_table[(crc ^ b[i]) & 0xff] ^ (crc >> 8);
-	return ~crc;
-}
-
 static uint32_t ref_crc(const uint32_t *scr, size_t n)
 {
 	uint32_t crc = 0;
@@ -604,7 +582,7 @@ static uint32_t ref_crc(const uint32_t *scr, size_t n)
 	for (i = 0; i < n; i++) {
 		uint8_t rgb[3] = { scr[i] >> 16, scr[i] >> 8, scr[i] };
 
-		crc = crc32_bytes(crc, rgb, 3);
+		crc = wcfb_crc32(crc, rgb, 3);
 	}
 	return crc;
 }
@@ -1540,12 +1518,12 @@ static int selftest(void)
 			   "NV12 pattern: nominal ranges below the top quarter, not in it");
 		}
 	}
-	st(crc32_bytes(0, nine, 9) == 0xcbf43926, "CRC-32 check value of \"123456789\"");
+	st(wcfb_crc32(0, nine, 9) == 0xcbf43926, "CRC-32 check value of \"123456789\"");
 	{
 		uint32_t two[2] = { 0x313233, 0x343536 };	/* "123456" */
 		uint64_t h = WCFB_RGBHASH_INIT;
 
-		st(ref_crc(two, 2) == crc32_bytes(0, nine, 6), "CRC over R, G, B per pixel");
+		st(ref_crc(two, 2) == wcfb_crc32(0, nine, 6), "CRC over R, G, B per pixel");
 		for (i = 0; i < 6; i++)
 			h = wcfb_rgbhash_byte(h, nine[i]);
 		st(ref_rgbhash(two, 2) == h, "rgbhash over R, G, B per pixel");

@@ -2,7 +2,8 @@
 /*
  * wcfb-wbtest: the writeback connector, as a screenshot client uses it.
  *
- *   wcfb-wbtest [--overlay] [--format FOURCC] [--corrupt]
+ *   wcfb-wbtest [--overlay [--moves N [--crc]]] [--scaled] [--format FOURCC]
+ *               [--corrupt]
  *
  * Puts a pattern on the primary plane at the preferred mode (scanned out
  * directly), or with --overlay also a translucent ARGB8888 overlay (so the
@@ -16,6 +17,12 @@
  * recomposing by damage; the writeback after them must be the capture and
  * equal the same state composed whole.
  *
+ * --crc (with --moves): CRC capture (debugfs crtc-0/crc, source auto) is
+ * on during the moves, so the frames' CRCs are made as the frames are
+ * composed, from the rows each move changed; after each move the CRC the
+ * driver reports for the move's frame must be the CRC-32 of the
+ * writeback's R, G, B bytes.
+ *
  * --scaled: the primary's source is 2/3 x 3/4 of the mode, scaled to the
  * whole screen and mirrored (reflect-x), so the moves recompose parts of
  * a scaled plane.
@@ -27,6 +34,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <inttypes.h>
 #include <poll.h>
@@ -40,6 +48,7 @@
 #include <xf86drmMode.h>
 
 #include "wcfb_client.h"
+#include "wcfb_crc32.h"
 #include "wcfb_rgbhash.h"
 
 static uint64_t prop_value(int fd, uint32_t obj, uint32_t type,
@@ -90,31 +99,119 @@ static uint32_t find_writeback(int fd)
 	return id;
 }
 
+/* Pixel (@x, @y) of an 8888 buffer as R, G, B bytes. */
+static void buf_rgb(const struct wcfb_buf *b, uint32_t x, uint32_t y,
+		    uint8_t rgb[3])
+{
+	uint32_t v;
+
+	memcpy(&v, b->map + (size_t)y * b->pitch + 4 * x, 4);
+	if (b->fourcc == DRM_FORMAT_XBGR8888 ||
+	    b->fourcc == DRM_FORMAT_ABGR8888) {
+		rgb[0] = v & 0xff;
+		rgb[2] = (v >> 16) & 0xff;
+	} else {
+		rgb[0] = (v >> 16) & 0xff;
+		rgb[2] = v & 0xff;
+	}
+	rgb[1] = (v >> 8) & 0xff;
+}
+
 /* The rgbhash of a buffer's pixels, unpacked from its format. */
 static uint64_t buf_rgbhash(const struct wcfb_buf *b)
 {
 	uint64_t h = WCFB_RGBHASH_INIT;
-	uint32_t x, y, v, r, g, bl;
+	uint32_t x, y;
+	uint8_t rgb[3];
 
 	for (y = 0; y < b->height; y++) {
 		for (x = 0; x < b->width; x++) {
-			memcpy(&v, b->map + (size_t)y * b->pitch + 4 * x, 4);
-			if (b->fourcc == DRM_FORMAT_XBGR8888 ||
-			    b->fourcc == DRM_FORMAT_ABGR8888) {
-				r = v & 0xff;
-				g = (v >> 8) & 0xff;
-				bl = (v >> 16) & 0xff;
-			} else {
-				r = (v >> 16) & 0xff;
-				g = (v >> 8) & 0xff;
-				bl = v & 0xff;
-			}
-			h = wcfb_rgbhash_byte(h, r);
-			h = wcfb_rgbhash_byte(h, g);
-			h = wcfb_rgbhash_byte(h, bl);
+			buf_rgb(b, x, y, rgb);
+			h = wcfb_rgbhash_byte(h, rgb[0]);
+			h = wcfb_rgbhash_byte(h, rgb[1]);
+			h = wcfb_rgbhash_byte(h, rgb[2]);
 		}
 	}
 	return h;
+}
+
+/* The CRC-32 of a buffer's R, G, B bytes: what the driver's CRC is of it. */
+static uint32_t buf_crc32(const struct wcfb_buf *b)
+{
+	uint32_t x, y, crc = 0;
+	uint8_t rgb[3];
+
+	for (y = 0; y < b->height; y++) {
+		for (x = 0; x < b->width; x++) {
+			buf_rgb(b, x, y, rgb);
+			crc = wcfb_crc32(crc, rgb, 3);
+		}
+	}
+	return crc;
+}
+
+#define CRC_DIR "/sys/kernel/debug/dri/0/crtc-0/crc/"
+
+/* CRC capture on: the data file (its entries come from now on), or -1. */
+static int crc_open(void)
+{
+	int fd = open(CRC_DIR "control", O_WRONLY);
+
+	if (fd < 0 || write(fd, "auto", 4) != 4) {
+		fprintf(stderr, "wcfb-wbtest: " CRC_DIR "control: %s\n",
+			strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	return open(CRC_DIR "data", O_RDONLY | O_NONBLOCK);
+}
+
+/*
+ * The CRC of the first entry for frame @seq or later: the data file's
+ * lines are "0x<frame> 0x<crc>\n\0", a frame each, in order.  -ETIMEDOUT when
+ * none comes within 5 s.
+ */
+static int crc_frame(int fd, uint32_t seq, uint32_t *crc)
+{
+	static char buf[4096];
+	static size_t len;
+	uint64_t end = wcfb_now_ns() + 5000000000ull;
+	unsigned int frame, value;
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	for (;;) {
+		char *nl = memchr(buf, '\n', len);
+		ssize_t n;
+
+		if (nl) {
+			int ok = sscanf(buf, " %x %x", &frame, &value) == 2;
+
+			len -= nl + 1 - buf;
+			memmove(buf, nl + 1, len);
+			if (ok && (int32_t)(frame - seq) >= 0) {
+				*crc = value;
+				return 0;
+			}
+			continue;
+		}
+		if (len == sizeof(buf))
+			len = 0;
+		n = read(fd, buf + len, sizeof(buf) - len);
+		if (n > 0) {
+			/* Each read gives one line and its terminating NUL. */
+			for (; n > 0; n--, len++)
+				if (!buf[len])
+					buf[len] = ' ';
+			continue;
+		}
+		if (n < 0 && errno != EAGAIN && errno != EINTR)
+			return -errno;
+		if (wcfb_now_ns() >= end)
+			return -ETIMEDOUT;
+		poll(&pfd, 1, 100);
+	}
 }
 
 /* What the screen shows, from debugfs ("direct", "composed", ...). */
@@ -200,16 +297,22 @@ static int detach(struct wcfb_pipe *p, uint32_t wb)
  * modeset, which composes the whole frame).
  */
 static void check_damage(struct wcfb_pipe *p, uint32_t wb, uint32_t ov,
-			 struct wcfb_buf *out, unsigned int moves)
+			 struct wcfb_buf *out, unsigned int moves, bool crc)
 {
+	int crcfd = crc ? crc_open() : -1;
 	uint64_t inc, full;
 	long long c0, c1;
 	unsigned int k;
 	double ms;
 
+	if (crc && crcfd < 0) {
+		wcfb_ok(0, "CRC capture on: %s", strerror(errno));
+		return;
+	}
 	wcfb_debugfs_value("scanout", "composed", &c0);
 	for (k = 1; k <= moves; k++) {
 		drmModeAtomicReq *req = drmModeAtomicAlloc();
+		uint32_t seq, got = 0, want;
 		int ret;
 
 		drmModeAtomicAddProperty(req, ov, wcfb_prop_id(p->fd, ov, DRM_MODE_OBJECT_PLANE,
@@ -218,10 +321,30 @@ static void check_damage(struct wcfb_pipe *p, uint32_t wb, uint32_t ov,
 						       "CRTC_Y"), 41 + 7 * k);
 		ret = wcfb_atomic_commit(p, req, DRM_MODE_PAGE_FLIP_EVENT);
 		drmModeAtomicFree(req);
-		if (ret || wcfb_wait_flip(p, 5000, NULL, NULL)) {
+		if (ret || wcfb_wait_flip(p, 5000, NULL, &seq)) {
 			wcfb_ok(0, "overlay move %u: %s", k, strerror(-ret));
-			return;
+			goto out;
 		}
+		if (crcfd < 0)
+			continue;
+		/* The move's frame, then the same frame through writeback
+		 * (a commit that changes nothing on screen). */
+		ret = crc_frame(crcfd, seq, &got);
+		if (ret) {
+			wcfb_ok(0, "move %u: no CRC for frame %u: %s", k, seq,
+				strerror(-ret));
+			goto out;
+		}
+		memset(out->map, 0x55, out->size);
+		ret = writeback(p, wb, out, false, &inc, &ms);
+		if (ret) {
+			wcfb_ok(0, "move %u's writeback: %s", k, strerror(-ret));
+			goto out;
+		}
+		want = buf_crc32(out);
+		wcfb_ok(got == want,
+			"move %u: the CRC of frame %u is the writeback's (%08x, %08x)",
+			k, seq, got, want);
 	}
 	wcfb_debugfs_value("scanout", "composed", &c1);
 	wcfb_ok(c1 - c0 == moves, "%u moves composed %lld frames", moves,
@@ -229,22 +352,26 @@ static void check_damage(struct wcfb_pipe *p, uint32_t wb, uint32_t ov,
 	memset(out->map, 0x55, out->size);
 	if (writeback(p, wb, out, false, &inc, &ms)) {
 		wcfb_ok(0, "writeback after the moves");
-		return;
+		goto out;
 	}
 	wcfb_ok(wcfb_shot("wb_damage", "rgbhash %016" PRIx64, inc) == 0,
 		"after %u moves the writeback is the host's capture", moves);
 	if (detach(p, wb)) {
 		wcfb_ok(0, "writeback detached");
-		return;
+		goto out;
 	}
 	memset(out->map, 0x55, out->size);
 	if (writeback(p, wb, out, false, &full, &ms)) {
 		wcfb_ok(0, "writeback after a modeset");
-		return;
+		goto out;
 	}
 	wcfb_ok(inc == full,
 		"the frame composed by damage equals the frame composed whole (%016" PRIx64 " %016" PRIx64 ")",
 		inc, full);
+out:
+	/* Closing the data file ends the capture. */
+	if (crcfd >= 0)
+		close(crcfd);
 }
 
 static int die(const char *what, int err)
@@ -258,7 +385,7 @@ int main(int argc, char **argv)
 	uint32_t fourcc = DRM_FORMAT_XRGB8888, ov = 0, wb, w, h, blob = 0;
 	struct wcfb_buf prim = { 0 }, over = { 0 }, out = { 0 };
 	const drmModeModeInfo *mode;
-	bool overlay = false, corrupt = false, scaled = false;
+	bool overlay = false, corrupt = false, scaled = false, crc = false;
 	unsigned int moves = 0;
 	drmModeAtomicReq *req;
 	struct wcfb_pipe p;
@@ -272,12 +399,14 @@ int main(int argc, char **argv)
 			corrupt = true;
 		else if (!strcmp(argv[i], "--scaled"))
 			scaled = true;
+		else if (!strcmp(argv[i], "--crc"))
+			crc = true;
 		else if (!strcmp(argv[i], "--moves") && i + 1 < argc)
 			moves = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--format") && i + 1 < argc)
 			fourcc = wcfb_parse_format(argv[++i]);
 		else
-			return fprintf(stderr, "usage: wcfb-wbtest [--overlay [--moves N]] [--scaled] [--format FOURCC] [--corrupt]\n"), 2;
+			return fprintf(stderr, "usage: wcfb-wbtest [--overlay [--moves N [--crc]]] [--scaled] [--format FOURCC] [--corrupt]\n"), 2;
 	}
 	if (fourcc != DRM_FORMAT_XRGB8888 && fourcc != DRM_FORMAT_ARGB8888 &&
 	    fourcc != DRM_FORMAT_XBGR8888 && fourcc != DRM_FORMAT_ABGR8888)
@@ -394,7 +523,7 @@ int main(int argc, char **argv)
 			first = hash;
 	}
 	if (moves && overlay)
-		check_damage(&p, wb, ov, &out, moves);
+		check_damage(&p, wb, ov, &out, moves, crc);
 	printf("READY\n");
 	fflush(stdout);
 	return wcfb_failures ? 1 : 0;

@@ -165,9 +165,15 @@ void desc_decode(const struct wcfb_eng_desc *raw, Desc *d)
 	d->rsvd_any = 0;
 	for (i = 2; i < 8; i++) {
 		d->scale[i - 2] = le32toh(raw->_rsvd[i]);
-		/* with XFORM_SCALE they are its map, not reserved */
-		if (!(d->flags & WCFB_ENG_XFORM_SCALE))
-			d->rsvd_any |= raw->_rsvd[i];
+		/* with XFORM_SCALE they are its map, with CRC_ROWS (words 2
+		 * and 3) its rows: not reserved */
+		if (d->flags & WCFB_ENG_XFORM_SCALE)
+			continue;
+		if (d->opcode == WCFB_ENG_OP_CRC &&
+		    (d->flags & WCFB_ENG_CRC_ROWS) &&
+		    (i == WCFB_ENG_CRC_FIRST || i == WCFB_ENG_CRC_COUNT))
+			continue;
+		d->rsvd_any |= raw->_rsvd[i];
 	}
 }
 
@@ -1050,6 +1056,8 @@ static uint32_t allowed_flags(uint32_t opcode)
 		       WCFB_ENG_XFORM_MASK | WCFB_ENG_XFORM_SCALE;
 	case WCFB_ENG_OP_CONVERT:
 		return WCFB_ENG_XFORM_MASK | WCFB_ENG_XFORM_SCALE;
+	case WCFB_ENG_OP_CRC:
+		return WCFB_ENG_CRC_ROWS;
 	default:
 		return 0;
 	}
@@ -1111,8 +1119,10 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	const YuvFmt *ym = yuv_src_fmt(d);
 	uint32_t dcpp, scpp = 0, err, sw, sh, allowed;
 	bool crc = d->opcode == WCFB_ENG_OP_CRC;
-	/* words 0x60..0x67: COLOR's table, a planar source's planes */
-	bool table = d->opcode == WCFB_ENG_OP_COLOR || (ym && ym->nplanes > 1);
+	/* words 0x60..0x67: COLOR's table, a planar source's planes, a CRC's
+	 * rows */
+	bool table = d->opcode == WCFB_ENG_OP_COLOR || (ym && ym->nplanes > 1) ||
+		     (crc && (d->flags & WCFB_ENG_CRC_ROWS));
 
 	*uses_src = false;
 	switch (d->opcode) {
@@ -1165,6 +1175,16 @@ static uint32_t validate(const GuestRam *ram, OpScratch *sc, const Desc *d,
 		return efault(f, WCFB_ENG_ERR_RECT, 0);
 	if ((d->flags & WCFB_ENG_XFORM_SCALE) && !scale_ok(d))
 		return efault(f, WCFB_ENG_ERR_RECT, 0);
+	if (crc && (d->flags & WCFB_ENG_CRC_ROWS)) {
+		if ((uint64_t)d->scale[WCFB_ENG_CRC_FIRST - 2] +
+		    d->scale[WCFB_ENG_CRC_COUNT - 2] > d->height)
+			return efault(f, WCFB_ENG_ERR_RECT, 0);
+		if (d->table & 3)
+			return efault(f, WCFB_ENG_ERR_SG, d->table);
+		err = guest_ram_check(ram, d->table, 4ull * d->height, f);
+		if (err)
+			return err;
+	}
 
 	/* CRC writes one 32-bit word at the destination's origin. */
 	err = load_surface(ram, &d->dst, dcpp, crc ? 1 : d->width,
@@ -1323,20 +1343,99 @@ static void rgb_from_bgra(const uint8_t *s, uint8_t *d, uint32_t n)
 }
 #endif
 
+/*
+ * CRC_ROWS (1.4) joins rows' CRCs: the CRC register is linear over GF(2),
+ * so the register over rows A then B, started from r, is
+ * r * x^(8|AB|) + reg0(A) * x^(8|B|) + reg0(B) mod P, where reg0 is the
+ * register started from 0.  multmodp() and x2nmodp() are zlib's (1.2.12,
+ * crc32.c): products modulo P in the reflected bit order of the register.
+ */
+static uint32_t x2n_table[32];
+
+static uint32_t multmodp(uint32_t a, uint32_t b)
+{
+	uint32_t m = 1u << 31, p = 0;
+
+	for (;;) {
+		if (a & m) {
+			p ^= b;
+			if ((a & (m - 1)) == 0)
+				break;
+		}
+		m >>= 1;
+		b = b & 1 ? (b >> 1) ^ 0xEDB88320u : b >> 1;
+	}
+	return p;
+}
+
+/* x^(n * 2^k) mod P */
+static uint32_t x2nmodp(uint64_t n, unsigned k)
+{
+	uint32_t p = 1u << 31;  /* x^0 */
+
+	if (!x2n_table[0]) {
+		unsigned i;
+
+		x2n_table[0] = 1u << 30;  /* x^1 */
+		for (i = 1; i < 32; i++)
+			x2n_table[i] = multmodp(x2n_table[i - 1],
+						x2n_table[i - 1]);
+	}
+	while (n) {
+		if (n & 1)
+			p = multmodp(x2n_table[k & 31], p);
+		n >>= 1;
+		k++;
+	}
+	return p;
+}
+
+/* The rows table of a CRC_ROWS op, little-endian words, as host u32. */
+static uint32_t crc_rows_load(const GuestRam *ram, const Desc *d,
+			      uint32_t *rows, GuestFault *f)
+{
+	uint32_t err, i;
+
+	err = guest_ram_read(ram, d->table, rows, 4ull * d->height, f);
+	for (i = 0; !err && i < d->height; i++)
+		rows[i] = le32toh(rows[i]);
+	return err;
+}
+
 /* CRC of the source rect's R, G, B bytes, written at dst's origin. */
 static uint32_t exec_crc(const GuestRam *ram, OpScratch *sc, const Desc *d,
 			 GuestFault *f, OpResult *res)
 {
 	uint32_t scpp = fmt_cpp(d->src.format), w = d->width, r, i, err;
-	uint32_t c = 0xFFFFFFFFu;
+	bool by_rows = d->flags & WCFB_ENG_CRC_ROWS;
+	uint32_t first = d->scale[WCFB_ENG_CRC_FIRST - 2];
+	uint32_t end = first + d->scale[WCFB_ENG_CRC_COUNT - 2];
+	uint32_t c = 0xFFFFFFFFu, *rows = NULL, xrow = 0;
 	uint8_t out[4];
 
 	crc_init_table();
+	if (by_rows && w && d->height) {
+		rows = malloc(4ull * d->height);
+		if (!rows)
+			return efault(f, WCFB_ENG_ERR_NOMEM, 0);
+		err = crc_rows_load(ram, d, rows, f);
+		if (err)
+			goto out;
+		res->bytes_read += 4ull * d->height;
+		/* x^(8 * bytes per row): the shift over one row */
+		xrow = x2nmodp((uint64_t)w * 3, 3);
+		/* from here c is reg0 of the rows so far (Horner's rule) */
+		c = 0;
+	}
 	for (r = 0; w && r < d->height; r++) {
+		if (by_rows && (r < first || r >= end)) {
+			c = multmodp(xrow, c) ^ rows[r];
+			continue;
+		}
 		err = guest_buf_read(ram, &sc->src, row_off(&d->src, scpp, r),
 				     sc->row_s, (size_t)w * scpp, f);
 		if (err)
-			return err;
+			goto out;
 		res->bytes_read += (size_t)w * scpp;
 		/* canonical R, G, B bytes: what a capture's RGB row holds */
 		if (d->src.format == WCFB_ENG_FMT_XRGB8888 ||
@@ -1354,7 +1453,25 @@ static uint32_t exec_crc(const GuestRam *ram, OpScratch *sc, const Desc *d,
 				sc->row_d[3 * i + 2] = px & 0xFF;
 			}
 		}
+		if (by_rows) {
+			rows[r] = crc_update(0, sc->row_d, (size_t)w * 3);
+			c = multmodp(xrow, c) ^ rows[r];
+			continue;
+		}
 		c = crc_update(c, sc->row_d, (size_t)w * 3);
+	}
+	/* the register from ~0 over the whole rect: ~0's shift, plus reg0 */
+	if (rows)
+		c ^= multmodp(x2nmodp((uint64_t)w * 3 * d->height, 3),
+			      0xFFFFFFFFu);
+	if (rows && end > first) {
+		for (i = first; i < end; i++)
+			rows[i] = htole32(rows[i]);
+		err = guest_ram_write(ram, d->table + 4ull * first, rows + first,
+				      4ull * (end - first), f);
+		if (err)
+			goto out;
+		res->bytes_written += 4ull * (end - first);
 	}
 	c = ~c;
 	out[0] = c & 0xFF;
@@ -1364,6 +1481,8 @@ static uint32_t exec_crc(const GuestRam *ram, OpScratch *sc, const Desc *d,
 	err = guest_buf_write(ram, &sc->dst, row_off(&d->dst, 4, 0), out, 4, f);
 	if (!err)
 		res->bytes_written += 4;
+out:
+	free(rows);
 	return err;
 }
 

@@ -79,7 +79,7 @@ typedef uint64_t wcfb_le64;
 
 #define WCFB_ENG_MAGIC          0x4C424357u     /* "WCBL" little-endian */
 #define WCFB_ENG_VERSION_MAJOR  1u
-#define WCFB_ENG_VERSION_MINOR  3u
+#define WCFB_ENG_VERSION_MINOR  4u
 #define WCFB_ENG_VERSION \
 	((WCFB_ENG_VERSION_MAJOR << 16) | WCFB_ENG_VERSION_MINOR)
 
@@ -244,6 +244,24 @@ WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
 #define WCFB_ENG_SCALE_DV             7
 
 /*
+ * 1.4: a CRC kept up to date row by row (CRC only).  With CRC_ROWS the
+ * rows table at desc._rsvd[0..1] (a guest address, 4-byte aligned, one
+ * little-endian u32 per row of the rect: desc.height words) holds, for
+ * each row, the CRC register over that row's R, G, B bytes started from
+ * 0 and not inverted.  The engine reads rows _rsvd[2] .. _rsvd[2] +
+ * _rsvd[3] - 1 of the source rect, writes their words into the table, and
+ * takes every other row's word from the table as it is; the result at dst
+ * is then the CRC-32 of the whole rect, the same as without the flag when
+ * the table held those rows' words.  A client that changed only some rows
+ * of a frame (a composer's damage) pays for those rows alone.  First row
+ * plus count above desc.height is ERR_RECT; an unaligned table, or one
+ * outside guest RAM, ERR_SG.
+ */
+#define WCFB_ENG_CRC_ROWS             (1u << 15)
+#define WCFB_ENG_CRC_FIRST            2    /* desc._rsvd[] words */
+#define WCFB_ENG_CRC_COUNT            3
+
+/*
  * 1.2: the YCbCr -> RGB conversion of a YUV source (BLEND and CONVERT
  * only, and only when src.format is one of the YUV formats below; with
  * any other source these bits are ERR_DESC).  Encoding 3 is ERR_DESC.
@@ -404,8 +422,9 @@ struct wcfb_eng_desc {
 	wcfb_le32 height;       /* 0x1C  src and dst); 0 = no pixels */
 	struct wcfb_eng_surface dst;    /* 0x20 */
 	struct wcfb_eng_surface src;    /* 0x40 ignored by NOP/FILL */
-	wcfb_le32 _rsvd[8];     /* 0x60 0 but [0..1]: COLOR/YUV table,
-				 *      [2..7]: XFORM_SCALE's map */
+	wcfb_le32 _rsvd[8];     /* 0x60 0 but [0..1]: COLOR/YUV/CRC_ROWS
+				 *      table, [2..7]: XFORM_SCALE's map,
+				 *      [2..3]: CRC_ROWS's rows */
 };
 #define WCFB_ENG_DESC_SIZE 128u
 WCFB_ENG_ASSERT(sizeof(struct wcfb_eng_desc) == WCFB_ENG_DESC_SIZE,

@@ -32,7 +32,11 @@ RAM_BASE = 0x40000000        # where guest RAM starts on "virt"
 MACHINE_ARGS = [
     "-machine", "virt,gic-version=2",   # GICv2m: the cheapest MSI here
     "-cpu", "max,pauth-impdef=on",  # plain "max" emulates PAuth: ~4x slower
-    "-smp", "2",
+    # WCFB_SMP and WCFB_ACCEL (e.g. tcg,thread=single) are for measuring
+    # what the host's TCG threads cost the guest (README, "Composition");
+    # the tests run with the defaults.
+    "-smp", os.environ.get("WCFB_SMP", "2"),
+    "-accel", os.environ.get("WCFB_ACCEL", "tcg"),
     "-m", str(RAM_MB),
 ]
 # The blitter sits at PCI device 3, function 0: dts/wcfb-engine.dtsi

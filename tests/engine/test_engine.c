@@ -1797,7 +1797,7 @@ static void t_format_codes(void)
 	}
 	CHECK((rd32(p, WCFB_ENG_REG_FORMATS) & 0xFFFF) == all,
 	      "FORMATS %x want %x", rd32(p, WCFB_ENG_REG_FORMATS), all);
-	CHECK(WCFB_ENG_VERSION == 0x00010003u, "version %x", WCFB_ENG_VERSION);
+	CHECK(WCFB_ENG_VERSION == 0x00010004u, "version %x", WCFB_ENG_VERSION);
 	CHECK(rd32(p, WCFB_ENG_REG_CAPS) & (1u << WCFB_ENG_OP_CRC), "CAPS");
 	CHECK(WCFB_ENG_OP_COLOR == 7 && WCFB_ENG_OP_MAX == 7, "opcodes");
 	CHECK((rd32(p, WCFB_ENG_REG_CAPS) >> WCFB_ENG_OP_COLOR) == 1,
@@ -2132,6 +2132,9 @@ static void t_flags_validation(void)
 			if ((ops[k] == WCFB_ENG_OP_BLEND ||
 			     ops[k] == WCFB_ENG_OP_CONVERT) && bit == 11)
 				want = WCFB_ENG_ERR_RECT;
+			/* 1.4: CRC_ROWS with its table at 0, outside RAM */
+			if (ops[k] == WCFB_ENG_OP_CRC && bit == 15)
+				want = WCFB_ENG_ERR_NOT_RAM;
 			memcpy(p->expect, p->ram, p->ram_size);
 			st = run_raw(p, ops[k], fl, 0, 4, 4, &b, &a);
 			CHECK(st == want, "op %u flag bit %u: status %u want %u",
@@ -2181,6 +2184,149 @@ static void t_flags_validation(void)
 /* CRC of random surfaces in every format, SG-scattered, the result at an
  * offset in a larger destination; the reference computes crc32 bit by
  * bit. */
+/* The R, G, B bytes of row @r of XRGB8888 surface @s, and their CRC. */
+static uint32_t crc_rows_row(Peer *p, const Surf *s, uint32_t r, bool raw)
+{
+	const uint8_t *px = (const uint8_t *)gpa2host(p, s->b.gpa[0]) +
+			    (size_t)r * s->pitch;
+	uint32_t i, c = raw ? 0 : ~0u;
+
+	for (i = 0; i < s->W; i++) {
+		uint8_t rgb[3] = { px[4 * i + 2], px[4 * i + 1], px[4 * i] };
+
+		/* ref_crc32() inverts on the way in and out: from ~c */
+		c = ~ref_crc32(~c, rgb, 3);
+	}
+	return c;
+}
+
+static uint32_t crc_rows_ref(Peer *p, const Surf *s)
+{
+	const uint8_t *px = gpa2host(p, s->b.gpa[0]);
+	uint32_t r, i, c = 0;
+
+	for (r = 0; r < s->H; r++)
+		for (i = 0; i < s->W; i++) {
+			const uint8_t *q = px + (size_t)r * s->pitch + 4 * i;
+			uint8_t rgb[3] = { q[2], q[1], q[0] };
+
+			c = ref_crc32(c, rgb, 3);
+		}
+	return c;
+}
+
+/* One CRC_ROWS op over the whole of @s: rows @first .. @first + @count - 1
+ * read, the rest from the table at @table. */
+static uint32_t crc_rows_run(Peer *p, const Surf *s, Surf *d, uint64_t table,
+			     uint32_t first, uint32_t count, uint32_t *got)
+{
+	Op o = { .opcode = WCFB_ENG_OP_CRC, .w = s->W, .h = s->H,
+		 .table = table };
+	struct wcfb_eng_desc desc;
+	uint32_t st;
+
+	set_dst(&o, d);
+	set_src(&o, s);
+	op_to_desc(&o, &desc);
+	desc.flags = htole32(WCFB_ENG_CRC_ROWS);
+	desc._rsvd[WCFB_ENG_CRC_FIRST] = htole32(first);
+	desc._rsvd[WCFB_ENG_CRC_COUNT] = htole32(count);
+	st = submit1(p, &desc);
+	memcpy(got, gpa2host(p, d->b.gpa[0]), 4);
+	*got = le32toh(*got);
+	return st;
+}
+
+/* 1.4: a CRC kept by rows equals the whole CRC, reads only its rows, and
+ * takes the others from the table as they are. */
+static void t_crc_rows(void)
+{
+	Peer *p = &g_peer;
+	unsigned k;
+
+	for (k = 0; k < 6; k++) {
+		uint32_t W = k == 5 ? 1920 : 1 + rndn(300), H = 1 + rndn(60);
+		uint32_t got, r, a, b, want, i;
+		uint64_t table = galloc(p, 4ull * H, 4);
+		uint32_t *rows = gpa2host(p, table);
+		Surf s, d;
+		uint8_t *px;
+
+		surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, W, H, 1);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 1, 1, 1);
+		px = gpa2host(p, s.b.gpa[0]);
+		for (i = 0; i < s.pitch * (H - 1) + 4 * W; i++)
+			px[i] = rnd();
+		memset(rows, 0xA5, 4ull * H);
+		/* every row read: the table's garbage is overwritten */
+		CHECK(crc_rows_run(p, &s, &d, table, 0, H, &got) == 0, "rows all");
+		want = crc_rows_ref(p, &s);
+		CHECK(got == want, "rows all %u x %u: %08x want %08x", W, H, got,
+		      want);
+		for (r = 0; r < H; r++)
+			CHECK(le32toh(rows[r]) == crc_rows_row(p, &s, r, true),
+			      "row %u's word %08x", r, le32toh(rows[r]));
+		/* new pixels in rows a .. b - 1, and only those read */
+		a = rndn(H);
+		b = a + 1 + rndn(H - a);
+		for (r = a; r < b; r++)
+			for (i = 0; i < 4 * W; i++)
+				px[(size_t)r * s.pitch + i] = rnd();
+		CHECK(crc_rows_run(p, &s, &d, table, a, b - a, &got) == 0,
+		      "rows some");
+		want = crc_rows_ref(p, &s);
+		CHECK(got == want, "rows %u..%u of %u x %u: %08x want %08x", a,
+		      b, W, H, got, want);
+		/* a row changed but not read: the table's word stands for it */
+		if (H > 1) {
+			uint32_t old = want;
+
+			r = (b < H) ? b : 0;
+			px[(size_t)r * s.pitch] ^= 0x01;
+			CHECK(crc_rows_run(p, &s, &d, table, r ? 0 : 1,
+					   r ? r : H - 1, &got) == 0,
+			      "rows stale");
+			CHECK(got == old && got != crc_rows_ref(p, &s),
+			      "stale row %u: %08x, the table's %08x", r, got,
+			      old);
+		}
+		/* no rows read: the CRC from the table alone */
+		want = crc_rows_ref(p, &s);
+		CHECK(crc_rows_run(p, &s, &d, table, 0, H, &got) == 0 &&
+		      got == want, "rows again");
+		CHECK(crc_rows_run(p, &s, &d, table, 0, 0, &got) == 0 &&
+		      got == want, "rows none: %08x want %08x", got, want);
+		/* bad rows, a misaligned table, a table outside RAM */
+		CHECK(crc_rows_run(p, &s, &d, table, H, 1, &got) ==
+		      WCFB_ENG_ERR_RECT, "rows past the rect");
+		CHECK(crc_rows_run(p, &s, &d, table, 1, 0xFFFFFFFFu, &got) ==
+		      WCFB_ENG_ERR_RECT, "rows count overflow");
+		CHECK(crc_rows_run(p, &s, &d, table + 2, 0, H, &got) ==
+		      WCFB_ENG_ERR_SG, "rows table unaligned");
+		CHECK(crc_rows_run(p, &s, &d, 4, 0, H, &got) ==
+		      WCFB_ENG_ERR_NOT_RAM, "rows table outside RAM");
+	}
+	/* the rows' words are reserved without the flag, and the flag is
+	 * CRC's alone */
+	{
+		Surf s, d;
+		Op o = { .opcode = WCFB_ENG_OP_CRC, .w = 4, .h = 4 };
+		struct wcfb_eng_desc desc;
+
+		surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, 4, 4, 1);
+		surf_alloc(p, &d, WCFB_ENG_FMT_XRGB8888, 4, 4, 1);
+		set_dst(&o, &d);
+		set_src(&o, &s);
+		op_to_desc(&o, &desc);
+		desc._rsvd[WCFB_ENG_CRC_COUNT] = htole32(1);
+		CHECK(submit1(p, &desc) == WCFB_ENG_ERR_DESC, "rows word, no flag");
+		o.opcode = WCFB_ENG_OP_COPY;
+		op_to_desc(&o, &desc);
+		desc.flags = htole32(WCFB_ENG_CRC_ROWS);
+		CHECK(submit1(p, &desc) == WCFB_ENG_ERR_DESC, "rows flag on COPY");
+	}
+}
+
 static void t_crc_random(void)
 {
 	Peer *p = &g_peer;
@@ -3490,8 +3636,8 @@ static void t_yuv_codes(void)
 	      rd32(p, WCFB_ENG_REG_FORMATS));
 	CHECK(WCFB_ENG_FMTCAP_RGB_MASK == 0xFFFFu &&
 	      WCFB_ENG_FMTCAP_YUV_MASK == 0xFFFF0000u, "masks");
-	CHECK(WCFB_ENG_VERSION_MINOR == 3 &&
-	      rd32(p, WCFB_ENG_REG_VERSION) == 0x00010003u, "version %x",
+	CHECK(WCFB_ENG_VERSION_MINOR == 4 &&
+	      rd32(p, WCFB_ENG_REG_VERSION) == 0x00010004u, "version %x",
 	      rd32(p, WCFB_ENG_REG_VERSION));
 	CHECK(rd32(p, WCFB_ENG_REG_CAPS) == 0xFE, "CAPS %x unchanged",
 	      rd32(p, WCFB_ENG_REG_CAPS));
@@ -4643,6 +4789,7 @@ static const Test g_tests[] = {
 	{ "transform_validation", t_transform_validation },
 	{ "flags_validation", t_flags_validation },
 	{ "crc_random", t_crc_random },
+	{ "crc_rows", t_crc_rows },
 	{ "color_identity", t_color_identity },
 	{ "color_degamma", t_color_degamma },
 	{ "color_ctm", t_color_ctm },

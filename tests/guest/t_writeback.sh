@@ -18,6 +18,10 @@ wcfb-wbtest --overlay --moves 12 </dev/null || exit 1
 # The same over a scaled, mirrored primary: each move recomposes parts of
 # it, which must take exactly the samples the whole frame takes.
 wcfb-wbtest --overlay --moves 12 --scaled </dev/null || exit 1
+# CRC capture on during 12 moves: each frame's CRC is made as it is
+# composed, reading only the rows the move changed (protocol 1.4); the
+# CRC reported for each move's frame must be the CRC-32 of its writeback.
+wcfb-wbtest --overlay --moves 12 --crc </dev/null || exit 1
 # Figure (one run, for orientation): the mean time of the frames composed
 # above (1024x768 XRGB8888, job built to fence signalled), debugfs.
 n=$(sed -n 's/^composed //p' $DRI_DEBUG/scanout)
