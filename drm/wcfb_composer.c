@@ -828,7 +828,7 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	struct drm_rect area, sub;
 	const struct drm_plane_state *planes[WCFB_MAX_PLANES];
 	const struct drm_plane_state *pst;
-	struct wcfb_blitter_table *dtab, *ptab = NULL, *ctab;
+	struct wcfb_blitter_table *dtab, *ptab = NULL;
 	struct dma_fence *fence;
 	unsigned int n = 0, i, d;
 	struct drm_plane *plane;
@@ -911,6 +911,7 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	}
 	if (color) {
 		struct wcfb_eng_desc *c = &job->descs[d++];
+		struct wcfb_blitter_table *ctab;
 		u64 addr;
 
 		/* The frame in place, through degamma, CTM and gamma. */

@@ -176,6 +176,8 @@ static void wcfb_crc_work(struct work_struct *work)
 		f[i] = crc->pending[(crc->pending_head + i) % WCFB_CRC_PENDING];
 	crc->pending_head = 0;
 	crc->pending_count = 0;
+	/* Until these are reported, later vblanks queue behind them. */
+	crc->working = n > 0;
 	spin_unlock_irq(&crc->pending_lock);
 
 	for (i = 0; crc->on && i < n; i++) {
@@ -213,6 +215,16 @@ static void wcfb_crc_work(struct work_struct *work)
 		drm_crtc_add_crc_entry(&out->crtc, true, (u32)f[i].frame,
 				       &value);
 	}
+	spin_lock_irq(&crc->pending_lock);
+	crc->working = false;
+	/* A stable screen's CRC, computed now: its next vblanks need no work. */
+	if (crc->known && crc->known_gen == crc->gen && crc->stable &&
+	    crc->screen) {
+		crc->now_known = true;
+		crc->now_gen = crc->known_gen;
+		crc->now_crc = crc->known_crc;
+	}
+	spin_unlock_irq(&crc->pending_lock);
 	mutex_unlock(&crc->lock);
 }
 
@@ -270,12 +282,17 @@ void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
 	crc->width = width;
 	crc->height = height;
 	crc->stable = stable;
+	spin_lock_irq(&crc->pending_lock);
 	WRITE_ONCE(crc->gen, crc->gen + 1);
-	if (stable && known) {
+	crc->now_known = bo && stable && known;
+	if (crc->now_known) {
 		crc->known = true;
 		crc->known_gen = crc->gen;
 		crc->known_crc = *known;
+		crc->now_gen = crc->gen;
+		crc->now_crc = *known;
 	}
+	spin_unlock_irq(&crc->pending_lock);
 	mutex_unlock(&crc->lock);
 	if (old)
 		drm_gem_object_put(wcfb_bo_obj(old));
@@ -290,16 +307,30 @@ void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
  * @crc->gen without @crc->lock.  A vblank between the latch of a new
  * frame and its wcfb_crc_set_screen() (which may wait for a CRC job on
  * @crc->lock) is reported with the previous screen's CRC; no client sees
- * that frame as the new one, whose event is armed after the call.  The
- * vblank joins the pending ones; a full ring loses its oldest.
+ * that frame as the new one, whose event is armed after the call.
+ *
+ * A screen whose CRC is known (@crc->now_known) is reported here, at
+ * once, when no earlier vblank is still to be reported: no work runs for
+ * the vblanks of a composed frame.  Otherwise the vblank joins the
+ * pending ones; a full ring loses its oldest.
  */
 void wcfb_crc_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc)
 {
 	struct wcfb_crc_frame *f;
+	u32 value;
 
 	if (!READ_ONCE(crc->on))
 		return;
 	spin_lock(&crc->pending_lock);
+	if (!crc->pending_count && !crc->working && crc->now_known &&
+	    crc->now_gen == crc->gen) {
+		value = crc->now_crc;
+		/* Under the lock: a later vblank's entry cannot pass it. */
+		drm_crtc_add_crc_entry(crtc, true, drm_crtc_vblank_count(crtc),
+				       &value);
+		spin_unlock(&crc->pending_lock);
+		return;
+	}
 	if (crc->pending_count == WCFB_CRC_PENDING) {
 		crc->pending_head = (crc->pending_head + 1) % WCFB_CRC_PENDING;
 		crc->pending_count--;

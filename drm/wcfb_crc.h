@@ -50,11 +50,19 @@ struct wcfb_crc_frame {
  * @black_width: see @black_crc (0: none computed yet)
  * @black_height: see @black_crc
  * @last_frame: frame of the last entry given to the core
- * @pending_lock: protects @pending, @pending_head and @pending_count
- *                (taken by the vblank timer's hard interrupt)
+ * @pending_lock: protects @pending, @pending_head, @pending_count,
+ *                @working and the @now_* fields (taken by the vblank
+ *                timer's hard interrupt)
  * @pending: the vblanks not reported yet, oldest first from @pending_head
  * @pending_head: see @pending
  * @pending_count: see @pending
+ * @working: the work has taken vblanks off @pending and not yet reported
+ *           them all
+ * @now_known: @now_crc is the CRC of screen @now_gen, known without a job
+ *             (a composed frame's, from the job that made it): a vblank of
+ *             that screen is reported from the vblank's interrupt
+ * @now_gen: see @now_known
+ * @now_crc: see @now_known
  * @missed: vblanks that got no entry (see wcfb_crc_work()), for debugfs
  * @work: computes CRCs and adds the entries (queued by the vblank)
  */
@@ -82,6 +90,10 @@ struct wcfb_crc {
 	struct wcfb_crc_frame pending[WCFB_CRC_PENDING];
 	unsigned int pending_head;
 	unsigned int pending_count;
+	bool working;
+	bool now_known;
+	u32 now_gen;
+	u32 now_crc;
 	atomic64_t missed;
 	struct work_struct work;
 };

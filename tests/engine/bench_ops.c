@@ -229,6 +229,25 @@ int main(void)
 	/* the planes table after the color table */
 	if (bench_yuv(&ram, &sc, sg_gpa, src_gpa, table_gpa + 8192, iters))
 		return 1;
+	/* 1.4: the CRC kept by rows, its table after the planes table: the
+	 * rows a 256x256 cursor's move changes (old and new place and what
+	 * the back buffer missed, 270 rows), and none */
+	for (c = 0; c < 2; c++) {
+		Desc d = { .opcode = WCFB_ENG_OP_CRC, .flags = WCFB_ENG_CRC_ROWS,
+			   .width = W, .height = H, .table = table_gpa + 16384 };
+
+		d.dst = (Surface){ .sg_addr = sg_gpa, .sg_count = 1,
+				   .pitch = 4 * W,
+				   .format = WCFB_ENG_FMT_XRGB8888 };
+		d.src = (Surface){ .sg_addr = sg_gpa + 16, .sg_count = 1,
+				   .pitch = 4 * W,
+				   .format = WCFB_ENG_FMT_XRGB8888 };
+		d.scale[WCFB_ENG_CRC_FIRST - 2] = 400;
+		d.scale[WCFB_ENG_CRC_COUNT - 2] = c ? 0 : 270;
+		if (bench_one(&ram, &sc, &d, c ? "crc by rows, none read" :
+			      "crc by rows, 270 read", iters))
+			return 1;
+	}
 	ops_scratch_free(&sc);
 	free(ram.host);
 	return 0;
