@@ -329,6 +329,7 @@ void wcfb_crc_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc)
 		drm_crtc_add_crc_entry(crtc, true, drm_crtc_vblank_count(crtc),
 				       &value);
 		spin_unlock(&crc->pending_lock);
+		atomic64_inc(&crc->direct);
 		return;
 	}
 	if (crc->pending_count == WCFB_CRC_PENDING) {

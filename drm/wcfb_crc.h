@@ -64,6 +64,7 @@ struct wcfb_crc_frame {
  * @now_gen: see @now_known
  * @now_crc: see @now_known
  * @missed: vblanks that got no entry (see wcfb_crc_work()), for debugfs
+ * @direct: vblanks reported from the vblank's interrupt, for debugfs
  * @work: computes CRCs and adds the entries (queued by the vblank)
  */
 struct wcfb_crc {
@@ -95,6 +96,7 @@ struct wcfb_crc {
 	u32 now_gen;
 	u32 now_crc;
 	atomic64_t missed;
+	atomic64_t direct;
 	struct work_struct work;
 };
 

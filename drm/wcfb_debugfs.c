@@ -61,6 +61,10 @@
  *	timer_late_1ms 3	interrupts 1 ms or more late
  *	timer_overruns 0	vblanks the timer skipped (over a frame late;
  *				still counted, see wcfb_kms.c)
+ *	crc_missed 0		vblanks with capture on that got no CRC entry
+ *	crc_direct 500		of the entries, those reported from the
+ *				vblank's interrupt (the screen's CRC known:
+ *				a composed frame's, from its own job)
  *
  * fbdev (the console's damage flushes, fbdev/wcfb_fbdev.c; counted since
  * the driver was bound):
@@ -193,6 +197,8 @@ static int wcfb_debugfs_vblank_show(struct seq_file *m, void *unused)
 		   (long long)atomic64_read(&out->timer_overruns));
 	seq_printf(m, "crc_missed %lld\n",
 		   (long long)atomic64_read(&out->crc.missed));
+	seq_printf(m, "crc_direct %lld\n",
+		   (long long)atomic64_read(&out->crc.direct));
 	return 0;
 }
 

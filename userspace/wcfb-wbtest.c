@@ -301,7 +301,7 @@ static void check_damage(struct wcfb_pipe *p, uint32_t wb, uint32_t ov,
 {
 	int crcfd = crc ? crc_open() : -1;
 	uint64_t inc, full;
-	long long c0, c1;
+	long long c0, c1, d0 = 0, d1 = 0;
 	unsigned int k;
 	double ms;
 
@@ -310,6 +310,7 @@ static void check_damage(struct wcfb_pipe *p, uint32_t wb, uint32_t ov,
 		return;
 	}
 	wcfb_debugfs_value("scanout", "composed", &c0);
+	wcfb_debugfs_value("vblank", "crc_direct", &d0);
 	for (k = 1; k <= moves; k++) {
 		drmModeAtomicReq *req = drmModeAtomicAlloc();
 		uint32_t seq, got = 0, want;
@@ -349,6 +350,18 @@ static void check_damage(struct wcfb_pipe *p, uint32_t wb, uint32_t ov,
 	wcfb_debugfs_value("scanout", "composed", &c1);
 	wcfb_ok(c1 - c0 == moves, "%u moves composed %lld frames", moves,
 		c1 - c0);
+	/*
+	 * A composed frame's CRC is known from its job: its vblanks are
+	 * reported from the interrupt, no work queued.  At least half the
+	 * moves' frames (a vblank while the work still reports an earlier
+	 * one queues behind it).
+	 */
+	if (crcfd >= 0) {
+		wcfb_debugfs_value("vblank", "crc_direct", &d1);
+		wcfb_ok(d1 - d0 >= moves / 2,
+			"%lld of the moves' vblanks reported from the interrupt",
+			d1 - d0);
+	}
 	memset(out->map, 0x55, out->size);
 	if (writeback(p, wb, out, false, &inc, &ms)) {
 		wcfb_ok(0, "writeback after the moves");
