@@ -757,12 +757,13 @@ static bool wcfb_composer_crc_rows(struct wcfb_device *wcfb)
  * protocol 1.4 only the rows of @area are read, and the buffer's rows
  * table gives the others: nothing else changed in the buffer since its
  * last CRC (every composition into it computed one: @t->crc_rows).
+ * *@by_rows says whether the job keeps the rows table up to date.
  */
 static int wcfb_compose_crc(struct wcfb_device *wcfb, struct wcfb_job *job,
 			    struct wcfb_eng_desc *d,
 			    const struct wcfb_compose_target *t,
 			    const struct wcfb_blitter_table *stab, int index,
-			    const struct drm_rect *area)
+			    const struct drm_rect *area, bool *by_rows)
 {
 	struct wcfb_blitter_table *rtab;
 	u32 first = 0, count = t->height;
@@ -772,7 +773,8 @@ static int wcfb_compose_crc(struct wcfb_device *wcfb, struct wcfb_job *job,
 	ret = wcfb_job_add_buf(job, t->crc, true, &rtab);
 	if (ret)
 		return ret;
-	if (wcfb_composer_crc_rows(wcfb)) {
+	*by_rows = wcfb_composer_crc_rows(wcfb);
+	if (*by_rows) {
 		if (t->crc_rows[index]) {
 			first = area->y1;
 			count = drm_rect_height(area);
@@ -833,7 +835,7 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	unsigned int n = 0, i, d;
 	struct drm_plane *plane;
 	struct wcfb_job *job;
-	bool replace, color;
+	bool replace, color, by_rows = false;
 	int back, ret;
 
 	if (!wcfb_composer_available(wcfb))
@@ -939,7 +941,7 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 	}
 	if (with_crc) {
 		ret = wcfb_compose_crc(wcfb, job, &job->descs[d++], t, dtab,
-				       back, &area);
+				       back, &area, &by_rows);
 		if (ret)
 			goto err_free;
 	}
@@ -967,7 +969,7 @@ int wcfb_composer_run(struct wcfb_device *wcfb,
 		t->crc_value[back] =
 			le32_to_cpu(READ_ONCE(((__le32 *)t->crc->dma.vaddr)[back]));
 		t->crc_known[back] = true;
-		t->crc_rows[back] = wcfb_composer_crc_rows(wcfb);
+		t->crc_rows[back] = by_rows;
 	}
 	t->last_damage = *damage;
 	wcfb_compose_target_config(t, back, cfg);

@@ -118,6 +118,24 @@ static int wcfb_crc_engine(struct wcfb_device *wcfb, struct wcfb_crc *crc,
 }
 
 /*
+ * The CRC of screen @gen if it is known without a job (computed before,
+ * or given with the screen); called with @crc->lock held, which every
+ * writer of these fields holds too.
+ */
+static bool wcfb_crc_lookup(struct wcfb_crc *crc, u32 gen, u32 *value)
+{
+	if (crc->now_known && crc->now_gen == gen) {
+		*value = crc->now_crc;
+		return true;
+	}
+	if (crc->known && crc->known_gen == gen) {
+		*value = crc->known_crc;
+		return true;
+	}
+	return false;
+}
+
+/*
  * The CRC of what is on screen now, screen @crc->gen; called with
  * @crc->lock held.  A stable screen's CRC is computed once.
  */
@@ -126,10 +144,8 @@ static int wcfb_crc_current(struct wcfb_device *wcfb, struct wcfb_crc *crc,
 {
 	int ret;
 
-	if (crc->known && crc->known_gen == crc->gen && crc->stable) {
-		*value = crc->known_crc;
+	if (crc->stable && wcfb_crc_lookup(crc, crc->gen, value))
 		return 0;
-	}
 	if (crc->screen) {
 		ret = wcfb_crc_engine(wcfb, crc, value);
 		if (ret)
@@ -144,9 +160,11 @@ static int wcfb_crc_current(struct wcfb_device *wcfb, struct wcfb_crc *crc,
 		}
 		*value = crc->black_crc;
 	}
+	spin_lock_irq(&crc->pending_lock);
 	crc->known = true;
 	crc->known_gen = crc->gen;
 	crc->known_crc = *value;
+	spin_unlock_irq(&crc->pending_lock);
 	return 0;
 }
 
@@ -202,9 +220,7 @@ static void wcfb_crc_work(struct work_struct *work)
 				continue;
 			}
 			value = now;
-		} else if (crc->known && crc->known_gen == f[i].gen) {
-			value = crc->known_crc;
-		} else {
+		} else if (!wcfb_crc_lookup(crc, f[i].gen, &value)) {
 			drm_dbg_kms(&wcfb->drm,
 				    "no CRC for frame %lld: its screen is gone\n",
 				    f[i].frame);
@@ -283,12 +299,19 @@ void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
 	crc->height = height;
 	crc->stable = stable;
 	spin_lock_irq(&crc->pending_lock);
-	WRITE_ONCE(crc->gen, crc->gen + 1);
-	crc->now_known = bo && stable && known;
-	if (crc->now_known) {
+	/*
+	 * The screen going keeps its CRC, given with it, for its vblanks
+	 * the work has still to report; a CRC the work computed of it is
+	 * in @known already.
+	 */
+	if (crc->now_known && crc->now_gen == crc->gen) {
 		crc->known = true;
-		crc->known_gen = crc->gen;
-		crc->known_crc = *known;
+		crc->known_gen = crc->now_gen;
+		crc->known_crc = crc->now_crc;
+	}
+	WRITE_ONCE(crc->gen, crc->gen + 1);
+	if (bo && stable && known) {
+		crc->now_known = true;
 		crc->now_gen = crc->gen;
 		crc->now_crc = *known;
 	}
@@ -312,25 +335,33 @@ void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
  * A screen whose CRC is known (@crc->now_known) is reported here, at
  * once, when no earlier vblank is still to be reported: no work runs for
  * the vblanks of a composed frame.  Otherwise the vblank joins the
- * pending ones; a full ring loses its oldest.
+ * pending ones; a full ring loses its oldest.  A count that has not moved
+ * (no vblank reference: see wcfb_crc_set_source()) gets no second entry.
  */
 void wcfb_crc_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc)
 {
 	struct wcfb_crc_frame *f;
+	s64 frame;
 	u32 value;
 
 	if (!READ_ONCE(crc->on))
 		return;
+	frame = drm_crtc_vblank_count(crtc);
 	spin_lock(&crc->pending_lock);
-	if (!crc->pending_count && !crc->working && crc->now_known &&
-	    crc->now_gen == crc->gen) {
-		value = crc->now_crc;
-		/* Under the lock: a later vblank's entry cannot pass it. */
-		drm_crtc_add_crc_entry(crtc, true, drm_crtc_vblank_count(crtc),
-				       &value);
-		spin_unlock(&crc->pending_lock);
-		atomic64_inc(&crc->direct);
-		return;
+	if (!crc->pending_count && !crc->working) {
+		if (frame <= crc->last_frame) {
+			spin_unlock(&crc->pending_lock);
+			return;
+		}
+		if (crc->now_known && crc->now_gen == crc->gen) {
+			value = crc->now_crc;
+			crc->last_frame = frame;
+			/* Under the lock: a later vblank's entry cannot pass it. */
+			drm_crtc_add_crc_entry(crtc, true, (u32)frame, &value);
+			spin_unlock(&crc->pending_lock);
+			atomic64_inc(&crc->direct);
+			return;
+		}
 	}
 	if (crc->pending_count == WCFB_CRC_PENDING) {
 		crc->pending_head = (crc->pending_head + 1) % WCFB_CRC_PENDING;
@@ -339,8 +370,8 @@ void wcfb_crc_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc)
 	}
 	f = &crc->pending[(crc->pending_head + crc->pending_count) %
 			  WCFB_CRC_PENDING];
-	f->frame = drm_crtc_vblank_count(crtc);
-	f->gen = READ_ONCE(crc->gen);
+	f->frame = frame;
+	f->gen = crc->gen;
 	crc->pending_count++;
 	spin_unlock(&crc->pending_lock);
 	queue_work(system_highpri_wq, &crc->work);
@@ -378,13 +409,39 @@ int wcfb_crc_set_source(struct drm_crtc *crtc, const char *source)
 		return -ENODEV;
 	}
 	mutex_lock(&crc->lock);
+	/*
+	 * Every vblank gets an entry while capture is on, so the vblank
+	 * count must go on while nobody else waits for one (VKMS holds a
+	 * reference for the same reason).  An off CRTC refuses it: it is
+	 * taken when the CRTC comes on (wcfb_crc_crtc_on()).
+	 */
+	if (on && !crc->vblank_ref)
+		crc->vblank_ref = !drm_crtc_vblank_get(crtc);
+	if (!on && crc->vblank_ref) {
+		drm_crtc_vblank_put(crtc);
+		crc->vblank_ref = false;
+	}
 	WRITE_ONCE(crc->on, on);
-	crc->last_frame = -1;
 	spin_lock_irq(&crc->pending_lock);
+	crc->last_frame = -1;
 	crc->pending_count = 0;
 	spin_unlock_irq(&crc->pending_lock);
 	mutex_unlock(&crc->lock);
 	if (!on)
 		cancel_work_sync(&crc->work);
 	return 0;
+}
+
+/**
+ * wcfb_crc_crtc_on - the CRTC is on: capture takes the vblank reference
+ *                    the CRTC refused while it was off
+ * @crtc: the CRTC, after drm_crtc_vblank_on()
+ * @crc: its capture
+ */
+void wcfb_crc_crtc_on(struct drm_crtc *crtc, struct wcfb_crc *crc)
+{
+	mutex_lock(&crc->lock);
+	if (crc->on && !crc->vblank_ref)
+		crc->vblank_ref = !drm_crtc_vblank_get(crtc);
+	mutex_unlock(&crc->lock);
 }

@@ -41,26 +41,34 @@ struct wcfb_crc_frame {
  * @height: lines on screen (also for black)
  * @stable: @screen changes only with a new wcfb_crc_set_screen()
  * @gen: the screen's generation: one more at each wcfb_crc_set_screen()
- * @known: @known_crc is the CRC last computed, of screen @known_gen
+ * @known: @known_crc is the CRC of screen @known_gen: the one the work
+ *         computed last, or that of the screen before the current one
+ *         (kept for its vblanks still to be reported)
  * @known_gen: see @known
  * @known_crc: see @known
  * @on: capture is on (source "auto")
+ * @vblank_ref: capture holds a vblank reference, so that the vblank count
+ *              goes on while nothing else waits for a vblank (the frame
+ *              numbers of the entries are vblank counts)
  * @result: a pool buffer the blitter writes each CRC into
  * @black_crc: the CRC of black at @black_width x @black_height
  * @black_width: see @black_crc (0: none computed yet)
  * @black_height: see @black_crc
- * @last_frame: frame of the last entry given to the core
+ * @last_frame: frame of the last entry given to the core; written by the
+ *              work while @working, else under @pending_lock
  * @pending_lock: protects @pending, @pending_head, @pending_count,
  *                @working and the @now_* fields (taken by the vblank
- *                timer's hard interrupt)
+ *                timer's hard interrupt); @known's fields and @gen are
+ *                written under it too
  * @pending: the vblanks not reported yet, oldest first from @pending_head
  * @pending_head: see @pending
  * @pending_count: see @pending
  * @working: the work has taken vblanks off @pending and not yet reported
  *           them all
  * @now_known: @now_crc is the CRC of screen @now_gen, known without a job
- *             (a composed frame's, from the job that made it): a vblank of
- *             that screen is reported from the vblank's interrupt
+ *             (a composed frame's, from the job that made it): while
+ *             @now_gen is on screen, its vblanks are reported from the
+ *             vblank's interrupt
  * @now_gen: see @now_known
  * @now_crc: see @now_known
  * @missed: vblanks that got no entry (see wcfb_crc_work()), for debugfs
@@ -82,6 +90,7 @@ struct wcfb_crc {
 	u32 known_gen;
 	u32 known_crc;
 	bool on;
+	bool vblank_ref;
 	struct wcfb_bo *result;
 	u32 black_crc;
 	u32 black_width;
@@ -106,6 +115,7 @@ void wcfb_crc_set_screen(struct wcfb_crc *crc, struct wcfb_bo *bo, u32 x,
 			 u32 y, u32 pitch, u32 fourcc, u32 width, u32 height,
 			 bool stable, const u32 *known);
 void wcfb_crc_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc);
+void wcfb_crc_crtc_on(struct drm_crtc *crtc, struct wcfb_crc *crc);
 
 const char *const *wcfb_crc_get_sources(struct drm_crtc *crtc, size_t *count);
 int wcfb_crc_verify_source(struct drm_crtc *crtc, const char *source,

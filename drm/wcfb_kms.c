@@ -652,7 +652,10 @@ static enum hrtimer_restart wcfb_vblank_timer_fn(struct hrtimer *timer)
 			    overruns - 1);
 	}
 
-	/* Returns false, harmlessly, while vblank reporting is off. */
+	/*
+	 * Returns false, harmlessly, while vblank reporting is off: the count
+	 * stands still then (CRC capture keeps it on).
+	 */
 	drm_crtc_handle_vblank(&out->crtc);
 	wcfb_crc_vblank(&out->crtc, &out->crc);
 	return HRTIMER_RESTART;
@@ -932,6 +935,7 @@ static void wcfb_crtc_atomic_enable(struct drm_crtc *crtc,
 
 	/* atomic_flush, which follows, shows what the state makes. */
 	drm_crtc_vblank_on(crtc);
+	wcfb_crc_crtc_on(crtc, &out->crc);
 }
 
 /*

@@ -152,25 +152,29 @@ static uint32_t buf_crc32(const struct wcfb_buf *b)
 
 #define CRC_DIR "/sys/kernel/debug/dri/0/crtc-0/crc/"
 
-/* CRC capture on: the data file (its entries come from now on), or -1. */
+/*
+ * CRC capture on: the data file (its entries come from now on), or
+ * -errno.
+ */
 static int crc_open(void)
 {
-	int fd = open(CRC_DIR "control", O_WRONLY);
+	int fd = open(CRC_DIR "control", O_WRONLY), err;
 
 	if (fd < 0 || write(fd, "auto", 4) != 4) {
-		fprintf(stderr, "wcfb-wbtest: " CRC_DIR "control: %s\n",
-			strerror(errno));
+		err = errno;
 		if (fd >= 0)
 			close(fd);
-		return -1;
+		return -err;
 	}
 	close(fd);
-	return open(CRC_DIR "data", O_RDONLY | O_NONBLOCK);
+	fd = open(CRC_DIR "data", O_RDONLY | O_NONBLOCK);
+	return fd < 0 ? -errno : fd;
 }
 
 /*
- * The CRC of the first entry for frame @seq or later: the data file's
- * lines are "0x<frame> 0x<crc>\n\0", a frame each, in order.  -ETIMEDOUT when
+ * The CRC of frame @seq's entry: the data file's lines are
+ * "0x<frame> 0x<crc>\n\0", a frame each, in order.  -ENOENT when a later
+ * frame's entry comes first (every vblank must have one), -ETIMEDOUT when
  * none comes within 5 s.
  */
 static int crc_frame(int fd, uint32_t seq, uint32_t *crc)
@@ -190,9 +194,14 @@ static int crc_frame(int fd, uint32_t seq, uint32_t *crc)
 
 			len -= nl + 1 - buf;
 			memmove(buf, nl + 1, len);
-			if (ok && (int32_t)(frame - seq) >= 0) {
+			if (ok && frame == seq) {
 				*crc = value;
 				return 0;
+			}
+			if (ok && (int32_t)(frame - seq) > 0) {
+				fprintf(stderr, "wcfb-wbtest: frame %u's CRC entry came before one for frame %u\n",
+					frame, seq);
+				return -ENOENT;
 			}
 			continue;
 		}
@@ -301,16 +310,17 @@ static void check_damage(struct wcfb_pipe *p, uint32_t wb, uint32_t ov,
 {
 	int crcfd = crc ? crc_open() : -1;
 	uint64_t inc, full;
-	long long c0, c1, d0 = 0, d1 = 0;
+	long long c0, c1, d0 = 0, d1 = 0, m0 = 0, m1 = 0;
 	unsigned int k;
 	double ms;
 
 	if (crc && crcfd < 0) {
-		wcfb_ok(0, "CRC capture on: %s", strerror(errno));
+		wcfb_ok(0, "CRC capture on (" CRC_DIR "): %s", strerror(-crcfd));
 		return;
 	}
 	wcfb_debugfs_value("scanout", "composed", &c0);
 	wcfb_debugfs_value("vblank", "crc_direct", &d0);
+	wcfb_debugfs_value("vblank", "crc_missed", &m0);
 	for (k = 1; k <= moves; k++) {
 		drmModeAtomicReq *req = drmModeAtomicAlloc();
 		uint32_t seq, got = 0, want;
@@ -352,15 +362,17 @@ static void check_damage(struct wcfb_pipe *p, uint32_t wb, uint32_t ov,
 		c1 - c0);
 	/*
 	 * A composed frame's CRC is known from its job: its vblanks are
-	 * reported from the interrupt, no work queued.  At least half the
-	 * moves' frames (a vblank while the work still reports an earlier
-	 * one queues behind it).
+	 * reported from the interrupt, no work queued, at least one per
+	 * move (each is on screen for a vblank before its event).  And no
+	 * vblank went without an entry.
 	 */
 	if (crcfd >= 0) {
 		wcfb_debugfs_value("vblank", "crc_direct", &d1);
-		wcfb_ok(d1 - d0 >= moves / 2,
+		wcfb_debugfs_value("vblank", "crc_missed", &m1);
+		wcfb_ok(d1 - d0 >= moves,
 			"%lld of the moves' vblanks reported from the interrupt",
 			d1 - d0);
+		wcfb_ok(m1 == m0, "%lld vblanks without a CRC entry", m1 - m0);
 	}
 	memset(out->map, 0x55, out->size);
 	if (writeback(p, wb, out, false, &inc, &ms)) {

@@ -254,8 +254,9 @@ WCFB_ENG_ASSERT((WCFB_ENG_BAR_SIZE & (WCFB_ENG_BAR_SIZE - 1)) == 0,
  * is then the CRC-32 of the whole rect, the same as without the flag when
  * the table held those rows' words.  A client that changed only some rows
  * of a frame (a composer's damage) pays for those rows alone.  First row
- * plus count above desc.height is ERR_RECT; an unaligned table, or one
- * outside guest RAM, ERR_SG.
+ * plus count above desc.height is ERR_RECT, an unaligned table ERR_SG,
+ * and a table outside guest RAM ERR_NOT_RAM (ERR_DMA_RANGE beyond
+ * DMA_BITS).
  */
 #define WCFB_ENG_CRC_ROWS             (1u << 15)
 #define WCFB_ENG_CRC_FIRST            2    /* desc._rsvd[] words */

@@ -15,6 +15,10 @@
 # still be every frame in turn, as IGT's igt_pipe_crc_get_for_frame()
 # needs (a driver that reports only the vblank its work ran for skips
 # frames here).
+# An idle screen has its entries too, each a new frame: with the DRM
+# core turning vblank reporting off 20 ms after its last user
+# (drm.vblankoffdelay), capture must keep the vblank count going itself
+# (without, the count stands still: the entries stop, or repeat a frame).
 # crc_check NAME [N [EVERY]]: N (4) CRC lines of the scene on screen,
 # each $CRC, frames within the vblank counts around the capture and
 # increasing; with EVERY 1, each frame the one after the last.
@@ -46,8 +50,20 @@ crc_check() {
 # crc_every NAME: with the engine late, 8 CRC lines of consecutive frames.
 crc_every() {
 	engine_ctl delay 40 || { fail=1; return 1; }
-	crc_check "$1" 8 1
+	crc_check "$1" 8
 	engine_ctl delay 0 || fail=1
+}
+# crc_idle NAME SCENE...: the scene committed again with the off delay at
+# 20 ms (the core takes it when the vblank's last user lets go: the
+# scene's flip event), then 8 CRC lines, frames increasing, with nothing
+# but the capture using the vblank.
+crc_idle() {
+	local name=$1 offdelay=/sys/module/drm/parameters/vblankoffdelay d
+	shift
+	d=$(cat $offdelay) && echo 20 > $offdelay || { echo "$name: cannot set $offdelay"; fail=1; return 1; }
+	scene "$@" || fail=1
+	crc_check "$name" 8
+	echo $d > $offdelay || fail=1
 }
 vcount() { sed -n 's/^count //p' $DRI_DEBUG/vblank; }
 # crc_scene NAME ZEROCOPY SCENE...: the scene, its capture's CRC-32 and
@@ -72,10 +88,12 @@ fail=0
 crc_scene crc_plain 1 plain
 plain=$CRC
 crc_every crc_plain_late
+crc_idle crc_plain_idle plain
 crc_scene crc_plain_poke 1 plain poke
 [ "$CRC" != "$plain" ] || { echo "one pixel changed, the reference CRC did not"; fail=1; }
 crc_scene crc_overlay 0 alpha coverage 0x8000
 overlay=$CRC
+crc_idle crc_overlay_idle alpha coverage 0x8000
 crc_scene crc_overlay_poke 0 alpha coverage 0x8000 poke
 [ "$CRC" != "$overlay" ] || { echo "one pixel changed, the reference CRC did not"; fail=1; }
 crc_scene crc_cursor 0 cursor -20 -30
