@@ -16,7 +16,9 @@
  * must still be unsignalled 50 ms later and the destination untouched;
  * once the fence is signalled the out-fence signals and the destination
  * holds the blit's result.  The ioctl times are a benchmark
- * ("blit_dependency": median and max per case, microseconds).
+ * ("blit_dependency": median and max per case, microseconds), beside the
+ * time of wcfb's cheapest ioctl (GET_PARAM) in the same rounds: what any
+ * ioctl costs on this machine, against which the BLIT's own work is read.
  *
  * Exit 0, or 1 with a line saying what went wrong.
  */
@@ -263,6 +265,17 @@ static int round_plain(int fd, uint32_t src, uint32_t dst, uint64_t *ns)
 	return ret ? -1 : 0;
 }
 
+/* The floor: an ioctl that does no work beyond the DRM core's dispatch. */
+static int round_floor(int fd, uint64_t *ns)
+{
+	struct drm_wcfb_get_param p = { .param = DRM_WCFB_PARAM_UAPI_VERSION };
+	uint64_t t0 = wcfb_now_ns();
+	int ret = wcfb_ioctl(fd, DRM_IOCTL_WCFB_GET_PARAM, &p);
+
+	*ns = wcfb_now_ns() - t0;
+	return ret ? fail("GET_PARAM", errno) : 0;
+}
+
 /* The implicit case: a FILL into a vgem buffer with a vgem write fence. */
 static int round_implicit(int fd, int vfd, struct vgem_buf *v, uint32_t r,
 			  uint64_t *ns)
@@ -324,10 +337,11 @@ out:
 int main(int argc, char **argv)
 {
 	static uint64_t t_in[MAX_ROUNDS], t_imp[MAX_ROUNDS], t_plain[MAX_ROUNDS];
+	static uint64_t t_floor[MAX_ROUNDS];
 	struct wcfb_buf src, dst;
 	struct vgem_buf vfence, vdst;
 	int rounds, fd, vfd, r;
-	char json[768];
+	char json[1024];
 
 	rounds = argc > 1 ? atoi(argv[1]) : 20;
 	if (rounds < 1 || rounds > MAX_ROUNDS) {
@@ -350,16 +364,19 @@ int main(int argc, char **argv)
 		if (round_implicit(fd, vfd, &vdst, r, &t_imp[r]) ||
 		    round_in_fence(fd, vfd, &vfence, src.handle, (uint32_t *)src.map,
 				   dst.handle, (uint32_t *)dst.map, r, &t_in[r]) ||
-		    round_plain(fd, src.handle, dst.handle, &t_plain[r]))
+		    round_plain(fd, src.handle, dst.handle, &t_plain[r]) ||
+		    round_floor(fd, &t_floor[r]))
 			return 1;
 	}
 	qsort(t_in, rounds, sizeof(*t_in), cmp_u64);
 	qsort(t_imp, rounds, sizeof(*t_imp), cmp_u64);
 	qsort(t_plain, rounds, sizeof(*t_plain), cmp_u64);
-	printf("%d rounds: BLIT ioctl with an unsignalled in-fence: median %.1f us, max %.1f us; with an unsignalled implicit write fence: median %.1f us, max %.1f us; with no dependency: median %.1f us, max %.1f us\n",
+	qsort(t_floor, rounds, sizeof(*t_floor), cmp_u64);
+	printf("%d rounds: BLIT ioctl with an unsignalled in-fence: median %.1f us, max %.1f us; with an unsignalled implicit write fence: median %.1f us, max %.1f us; with no dependency: median %.1f us, max %.1f us; GET_PARAM (any ioctl's floor): median %.1f us, max %.1f us\n",
 	       rounds, t_in[rounds / 2] / 1e3, t_in[rounds - 1] / 1e3,
 	       t_imp[rounds / 2] / 1e3, t_imp[rounds - 1] / 1e3,
-	       t_plain[rounds / 2] / 1e3, t_plain[rounds - 1] / 1e3);
+	       t_plain[rounds / 2] / 1e3, t_plain[rounds - 1] / 1e3,
+	       t_floor[rounds / 2] / 1e3, t_floor[rounds - 1] / 1e3);
 	snprintf(json, sizeof(json),
 		 "{\"name\":\"blit_dependency\",\"figures\":{"
 		 "\"in_fence_ioctl_median\":{\"value\":%.1f,\"unit\":\"us\"},"
@@ -368,10 +385,13 @@ int main(int argc, char **argv)
 		 "\"implicit_ioctl_max\":{\"value\":%.1f,\"unit\":\"us\"},"
 		 "\"no_dependency_ioctl_median\":{\"value\":%.1f,\"unit\":\"us\"},"
 		 "\"no_dependency_ioctl_max\":{\"value\":%.1f,\"unit\":\"us\"},"
+		 "\"get_param_ioctl_median\":{\"value\":%.1f,\"unit\":\"us\"},"
+		 "\"get_param_ioctl_max\":{\"value\":%.1f,\"unit\":\"us\"},"
 		 "\"rounds\":{\"value\":%d,\"unit\":\"\"}}}",
 		 t_in[rounds / 2] / 1e3, t_in[rounds - 1] / 1e3,
 		 t_imp[rounds / 2] / 1e3, t_imp[rounds - 1] / 1e3,
-		 t_plain[rounds / 2] / 1e3, t_plain[rounds - 1] / 1e3, rounds);
+		 t_plain[rounds / 2] / 1e3, t_plain[rounds - 1] / 1e3,
+		 t_floor[rounds / 2] / 1e3, t_floor[rounds - 1] / 1e3, rounds);
 	wcfb_bench(json);
 	return 0;
 }
