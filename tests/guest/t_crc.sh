@@ -14,7 +14,8 @@
 # doorbell, each CRC takes more than two frames, and the entries must
 # still be every frame in turn, as IGT's igt_pipe_crc_get_for_frame()
 # needs (a driver that reports only the vblank its work ran for skips
-# frames here).
+# frames here), also across a switch to a composed screen while the work
+# is behind (crc_switch).
 # An idle screen has its entries too, each a new frame: with the DRM
 # core turning vblank reporting off 20 ms after its last user
 # (drm.vblankoffdelay), capture must keep the vblank count going itself
@@ -65,6 +66,50 @@ crc_idle() {
 	crc_check "$name" 8
 	echo $d > $offdelay || fail=1
 }
+# crc_switch: with the engine late, capture runs across a switch from the
+# plain scene (scanned out directly: each run of the work makes a CRC job)
+# to a composed one (its CRC given by the job that made it), while the
+# work is behind.  Every vblank keeps its entry: the plain screen's
+# vblanks still queued when the composed screen came are reported with the
+# plain CRC (crc_missed does not move), frames increase, and the plain CRC
+# never follows the composed one.
+crc_switch() {
+	local out=/tmp/crc_switch m0 m1 plain_crc comp f last=-1 seen=0 n=0 pid
+	scene plain || { fail=1; return 1; }
+	plain_crc=$CRC
+	engine_ctl delay 40 || { fail=1; return 1; }
+	m0=$(crc_missed)
+	echo auto > $crc/control
+	cat $crc/data > $out &
+	pid=$!
+	wait_until 10 _crc_lines $out 2 || { echo "crc_switch: no CRC lines before the switch"; fail=1; }
+	scene alpha coverage 0x8000 || fail=1
+	comp=$CRC
+	wait_until 10 _crc_has $out 0x$comp 4 ||
+		{ echo "crc_switch: fewer than 4 entries of the composed screen"; fail=1; }
+	kill $pid
+	wait $pid 2>/dev/null
+	engine_ctl delay 0 || fail=1
+	m1=$(crc_missed)
+	set -- $(tr '\0' ' ' < $out)
+	echo "crc_switch: plain $plain_crc, composed $comp, crc_missed $m0..$m1, data: $*"
+	while [ $# -ge 2 ]; do
+		f=$(($1))
+		[ $f -gt $last ] || { echo "crc_switch: frame $1 after $last"; fail=1; }
+		case $2 in
+		0x$comp) seen=1 ;;
+		0x$plain_crc) [ $seen = 0 ] || { echo "crc_switch: frame $1 has the plain CRC after the composed one"; fail=1; } ;;
+		*) echo "crc_switch: frame $1's CRC $2 is neither scene's"; fail=1 ;;
+		esac
+		last=$f
+		n=$((n + 1))
+		shift 2
+	done
+	[ "$m1" = "$m0" ] || { echo "crc_switch: $((m1 - m0)) vblanks got no entry"; fail=1; }
+}
+_crc_lines() { [ $(tr '\0' '\n' < $1 | grep -c '^0x') -ge $2 ]; }
+_crc_has() { [ $(tr '\0' '\n' < $1 | grep -c " $2\$") -ge $3 ]; }
+crc_missed() { sed -n 's/^crc_missed //p' $DRI_DEBUG/vblank; }
 vcount() { sed -n 's/^count //p' $DRI_DEBUG/vblank; }
 # crc_scene NAME ZEROCOPY SCENE...: the scene, its capture's CRC-32 and
 # the driver's CRCs all the reference's.
@@ -99,6 +144,8 @@ crc_scene crc_overlay_poke 0 alpha coverage 0x8000 poke
 crc_scene crc_cursor 0 cursor -20 -30
 [ "$CRC" != "$plain" ] || { echo "the cursor scene's CRC is the plain one's"; fail=1; }
 shot crc_neg '!crc32' "$plain" || { echo "the cursor scene's capture matched the plain scene's CRC"; fail=1; }
+
+crc_switch
 
 pt_stop || fail=1
 exit $fail
