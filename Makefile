@@ -247,15 +247,15 @@ CLIENT_ROOTFS ?= 9p
 # matters: cma runs every test with the full counts (120 k fuzz calls, 100
 # reloads, every mode x format); nomap runs what the pool layout changes
 # (allocation, mappings, exports, the console's buffer, dumb limits, the black
-# buffer of a CRTC without its plane), swiotlb what
-# bounce buffering changes (every streaming map and its syncs); they and
-# the debug lane fuzz a tenth of the calls with seeds of their own and
-# reload 10 times.
+# buffer of a CRTC without its plane, a rebind while the old instance
+# lives), swiotlb what bounce buffering changes (every streaming map and
+# its syncs); they and the debug lane fuzz a tenth of the calls with seeds
+# of their own and reload 10 times.
 DTB_CMA := $(CACHE)/dtb/wcfb-cma.dtb
 DTB_NOMAP := $(CACHE)/dtb/wcfb-nomap.dtb
 QUICK := wcfb_fuzz_div=10 wcfb_reloads=10 wcfb_flip_modes=640x480,1920x1080
 NOMAP_TESTS := boot,pool,modes,kms_flip,kms_modeseq,kms_badinput,fbcon,fbcon_accel,fbdev_eof,dumb_limits,commit_noprimary,$\
-	blit,blit_flip,prime,prime_life,prime_shot,reload,fuzz
+	blit,blit_flip,prime,prime_life,prime_shot,rebind_open,reload,fuzz
 SWIOTLB_TESTS := boot,blit,blit_sync,blit_flip,blit_fault,blit_render,blit_badinput,$\
 	prime,prime_life,prime_shot,fbcon_accel,engine_death
 LANES := --lane cma:$(DTB_CMA):"wcfb_fuzz_seed=1" \

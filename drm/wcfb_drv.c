@@ -12,12 +12,15 @@
  */
 
 #include <linux/dma-mapping.h>
+#include <linux/list.h>
 #include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/moduleparam.h>
 #include <linux/of.h>
 #include <linux/of_reserved_mem.h>
 #include <linux/pci.h>
 #include <linux/platform_device.h>
+#include <linux/slab.h>
 
 #include <drm/drm_atomic_helper.h>
 #include <drm/drm_drv.h>
@@ -173,7 +176,7 @@ out:
 	return ret;
 }
 
-/* Is a pool still attached to @dev, by an instance not yet released? */
+/* Is a pool attached to @dev by anyone? */
 static bool wcfb_pool_attached(struct device *dev)
 {
 #ifdef CONFIG_DMA_CMA
@@ -188,19 +191,100 @@ static bool wcfb_pool_attached(struct device *dev)
 }
 
 /*
- * Detach the pool from the device.  This runs as a drm-managed action
- * registered before everything else, so it is the last thing done when the
- * drm_device is released: on every probe error path after the pool was
- * attached (devres drops the drm_device), and after removal once the last
- * user is gone -- normally right after .remove returns.  It must not run
- * earlier: GEM objects can outlive .remove (an open file, an exported
- * dma-buf, an open /dev/fbN), and dma_free_wc() on them with the pool
- * detached would hand CMA pages to the page allocator, or vunmap() part of
- * a no-map carveout's mapping and free pages that were never allocated.
+ * The pool's attachment to the device, shared by the instances bound to
+ * it.  An instance lives on after its device was unbound for as long as
+ * something holds it (an open file, an exported dma-buf, an open
+ * /dev/fbN), and its buffers must be freed through the pool.  A new
+ * instance may be bound meanwhile, as a hot rebind does (IGT's
+ * core_hotunplug hotrebind): it shares the attachment, and the last
+ * instance released detaches the pool.
+ */
+struct wcfb_pool_user {
+	struct list_head node;
+	struct device *dev;
+	unsigned int instances;
+};
+
+static LIST_HEAD(wcfb_pool_users);
+static DEFINE_MUTEX(wcfb_pool_users_lock);
+
+static struct wcfb_pool_user *wcfb_pool_user_find(struct device *dev)
+{
+	struct wcfb_pool_user *u;
+
+	list_for_each_entry(u, &wcfb_pool_users, node)
+		if (u->dev == dev)
+			return u;
+	return NULL;
+}
+
+/*
+ * Attach the device-tree pool to @dev for one more instance, or share
+ * the attachment of an instance still alive.
+ */
+static int wcfb_pool_attach(struct device *dev)
+{
+	struct wcfb_pool_user *u;
+	int ret = 0;
+
+	mutex_lock(&wcfb_pool_users_lock);
+	u = wcfb_pool_user_find(dev);
+	if (u) {
+		u->instances++;
+		dev_info(dev, "sharing the pool with a previous instance still in use\n");
+		goto out;
+	}
+	if (wcfb_pool_attached(dev)) {
+		dev_warn(dev, "a DMA pool is already attached to the device by someone else\n");
+		ret = -EBUSY;
+		goto out;
+	}
+	u = kzalloc(sizeof(*u), GFP_KERNEL);
+	if (!u) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = of_reserved_mem_device_init(dev);
+	if (ret) {
+		dev_warn(dev, "cannot attach the reserved pool: %d\n", ret);
+		kfree(u);
+		goto out;
+	}
+	u->dev = dev;
+	u->instances = 1;
+	list_add(&u->node, &wcfb_pool_users);
+out:
+	mutex_unlock(&wcfb_pool_users_lock);
+	return ret;
+}
+
+/*
+ * Detach the pool from the device when the last instance using it goes.
+ * This runs as a drm-managed action registered before everything else,
+ * so it is the last thing done when the drm_device is released: on every
+ * probe error path after the pool was attached (devres drops the
+ * drm_device), and after removal once the last user is gone -- normally
+ * right after .remove returns.  It must not run earlier: GEM objects can
+ * outlive .remove (an open file, an exported dma-buf, an open /dev/fbN),
+ * and dma_free_wc() on them with the pool detached would hand CMA pages
+ * to the page allocator, or vunmap() part of a no-map carveout's mapping
+ * and free pages that were never allocated.
  */
 static void wcfb_release_reserved_mem(struct drm_device *drm, void *arg)
 {
-	of_reserved_mem_device_release(arg);
+	struct device *dev = arg;
+	struct wcfb_pool_user *u;
+
+	mutex_lock(&wcfb_pool_users_lock);
+	u = wcfb_pool_user_find(dev);
+	if (!WARN_ON(!u) && !--u->instances) {
+		of_reserved_mem_device_release(dev);
+		list_del(&u->node);
+		kfree(u);
+	} else if (u) {
+		dev_info(dev, "an earlier instance is gone; the pool stays attached for the one bound now\n");
+	}
+	mutex_unlock(&wcfb_pool_users_lock);
 }
 
 static void wcfb_release_scanout(struct drm_device *drm, void *arg)
@@ -373,15 +457,9 @@ static int wcfb_probe(struct platform_device *pdev)
 	ret = wcfb_pool_lookup(wcfb, dma_bits);
 	if (ret)
 		return ret;
-	if (wcfb_pool_attached(dev)) {
-		dev_warn(dev, "a previous instance still holds the pool (buffers still in use?)\n");
-		return -EBUSY;
-	}
-	ret = of_reserved_mem_device_init(dev);
-	if (ret) {
-		dev_warn(dev, "cannot attach the reserved pool: %d\n", ret);
+	ret = wcfb_pool_attach(dev);
+	if (ret)
 		return ret;
-	}
 	/* From here on the pool is detached on every error path. */
 	ret = drmm_add_action_or_reset(drm, wcfb_release_reserved_mem, dev);
 	if (ret)

@@ -398,12 +398,19 @@ uint32_t wcfb_prop_id(int fd, uint32_t obj, uint32_t type, const char *name)
 	return id;
 }
 
+const char *wcfb_card_path(void)
+{
+	const char *path = getenv("WCFB_TEST_CARD");
+
+	return path && *path ? path : "/dev/dri/card0";
+}
+
 int wcfb_open_card(void)
 {
-	int fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+	int fd = open(wcfb_card_path(), O_RDWR | O_CLOEXEC);
 
 	if (fd < 0)
-		printf("# cannot open card0: %s\n", strerror(errno));
+		printf("# cannot open %s: %s\n", wcfb_card_path(), strerror(errno));
 	return fd;
 }
 
@@ -438,7 +445,7 @@ int wcfb_open_pipe(struct wcfb_pipe *p)
 	uint32_t i;
 
 	memset(p, 0, sizeof(*p));
-	p->fd = open("/dev/dri/card0", O_RDWR | O_CLOEXEC);
+	p->fd = open(wcfb_card_path(), O_RDWR | O_CLOEXEC);
 	if (p->fd < 0)
 		return -errno;
 	if (drmSetClientCap(p->fd, DRM_CLIENT_CAP_UNIVERSAL_PLANES, 1) ||

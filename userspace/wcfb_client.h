@@ -110,7 +110,11 @@ struct wcfb_pipe {
 		 plane_crtc_w, plane_crtc_h;
 };
 
-/* card0 (O_RDWR | O_CLOEXEC): the fd, or -1 after a "# cannot open" line. */
+/* The card the tests use: $WCFB_TEST_CARD, else /dev/dri/card0 (a
+ * second instance, bound while an unbound one lives on, is card1). */
+const char *wcfb_card_path(void);
+/* That card (O_RDWR | O_CLOEXEC): the fd, or -1 after a "# cannot open"
+ * line. */
 int wcfb_open_card(void);
 /* The first /dev/dri/cardN whose driver is NAME ("vgem"), or -1 after a
  * "# no NAME device" line. */
