@@ -255,6 +255,13 @@ void wcfb_crc_init(struct wcfb_crc *crc)
 /* The device is going: no vblank queues more work. */
 void wcfb_crc_fini(struct wcfb_crc *crc)
 {
+	mutex_lock(&crc->lock);
+	WRITE_ONCE(crc->on, false);
+	if (crc->vblank_ref) {
+		drm_crtc_vblank_put(&wcfb_crc_output(crc)->crtc);
+		crc->vblank_ref = false;
+	}
+	mutex_unlock(&crc->lock);
 	cancel_work_sync(&crc->work);
 	wcfb_crc_set_screen(crc, NULL, 0, 0, 0, 0, 0, 0, false, NULL);
 	if (crc->result)

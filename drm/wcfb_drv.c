@@ -260,8 +260,9 @@ out:
 
 /*
  * Detach the pool from the device when the last instance using it goes.
- * This runs as a drm-managed action registered before everything else,
- * so it is the last thing done when the drm_device is released: on every
+ * This runs as a drm-managed action registered right after the pool was
+ * attached, before anything is allocated from it, so it comes after every
+ * free of the pool's buffers when the drm_device is released: on every
  * probe error path after the pool was attached (devres drops the
  * drm_device), and after removal once the last user is gone -- normally
  * right after .remove returns.  It must not run earlier: GEM objects can
@@ -282,7 +283,8 @@ static void wcfb_release_reserved_mem(struct drm_device *drm, void *arg)
 		list_del(&u->node);
 		kfree(u);
 	} else if (u) {
-		dev_info(dev, "an earlier instance is gone; the pool stays attached for the one bound now\n");
+		dev_info(dev, "an instance is released; %u still use the pool\n",
+			 u->instances);
 	}
 	mutex_unlock(&wcfb_pool_users_lock);
 }

@@ -51,7 +51,7 @@ crc_check() {
 # crc_every NAME: with the engine late, 8 CRC lines of consecutive frames.
 crc_every() {
 	engine_ctl delay 40 || { fail=1; return 1; }
-	crc_check "$1" 8
+	crc_check "$1" 8 1
 	engine_ctl delay 0 || fail=1
 }
 # crc_idle NAME SCENE...: the scene committed again with the off delay at
@@ -82,6 +82,7 @@ crc_switch() {
 	echo auto > $crc/control
 	cat $crc/data > $out &
 	pid=$!
+	switch_pid=$pid
 	wait_until 10 _crc_lines $out 2 || { echo "crc_switch: no CRC lines before the switch"; fail=1; }
 	scene alpha coverage 0x8000 || fail=1
 	comp=$CRC
@@ -89,6 +90,7 @@ crc_switch() {
 		{ echo "crc_switch: fewer than 4 entries of the composed screen"; fail=1; }
 	kill $pid
 	wait $pid 2>/dev/null
+	switch_pid=
 	engine_ctl delay 0 || fail=1
 	m1=$(crc_missed)
 	set -- $(tr '\0' ' ' < $out)
@@ -122,6 +124,17 @@ crc_scene() {
 	crc_check "$name"
 }
 trap '' PIPE
+# Whatever ends the script, the tests after it in this boot get the
+# engine on time, the core's off delay and no capture left open.
+offdelay_saved=$(cat /sys/module/drm/parameters/vblankoffdelay)
+switch_pid=
+crc_cleanup() {
+	[ -n "$switch_pid" ] && kill $switch_pid 2>/dev/null
+	echo $offdelay_saved > /sys/module/drm/parameters/vblankoffdelay
+	engine_ctl delay 0 > /dev/null 2>&1
+}
+trap crc_cleanup EXIT
+trap 'exit 1' TERM INT
 
 crc=$DRI_DEBUG/crtc-0/crc
 [ -e $crc/control ] && [ -e $crc/data ] ||
