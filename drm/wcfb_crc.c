@@ -252,15 +252,32 @@ void wcfb_crc_init(struct wcfb_crc *crc)
 	crc->last_frame = -1;
 }
 
+/*
+ * Capture's vblank reference, called with @crc->lock held.  Every vblank
+ * gets an entry while capture is on, so the vblank count must go on
+ * while nobody else waits for one (VKMS holds a reference for the same
+ * reason).  An off CRTC refuses it: it is taken when the CRTC comes on
+ * (wcfb_crc_crtc_on()).
+ */
+static void wcfb_crc_hold_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc)
+{
+	if (!crc->vblank_ref)
+		crc->vblank_ref = !drm_crtc_vblank_get(crtc);
+}
+
+static void wcfb_crc_drop_vblank(struct drm_crtc *crtc, struct wcfb_crc *crc)
+{
+	if (crc->vblank_ref)
+		drm_crtc_vblank_put(crtc);
+	crc->vblank_ref = false;
+}
+
 /* The device is going: no vblank queues more work. */
 void wcfb_crc_fini(struct wcfb_crc *crc)
 {
 	mutex_lock(&crc->lock);
 	WRITE_ONCE(crc->on, false);
-	if (crc->vblank_ref) {
-		drm_crtc_vblank_put(&wcfb_crc_output(crc)->crtc);
-		crc->vblank_ref = false;
-	}
+	wcfb_crc_drop_vblank(&wcfb_crc_output(crc)->crtc, crc);
 	mutex_unlock(&crc->lock);
 	cancel_work_sync(&crc->work);
 	wcfb_crc_set_screen(crc, NULL, 0, 0, 0, 0, 0, 0, false, NULL);
@@ -416,18 +433,10 @@ int wcfb_crc_set_source(struct drm_crtc *crtc, const char *source)
 		return -ENODEV;
 	}
 	mutex_lock(&crc->lock);
-	/*
-	 * Every vblank gets an entry while capture is on, so the vblank
-	 * count must go on while nobody else waits for one (VKMS holds a
-	 * reference for the same reason).  An off CRTC refuses it: it is
-	 * taken when the CRTC comes on (wcfb_crc_crtc_on()).
-	 */
-	if (on && !crc->vblank_ref)
-		crc->vblank_ref = !drm_crtc_vblank_get(crtc);
-	if (!on && crc->vblank_ref) {
-		drm_crtc_vblank_put(crtc);
-		crc->vblank_ref = false;
-	}
+	if (on)
+		wcfb_crc_hold_vblank(crtc, crc);
+	else
+		wcfb_crc_drop_vblank(crtc, crc);
 	WRITE_ONCE(crc->on, on);
 	spin_lock_irq(&crc->pending_lock);
 	crc->last_frame = -1;
@@ -448,7 +457,7 @@ int wcfb_crc_set_source(struct drm_crtc *crtc, const char *source)
 void wcfb_crc_crtc_on(struct drm_crtc *crtc, struct wcfb_crc *crc)
 {
 	mutex_lock(&crc->lock);
-	if (crc->on && !crc->vblank_ref)
-		crc->vblank_ref = !drm_crtc_vblank_get(crtc);
+	if (crc->on)
+		wcfb_crc_hold_vblank(crtc, crc);
 	mutex_unlock(&crc->lock);
 }

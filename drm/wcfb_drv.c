@@ -278,14 +278,17 @@ static void wcfb_release_reserved_mem(struct drm_device *drm, void *arg)
 
 	mutex_lock(&wcfb_pool_users_lock);
 	u = wcfb_pool_user_find(dev);
-	if (!WARN_ON(!u) && !--u->instances) {
-		of_reserved_mem_device_release(dev);
-		list_del(&u->node);
-		kfree(u);
-	} else if (u) {
+	if (WARN_ON(!u))
+		goto out;
+	if (--u->instances) {
 		dev_info(dev, "an instance is released; %u still use the pool\n",
 			 u->instances);
+		goto out;
 	}
+	of_reserved_mem_device_release(dev);
+	list_del(&u->node);
+	kfree(u);
+out:
 	mutex_unlock(&wcfb_pool_users_lock);
 }
 

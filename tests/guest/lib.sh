@@ -11,6 +11,29 @@ DRI_DEBUG=/sys/kernel/debug/dri/0
 
 ctl() { echo "@@WCFB $*" > "$CTL"; }
 
+# wcfb_platform_dev: the name of the platform device wcfb is bound to
+# ($WCFB_DRV/NAME), or nothing.
+WCFB_DRV=/sys/bus/platform/drivers/wcfb
+wcfb_platform_dev() {
+	local d
+	for d in $WCFB_DRV/*; do
+		[ -L "$d" ] && [ "${d##*/}" != module ] && { echo "${d##*/}"; return 0; }
+	done
+	return 1
+}
+
+# dmabuf_hold: wcfb-primetest hold in the background (a pool buffer's
+# dma-buf, its DRM file closed) until fd 3 is closed; its pid in
+# $HOLD_PID.  Fails if it did not start.
+dmabuf_hold() {
+	rm -f /tmp/hold.fifo
+	mkfifo /tmp/hold.fifo
+	wcfb-primetest hold < /tmp/hold.fifo > /tmp/hold.log &
+	HOLD_PID=$!
+	exec 3> /tmp/hold.fifo
+	wait_until 5 grep -q holding /tmp/hold.log
+}
+
 # buffer_counts: the driver's live pool objects and bytes and its PRIME
 # counts (debugfs); a test compares them with a baseline to find leaks.
 buffer_counts() { grep -E "^(objects|consumed) " $DRI_DEBUG/pool; cat $DRI_DEBUG/prime; }

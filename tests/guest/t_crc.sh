@@ -26,9 +26,9 @@
 crc_check() {
 	local name=$1 want=${2:-4} every=${3:-0} v0 v1 lines f last=-1 n=0
 	echo auto > $crc/control || { echo "$name: control refused 'auto'"; fail=1; return 1; }
-	v0=$(vcount)
+	v0=$(vblank_field count)
 	lines=$(timeout $((10 * SLOW)) head -n $want $crc/data)
-	v1=$(vcount)
+	v1=$(vblank_field count)
 	echo "$name: CRC $CRC, vblank $v0..$v1, data: $(echo $lines)"
 	set -- $lines
 	while [ $# -ge 2 ]; do
@@ -59,12 +59,12 @@ crc_every() {
 # scene's flip event), then 8 CRC lines, frames increasing, with nothing
 # but the capture using the vblank.
 crc_idle() {
-	local name=$1 offdelay=/sys/module/drm/parameters/vblankoffdelay d
+	local name=$1
 	shift
-	d=$(cat $offdelay) && echo 20 > $offdelay || { echo "$name: cannot set $offdelay"; fail=1; return 1; }
+	echo 20 > $OFFDELAY || { echo "$name: cannot set $OFFDELAY"; fail=1; return 1; }
 	scene "$@" || fail=1
 	crc_check "$name" 8
-	echo $d > $offdelay || fail=1
+	echo $offdelay_saved > $OFFDELAY || fail=1
 }
 # crc_switch: with the engine late, capture runs across a switch from the
 # plain scene (scanned out directly: each run of the work makes a CRC job)
@@ -78,7 +78,7 @@ crc_switch() {
 	scene plain || { fail=1; return 1; }
 	plain_crc=$CRC
 	engine_ctl delay 40 || { fail=1; return 1; }
-	m0=$(crc_missed)
+	m0=$(vblank_field crc_missed)
 	echo auto > $crc/control
 	cat $crc/data > $out &
 	pid=$!
@@ -92,7 +92,7 @@ crc_switch() {
 	wait $pid 2>/dev/null
 	switch_pid=
 	engine_ctl delay 0 || fail=1
-	m1=$(crc_missed)
+	m1=$(vblank_field crc_missed)
 	set -- $(tr '\0' ' ' < $out)
 	echo "crc_switch: plain $plain_crc, composed $comp, crc_missed $m0..$m1, data: $*"
 	while [ $# -ge 2 ]; do
@@ -111,8 +111,7 @@ crc_switch() {
 }
 _crc_lines() { [ $(tr '\0' '\n' < $1 | grep -c '^0x') -ge $2 ]; }
 _crc_has() { [ $(tr '\0' '\n' < $1 | grep -c " $2\$") -ge $3 ]; }
-crc_missed() { sed -n 's/^crc_missed //p' $DRI_DEBUG/vblank; }
-vcount() { sed -n 's/^count //p' $DRI_DEBUG/vblank; }
+vblank_field() { sed -n "s/^$1 //p" $DRI_DEBUG/vblank; }
 # crc_scene NAME ZEROCOPY SCENE...: the scene, its capture's CRC-32 and
 # the driver's CRCs all the reference's.
 crc_scene() {
@@ -126,11 +125,12 @@ crc_scene() {
 trap '' PIPE
 # Whatever ends the script, the tests after it in this boot get the
 # engine on time, the core's off delay and no capture left open.
-offdelay_saved=$(cat /sys/module/drm/parameters/vblankoffdelay)
+OFFDELAY=/sys/module/drm/parameters/vblankoffdelay
+offdelay_saved=$(cat $OFFDELAY)
 switch_pid=
 crc_cleanup() {
 	[ -n "$switch_pid" ] && kill $switch_pid 2>/dev/null
-	echo $offdelay_saved > /sys/module/drm/parameters/vblankoffdelay
+	echo $offdelay_saved > $OFFDELAY
 	engine_ctl delay 0 > /dev/null 2>&1
 }
 trap crc_cleanup EXIT

@@ -40,12 +40,8 @@ wait $pid 2>/dev/null
 settle "kill -9" || exit 1
 echo "kill -9 mid-batch: back to baseline"
 
-rm -f /tmp/hold.fifo
-mkfifo /tmp/hold.fifo
-wcfb-primetest hold < /tmp/hold.fifo > /tmp/hold.log &
-pid=$!
-exec 3> /tmp/hold.fifo
-wait_until 5 grep -q holding /tmp/hold.log || { echo "hold client did not start"; exit 1; }
+dmabuf_hold || { echo "hold client did not start"; exit 1; }
+pid=$HOLD_PID
 exp0=$(echo "$base" | sed -n 's/^exports_wc //p')
 grep -q "^exports_wc $((exp0 + 1))$" $DRI_DEBUG/prime || { echo "no live export"; cat $DRI_DEBUG/prime; exit 1; }
 echo "wcfb refcount with the fd held: $(cat /sys/module/wcfb/refcnt)"

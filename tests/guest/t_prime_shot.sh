@@ -37,12 +37,9 @@ shot shot_console_neg '!rgbhash' "$other" || exit 1
 # driver rebound and unpinned for the tests that rmmod it.
 echo "prime after the console screenshot: $(tr '\n' ' ' < $DRI_DEBUG/prime)"
 if rmmod wcfb 2>/dev/null; then echo "rmmod worked with the console's dma-buf alive"; exit 1; fi
-drv=/sys/bus/platform/drivers/wcfb
-dev=""
-for d in $drv/*; do [ -L "$d" ] && [ "${d##*/}" != module ] && dev=${d##*/}; done
-[ -n "$dev" ] || { echo "no bound wcfb platform device"; exit 1; }
-echo "$dev" > $drv/unbind || exit 1
-echo "$dev" > $drv/bind || exit 1
+dev=$(wcfb_platform_dev) || { echo "no bound wcfb platform device"; exit 1; }
+echo "$dev" > $WCFB_DRV/unbind || exit 1
+echo "$dev" > $WCFB_DRV/bind || exit 1
 grep -q "^exports_wc 0$" $DRI_DEBUG/prime || { echo "export still alive after rebind"; cat $DRI_DEBUG/prime; exit 1; }
 rmmod wcfb || { echo "rmmod refused after the rebind"; exit 1; }
 insmod $MODDIR/wcfb.ko || exit 1

@@ -8,12 +8,10 @@
 # modeset.  Once the holders close, the old instance goes ("an instance
 # is released; 1 still use the pool"), and the pool stays attached for
 # the new one: its next client still gets buffers (from outside the pool
-# they would be refused).  Then an unbind and bind
-# with nobody holding anything gives card0 back, for the tests after.
-drv=/sys/bus/platform/drivers/wcfb
-dev=""
-for d in $drv/*; do [ -L "$d" ] && [ "${d##*/}" != module ] && dev=${d##*/}; done
-[ -n "$dev" ] || { echo "no bound wcfb platform device"; exit 1; }
+# they would be refused).  Then an unbind and bind with nobody holding
+# anything gives card0 back, for the tests after.
+drv=$WCFB_DRV
+dev=$(wcfb_platform_dev) || { echo "no bound wcfb platform device"; exit 1; }
 dmesg -c > /dev/null
 # On any failure: let go of the old instance and leave the driver bound
 # as card0, as the tests after this one expect.
@@ -33,12 +31,8 @@ fail() {
 }
 gone() { dmesg | grep -q "an instance is released; 1 still use the pool"; }
 
-rm -f /tmp/hold.fifo
-mkfifo /tmp/hold.fifo
-wcfb-primetest hold < /tmp/hold.fifo > /tmp/hold.log &
-pid=$!
-exec 3> /tmp/hold.fifo
-wait_until 5 grep -q holding /tmp/hold.log || fail "hold client did not start"
+dmabuf_hold || fail "hold client did not start"
+pid=$HOLD_PID
 exec 5<> /dev/dri/card0 || fail "cannot open card0"
 
 echo "$dev" > $drv/unbind || fail "unbind failed"
