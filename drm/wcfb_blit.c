@@ -7,10 +7,10 @@
  *
  *  1. copy and validate every operation (64-bit arithmetic, every reserved
  *     field zero, formats and op combinations the engine accepts) and look
- *     up its handles: nothing is touched before the whole batch is valid;
- *  2. add every buffer to the job, which maps it for the engine on first
- *     use (its kind's &wcfb_bo_ops.engine_map); the in-fence becomes a
- *     dependency;
+ *     up its handles into the job: nothing is touched before the whole
+ *     batch is valid;
+ *  2. map every buffer of the job for the engine on first use (its kind's
+ *     &wcfb_bo_ops.engine_map); the in-fence becomes a dependency;
  *  3. push the job: the buffers' fences become its dependencies, its fence
  *     goes into their dma_resv (WRITE for destinations, READ for sources)
  *     and to the out-syncobj.  The ioctl never waits for a fence.
@@ -213,33 +213,20 @@ static int wcfb_blit_check_surface(const struct wcfb_blitter_info *info,
 	return 0;
 }
 
-/* Look a handle up into @objs[*@nobjs]; the reference goes with it. */
-static int wcfb_blit_lookup(struct drm_file *file, u32 handle,
-			    struct drm_gem_object **objs, unsigned int *nobjs,
-			    struct drm_gem_object **obj)
-{
-	*obj = drm_gem_object_lookup(file, handle);
-	if (!*obj)
-		return -ENOENT;
-	objs[(*nobjs)++] = *obj;
-	return 0;
-}
-
+/*
+ * Check @op into @job's descriptor @d, its handles looked up into the job
+ * (destination, then source unless FILL).
+ */
 static int wcfb_blit_check_op(struct drm_file *file,
 			      const struct wcfb_blitter_info *info,
 			      const struct drm_wcfb_blit_op *op,
-			      struct wcfb_eng_desc *d,
-			      struct drm_gem_object **refs,
-			      unsigned int *nrefs,
-			      struct drm_gem_object **dst,
-			      struct drm_gem_object **src)
+			      struct wcfb_job *job, struct wcfb_eng_desc *d)
 {
 	u32 opcode = wcfb_blit_op_to_engine(op->op);
+	struct drm_gem_object *obj;
 	u32 dcpp;
 	int ret;
 
-	*dst = NULL;
-	*src = NULL;
 	if (!opcode || !(info->caps & BIT(opcode)))
 		return -EINVAL;
 	if (op->flags || op->pad)
@@ -269,19 +256,19 @@ static int wcfb_blit_check_op(struct drm_file *file,
 		break;
 	}
 
-	ret = wcfb_blit_lookup(file, op->dst.handle, refs, nrefs, dst);
-	if (ret)
-		return ret;
+	obj = wcfb_job_lookup_buf(job, file, op->dst.handle, true);
+	if (!obj)
+		return -ENOENT;
 	ret = wcfb_blit_check_surface(info, &op->dst, op->width, op->height,
-				      (*dst)->size, &d->dst);
+				      obj->size, &d->dst);
 	if (ret)
 		return ret;
 	if (op->op != WCFB_BLIT_OP_FILL) {
-		ret = wcfb_blit_lookup(file, op->src.handle, refs, nrefs, src);
-		if (ret)
-			return ret;
+		obj = wcfb_job_lookup_buf(job, file, op->src.handle, false);
+		if (!obj)
+			return -ENOENT;
 		ret = wcfb_blit_check_surface(info, &op->src, op->width,
-					      op->height, (*src)->size, &d->src);
+					      op->height, obj->size, &d->src);
 		if (ret)
 			return ret;
 	}
@@ -292,14 +279,6 @@ static int wcfb_blit_check_op(struct drm_file *file,
 	d->width = cpu_to_le32(op->width);
 	d->height = cpu_to_le32(op->height);
 	return 0;
-}
-
-static void wcfb_blit_put_objs(struct drm_gem_object **objs, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		drm_gem_object_put(objs[i]);
 }
 
 /*
@@ -337,11 +316,10 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 	struct wcfb_blitter *eng = wcfb->engine;
 	struct drm_syncobj *out_sync = NULL;
 	struct drm_wcfb_blit_op *ops = NULL;
-	struct drm_gem_object **objs = NULL;
 	struct wcfb_job *job = NULL;
 	struct wcfb_blitter_info info;
 	struct dma_fence *fence;
-	unsigned int nobjs = 0, i, r;
+	unsigned int i, r;
 	u32 max_ops;
 	int ret;
 
@@ -355,8 +333,7 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 		return -E2BIG;
 
 	ops = kvmalloc_array(args->op_count, sizeof(*ops), GFP_KERNEL);
-	objs = kvmalloc_array(2 * args->op_count, sizeof(*objs), GFP_KERNEL);
-	if (!ops || !objs) {
+	if (!ops) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -374,10 +351,8 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 
 	/* 1. Validate everything before anything happens. */
 	for (i = 0; i < args->op_count; i++) {
-		struct drm_gem_object *dst, *src;
-
-		ret = wcfb_blit_check_op(file, &info, &ops[i], &job->descs[i],
-					 objs, &nobjs, &dst, &src);
+		ret = wcfb_blit_check_op(file, &info, &ops[i], job,
+					 &job->descs[i]);
 		if (ret) {
 			drm_dbg(drm, "blit op %u of %u refused: %d\n", i,
 				args->op_count, ret);
@@ -393,19 +368,19 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 	}
 
 	/*
-	 * 2. The buffers and the in-fence.  objs[] holds each op's dst, then
-	 * its src unless FILL, in order.
+	 * 2. The buffers' engine mappings and the in-fence.  The job's
+	 * buffers are each op's dst, then its src unless FILL, in order.
 	 */
 	for (i = 0, r = 0; i < args->op_count; i++) {
 		struct wcfb_blitter_table *tab;
 
-		ret = wcfb_job_add_buf(job, to_wcfb_bo(objs[r++]), true, &tab);
+		ret = wcfb_job_buf_table(job, r++, &tab);
 		if (ret)
 			goto out;
 		wcfb_eng_surface_set_table(&job->descs[i].dst, tab);
 		if (ops[i].op == WCFB_BLIT_OP_FILL)
 			continue;
-		ret = wcfb_job_add_buf(job, to_wcfb_bo(objs[r++]), false, &tab);
+		ret = wcfb_job_buf_table(job, r++, &tab);
 		if (ret)
 			goto out;
 		wcfb_eng_surface_set_table(&job->descs[i].src, tab);
@@ -429,9 +404,6 @@ out:
 		wcfb_job_free(job);
 	if (out_sync)
 		drm_syncobj_put(out_sync);
-	if (objs)
-		wcfb_blit_put_objs(objs, nobjs);
-	kvfree(objs);
 	kvfree(ops);
 	return ret;
 }

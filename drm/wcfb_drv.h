@@ -197,6 +197,8 @@ struct wcfb_fbdev_stats {
  * @kernel_entity: the driver's own jobs (the console's flushes)
  * @sched_park_lock: serialises parking @sched's thread (timeouts, file
  *                   close; wcfb_job.c)
+ * @sched_push_lock: arm and push of every entity's jobs, so that each
+ *                   entity's queue is in its fences' order (wcfb_job.c)
  * @live_cached: live cached objects
  * @live_exports: live dma-bufs exported from scanout (WC) buffers
  * @live_exports_cached: live dma-bufs exported from cached buffers
@@ -215,6 +217,7 @@ struct wcfb_device {
 	struct drm_gpu_scheduler sched;
 	struct drm_sched_entity kernel_entity;
 	struct mutex sched_park_lock; /* parking the scheduler's thread */
+	struct mutex sched_push_lock; /* arm + push, in fence order */
 
 	atomic_t live_cached;
 	atomic_t live_exports;

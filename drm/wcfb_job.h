@@ -39,8 +39,12 @@ struct wcfb_job_buf {
  * @base: the scheduler's job; its finished fence is the job's out-fence
  * @hw: the engine's part, on the ring from run_job on
  * @wcfb: the device
+ * @refcount: the caller's until wcfb_job_push() returns, the scheduler's
+ *            until free_job
  * @bufs: the buffers, each once (after wcfb_job_push())
  * @nbufs: entries of @bufs
+ * @max_bufs: room in @bufs and @objs
+ * @objs: wcfb_job_push()'s list of @bufs' objects, for their locks
  * @descs: the descriptors, with the buffers' engine SG tables filled in
  * @ndescs: entries of @descs
  * @hold: optional: driver memory the descriptors point at outside any
@@ -52,8 +56,11 @@ struct wcfb_job {
 	struct drm_sched_job base;
 	struct wcfb_blitter_job hw;
 	struct wcfb_device *wcfb;
+	struct kref refcount;
 	struct wcfb_job_buf *bufs;
 	unsigned int nbufs;
+	unsigned int max_bufs;
+	struct drm_gem_object **objs;
 	struct wcfb_eng_desc *descs;
 	u32 ndescs;
 	struct kref *hold;
@@ -71,6 +78,11 @@ struct wcfb_job *wcfb_job_alloc(struct wcfb_device *wcfb,
 				unsigned int max_bufs);
 int wcfb_job_add_buf(struct wcfb_job *job, struct wcfb_bo *bo, bool write,
 		     struct wcfb_blitter_table **tab);
+struct drm_gem_object *wcfb_job_lookup_buf(struct wcfb_job *job,
+					   struct drm_file *file, u32 handle,
+					   bool write);
+int wcfb_job_buf_table(struct wcfb_job *job, unsigned int i,
+		       struct wcfb_blitter_table **tab);
 int wcfb_job_add_fence(struct wcfb_job *job, struct dma_fence *fence);
 int wcfb_job_push(struct wcfb_job *job, struct dma_fence **done);
 void wcfb_job_free(struct wcfb_job *job);
