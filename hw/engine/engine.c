@@ -286,6 +286,7 @@ static bool engine_process_ring(WcfbEngine *e)
 
 void engine_doorbell(WcfbEngine *e)
 {
+	double t0 = stats_now();
 	uint32_t ctrl;
 	bool irq = false;
 
@@ -321,6 +322,7 @@ void engine_doorbell(WcfbEngine *e)
 out:
 	if (irq)
 		e->stats.irqs++;
+	stats_doorbell_time(&e->stats, stats_now() - t0, stderr);
 	publish_stats(e);
 	if (irq && e->raise_irq)
 		e->raise_irq(e->irq_opaque, e->irq_vector);

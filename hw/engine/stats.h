@@ -27,6 +27,8 @@ typedef struct Stats {
 	uint64_t corrupted;                     /* corrupt-next victims */
 	uint64_t bytes_read, bytes_written;
 	uint64_t doorbells, drains, irqs, resets;
+	uint64_t doorbells_slow;                /* handled in >= 4 ms */
+	double doorbell_max;                    /* longest handling, s */
 	FaultRecord log[STATS_FAULT_LOG];
 	uint64_t log_total;                     /* records ever logged */
 	double start;                           /* monotonic seconds */
@@ -39,5 +41,7 @@ void stats_print(const Stats *s, FILE *out);
 /* Time a large host memcpy; MiB/s, or 0 if the buffers can't be had. */
 double stats_memcpy_bandwidth(void);
 double stats_now(void);
+/* One doorbell handled in @seconds, from its wakeup to the interrupt. */
+void stats_doorbell_time(Stats *s, double seconds, FILE *log);
 
 #endif

@@ -3260,6 +3260,45 @@ static void t_delay(void)
 	CHECK(now_ms() - t0 < 140 * g_tscale, "delay not cleared");
 }
 
+/* A stats figure as a number, -1 if the reply lacks it. */
+static double stat_value(const char *reply, const char *key)
+{
+	const char *at = strstr(reply, key);
+
+	return at ? strtod(at + strlen(key), NULL) : -1;
+}
+
+/*
+ * The engine's own time per doorbell (doorbell_max_us, doorbells_slow:
+ * 4 ms or more) is what the host's copying costs a job, apart from the
+ * wakeups on either side: it is never longer than the client's wall time
+ * for the same work, and a slow count agrees with the longest.
+ */
+static void t_doorbell_time(void)
+{
+	Peer *p = &g_peer;
+	double t0, wall_us, max_us, slow;
+	char r[65536];
+	Surf s;
+	Op o = { .opcode = WCFB_ENG_OP_FILL, .fill = 0x00123456 };
+
+	surf_alloc(p, &s, WCFB_ENG_FMT_XRGB8888, 512, 512, 0);
+	set_dst(&o, &s);
+	o.w = s.W;
+	o.h = s.H;
+	t0 = now_ms();
+	CHECK(!run_op(p, &o, 0), "fill 512x512");
+	wall_us = (now_ms() - t0) * 1000;
+	CHECK(peer_ctl(p, "stats", r, sizeof(r)) == 0, "ctl: %s", r);
+	max_us = stat_value(r, "stats: doorbell_max_us ");
+	slow = stat_value(r, "stats: doorbells_slow ");
+	CHECK(max_us > 0 && slow >= 0, "no doorbell times: %s", r);
+	CHECK(max_us <= wall_us, "longest doorbell %.0f us, the fill's wall time %.0f us",
+	      max_us, wall_us);
+	CHECK((max_us >= 4000) == (slow > 0), "slow %.0f against longest %.0f us",
+	      slow, max_us);
+}
+
 static void t_hang_resume(void)
 {
 	Peer *p = &g_peer;
@@ -4820,6 +4859,7 @@ static const Test g_tests[] = {
 	{ "extent_boundary", t_extent_boundary },
 	{ "fail_next", t_fail_next },
 	{ "delay", t_delay },
+	{ "doorbell_time", t_doorbell_time },
 	{ "hang_resume", t_hang_resume },
 	{ "hang_reset", t_hang_reset },
 	{ "ring_config_errors", t_ring_config_errors },
