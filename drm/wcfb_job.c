@@ -25,7 +25,10 @@
  *                      wrote is synced for the CPU), the error goes to the
  *                      finished fence, the hardware fence signals, then
  *                      the finished fence
- *   free_job           the buffers' references are dropped
+ *   free_job           the scheduler's reference on the job is put; the
+ *                      buffers' references go with the job's last one
+ *                      (free_job's, or wcfb_job_push()'s if the job was
+ *                      done before the push returned)
  *
  * The engine executes in ring order, so the scheduler's own rules are
  * right for dependencies between our jobs: a job waits only for an
@@ -346,7 +349,10 @@ struct wcfb_job *wcfb_job_alloc(struct wcfb_device *wcfb,
 			return ERR_PTR(-ENODEV);
 		entity = &wf->entity;
 	}
-	/* Descriptors (128 bytes each) first: every part stays aligned. */
+	/* Each part needs pointer alignment, which every size keeps. */
+	BUILD_BUG_ON(sizeof(struct wcfb_job) % sizeof(void *) ||
+		     sizeof(struct wcfb_eng_desc) % sizeof(void *) ||
+		     sizeof(struct wcfb_job_buf) % sizeof(void *));
 	job = kvzalloc(wcfb_job_size(ndescs, max_bufs), GFP_KERNEL);
 	if (!job)
 		return ERR_PTR(-ENOMEM);
@@ -491,7 +497,9 @@ static void wcfb_job_merge_bufs(struct wcfb_job *job)
  * @done: the job's finished fence, a reference for the caller
  *
  * The buffers' fences become the job's dependencies and the job's fence
- * goes into their reservations, under their locks; nothing waits.
+ * goes into their reservations, under their locks; nothing waits.  A job
+ * already done when the push returns is freed here, its buffers' references
+ * with it: a caller keeps its own reference on what it still uses after.
  *
  * Return: 0 once queued (the job is the scheduler's now, and may already
  * be freed), or a negative error code (-EDEADLK never: the locks are

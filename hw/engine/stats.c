@@ -27,9 +27,11 @@ double stats_now(void)
  */
 void stats_doorbell_time(Stats *s, double seconds, FILE *log)
 {
-	if (seconds > s->doorbell_max)
-		s->doorbell_max = seconds;
-	if (seconds < 0.004)
+	uint64_t us = (uint64_t)(seconds * 1e6);
+
+	if (us > s->doorbell_max_us)
+		s->doorbell_max_us = us;
+	if (us < 4000)
 		return;
 	s->doorbells_slow++;
 	if (log)
@@ -86,7 +88,8 @@ void stats_print(const Stats *s, FILE *out)
 	fprintf(out, "stats: drains %llu\n", (unsigned long long)s->drains);
 	fprintf(out, "stats: doorbells_slow %llu\n",
 		(unsigned long long)s->doorbells_slow);
-	fprintf(out, "stats: doorbell_max_us %.0f\n", s->doorbell_max * 1e6);
+	fprintf(out, "stats: doorbell_max_us %llu\n",
+		(unsigned long long)s->doorbell_max_us);
 	fprintf(out, "stats: interrupts %llu\n", (unsigned long long)s->irqs);
 	fprintf(out, "stats: resets %llu\n", (unsigned long long)s->resets);
 	if (el > 0)

@@ -27,8 +27,8 @@ typedef struct Stats {
 	uint64_t corrupted;                     /* corrupt-next victims */
 	uint64_t bytes_read, bytes_written;
 	uint64_t doorbells, drains, irqs, resets;
-	uint64_t doorbells_slow;                /* handled in >= 4 ms */
-	double doorbell_max;                    /* longest handling, s */
+	uint64_t doorbells_slow;                /* handled in >= 4000 us */
+	uint64_t doorbell_max_us;               /* longest handling */
 	FaultRecord log[STATS_FAULT_LOG];
 	uint64_t log_total;                     /* records ever logged */
 	double start;                           /* monotonic seconds */
