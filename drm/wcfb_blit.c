@@ -33,6 +33,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/string.h>
+#include <linux/timekeeping.h>
 #include <linux/uaccess.h>
 
 #include <drm/drm_device.h>
@@ -318,6 +319,7 @@ int wcfb_ioctl_blit(struct drm_device *drm, void *data,
 	struct drm_wcfb_blit_op *ops = NULL;
 	struct wcfb_job *job = NULL;
 	struct wcfb_blitter_info info;
+	u64 t0 = ktime_get_ns();
 	struct dma_fence *fence;
 	unsigned int i, r;
 	u32 max_ops;
@@ -405,6 +407,11 @@ out:
 	if (out_sync)
 		drm_syncobj_put(out_sync);
 	kvfree(ops);
+	if (!ret) {
+		atomic64_add(ktime_get_ns() - t0,
+			     &wcfb->job_stats.blit_ioctl_ns);
+		atomic64_inc(&wcfb->job_stats.blit_ioctls);
+	}
 	return ret;
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * wcfb debugfs: /sys/kernel/debug/dri/<minor>/{pool,prime,scanout,vblank,fbdev}.
+ * wcfb debugfs: /sys/kernel/debug/dri/<minor>/{pool,prime,scanout,vblank,fbdev,
+ * jobs}.
  *
  * One "key value" pair per line, values in decimal except addresses
  * (0x-prefixed hex), so that a shell test can grep them.
@@ -66,6 +67,14 @@
  *				vblank's interrupt (the screen's CRC known:
  *				a composed frame's, from its own job)
  *
+ * jobs (blitter job submission, wcfb_job.c; totals since the driver was
+ * bound, for a client's own means from differences):
+ *	pushed 300		jobs queued on the scheduler, every entity
+ *	push_wake_ns 24000000	their time in drm_sched_entity_push_job(): the
+ *				scheduler thread's wakeup
+ *	blit_ioctls 120		BLIT ioctls that queued a job
+ *	blit_ioctl_ns 30000000	their time in the driver, entry to return
+ *
  * fbdev (the console's damage flushes, fbdev/wcfb_fbdev.c; counted since
  * the driver was bound):
  *	mode auto		console_flush: auto, engine or cpu
@@ -99,6 +108,7 @@
 #include "wcfb_drv.h"
 #include "wcfb_fbdev.h"
 #include "wcfb_gem.h"
+#include "wcfb_job.h"
 #include "wcfb_scanout.h"
 
 static const char *const wcfb_show_names[] = {
@@ -223,7 +233,16 @@ static int wcfb_debugfs_fbdev_show(struct seq_file *m, void *unused)
 	return 0;
 }
 
+static int wcfb_debugfs_jobs_show(struct seq_file *m, void *unused)
+{
+	struct drm_info_node *node = m->private;
+
+	wcfb_job_stats_show(to_wcfb_device(node->minor->dev), m);
+	return 0;
+}
+
 static const struct drm_info_list wcfb_debugfs_list[] = {
+	{ "jobs", wcfb_debugfs_jobs_show, 0, NULL },
 	{ "fbdev", wcfb_debugfs_fbdev_show, 0, NULL },
 	{ "pool", wcfb_debugfs_pool_show, 0, NULL },
 	{ "prime", wcfb_debugfs_prime_show, 0, NULL },

@@ -185,6 +185,26 @@ struct wcfb_fbdev_stats {
 };
 
 /**
+ * struct wcfb_job_stats - where job submission's time goes (debugfs jobs)
+ * @pushed: jobs queued on the scheduler, every entity
+ * @push_wake_ns: time in drm_sched_entity_push_job() of those: the
+ *                scheduler thread's wakeup, an IPI when it sleeps on
+ *                another CPU
+ * @blit_ioctls: BLIT ioctls that queued a job
+ * @blit_ioctl_ns: their time in the driver, entry to return (their
+ *                 wakeups included)
+ *
+ * So that a figure of the BLIT ioctl as its client sees it can be split
+ * into the driver's work, the wakeup and what is outside the driver.
+ */
+struct wcfb_job_stats {
+	atomic64_t pushed;
+	atomic64_t push_wake_ns;
+	atomic64_t blit_ioctls;
+	atomic64_t blit_ioctl_ns;
+};
+
+/**
  * struct wcfb_device - driver instance
  * @drm: the DRM device
  * @pool: the reserved-memory pool and its accounting
@@ -199,6 +219,7 @@ struct wcfb_fbdev_stats {
  *                   close; wcfb_job.c)
  * @sched_push_lock: arm and push of every entity's jobs, so that each
  *                   entity's queue is in its fences' order (wcfb_job.c)
+ * @job_stats: submission's time (debugfs jobs)
  * @live_cached: live cached objects
  * @live_exports: live dma-bufs exported from scanout (WC) buffers
  * @live_exports_cached: live dma-bufs exported from cached buffers
@@ -218,6 +239,7 @@ struct wcfb_device {
 	struct drm_sched_entity kernel_entity;
 	struct mutex sched_park_lock; /* parking the scheduler's thread */
 	struct mutex sched_push_lock; /* arm + push, in fence order */
+	struct wcfb_job_stats job_stats;
 
 	atomic_t live_cached;
 	atomic_t live_exports;

@@ -54,10 +54,12 @@
 #include <linux/jiffies.h>
 #include <linux/kthread.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/sched.h>
 #include <linux/sched/rt.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
+#include <linux/timekeeping.h>
 
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
@@ -511,6 +513,7 @@ int wcfb_job_push(struct wcfb_job *job, struct dma_fence **done)
 	struct drm_gem_object **objs = job->objs;
 	struct ww_acquire_ctx ctx;
 	unsigned int i, n;
+	u64 t0;
 	int ret;
 
 	wcfb_job_merge_bufs(job);
@@ -547,7 +550,10 @@ int wcfb_job_push(struct wcfb_job *job, struct dma_fence **done)
 							DMA_RESV_USAGE_READ);
 	/* The scheduler's, put by free_job: it may run before the unlock. */
 	kref_get(&job->refcount);
+	t0 = ktime_get_ns();
 	drm_sched_entity_push_job(&job->base);
+	atomic64_add(ktime_get_ns() - t0, &wcfb->job_stats.push_wake_ns);
+	atomic64_inc(&wcfb->job_stats.pushed);
 	mutex_unlock(&wcfb->sched_push_lock);
 out_unlock:
 	drm_gem_unlock_reservations(objs, n, &ctx);
@@ -581,4 +587,25 @@ int wcfb_job_wait(struct wcfb_device *wcfb, struct dma_fence *fence)
 	ret = left > 0 ? fence->error : left ? (int)left : -ETIMEDOUT;
 	dma_fence_put(fence);
 	return ret;
+}
+
+/**
+ * wcfb_job_stats_show - the debugfs jobs file
+ * @wcfb: the device
+ * @m: the file
+ *
+ * Totals, so that a client takes the means of its own jobs from the
+ * differences before and after.
+ */
+void wcfb_job_stats_show(struct wcfb_device *wcfb, struct seq_file *m)
+{
+	struct wcfb_job_stats *st = &wcfb->job_stats;
+
+	seq_printf(m, "pushed %lld\n", (long long)atomic64_read(&st->pushed));
+	seq_printf(m, "push_wake_ns %lld\n",
+		   (long long)atomic64_read(&st->push_wake_ns));
+	seq_printf(m, "blit_ioctls %lld\n",
+		   (long long)atomic64_read(&st->blit_ioctls));
+	seq_printf(m, "blit_ioctl_ns %lld\n",
+		   (long long)atomic64_read(&st->blit_ioctl_ns));
 }

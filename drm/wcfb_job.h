@@ -16,6 +16,7 @@
 
 struct dma_fence;
 struct drm_file;
+struct seq_file;
 struct wcfb_bo;
 struct wcfb_device;
 
@@ -87,5 +88,6 @@ int wcfb_job_add_fence(struct wcfb_job *job, struct dma_fence *fence);
 int wcfb_job_push(struct wcfb_job *job, struct dma_fence **done);
 void wcfb_job_free(struct wcfb_job *job);
 int wcfb_job_wait(struct wcfb_device *wcfb, struct dma_fence *fence);
+void wcfb_job_stats_show(struct wcfb_device *wcfb, struct seq_file *m);
 
 #endif /* WCFB_JOB_H */
