@@ -329,9 +329,9 @@ static size_t wcfb_job_size(u32 ndescs, unsigned int max_bufs)
  * @ndescs: descriptors, 1..wcfb_job_max_descs(); zeroed for the caller
  * @max_bufs: buffers the caller will add at most
  *
- * The job, its descriptors and its buffer lists are one allocation: on
- * this machine every allocation and free costs the BLIT ioctl several
- * microseconds, against a budget of 100 for the whole ioctl.
+ * The job, its descriptors and its buffer lists are one allocation, freed
+ * with the job's last reference: wcfb_job_push() needs no list of its own
+ * and may unlock from the job's after the job ran.
  *
  * Return: the job, or an ERR_PTR().  Until wcfb_job_push() succeeds the
  * job is the caller's, to free with wcfb_job_free().

@@ -322,7 +322,7 @@ void engine_doorbell(WcfbEngine *e)
 out:
 	if (irq)
 		e->stats.irqs++;
-	stats_doorbell_time(&e->stats, stats_now() - t0, stderr);
+	stats_doorbell_time(&e->stats, t0, stderr);
 	publish_stats(e);
 	if (irq && e->raise_irq)
 		e->raise_irq(e->irq_opaque, e->irq_vector);

@@ -25,9 +25,10 @@ double stats_now(void)
  * guest's.  Slow ones are logged with the host's clock, to set beside the
  * guest's trace of the same job.
  */
-void stats_doorbell_time(Stats *s, double seconds, FILE *log)
+void stats_doorbell_time(Stats *s, double start, FILE *log)
 {
-	uint64_t us = (uint64_t)(seconds * 1e6);
+	double end = stats_now();
+	uint64_t us = (uint64_t)((end - start) * 1e6);
 
 	if (us > s->doorbell_max_us)
 		s->doorbell_max_us = us;
@@ -36,7 +37,7 @@ void stats_doorbell_time(Stats *s, double seconds, FILE *log)
 	s->doorbells_slow++;
 	if (log)
 		fprintf(log, "wcfb-engine: a doorbell took %.2f ms (host monotonic %.6f s at its end)\n",
-			seconds * 1e3, stats_now());
+			(end - start) * 1e3, end);
 }
 
 void stats_init(Stats *s)

@@ -41,7 +41,7 @@ void stats_print(const Stats *s, FILE *out);
 /* Time a large host memcpy; MiB/s, or 0 if the buffers can't be had. */
 double stats_memcpy_bandwidth(void);
 double stats_now(void);
-/* One doorbell handled in @seconds, from its wakeup to the interrupt. */
-void stats_doorbell_time(Stats *s, double seconds, FILE *log);
+/* One doorbell handled, from its wakeup at @start (stats_now()) to now. */
+void stats_doorbell_time(Stats *s, double start, FILE *log);
 
 #endif
